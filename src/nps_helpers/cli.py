@@ -1,0 +1,128 @@
+"""The ``nps-report`` command line: demo data, ingest, stats, render."""
+from __future__ import annotations
+
+import json
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .errors import NpsError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Survey exports in, honest NPS reports out.",
+    pretty_exceptions_enable=False,
+)
+
+StoreOpt = Annotated[
+    Path | None,
+    typer.Option("--store", help="Store folder (default: $NPS_STORE or data/store).", show_default=False),
+]
+
+
+def _fail(err: Exception) -> None:
+    typer.secho(f"error: {err}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(code=2)
+
+
+class Format(str, Enum):
+    auto = "auto"
+    qualtrics = "qualtrics"
+    surveymonkey = "surveymonkey"
+    delighted = "delighted"
+    typeform = "typeform"
+    google_forms = "google-forms"
+    generic = "generic"
+
+
+@app.command("demo-data")
+def demo_data(
+    out: Annotated[Path | None, typer.Option("--out", help="Store folder to write.")] = None,
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same data.")] = 7,
+    clients: Annotated[int, typer.Option(help="Number of clients.")] = 12,
+    responses: Annotated[int, typer.Option(help="Total responses over all clients.")] = 150_000,
+    params_dir: Annotated[Path | None, typer.Option("--params", help="Also write params/clients/*.yaml here.")] = None,
+) -> None:
+    """Write a deterministic demo store (responses, customers, invitations)."""
+    from .demo import write_demo_store
+    from .store import resolve_store
+
+    try:
+        summary = write_demo_store(resolve_store(out), seed=seed, clients=clients, responses=responses, params_dir=params_dir)
+    except NpsError as err:
+        _fail(err)
+    typer.echo(summary)
+
+
+@app.command()
+def ingest(
+    files: Annotated[list[Path], typer.Argument(help="Export files to read.")],
+    client: Annotated[str, typer.Option("--client", help="Client id the rows belong to.")],
+    format: Annotated[Format, typer.Option("--format", help="Export format.")] = Format.auto,
+    mapping: Annotated[Path | None, typer.Option("--mapping", help="Column mapping YAML.")] = None,
+    store: StoreOpt = None,
+) -> None:
+    """Read survey exports into the store; every row is stored, a duplicate, unanswered or rejected."""
+    from .ingest import ingest_files
+
+    try:
+        reports = ingest_files(files, client_id=client, fmt=format.value, mapping=mapping, store=store)
+    except NpsError as err:
+        _fail(err)
+    for report in reports:
+        typer.echo(report.summary())
+    if reports and all(r.read == 0 for r in reports):
+        raise typer.Exit(code=1)
+
+
+class By(str, Enum):
+    month = "month"
+    quarter = "quarter"
+    year = "year"
+
+
+@app.command()
+def stats(
+    client: Annotated[str, typer.Option("--client", help="Client id.")],
+    by: Annotated[str, typer.Option("--by", help="month, quarter, year or a segment column.")] = "month",
+    date_from: Annotated[str | None, typer.Option("--from", help="First day (inclusive), ISO date.")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="Last day (exclusive), ISO date.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+    store: StoreOpt = None,
+) -> None:
+    """NPS per period or segment with n and a 95% interval."""
+    from .stats import STAT_KEYS, client_stats
+
+    try:
+        table = client_stats(client, by=by, start=date_from, end=date_to, store=store)
+    except NpsError as err:
+        _fail(err)
+    if as_json:
+        records = table[["group", *STAT_KEYS]].to_dict("records")
+        typer.echo(json.dumps(records, indent=1, default=_json_default, allow_nan=False))
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        out = Table(title=f"NPS of {client} by {by}")
+        for col in ["group", *STAT_KEYS]:
+            out.add_column(col, justify="left" if col == "group" else "right")
+        for row in table.itertuples(index=False):
+            rec = row._asdict()
+            out.add_row(*(_cell(rec[c]) for c in ["group", *STAT_KEYS]))
+        Console().print(out)
+
+
+def _cell(value) -> str:
+    return f"{value:.1f}" if isinstance(value, float) else str(value)
+
+
+def _json_default(value):
+    return None if value != value else str(value)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,152 @@
+"""Typed parameters: defaults, one file per client, batch definitions (YAML in params/).
+
+Every option is documented once, here. An unknown key or a wrong type is an error that
+names the file and the key, raised before any kernel starts.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import NpsParamsError
+from .schema import check_client_id
+
+Language = Literal["en", "pl", "sl", "ru", "de"]
+Industry = Literal[
+    "banking",
+    "insurance",
+    "telecom",
+    "retail",
+    "ecommerce",
+    "software",
+    "airlines",
+    "hospitality",
+    "healthcare",
+    "utilities",
+]
+LANGUAGES: tuple[str, ...] = Language.__args__
+INDUSTRIES: tuple[str, ...] = Industry.__args__
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Event(Strict):
+    """A dated event drawn on the trend chart (a price change, a launch, an outage)."""
+
+    date: dt.date
+    label: str = Field(max_length=80)
+
+
+class Defaults(Strict):
+    """Project-wide defaults (params/defaults.yaml); a client file may override the report keys."""
+
+    store: str = Field("data/store", description="Store root, relative to the project folder.")
+    outputs: str = Field("outputs", description="Where rendered batches go.")
+    language: Language = "en"
+    min_n: int = Field(30, ge=1, description="Groups below this n are flagged in the report.")
+    suppress_n: int = Field(10, ge=1, description="Groups below this n have figures withheld.")
+    level: float = Field(0.95, gt=0, lt=1, description="Confidence level of every interval.")
+    churn_horizon_days: int = Field(180, ge=30, description="Churn window after a response.")
+    timeout_seconds: int = Field(600, ge=10, description="Per-report limit in a batch.")
+
+
+class ClientParams(Strict):
+    """One client (params/clients/<client_id>.yaml)."""
+
+    client_id: str
+    display_name: str = Field(min_length=1, max_length=120)
+    industry: Industry
+    language: Language | None = Field(None, description="Report language; defaults.yaml when unset.")
+    segments: list[str] = Field(default_factory=list, description="Segment columns to show.")
+    events: list[Event] = Field(default_factory=list)
+    themes: dict[str, dict[str, list[str]]] = Field(
+        default_factory=dict,
+        description="Theme keyword additions per language: {lang: {theme: [keywords]}}.",
+    )
+    brand_colour: str = Field("#1f4e79", pattern=r"^#[0-9a-fA-F]{6}$")
+    min_n: int | None = Field(None, ge=1)
+    suppress_n: int | None = Field(None, ge=1)
+
+    @field_validator("client_id")
+    @classmethod
+    def _safe_id(cls, value: str) -> str:
+        return check_client_id(value)
+
+
+class BatchParams(Strict):
+    """A batch (params/batches/<name>.yaml): which notebook, for which clients and periods."""
+
+    notebook: str = "client_report.ipynb"
+    clients: list[str] | Literal["all"] = "all"
+    periods: list[str] = Field(
+        default_factory=lambda: ["latest-quarter"],
+        description="'2026-Q3', '2026-07', '2026', 'latest-quarter', 'latest-month' or "
+        "'FROM..TO' with ISO dates (TO exclusive).",
+    )
+
+
+def load_yaml_model(path: str | os.PathLike, model: type[Strict]) -> Any:
+    """Read a YAML file into ``model``; any problem names the file and the key.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "defaults.yaml"
+    >>> _ = p.write_text("min_n: 25\\n")
+    >>> load_yaml_model(p, Defaults).min_n
+    25
+    """
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        raise NpsParamsError(f"{path}: file not found") from None
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f", line {mark.line + 1}" if mark else ""
+        raise NpsParamsError(f"{path.name}{where}: not valid YAML ({err})") from None
+    if not isinstance(raw, dict):
+        raise NpsParamsError(f"{path.name}: expected a mapping of keys, got {type(raw).__name__}")
+    try:
+        return model.model_validate(raw)
+    except ValidationError as err:
+        first = err.errors()[0]
+        key = ".".join(str(x) for x in first["loc"]) or "(top level)"
+        reason = "unknown key (check its spelling)" if first["type"] == "extra_forbidden" else first["msg"]
+        raise NpsParamsError(f"{path.name}, key '{key}': {reason}") from None
+
+
+def load_defaults(params_dir: str | os.PathLike = "params") -> Defaults:
+    """The project defaults (all built-in values when defaults.yaml is absent)."""
+    path = Path(params_dir) / "defaults.yaml"
+    return load_yaml_model(path, Defaults) if path.exists() else Defaults()
+
+
+def load_client(client_id: str, params_dir: str | os.PathLike = "params") -> ClientParams:
+    """One client's params; the file name must match its ``client_id``."""
+    path = Path(params_dir) / "clients" / f"{check_client_id(client_id)}.yaml"
+    client = load_yaml_model(path, ClientParams)
+    if client.client_id != client_id:
+        raise NpsParamsError(
+            f"{path.name}, key 'client_id': is {client.client_id!r}, but the file is named for "
+            f"{client_id!r}; make them the same"
+        )
+    return client
+
+
+def load_batch(name: str, params_dir: str | os.PathLike = "params") -> BatchParams:
+    """A batch definition by name (params/batches/<name>.yaml)."""
+    return load_yaml_model(Path(params_dir) / "batches" / f"{name}.yaml", BatchParams)
+
+
+def client_ids(params_dir: str | os.PathLike = "params") -> list[str]:
+    """Every client that has a params file, sorted."""
+    folder = Path(params_dir) / "clients"
+    return sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []

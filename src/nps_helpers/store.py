@@ -1,0 +1,321 @@
+"""The embedded store: one Parquet file per table and client, read through DuckDB.
+
+Layout under the store root::
+
+    responses/client_id=<id>/data.parquet     (likewise customers, invitations, reviews)
+    rejects/<id>.csv                           rows that could not be stored, with reasons
+    ingests/<id>.jsonl                         one line of counts per ingest run
+
+Every write goes to a temporary file in the same folder and is renamed over the old one,
+so a crash leaves either the previous partition or the new one, never half of either.
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from .errors import NpsStoreError
+from .schema import KEYS, TABLES, check_client_id
+
+DEFAULT_STORE = Path("data/store")
+TIME_COLUMN = {
+    "responses": "responded_at",
+    "customers": "started_at",
+    "invitations": "invited_at",
+    "reviews": "reviewed_at",
+}
+PARTITION_FILE = "data.parquet"
+
+
+def resolve_store(store: str | os.PathLike | None = None) -> Path:
+    """The store root: the argument, else ``$NPS_STORE``, else ``data/store``.
+
+    Examples
+    --------
+    >>> resolve_store("/tmp/somewhere").name
+    'somewhere'
+    """
+    if store is not None:
+        return Path(store)
+    return Path(os.environ.get("NPS_STORE", DEFAULT_STORE))
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> target = Path(tempfile.mkdtemp()) / "x.txt"
+    >>> atomic_write_bytes(target, b"hi"); target.read_bytes()
+    b'hi'
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def atomic_write_parquet(df: pd.DataFrame, path: Path) -> None:
+    """Write a frame as Parquet to ``path`` atomically (temp file, then rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    df.to_parquet(tmp, index=False, compression="zstd")
+    os.replace(tmp, path)
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    """What a merge into the store did: rows added and rows already there."""
+
+    added: int
+    duplicates: int
+
+
+class Store:
+    """A folder of per-client Parquet partitions.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> store = Store(tempfile.mkdtemp())
+    >>> frame = pd.DataFrame({"response_id": ["a", "b"], "score": [9, 3],
+    ...     "responded_at": pd.to_datetime(["2026-01-05", "2026-02-01"], utc=True)})
+    >>> store.merge("responses", "acme", frame)
+    MergeResult(added=2, duplicates=0)
+    >>> store.merge("responses", "acme", frame)
+    MergeResult(added=0, duplicates=2)
+    >>> store.clients()
+    ['acme']
+    """
+
+    def __init__(self, root: str | os.PathLike | None = None):
+        self.root = resolve_store(root)
+
+    def __repr__(self) -> str:
+        return f"Store({str(self.root)!r})"
+
+    def partition(self, table: str, client_id: str) -> Path:
+        """Path of one client's Parquet file for ``table``."""
+        if table not in TABLES:
+            raise NpsStoreError(f"unknown table {table!r}; the store holds {', '.join(TABLES)}")
+        return self.root / table / f"client_id={check_client_id(client_id)}" / PARTITION_FILE
+
+    def has(self, table: str, client_id: str) -> bool:
+        """Whether the client has any rows stored in ``table``."""
+        return self.partition(table, client_id).exists()
+
+    def clients(self, table: str = "responses") -> list[str]:
+        """Client ids with a partition in ``table``, sorted."""
+        folder = self.root / table
+        if not folder.is_dir():
+            return []
+        return sorted(
+            p.name.split("=", 1)[1]
+            for p in folder.iterdir()
+            if p.name.startswith("client_id=") and (p / PARTITION_FILE).exists()
+        )
+
+    def read(
+        self,
+        table: str,
+        client_id: str,
+        *,
+        start: str | pd.Timestamp | None = None,
+        end: str | pd.Timestamp | None = None,
+        columns: Sequence[str] | None = None,
+    ) -> pd.DataFrame:
+        """One client's rows of ``table``, optionally within ``[start, end)``.
+
+        Only that client's partition is opened. ``start``/``end`` filter on the table's
+        time column (``responded_at`` for responses) and are read as UTC when naive.
+        """
+        path = self.partition(table, client_id)
+        if not path.exists():
+            if table == "responses":
+                raise NpsStoreError(
+                    f"no responses for client {client_id!r} in store {self.root}: ingest an "
+                    "export first (nps-report ingest FILE --client ID) or make the demo store "
+                    "(nps-report demo-data)"
+                )
+            return pd.DataFrame()
+        where, args = _time_filter(TIME_COLUMN[table], start, end)
+        cols = "*" if columns is None else ", ".join(_quote(c) for c in columns)
+        with _connect() as con:
+            frame = con.execute(
+                f"SELECT {cols} FROM read_parquet(?, hive_partitioning=false){where}", [str(path), *args]
+            ).to_arrow_table()
+        out = frame.to_pandas()
+        out.insert(0, "client_id", pd.array([client_id] * len(out), dtype="str"))
+        return out
+
+    def replace(self, table: str, client_id: str, df: pd.DataFrame) -> None:
+        """Replace a client's partition with ``df`` (atomically)."""
+        frame = df.drop(columns=["client_id"], errors="ignore")
+        atomic_write_parquet(frame.reset_index(drop=True), self.partition(table, client_id))
+
+    def merge(self, table: str, client_id: str, df: pd.DataFrame) -> MergeResult:
+        """Add the rows of ``df`` whose key is not stored yet; return what was added.
+
+        Rows whose key repeats within ``df`` count as duplicates too, so re-ingesting the
+        same file changes nothing.
+        """
+        key = list(KEYS[table])
+        with self.lock(client_id):
+            new = df.drop(columns=["client_id"], errors="ignore")
+            fresh = ~new.duplicated(subset=key, keep="first")
+            if self.has(table, client_id):
+                old = pd.read_parquet(self.partition(table, client_id))
+                known = pd.MultiIndex.from_frame(old[key].astype("str"))
+                fresh &= ~pd.MultiIndex.from_frame(new[key].astype("str")).isin(known)
+                combined = pd.concat([old, new[fresh]], ignore_index=True) if fresh.any() else None
+            else:
+                combined = new[fresh] if fresh.any() else None
+            if combined is not None:
+                self.replace(table, client_id, combined)
+        added = int(fresh.sum())
+        return MergeResult(added=added, duplicates=len(new) - added)
+
+    @contextlib.contextmanager
+    def lock(self, client_id: str) -> Iterator[None]:
+        """Hold an exclusive lock on one client's partitions (ingests of one client queue)."""
+        lock_dir = self.root / ".locks"
+        lock_dir.mkdir(parents=True, exist_ok=True)
+        with open(lock_dir / f"{check_client_id(client_id)}.lock", "w") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    # --- rejects and ingest log ------------------------------------------------------
+    def rejects_path(self, client_id: str) -> Path:
+        """The CSV holding a client's rejected rows with their reasons."""
+        return self.root / "rejects" / f"{check_client_id(client_id)}.csv"
+
+    def add_rejects(self, client_id: str, rejects: pd.DataFrame) -> None:
+        """Append rejected rows (source_file, source_row, column, value, reason)."""
+        if rejects.empty:
+            return
+        path = self.rejects_path(client_id)
+        with self.lock(client_id):
+            old = self.read_rejects(client_id)
+            both = pd.concat([old, rejects], ignore_index=True) if len(old) else rejects
+            both = both.drop_duplicates(subset=["source_file", "source_row", "column", "reason"])
+            atomic_write_bytes(path, both.to_csv(index=False).encode("utf-8"))
+
+    def read_rejects(self, client_id: str) -> pd.DataFrame:
+        """A client's rejected rows (empty frame when none)."""
+        path = self.rejects_path(client_id)
+        if not path.exists():
+            return pd.DataFrame(columns=["source_file", "source_row", "column", "value", "reason"])
+        return pd.read_csv(path, dtype="str", keep_default_na=False)
+
+    def log_ingest(self, client_id: str, record: dict) -> None:
+        """Append one ingest run's counts to the client's log."""
+        path = self.root / "ingests" / f"{check_client_id(client_id)}.jsonl"
+        with self.lock(client_id):
+            old = path.read_bytes() if path.exists() else b""
+            atomic_write_bytes(path, old + (json.dumps(record, default=str) + "\n").encode())
+
+    def ingest_log(self, client_id: str) -> list[dict]:
+        """Every ingest run recorded for a client, oldest first."""
+        path = self.root / "ingests" / f"{check_client_id(client_id)}.jsonl"
+        if not path.exists():
+            return []
+        return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+    # --- whole-store queries -------------------------------------------------------------
+    def glob(self, table: str) -> str:
+        """DuckDB glob over every client's partition of ``table``."""
+        return str(self.root / table / "client_id=*" / PARTITION_FILE)
+
+    def sql(self, query: str, params: Sequence | None = None) -> pd.DataFrame:
+        """Run SQL over the store; ``{responses}`` etc. name the tables, all clients.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> store = Store(tempfile.mkdtemp())
+        >>> store.merge("responses", "a", pd.DataFrame({"response_id": ["1"], "score": [10]}))
+        MergeResult(added=1, duplicates=0)
+        >>> store.sql("SELECT client_id, count(*) AS n FROM {responses} GROUP BY 1")
+          client_id  n
+        0         a  1
+        """
+        views = {
+            t: f"read_parquet('{self.glob(t)}', hive_partitioning=true, "
+            "hive_types={'client_id': VARCHAR}, union_by_name=true)"
+            for t in TABLES
+        }
+        with _connect() as con:
+            return con.execute(query.format(**views), params or []).df()
+
+
+def load_responses(
+    client_id: str,
+    start: str | pd.Timestamp | None = None,
+    end: str | pd.Timestamp | None = None,
+    store: str | os.PathLike | Store | None = None,
+) -> pd.DataFrame:
+    """One client's responses in ``[start, end)``, read from its partition only.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> s = Store(tempfile.mkdtemp())
+    >>> _ = s.merge("responses", "acme", pd.DataFrame({"response_id": ["r1"], "score": [7],
+    ...     "responded_at": pd.to_datetime(["2026-03-01"], utc=True)}))
+    >>> load_responses("acme", start="2026-01-01", store=s)[["client_id", "score"]]
+      client_id  score
+    0      acme      7
+    """
+    st = store if isinstance(store, Store) else Store(store)
+    return st.read("responses", client_id, start=start, end=end)
+
+
+def load_table(
+    table: str, client_id: str, store: str | os.PathLike | Store | None = None
+) -> pd.DataFrame:
+    """One client's customers, invitations or reviews (an empty frame when absent).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> load_table("customers", "acme", store=tempfile.mkdtemp()).empty
+    True
+    """
+    st = store if isinstance(store, Store) else Store(store)
+    return st.read(table, client_id)
+
+
+def _connect() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    return con
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _time_filter(column: str, start, end) -> tuple[str, list]:
+    clauses, args = [], []
+    for bound, op in ((start, ">="), (end, "<")):
+        if bound is not None:
+            ts = pd.Timestamp(bound)
+            ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+            clauses.append(f"{_quote(column)} {op} ?::TIMESTAMPTZ")
+            args.append(ts.isoformat())
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
