@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -28,7 +28,7 @@ def _fail(err: Exception) -> None:
     raise typer.Exit(code=2)
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     auto = "auto"
     qualtrics = "qualtrics"
     surveymonkey = "surveymonkey"
@@ -76,12 +76,6 @@ def ingest(
         typer.echo(report.summary())
     if reports and all(r.read == 0 for r in reports):
         raise typer.Exit(code=1)
-
-
-class By(str, Enum):
-    month = "month"
-    quarter = "quarter"
-    year = "year"
 
 
 @app.command()

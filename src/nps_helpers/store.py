@@ -153,8 +153,9 @@ class Store:
         where, args = _time_filter(TIME_COLUMN[table], start, end)
         cols = "*" if columns is None else ", ".join(_quote(c) for c in columns)
         with _connect() as con:
-            frame = con.execute(
-                f"SELECT {cols} FROM read_parquet(?, hive_partitioning=false){where}", [str(path), *args]
+            frame = con.sql(
+                f"SELECT {cols} FROM read_parquet($1, hive_partitioning=false){where}",
+                params=[str(path), *args],
             ).to_arrow_table()
         out = frame.to_pandas()
         out.insert(0, "client_id", pd.array([client_id] * len(out), dtype="str"))
@@ -316,6 +317,6 @@ def _time_filter(column: str, start, end) -> tuple[str, list]:
         if bound is not None:
             ts = pd.Timestamp(bound)
             ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
-            clauses.append(f"{_quote(column)} {op} ?::TIMESTAMPTZ")
+            clauses.append(f"{_quote(column)} {op} ${len(args) + 2}::TIMESTAMPTZ")
             args.append(ts.isoformat())
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
