@@ -1,0 +1,125 @@
+"""CSAT, CES, response rate and survey fatigue."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from scipy import stats
+
+from nps_helpers.errors import NpsInputError
+from nps_helpers.experience import (
+    ces,
+    csat,
+    match_invitations,
+    response_rate,
+    survey_fatigue,
+    wilson,
+)
+
+
+def _utc(*days):
+    return pd.to_datetime(list(days), utc=True)
+
+
+def test_wilson_matches_the_textbook_formula():
+    count, n, z = 7, 20, stats.norm.ppf(0.975)
+    p = count / n
+    centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
+    half = z / (1 + z**2 / n) * math.sqrt(p * (1 - p) / n + z**2 / (4 * n**2))
+    share, low, high = wilson([count], [n])
+    assert (share[0], low[0], high[0]) == pytest.approx((p, centre - half, centre + half))
+    assert np.isnan(wilson([0], [0])[0][0])
+
+
+@given(n=st.integers(1, 500), data=st.data())
+def test_wilson_bounds_hold_the_share(n, data):
+    count = data.draw(st.integers(0, n))
+    share, low, high = wilson([count], [n])
+    assert 0 <= low[0] <= share[0] <= high[0] <= 1
+
+
+def test_csat_is_the_share_of_fours_and_fives():
+    frame = pd.DataFrame({"csat": [5, 4, 4, 3, 2, 1, 5, None, 5, 4]})
+    result = csat(frame)
+    assert (result.status, result.n, result.count) == ("ok", 9, 6)
+    assert result.share == pytest.approx(6 / 9)
+    assert result.ci_low < result.share < result.ci_high
+
+
+def test_ces_mean_has_a_t_interval_and_the_share_of_five_to_seven():
+    values = [7, 6, 5, 5, 4, 3, 2, 7, 6, 1]
+    result = ces(pd.DataFrame({"ces": values}))
+    low, high = stats.t.interval(0.95, len(values) - 1, loc=np.mean(values), scale=stats.sem(values))
+    assert result.mean == pytest.approx(4.6)
+    assert (result.ci_low, result.ci_high) == pytest.approx((low, high))
+    assert (result.high.count, result.high.n) == (6, 10)
+
+
+def test_ces_of_one_rating_has_no_interval():
+    result = ces(pd.DataFrame({"ces": [4]}))
+    assert result.mean == 4 and math.isnan(result.ci_low)
+
+
+@pytest.mark.parametrize("frame", [pd.DataFrame({"score": [9]}), pd.DataFrame({"csat": [None], "ces": [None]})])
+def test_absent_columns_are_not_available(frame):
+    assert csat(frame).status == "not_available"
+    assert ces(frame).status == "not_available"
+    assert math.isnan(ces(frame).mean)
+
+
+@pytest.mark.parametrize(("column", "bad"), [("csat", 6), ("csat", 4.5), ("ces", 0), ("ces", "easy")])
+def test_out_of_range_ratings_name_the_column(column, bad):
+    frame = pd.DataFrame({column: [3, bad]})
+    with pytest.raises(NpsInputError, match=f"column '{column}', row 1"):
+        (csat if column == "csat" else ces)(frame)
+
+
+def test_response_rate_counts_answers_inside_the_window_only():
+    invitations = pd.DataFrame({
+        "customer_id": ["a", "b", "c", "d", "e"],
+        "invited_at": _utc(*["2026-01-10"] * 5)})
+    responses = pd.DataFrame({
+        # a: same day; b: 30 days later (inside); c: 31 days later; d: before the invitation;
+        # the answer of 'x' matches nobody.
+        "customer_id": ["a", "b", "c", "d", "x"],
+        "responded_at": _utc("2026-01-10", "2026-02-09", "2026-02-10", "2026-01-09", "2026-01-11")})
+    flags = match_invitations(invitations, responses)["responded"].tolist()
+    assert flags == [True, True, False, False, False]
+    result = response_rate(invitations, responses)
+    assert (result.count, result.n, result.share) == (2, 5, 0.4)
+
+
+def test_response_rate_keeps_invitation_order_and_is_not_available_without_invitations():
+    invitations = pd.DataFrame({"customer_id": ["b", "a"], "invited_at": _utc("2026-03-01", "2026-01-01")})
+    responses = pd.DataFrame({"customer_id": ["b"], "responded_at": _utc("2026-03-02")})
+    assert match_invitations(invitations, responses)["customer_id"].tolist() == ["b", "a"]
+    assert match_invitations(invitations, responses)["responded"].tolist() == [True, False]
+    assert response_rate(None, responses).status == "not_available"
+    assert response_rate(pd.DataFrame({"customer_id": []}), responses).status == "not_available"
+
+
+def test_survey_fatigue_counts_the_year_before_as_of():
+    invitations = pd.DataFrame({
+        "customer_id": ["a"] * 5 + ["b"] * 4 + ["c"],
+        "invited_at": _utc(*pd.date_range("2025-03-01", periods=5, freq="MS"),
+                           *pd.date_range("2025-03-01", periods=4, freq="MS"), "2024-06-01")})
+    result = survey_fatigue(invitations, as_of="2026-01-01")
+    per = result.per_customer.set_index("customer_id")["surveys"].to_dict()
+    assert per == {"a": 5, "b": 4}  # c's only survey is older than a year
+    assert (result.over_limit, result.mean_per_year, result.flagged) == (1, 4.5, True)
+    assert survey_fatigue(None).status == "not_available"
+    assert survey_fatigue(invitations, as_of="2020-01-01").status == "not_available"
+
+
+def test_inputs_are_not_modified():
+    invitations = pd.DataFrame({"customer_id": ["a"], "invited_at": ["2026-01-01"]})
+    responses = pd.DataFrame({"customer_id": ["a"], "responded_at": ["2026-01-02"], "csat": [5]})
+    before = (invitations.copy(), responses.copy())
+    response_rate(invitations, responses)
+    csat(responses)
+    pd.testing.assert_frame_equal(invitations, before[0])
+    pd.testing.assert_frame_equal(responses, before[1])
