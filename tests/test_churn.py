@@ -208,6 +208,8 @@ def test_responders_vs_non_responders_counted_by_hand():
     assert table.loc["responder", ["customers", "churned"]].tolist() == [3, 1]
     assert table.loc["non_responder", ["customers", "churned"]].tolist() == [3, 2]
     assert result.responder_difference.difference == pytest.approx(1 / 3 - 2 / 3)
+    assert result.responders_reason is None
+    assert churn_analysis(responses, customers, as_of=AS_OF).responders_reason == "no_invitations"
 
 
 def test_rate_difference_p_value_is_the_pooled_z_test():
@@ -233,6 +235,7 @@ def test_without_customer_data_the_result_is_not_available(customers, reason):
     responses = pd.DataFrame({"customer_id": ["a"], "score": [9], "responded_at": [AS_OF]})
     result = churn_analysis(responses, customers)
     assert (result.status, result.reason) == ("not_available", reason)
+    assert result.verdict in VERDICTS
 
 
 def test_responses_without_customer_ids_are_not_available():

@@ -139,7 +139,8 @@ def test_quadrants_by_hand():
 
 
 def test_no_drivers_is_not_available_and_unknown_columns_are_errors():
-    assert relative_weights(pd.DataFrame({"score": [1, 2]})).status == "not_available"
+    none = relative_weights(pd.DataFrame({"score": [1, 2]}))
+    assert (none.status, none.reason) == ("not_available", "no_driver_ratings")
     with pytest.raises(NpsInputError, match="driver_speed"):
         relative_weights(_survey(), ["driver_speed"])
 

@@ -59,7 +59,8 @@ class ChurnResult:
       p_value (Wald, per term), lr_p_value (likelihood-ratio test of the model), converged
     - ``retention``: group, day, at_risk, events, survival, ci_low, ci_high (Kaplan-Meier)
     - ``responders``: group ('responder', 'non_responder'), customers, churned, rate, ci_low,
-      ci_high; ``responder_difference`` is responder minus non-responder
+      ci_high; ``responder_difference`` is responder minus non-responder; without
+      invitations both are empty and ``responders_reason`` is 'no_invitations'
     """
 
     status: str
@@ -76,6 +77,7 @@ class ChurnResult:
     logrank_p_value: float = float("nan")
     responders: pd.DataFrame = field(default_factory=pd.DataFrame)
     responder_difference: RateDifference | None = None
+    responders_reason: str | None = None
     level: float = 0.95
 
 
@@ -146,6 +148,7 @@ def churn_analysis(
         logrank_p_value=logrank,
         responders=responders,
         responder_difference=difference,
+        responders_reason=None if _has_invitations(invitations) else "no_invitations",
         level=level,
     )
 
@@ -376,8 +379,12 @@ def _retention(observed: pd.DataFrame, end: pd.Timestamp, level: float) -> tuple
     return retention_curves(days, churned, groups, level=level)
 
 
+def _has_invitations(invitations: pd.DataFrame | None) -> bool:
+    return invitations is not None and {"customer_id", "invited_at"} <= set(invitations.columns)
+
+
 def _responder_churn(invitations, responses, customers, cutoff, horizon_days, window_days, level):
-    if invitations is None or not {"customer_id", "invited_at"} <= set(invitations.columns):
+    if not _has_invitations(invitations):
         return pd.DataFrame(), None
     matched = match_invitations(invitations, responses, window_days=window_days)
     matched = matched[matched["invited_at"] <= cutoff]

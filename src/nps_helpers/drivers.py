@@ -29,6 +29,9 @@ QUADRANTS = ("concentrate_here", "keep_up", "low_priority", "possible_overkill")
 class DriversResult:
     """Relative weights of the drivers; ``status`` is 'ok', 'not_available' or 'too_few_responses'.
 
+    ``reason`` is 'no_driver_ratings' when the status is 'not_available' (no rating columns,
+    or none that varies).
+
     ``table`` has one row per driver, most important first: driver (name without the
     ``driver_`` prefix), column, raw_weight (sums to ``r_squared``), share (sums to 1),
     correlation (with the score; its sign says the direction), mean (rating), n_rated,
@@ -39,6 +42,7 @@ class DriversResult:
     n: int
     n_dropped: int
     min_n: int
+    reason: str | None = None
     r_squared: float = float("nan")
     excluded: tuple[str, ...] = ()
     table: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -74,7 +78,7 @@ def relative_weights(
         )
     min_n = max(MIN_N, PER_DRIVER * len(columns))
     if not columns:
-        return DriversResult("not_available", 0, 0, min_n)
+        return DriversResult("not_available", 0, 0, min_n, "no_driver_ratings")
     data = responses[[target, *columns]].apply(pd.to_numeric, errors="coerce")
     complete = data.dropna()
     n, dropped = len(complete), len(data) - len(complete)
@@ -83,7 +87,7 @@ def relative_weights(
     varying = [c for c in columns if complete[c].nunique() > 1]
     excluded = tuple(c for c in columns if c not in varying)
     if not varying or complete[target].nunique() < 2:
-        return DriversResult("not_available", n, dropped, min_n, excluded=excluded)
+        return DriversResult("not_available", n, dropped, min_n, "no_driver_ratings", excluded=excluded)
     raw, corr = johnson_weights(complete[varying].to_numpy(float), complete[target].to_numpy(float))
     r2 = float(raw.sum())
     table = pd.DataFrame(
@@ -99,7 +103,7 @@ def relative_weights(
     )
     table["quadrant"] = _quadrants(table["share"], table["mean"])
     table = table.sort_values("raw_weight", ascending=False, kind="stable").reset_index(drop=True)
-    return DriversResult("ok", n, dropped, min_n, r2, excluded, table)
+    return DriversResult("ok", n, dropped, min_n, None, r2, excluded, table)
 
 
 def johnson_weights(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
