@@ -19,14 +19,24 @@ from scipy import stats
 from .errors import NpsInputError
 
 Method = Literal["adjusted-wald", "wald", "bootstrap"]
+METHODS = ("adjusted-wald", "wald", "bootstrap")
 CATEGORIES = ("detractor", "passive", "promoter")
+COUNT_COLUMNS = ("promoters", "passives", "detractors")
 PSEUDO = {"promoter": 0.75, "passive": 1.5, "detractor": 0.75}
 BOOTSTRAP_DRAWS = 4000
+# Resampled scores held in memory at once by the weighted bootstrap (about 80 MB).
+_BOOTSTRAP_CHUNK = 10_000_000
+_NUMBER = (int, float, np.integer, np.floating)
 
 
 @dataclass(frozen=True)
 class NpsResult:
-    """NPS of one group of responses, with its interval (scores in -100..100)."""
+    """NPS of one group of responses, with its interval (scores in -100..100).
+
+    ``se`` is the standard error on the -100..100 scale that the interval was built from
+    (for the bootstrap: the standard deviation of the resampled scores);
+    ``n_effective`` is Kish's effective sample size (``n`` when unweighted).
+    """
 
     n: int
     promoters: int
@@ -41,11 +51,7 @@ class NpsResult:
     method: str
     level: float = 0.95
     n_effective: float | None = None
-
-    @property
-    def se(self) -> float:
-        """Standard error of the NPS implied by the interval (points on the -100..100 scale)."""
-        return (self.ci_high - self.ci_low) / (2 * stats.norm.ppf(0.5 + self.level / 2))
+    se: float = float("nan")
 
 
 @dataclass(frozen=True)
@@ -65,14 +71,16 @@ class NpsDifference:
 def categorize(scores: ArrayLike) -> pd.Series:
     """Category of each 0-10 score: 'detractor' (0-6), 'passive' (7-8), 'promoter' (9-10).
 
+    A Series keeps its index, so the result lines up with the caller's rows.
+
     Examples
     --------
     >>> categorize([0, 6, 7, 8, 9, 10]).tolist()
     ['detractor', 'detractor', 'passive', 'passive', 'promoter', 'promoter']
     """
-    values = _valid_scores(scores)
-    codes = np.where(values >= 9, 2, np.where(values >= 7, 1, 0))
-    return pd.Series(pd.Categorical.from_codes(codes, categories=list(CATEGORIES)))
+    codes = _cat_codes(_valid_scores(scores))
+    index = scores.index if isinstance(scores, pd.Series) else None
+    return pd.Series(pd.Categorical.from_codes(codes, categories=list(CATEGORIES)), index=index)
 
 
 def nps(
@@ -89,6 +97,8 @@ def nps(
     ``promoters``, ``passives`` and ``detractors``. ``weights`` are survey weights (one per
     score); the interval then uses Kish's effective sample size. An empty input gives
     NaN figures with ``n == 0`` rather than an error, so empty groups stay visible.
+    ``method`` is ``adjusted-wald`` (default), ``wald`` or ``bootstrap`` (percentile,
+    4000 resamples drawn from ``seed``).
 
     Examples
     --------
@@ -98,35 +108,33 @@ def nps(
     >>> r.nps, round(r.ci_low, 1), round(r.ci_high, 1)
     (40.0, 23.4, 54.3)
     """
-    if not 0 < level < 1:
-        raise NpsInputError(f"level must be between 0 and 1, got {level}")
+    z = z_value(level)
+    if method not in METHODS:
+        raise NpsInputError(f"unknown method {method!r}: use adjusted-wald, wald or bootstrap")
     if isinstance(scores, Mapping):
         if weights is not None:
             raise NpsInputError("weights apply to individual scores, not to category counts")
+        codes, w = None, None
         counts = _counts_from_mapping(scores)
-        values, w = None, None
     else:
-        values = _valid_scores(scores)
-        w = None if weights is None else _valid_weights(weights, len(values))
-        counts = tuple(int(x) for x in _category_counts(values))
+        codes = _cat_codes(_valid_scores(scores))
+        w = None if weights is None else _valid_weights(weights, len(codes))
+        counts = tuple(int(x) for x in np.bincount(codes, minlength=3))
     d, pa, p = counts
     n = d + pa + p
     if n == 0:
         nan = float("nan")
-        return NpsResult(0, 0, 0, 0, nan, nan, nan, nan, nan, nan, method, level)
+        return NpsResult(0, 0, 0, 0, nan, nan, nan, nan, nan, nan, method, level, 0.0, nan)
     if w is None:
-        shares = np.array([d, pa, p], dtype=float) / n
+        shares = np.array(counts, dtype=float) / n
         n_eff = float(n)
     else:
-        shares = np.array([w[_cat_codes(values) == k].sum() for k in range(3)]) / w.sum()
+        shares = np.bincount(codes, weights=w, minlength=3) / w.sum()
         n_eff = float(w.sum() ** 2 / (w**2).sum())
-    score = 100 * (shares[2] - shares[0])
     if method == "bootstrap":
-        low, high = _bootstrap_interval(values, w, counts, level, seed)
-    elif method in ("adjusted-wald", "wald"):
-        low, high = _wald_interval(shares, n_eff, level, adjusted=method == "adjusted-wald")
+        low, high, se = _bootstrap_interval(codes, w, counts, level, seed)
     else:
-        raise NpsInputError(f"unknown method {method!r}: use adjusted-wald, wald or bootstrap")
+        low, high, se = _wald_interval(shares, n_eff, z, adjusted=method == "adjusted-wald")
     return NpsResult(
         n=n,
         promoters=p,
@@ -135,12 +143,13 @@ def nps(
         promoter_share=float(shares[2]),
         passive_share=float(shares[1]),
         detractor_share=float(shares[0]),
-        nps=float(score),
+        nps=float(100 * (shares[2] - shares[0])),
         ci_low=float(low),
         ci_high=float(high),
         method=method,
         level=level,
-        n_effective=None if w is None else n_eff,
+        n_effective=n_eff,
+        se=float(se),
     )
 
 
@@ -153,7 +162,9 @@ def nps_difference(
     """Difference ``NPS(a) - NPS(b)`` of two independent samples, with a z-test.
 
     The variance of each NPS uses the adjusted shares (3 pseudo-observations), which
-    keeps the test sane for small groups and for shares of 0 or 1.
+    keeps the test sane for small groups and for shares of 0 or 1. Weighted results
+    (an :class:`NpsResult` from weighted scores) enter with their effective sample size.
+    An empty side gives NaN figures and ``significant=False``.
 
     Examples
     --------
@@ -161,15 +172,16 @@ def nps_difference(
     >>> round(d.difference, 1), d.significant, round(d.p_value, 3)
     (40.0, True, 0.003)
     """
+    z = z_value(level)
     ra = a if isinstance(a, NpsResult) else nps(a, level=level)
     rb = b if isinstance(b, NpsResult) else nps(b, level=level)
     if ra.n == 0 or rb.n == 0:
         nan = float("nan")
         return NpsDifference(nan, nan, nan, nan, False, ra, rb, level)
-    se = float(np.sqrt(_adjusted_variance(ra) + _adjusted_variance(rb))) * 100
+    # Pseudo-observations keep each variance above zero, so se > 0 always.
+    se = 100 * float(np.sqrt(_adjusted_variance(ra) + _adjusted_variance(rb)))
     diff = ra.nps - rb.nps
-    z = stats.norm.ppf(0.5 + level / 2)
-    p_value = float(2 * stats.norm.sf(abs(diff) / se)) if se > 0 else float(diff == 0) or 0.0
+    p_value = float(2 * stats.norm.sf(abs(diff) / se))
     return NpsDifference(
         difference=diff,
         ci_low=diff - z * se,
@@ -188,8 +200,9 @@ def nps_frame(
     """Add n, shares, nps, ci_low and ci_high to a frame of category counts (vectorised).
 
     ``counts`` has columns ``promoters``, ``passives``, ``detractors``; this is the fast
-    path for many groups at once (client x month over millions of rows). Bootstrap is not
-    offered here: use :func:`nps` per group for that.
+    path for many groups at once (client x month over millions of rows). Rows with no
+    responses get NaN figures. Bootstrap is not offered here: use :func:`nps` per group.
+    The caller's frame is not modified.
 
     Examples
     --------
@@ -197,21 +210,31 @@ def nps_frame(
     >>> f[["n", "nps"]].to_dict("records")
     [{'n': 100, 'nps': 40.0}]
     """
+    z = z_value(level)
     if method not in ("adjusted-wald", "wald"):
         raise NpsInputError("nps_frame supports adjusted-wald and wald; use nps() for bootstrap")
+    missing = [c for c in COUNT_COLUMNS if c not in counts.columns]
+    if missing:
+        raise NpsInputError(
+            f"nps_frame needs the count columns {', '.join(COUNT_COLUMNS)}; missing: "
+            f"{', '.join(missing)}"
+        )
+    try:
+        p, pa, d = (counts[c].to_numpy(dtype=float) for c in COUNT_COLUMNS)
+    except (TypeError, ValueError):
+        raise NpsInputError("nps_frame: counts must be numbers without missing values") from None
+    if any(((x < 0) | (x != np.round(x)) | ~np.isfinite(x)).any() for x in (p, pa, d)):
+        raise NpsInputError("nps_frame: counts must be whole numbers >= 0")
     out = counts.copy()
-    p = out["promoters"].to_numpy(dtype=float)
-    pa = out["passives"].to_numpy(dtype=float)
-    d = out["detractors"].to_numpy(dtype=float)
     n = p + pa + d
     with np.errstate(invalid="ignore", divide="ignore"):
         shares = np.vstack([d / n, pa / n, p / n])
-        low, high = _wald_interval(shares, n, level, adjusted=method == "adjusted-wald")
-        out["n"] = n.astype("int64")
-        out["promoter_share"] = p / n
-        out["passive_share"] = pa / n
-        out["detractor_share"] = d / n
-        out["nps"] = 100 * (p - d) / n
+        low, high, _ = _wald_interval(shares, n, z, adjusted=method == "adjusted-wald")
+    out["n"] = n.astype("int64")
+    out["promoter_share"] = shares[2]
+    out["passive_share"] = shares[1]
+    out["detractor_share"] = shares[0]
+    out["nps"] = 100 * (shares[2] - shares[0])
     out["ci_low"] = low
     out["ci_high"] = high
     return out
@@ -225,60 +248,86 @@ def category_counts(scores: ArrayLike) -> dict[str, int]:
     >>> category_counts([10, 9, 8, 3])
     {'promoters': 2, 'passives': 1, 'detractors': 1}
     """
-    d, pa, p = _category_counts(_valid_scores(scores))
+    d, pa, p = np.bincount(_cat_codes(_valid_scores(scores)), minlength=3)
     return {"promoters": int(p), "passives": int(pa), "detractors": int(d)}
 
 
 def z_value(level: float = 0.95) -> float:
-    """Two-sided normal quantile for a confidence ``level``.
+    """Two-sided normal quantile for a confidence ``level`` (between 0 and 1).
 
     Examples
     --------
     >>> round(z_value(0.95), 3)
     1.96
     """
+    if not (isinstance(level, (int, float)) and 0 < level < 1):
+        raise NpsInputError(f"level must be a number between 0 and 1 (e.g. 0.95), got {level!r}")
     return float(stats.norm.ppf(0.5 + level / 2))
 
 
 # --- internals --------------------------------------------------------------------------
 def _valid_scores(scores: ArrayLike) -> np.ndarray:
-    arr = np.asarray(pd.Series(scores, dtype="object").to_numpy())
-    try:
-        values = arr.astype(float)
-    except (TypeError, ValueError):
-        bad = next(x for x in arr if not _is_number(x))
-        raise NpsInputError(f"score {bad!r} is not a number; scores are whole numbers 0-10") from None
-    bad = ~np.isfinite(values) | (values < 0) | (values > 10) | (values != np.round(values))
+    """Scores as int64, or an error naming the first bad value and its position."""
+    if isinstance(scores, (str, bytes, Mapping)):
+        raise NpsInputError(f"scores must be a sequence of whole numbers 0-10, got {scores!r}")
+    if isinstance(scores, (pd.Series, pd.Index)) and _nullable_number(scores.dtype):
+        arr = scores.to_numpy(dtype=float, na_value=np.nan)
+    else:
+        # numpy would turn True into 1 inside a list of ints, so look before converting.
+        arr = np.asarray(scores, dtype=object if _has_bool(scores) else None)
+    if arr.ndim != 1:
+        raise NpsInputError(f"scores must be one-dimensional, got shape {arr.shape}")
+    if arr.dtype.kind not in "iuf":
+        # Text, booleans, None and pd.NA are refused one by one so the message names them.
+        for pos, x in enumerate(arr):
+            if isinstance(x, (bool, np.bool_)) or not isinstance(x, _NUMBER):
+                raise NpsInputError(
+                    f"score {_plain(x)!r} at position {pos} is not a number; scores are whole numbers "
+                    "0-10 (drop missing scores or convert text first)"
+                )
+        arr = arr.astype(float)
+    bad = (arr < 0) | (arr > 10)
+    if arr.dtype.kind == "f":
+        bad |= ~np.isfinite(arr) | (arr != np.round(arr))
     if bad.any():
-        raise NpsInputError(
-            f"score {arr[bad][0]!r} at position {int(np.argmax(bad))} is not a whole number 0-10"
-        )
-    return values.astype(np.int64)
+        pos = int(np.argmax(bad))
+        what = "missing" if np.isnan(arr[pos]) else "not a whole number 0-10"
+        raise NpsInputError(f"score {_plain(arr[pos])!r} at position {pos} is {what}")
+    return arr.astype(np.int64, copy=False)
 
 
-def _is_number(x) -> bool:
+def _has_bool(scores) -> bool:
+    return isinstance(scores, (list, tuple)) and any(isinstance(x, bool) for x in scores)
+
+
+def _plain(x):
+    return x.item() if isinstance(x, np.generic) else x
+
+
+def _nullable_number(dtype) -> bool:
+    return (
+        isinstance(dtype, pd.api.extensions.ExtensionDtype)
+        and pd.api.types.is_numeric_dtype(dtype)
+        and not pd.api.types.is_bool_dtype(dtype)
+    )
+
+
+def _valid_weights(weights: ArrayLike, n: int) -> np.ndarray | None:
+    """Weights as floats, or None when they are all equal (the same as no weights)."""
     try:
-        float(x)
+        w = np.asarray(weights, dtype=float)
     except (TypeError, ValueError):
-        return False
-    return True
-
-
-def _valid_weights(weights: ArrayLike, n: int) -> np.ndarray:
-    w = np.asarray(weights, dtype=float)
+        raise NpsInputError("weights must be numbers, one per score") from None
     if w.shape != (n,):
         raise NpsInputError(f"weights must be one per score: got {w.size} weights for {n} scores")
     if not np.isfinite(w).all() or (w < 0).any() or (n and w.sum() == 0):
         raise NpsInputError("weights must be finite, non-negative and not all zero")
-    return w
+    # Weights only matter relative to each other; equal ones must give the unweighted result.
+    return None if n == 0 or (w == w[0]).all() else w
 
 
 def _cat_codes(values: np.ndarray) -> np.ndarray:
     return np.where(values >= 9, 2, np.where(values >= 7, 1, 0))
-
-
-def _category_counts(values: np.ndarray) -> np.ndarray:
-    return np.bincount(_cat_codes(values), minlength=3)
 
 
 def _counts_from_mapping(counts: Mapping[str, int]) -> tuple[int, int, int]:
@@ -288,14 +337,20 @@ def _counts_from_mapping(counts: Mapping[str, int]) -> tuple[int, int, int]:
         raise NpsInputError(
             f"counts need promoters, passives and detractors; {missing} is missing"
         ) from None
-    if any(int(x) != x or x < 0 for x in raw):
+    if not all(_is_count(x) for x in raw):
         raise NpsInputError(f"counts must be whole numbers >= 0, got {dict(counts)}")
     return tuple(int(x) for x in raw)
 
 
-def _wald_interval(shares: np.ndarray, n, level: float, *, adjusted: bool):
-    d, pa, p = shares
-    z = z_value(level)
+def _is_count(x) -> bool:
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, _NUMBER):
+        return False
+    return bool(np.isfinite(x) and x >= 0 and x == int(x))
+
+
+def _wald_interval(shares: np.ndarray, n, z: float, *, adjusted: bool):
+    """Interval and standard error (both on the -100..100 scale); arrays or scalars."""
+    d, _, p = shares
     if adjusted:
         n_adj = n + 3
         p = (p * n + PSEUDO["promoter"]) / n_adj
@@ -303,7 +358,9 @@ def _wald_interval(shares: np.ndarray, n, level: float, *, adjusted: bool):
         n = n_adj
     centre = p - d
     se = np.sqrt(np.maximum(p + d - centre**2, 0) / n)
-    return 100 * np.clip(centre - z * se, -1, 1), 100 * np.clip(centre + z * se, -1, 1)
+    low = 100 * np.clip(centre - z * se, -1, 1)
+    high = 100 * np.clip(centre + z * se, -1, 1)
+    return low, high, 100 * se
 
 
 def _adjusted_variance(r: NpsResult) -> float:
@@ -314,16 +371,20 @@ def _adjusted_variance(r: NpsResult) -> float:
     return (p + d - (p - d) ** 2) / n_adj
 
 
-def _bootstrap_interval(values, w, counts, level: float, seed: int):
+def _bootstrap_interval(codes, w, counts, level: float, seed: int):
     rng = np.random.default_rng(seed)
     alpha = (1 - level) / 2
     if w is None:
+        # Resampling n scores is a multinomial draw of the three category counts.
         n = sum(counts)
         draws = rng.multinomial(n, np.array(counts, dtype=float) / n, size=BOOTSTRAP_DRAWS)
         boot = 100 * (draws[:, 2] - draws[:, 0]) / n
     else:
-        codes = _cat_codes(values)
-        idx = rng.integers(0, len(values), size=(BOOTSTRAP_DRAWS, len(values)))
-        ww, cc = w[idx], codes[idx]
-        boot = 100 * (((cc == 2) * ww).sum(1) - ((cc == 0) * ww).sum(1)) / ww.sum(1)
-    return np.quantile(boot, alpha), np.quantile(boot, 1 - alpha)
+        signed = np.select([codes == 2, codes == 0], [w, -w], 0.0)
+        rows = max(1, _BOOTSTRAP_CHUNK // len(codes))
+        boot = np.empty(BOOTSTRAP_DRAWS)
+        for start in range(0, BOOTSTRAP_DRAWS, rows):
+            stop = min(start + rows, BOOTSTRAP_DRAWS)
+            idx = rng.integers(0, len(codes), size=(stop - start, len(codes)))
+            boot[start:stop] = 100 * signed[idx].sum(1) / w[idx].sum(1)
+    return np.quantile(boot, alpha), np.quantile(boot, 1 - alpha), boot.std(ddof=1)
