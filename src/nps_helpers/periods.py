@@ -40,6 +40,9 @@ class Period:
 def period_labels(timestamps: pd.Series, freq: Freq) -> pd.Series:
     """Label of the calendar period of each timestamp: '2026-03', '2026-Q1' or '2026'.
 
+    Periods are UTC calendar periods, the same windows :func:`parse_period` gives; a
+    missing timestamp gets a missing label.
+
     Examples
     --------
     >>> ts = pd.Series(pd.to_datetime(["2026-02-03", "2026-11-30"], utc=True))
@@ -51,8 +54,10 @@ def period_labels(timestamps: pd.Series, freq: Freq) -> pd.Series:
     ts = pd.to_datetime(timestamps, utc=True).dt.tz_convert(None)
     per = ts.dt.to_period(_PANDAS_FREQ[freq])
     if freq == "quarter":
-        return per.dt.year.astype("str") + "-Q" + per.dt.quarter.astype("str")
-    return per.astype("str")
+        labels = per.dt.year.astype("str") + "-Q" + per.dt.quarter.astype("str")
+    else:
+        labels = per.astype("str")
+    return labels.where(per.notna())
 
 
 def parse_period(spec: str, *, data_end: pd.Timestamp | None = None) -> Period:
