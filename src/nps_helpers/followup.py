@@ -1,0 +1,128 @@
+"""Action lists for the client's team, and the safe CSV writer they leave the report in.
+
+Promoters to ask for a review or testimonial, detractors to call back, passives to
+nudge: one row per customer, from each customer's latest response, most recent first.
+They hold customer ids, so they are written as internal CSVs beside the report and
+never shown inside it. The writer neutralises spreadsheet formulas (a comment starting
+with '=' would otherwise run in Excel) and writes UTF-8 with a byte-order mark, so Excel
+shows Polish, Slovenian, Russian and German text correctly.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import NpsInputError
+from .store import atomic_write_bytes
+
+LISTS = {
+    "promoters_to_ask": (9, 10),
+    "passives_to_nudge": (7, 8),
+    "detractors_to_call": (0, 6),
+}
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_COLUMNS = ("customer_id", "response_id", "responded_at", "score", "themes", "comment", "language")
+
+
+def followup_lists(
+    responses: pd.DataFrame,
+    tags: pd.DataFrame | None = None,
+    *,
+    customers: pd.DataFrame | None = None,
+    since: pd.Timestamp | str | None = None,
+) -> dict[str, pd.DataFrame]:
+    """The three action lists, keyed by the names in ``LISTS``.
+
+    Each customer appears once, in the list of their latest response (at or after
+    ``since``). Responses without a customer id cannot be followed up and are left out;
+    so are customers who have churned, when ``customers`` is given. ``tags`` (from
+    :func:`nps_helpers.text.tag_themes`) adds a ``themes`` column ('support;billing').
+
+    Examples
+    --------
+    >>> responses = pd.DataFrame({"customer_id": ["a", "b", "a"], "score": [2, 10, 9],
+    ...     "responded_at": pd.to_datetime(["2026-01-01", "2026-01-02", "2026-01-03"], utc=True),
+    ...     "comment": ["Awful", "Great", "Much better"]})
+    >>> lists = followup_lists(responses)
+    >>> lists["promoters_to_ask"]["customer_id"].tolist(), len(lists["detractors_to_call"])
+    (['a', 'b'], 0)
+    """
+    for column in ("customer_id", "score", "responded_at"):
+        if column not in responses.columns:
+            raise NpsInputError(f"follow-up lists need the column '{column}' in the responses")
+    latest = _latest_per_customer(responses, tags, customers, since)
+    return {
+        name: latest[latest["score"].between(low, high)].reset_index(drop=True)
+        for name, (low, high) in LISTS.items()
+    }
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy in which text cells that a spreadsheet would run as a formula start with ``'``.
+
+    Examples
+    --------
+    >>> neutralise_formulas(pd.DataFrame({"comment": ["=HYPERLINK(1)", "fine", "-5 stars"]}))["comment"].tolist()
+    ["'=HYPERLINK(1)", 'fine', "'-5 stars"]
+    """
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if pd.api.types.is_string_dtype(values) or values.dtype == object:
+            out[column] = values.map(
+                lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v
+            )
+    return out
+
+
+def write_csv(frame: pd.DataFrame, path: str | os.PathLike) -> Path:
+    """Write ``frame`` as a UTF-8 CSV with BOM, formulas neutralised, atomically.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = write_csv(pd.DataFrame({"comment": ["=1+1"]}), Path(tempfile.mkdtemp()) / "a.csv")
+    >>> p.read_bytes()
+    b"\\xef\\xbb\\xbfcomment\\n'=1+1\\n"
+    """
+    target = Path(path)
+    text = neutralise_formulas(frame).to_csv(index=False, lineterminator="\n", date_format="%Y-%m-%dT%H:%M:%S%z")
+    atomic_write_bytes(target, text.encode("utf-8-sig"))
+    return target
+
+
+def write_followup_lists(lists: dict[str, pd.DataFrame], folder: str | os.PathLike) -> dict[str, Path]:
+    """Write each list as ``<folder>/<name>.csv``; returns the paths by name.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> paths = write_followup_lists({"promoters_to_ask": pd.DataFrame({"customer_id": ["a"]})},
+    ...     tempfile.mkdtemp())
+    >>> paths["promoters_to_ask"].name
+    'promoters_to_ask.csv'
+    """
+    return {name: write_csv(frame, Path(folder) / f"{name}.csv") for name, frame in lists.items()}
+
+
+# --- internals --------------------------------------------------------------------------
+def _latest_per_customer(responses, tags, customers, since) -> pd.DataFrame:
+    keep = [c for c in _COLUMNS if c in responses.columns]
+    rows = responses[keep].copy()
+    rows["responded_at"] = pd.to_datetime(rows["responded_at"], utc=True)
+    rows = rows[rows["customer_id"].notna() & rows["score"].notna() & rows["responded_at"].notna()]
+    if since is not None:
+        start = pd.Timestamp(since)
+        start = start.tz_localize("UTC") if start.tzinfo is None else start.tz_convert("UTC")
+        rows = rows[rows["responded_at"] >= start]
+    if customers is not None and {"customer_id", "churned_at"} <= set(customers.columns):
+        gone = customers.loc[customers["churned_at"].notna(), "customer_id"].astype("string")
+        rows = rows[~rows["customer_id"].astype("string").isin(gone)]
+    if tags is not None:
+        joined = tags.groupby("row", sort=False)["theme"].agg(";".join)
+        rows["themes"] = joined.reindex(rows.index).fillna("").to_numpy()
+    rows = rows.sort_values("responded_at", kind="stable").groupby("customer_id", sort=False).tail(1)
+    order = [c for c in _COLUMNS if c in rows.columns]
+    return rows[order].sort_values("responded_at", ascending=False, kind="stable")

@@ -1,0 +1,117 @@
+"""Follow-up lists and the formula-safe, atomic CSV writer."""
+from __future__ import annotations
+
+import csv
+import io
+
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from nps_helpers.errors import NpsInputError
+from nps_helpers.followup import (
+    FORMULA_STARTS,
+    LISTS,
+    followup_lists,
+    neutralise_formulas,
+    write_csv,
+    write_followup_lists,
+)
+from nps_helpers.text import tag_themes
+
+
+def _responses():
+    return pd.DataFrame({
+        "response_id": [f"r{i}" for i in range(8)],
+        "customer_id": ["a", "a", "b", "c", "d", None, "e", "f"],
+        "responded_at": pd.to_datetime(["2026-01-01", "2026-03-01", "2026-02-01", "2026-02-15",
+                                        "2026-01-20", "2026-03-05", "2026-03-02", "2025-06-01"],
+                                       utc=True),
+        "score": [10, 3, 9, 8, 1, 0, 10, 2],
+        "comment": ["Love it", "Billing error, rude staff", "Great", "Slow delivery",
+                    "=cmd|' /C calc'!A0", "Anonymous and angry", "Top", "Old complaint"],
+        "region": ["EU"] * 8,
+    })
+
+
+def test_each_customer_lands_in_the_list_of_their_latest_response():
+    lists = followup_lists(_responses())
+    assert set(lists) == set(LISTS)
+    # a moved from promoter to detractor; the anonymous response cannot be followed up.
+    assert lists["detractors_to_call"]["customer_id"].tolist() == ["a", "d", "f"]
+    assert lists["promoters_to_ask"]["customer_id"].tolist() == ["e", "b"]
+    assert lists["passives_to_nudge"]["customer_id"].tolist() == ["c"]
+    assert lists["detractors_to_call"].loc[0, "comment"] == "Billing error, rude staff"
+    assert "region" not in lists["promoters_to_ask"].columns
+
+
+def test_since_and_churned_customers_narrow_the_lists():
+    customers = pd.DataFrame({"customer_id": ["d", "e"],
+                              "churned_at": pd.to_datetime(["2026-02-01", None], utc=True)})
+    lists = followup_lists(_responses(), customers=customers, since="2026-01-01")
+    assert lists["detractors_to_call"]["customer_id"].tolist() == ["a"]
+    assert lists["promoters_to_ask"]["customer_id"].tolist() == ["e", "b"]
+
+
+def test_themes_are_joined_per_response():
+    responses = _responses()
+    tags = tag_themes(responses["comment"], "en")
+    call = followup_lists(responses, tags)["detractors_to_call"].set_index("customer_id")
+    assert call.loc["a", "themes"] == "billing;staff"
+    assert call.loc["f", "themes"] == "support"
+    assert call.loc["d", "themes"] == ""
+
+
+def test_missing_columns_are_errors_and_input_is_not_modified():
+    responses = _responses()
+    before = responses.copy()
+    followup_lists(responses)
+    pd.testing.assert_frame_equal(responses, before)
+    with pytest.raises(NpsInputError, match="'customer_id'"):
+        followup_lists(responses.drop(columns="customer_id"))
+
+
+@pytest.mark.parametrize("start", FORMULA_STARTS)
+def test_every_formula_start_is_neutralised(start):
+    frame = pd.DataFrame({"comment": [f"{start}SUM(A1)", "fine = ok"], "score": [-1, 5]})
+    out = neutralise_formulas(frame)
+    assert out["comment"].tolist() == [f"'{start}SUM(A1)", "fine = ok"]
+    assert out["score"].tolist() == [-1, 5]  # numbers are not formulas
+    assert frame.loc[0, "comment"] == f"{start}SUM(A1)"
+
+
+@given(st.lists(st.one_of(st.none(), st.text(max_size=12)), min_size=1, max_size=10))
+def test_neutralised_cells_never_start_a_formula_and_keep_their_text(values):
+    out = neutralise_formulas(pd.DataFrame({"c": pd.Series(values, dtype=object)}))["c"].tolist()
+    for before, after in zip(values, out, strict=True):
+        if isinstance(before, str) and before.startswith(FORMULA_STARTS):
+            assert after == "'" + before
+        else:
+            assert after == before or (before is None and pd.isna(after))
+
+
+def test_write_csv_has_a_bom_round_trips_unicode_and_leaves_no_temp_files(tmp_path):
+    frame = pd.DataFrame({
+        "customer_id": ["c1", "c2", "c3"],
+        "responded_at": pd.to_datetime(["2026-03-01 10:00", "2026-03-02 00:00", "2026-03-03 00:00"], utc=True),
+        "comment": ["Zażółć gęślą jaźń, čšž", "Доставка опоздала", "@SUM(1)"],
+    })
+    target = tmp_path / "out" / "list.csv"
+    write_csv(frame, target)
+    raw = target.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[0] == ["customer_id", "responded_at", "comment"]
+    assert rows[1] == ["c1", "2026-03-01T10:00:00+0000", "Zażółć gęślą jaźń, čšž"]
+    assert rows[2][2] == "Доставка опоздала" and rows[3][2] == "'@SUM(1)"
+    write_csv(frame.head(1), target)  # overwrite in place
+    assert len(pd.read_csv(target, encoding="utf-8-sig")) == 1
+    assert sorted(p.name for p in target.parent.iterdir()) == ["list.csv"]
+
+
+def test_write_followup_lists_names_files_after_the_lists(tmp_path):
+    paths = write_followup_lists(followup_lists(_responses()), tmp_path)
+    assert {p.name for p in paths.values()} == {f"{name}.csv" for name in LISTS}
+    call = pd.read_csv(paths["detractors_to_call"], encoding="utf-8-sig")
+    assert call["comment"].tolist()[1] == "'=cmd|' /C calc'!A0"
