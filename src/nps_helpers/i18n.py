@@ -1,0 +1,580 @@
+"""Report text in the client's language: gettext catalogues, plural forms and Babel formats.
+
+The catalogues are ``locale/<lang>/LC_MESSAGES/nps.po``. They are compiled in memory the
+first time a language is used, so there is no build step and no ``.mo`` file to forget.
+Analysis modules return codes (``verdict="no_association"``); :class:`Translator` turns
+codes, numbers, dates and periods into the words and formats of one language.
+
+Add a message by writing it in English in the code (``t.gettext("...")``, or in
+:data:`LABELS` / :data:`SENTENCES` for codes) and its translation to every ``nps.po``;
+``tests/test_i18n.py`` finds any message missing from a catalogue.
+"""
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import gettext
+import io
+import math
+import re
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date, format_skeleton
+from babel.lists import format_list
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from .errors import NpsInputError
+from .metrics import NpsDifference, NpsResult
+from .params import LANGUAGES
+from .schema import DRIVER_PREFIX
+
+LOCALE_DIR = Path(__file__).parent / "locale"
+DOMAIN = "nps"
+MINUS = "\u2212"
+DASH = "\u2014"
+# Quotation marks per language (CLDR's delimiters, which Babel does not expose).
+QUOTES = {"en": "\u201c\u201d", "pl": "\u201e\u201d", "sl": "\u201e\u201c", "ru": "\u00ab\u00bb",
+          "de": "\u201e\u201c"}
+
+
+def N_(msgid: str) -> str:
+    """Mark an English message for extraction without translating it yet.
+
+    Examples
+    --------
+    >>> N_("Promoters")
+    'Promoters'
+    """
+    return msgid
+
+
+def Nn_(singular: str, plural: str) -> tuple[str, str]:
+    """Mark an English message with a plural form; ``{n}`` holds the count.
+
+    Examples
+    --------
+    >>> Nn_("{n} peer", "{n} peers")
+    ('{n} peer', '{n} peers')
+    """
+    return singular, plural
+
+
+# Short names for the codes analysis modules return (categories, groups, quadrants, themes).
+LABELS: dict[str, str] = {
+    "promoter": N_("Promoters"),
+    "passive": N_("Passives"),
+    "detractor": N_("Detractors"),
+    "responder": N_("Responders"),
+    "non_responder": N_("Non-responders"),
+    "overall": N_("Overall"),
+    # Importance x performance quadrants (drivers.QUADRANTS).
+    "concentrate_here": N_("Concentrate here"),
+    "keep_up": N_("Keep up the good work"),
+    "low_priority": N_("Low priority"),
+    "possible_overkill": N_("Possibly over-served"),
+    # Default comment themes (text.py); a client's own themes are shown as named in params.
+    "price": N_("Price"),
+    "value": N_("Value for money"),
+    "service": N_("Customer service"),
+    "support": N_("Support"),
+    "staff": N_("Staff"),
+    "delivery": N_("Delivery"),
+    "quality": N_("Quality"),
+    "product": N_("Product"),
+    "app": N_("App"),
+    "website": N_("Website"),
+    "billing": N_("Billing"),
+    "speed": N_("Speed"),
+    "waiting_time": N_("Waiting time"),
+    "ease_of_use": N_("Ease of use"),
+    "reliability": N_("Reliability"),
+    "communication": N_("Communication"),
+    # Report sections (headings in the notebook and the contents list).
+    "report_title": N_("Net Promoter Score report"),
+    "summary": N_("Summary"),
+    "category_split": N_("Promoters, passives and detractors"),
+    "change": N_("Change since the previous period"),
+    "trend": N_("Trend"),
+    "segments": N_("Segments"),
+    "benchmarks": N_("Benchmarks"),
+    "churn": N_("NPS and customer retention"),
+    "passives_close": N_("Passives close to promoting"),
+    "comments": N_("What customers say"),
+    "distinctive_words": N_("Words that set promoters and detractors apart"),
+    "example_comments": N_("Example comments"),
+    "drivers": N_("Key drivers"),
+    "csat_ces": N_("Satisfaction and effort (CSAT and CES)"),
+    "about_nps": N_("About the Net Promoter Score"),
+    "method": N_("Method"),
+    "contents": N_("Contents"),
+    # Index page, header and footer of the rendered report.
+    "index_title": N_("NPS reports"),
+    "client": N_("Client"),
+    "period": N_("Period"),
+    "report": N_("Report"),
+    "status": N_("Status"),
+    "rendered": N_("Rendered"),
+    "failed": N_("Failed"),
+}
+
+# Sentences for codes; ``{name}`` fields are filled by :meth:`Translator.text`, and a
+# sentence with plural forms takes its count from the field ``n``.
+SENTENCES: dict[str, str | tuple[str, str]] = {
+    # Churn: verdicts of churn.association_test and reasons of churn 'not_available'.
+    "no_association": N_(
+        "There is no significant association between the score and churn in this client's data."
+    ),
+    "higher_score_less_churn": N_(
+        "Customers who gave higher scores were significantly less likely to leave."
+    ),
+    "higher_score_more_churn": N_(
+        "Customers who gave higher scores were significantly more likely to leave. This is "
+        "unusual: check how churn is recorded before drawing conclusions."
+    ),
+    "too_few_events": N_(
+        "Too few customers left, or too few stayed, to test whether the score predicts churn."
+    ),
+    "no_customers": N_("Churn cannot be shown: no customer data was provided for this client."),
+    "no_churn_column": N_(
+        "Churn cannot be shown: the customer data does not say when customers left."
+    ),
+    "no_customer_ids": N_(
+        "Churn cannot be shown: the survey responses carry no customer ids to link them to "
+        "customer data."
+    ),
+    "no_linked_responses": N_(
+        "Churn cannot be shown: no survey response could be linked to a customer record."
+    ),
+    "no_invitations": N_(
+        "Responders and non-responders cannot be compared: no invitation data was provided."
+    ),
+    # Trend: change against the previous period (see Translator.change).
+    "significant_increase": Nn_(
+        "NPS rose by {n} point since {previous}; the rise is statistically significant.",
+        "NPS rose by {n} points since {previous}; the rise is statistically significant.",
+    ),
+    "significant_decrease": Nn_(
+        "NPS fell by {n} point since {previous}; the fall is statistically significant.",
+        "NPS fell by {n} points since {previous}; the fall is statistically significant.",
+    ),
+    "no_significant_change": N_(
+        "The change since {previous} ({change}) is not statistically significant: chance "
+        "alone could produce it."
+    ),
+    "no_previous_period": N_("There are no responses from the previous period to compare with."),
+    # Benchmarks, drivers, comments, other metrics.
+    "too_few_peers": Nn_(
+        "Fewer than {n} comparable company is available, so no peer comparison is shown.",
+        "Fewer than {n} comparable companies are available, so no peer comparison is shown.",
+    ),
+    "no_driver_ratings": N_(
+        "The survey has no usable rating questions, so key drivers cannot be shown."
+    ),
+    "too_few_responses": Nn_(
+        "Key drivers need at least {n} complete response; this period has {have}.",
+        "Key drivers need at least {n} complete responses; this period has {have}.",
+    ),
+    "no_comments": N_("No comments were left in this period."),
+    "no_passives_close": N_("No passive customer named a fixable issue in a comment."),
+    "csat_summary": N_(
+        "CSAT: {share} of customers were satisfied (4 or 5 on a scale of 1 to 5)."
+    ),
+    "ces_summary": N_(
+        "CES: average rating {mean} on a scale of 1 to 7; {share} found it easy (5 to 7)."
+    ),
+    "benchmark_sources": N_(
+        "Industry figures are published survey results; each row names its source and year."
+    ),
+    # Explanations and notes.
+    "nps_explained": N_(
+        "The Net Promoter Score comes from one question: \u201cHow likely are you to recommend "
+        "us to a friend or colleague?\u201d, answered on a scale from 0 to 10. Customers who "
+        "answer 9 or 10 are "
+        "promoters, 7 or 8 passives, and 0 to 6 detractors. The score is the percentage of "
+        "promoters minus the percentage of detractors, so it runs from \u2212100 (all "
+        "detractors) to +100 (all promoters)."
+    ),
+    "method_note": N_(
+        "Figures in brackets are {level} confidence intervals (adjusted Wald method): an "
+        "interval built this way contains the true score in {level} of samples. A change or "
+        "a difference is called significant when chance alone would produce it less than "
+        "{alpha} of the time. Groups with fewer than {min_n} responses are marked as "
+        "uncertain; for groups with fewer than {suppress_n}, the figures are withheld. Comments are sorted into "
+        "themes by keywords in the comment's own language."
+    ),
+    "generated_on": N_("Generated on {date}"),
+    "data_window": N_("Responses from {start} to {end}"),
+    "version": N_("nps-reports version {version}"),
+}
+
+_PERIOD_PATTERNS = (
+    (re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$"), "month"),
+    (re.compile(r"^(\d{4})-Q([1-4])$"), "quarter"),
+    (re.compile(r"^(\d{4})$"), "year"),
+)
+_PERIOD_SKELETONS = {
+    ("month", False): "yMMMM",
+    ("month", True): "yMMM",
+    ("quarter", False): "yQQQQ",
+    ("quarter", True): "yQQQ",
+}
+
+
+class Translator:
+    """The words and number formats of one report language.
+
+    Use :func:`translator` to get one (it is cached per language).
+
+    Examples
+    --------
+    >>> t = translator("pl")
+    >>> t.gettext("Promoters"), t.nps(23.4), t.percent(0.5)
+    ('Promotorzy', '+23', '50%')
+    """
+
+    def __init__(self, language: str) -> None:
+        if language not in LANGUAGES:
+            raise NpsInputError(
+                f"language {language!r} is not available: choose one of {', '.join(LANGUAGES)}"
+            )
+        self.language = language
+        self.locale = Locale.parse(language)
+        self._catalogue = _load_catalogue(language)
+
+    def __repr__(self) -> str:
+        return f"Translator({self.language!r})"
+
+    # --- messages ---------------------------------------------------------------------------
+    def gettext(self, msgid: str) -> str:
+        """The message in this language (the English text when the catalogue lacks it).
+
+        Examples
+        --------
+        >>> translator("de").gettext("Detractors")
+        'Detraktoren'
+        """
+        return self._catalogue.gettext(msgid)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        """The plural form of a message that fits the count ``n`` (rules from Plural-Forms).
+
+        Examples
+        --------
+        >>> t = translator("ru")
+        >>> [t.ngettext("{n} response", "{n} responses", k) for k in (1, 3, 5)]
+        ['{n} ответ', '{n} ответа', '{n} ответов']
+        """
+        return self._catalogue.ngettext(singular, plural, int(n))
+
+    def count(self, singular: str, plural: str, n: int, **values: object) -> str:
+        """A counted phrase: the plural form for ``n``, with ``{n}`` as a localized number.
+
+        Examples
+        --------
+        >>> t = translator("sl")
+        >>> [t.count("{n} response", "{n} responses", k) for k in (1, 2, 3, 5)]
+        ['1 odgovor', '2 odgovora', '3 odgovori', '5 odgovorov']
+        """
+        return self.ngettext(singular, plural, n).format(n=self.number(n), **values)
+
+    def responses(self, n: int) -> str:
+        """'1 response', '5 responses' in this language.
+
+        Examples
+        --------
+        >>> [translator("pl").responses(k) for k in (1, 2, 5)]
+        ['1 odpowiedź', '2 odpowiedzi', '5 odpowiedzi']
+        """
+        return self.count("{n} response", "{n} responses", n)
+
+    def label(self, code: str) -> str:
+        """The short name of a code: category, responder group, quadrant, theme, heading.
+
+        Examples
+        --------
+        >>> translator("ru").label("passive")
+        'Нейтралы'
+        """
+        if code not in LABELS:
+            raise NpsInputError(f"no label for code {code!r}: add it to i18n.LABELS and nps.po")
+        return self.gettext(LABELS[code])
+
+    def name(self, value: object, *, short: bool = False) -> str:
+        """How a group value reads in a report: a code's label, a period in words, else as is.
+
+        ``short`` gives the short period form for chart axes ('Q1 2026', 'mar 2026').
+
+        Examples
+        --------
+        >>> t = translator("de")
+        >>> t.name("promoter"), t.name("2026-03"), t.name("Nord")
+        ('Promotoren', 'März 2026', 'Nord')
+        """
+        text = str(value)
+        return self.gettext(LABELS[text]) if text in LABELS else self.period(text, short=short)
+
+    def topic(self, name: str) -> str:
+        """A comment theme or a rating question: a default one in this language, else as named.
+
+        A ``driver_`` prefix is dropped and underscores read as spaces.
+
+        Examples
+        --------
+        >>> t = translator("de")
+        >>> t.topic("price"), t.topic("driver_price"), t.topic("Parkplatz"), t.topic("wait_time")
+        ('Preis', 'Preis', 'Parkplatz', 'wait time')
+        """
+        name = str(name).removeprefix(DRIVER_PREFIX)
+        return self.gettext(LABELS[name]) if name in LABELS else name.replace("_", " ")
+
+    def text(self, code: str, **values: object) -> str:
+        """The sentence for a code (a verdict, a note), with ``{fields}`` filled in.
+
+        Examples
+        --------
+        >>> translator("en").text("too_few_responses", n=60, have=41)
+        'Key drivers need at least 60 complete responses; this period has 41.'
+        >>> translator("ru").text("too_few_peers", n=5)
+        'Сравнимых компаний меньше 5, поэтому сравнение с ними не показано.'
+        """
+        if code not in SENTENCES:
+            raise NpsInputError(
+                f"no sentence for code {code!r}: add it to i18n.SENTENCES and every nps.po"
+            )
+        message = SENTENCES[code]
+        try:
+            if isinstance(message, tuple):
+                count = values.pop("n")
+                return self.count(*message, count, **values)
+            return self.gettext(message).format(**values)
+        except KeyError as missing:
+            raise NpsInputError(f"sentence {code!r} needs the value {missing}") from None
+
+    # --- numbers ----------------------------------------------------------------------------
+    def number(self, value: float | None, digits: int = 0) -> str:
+        """A number in this locale's format, with a true minus sign; '—' when missing.
+
+        Examples
+        --------
+        >>> t = translator("de")
+        >>> t.number(12345.678, 1), t.number(-3), t.number(float("nan"))
+        ('12.345,7', '−3', '—')
+        """
+        return self._apply(self.locale.decimal_formats[None], value, digits)
+
+    def percent(self, share: float | None, digits: int = 0) -> str:
+        """A share 0..1 as a percentage in this locale's format ('23%', '23 %').
+
+        Examples
+        --------
+        >>> translator("en").percent(0.234), translator("ru").percent(0.2346, 1)
+        ('23%', '23,5\\xa0%')
+        """
+        return self._apply(self.locale.percent_formats[None], share, digits)
+
+    def nps(self, value: float | None, digits: int = 0) -> str:
+        """An NPS with its sign: '+23', '−5' (true minus), '0'.
+
+        Examples
+        --------
+        >>> t = translator("en")
+        >>> t.nps(23.4), t.nps(-5), t.nps(0.2), t.nps(-0.4)
+        ('+23', '−5', '0', '0')
+        """
+        text = self.number(value, digits)
+        if text == DASH or not re.search(r"[1-9]", text) or text.startswith(MINUS):
+            return text
+        return "+" + text
+
+    def interval(self, low: float | None, high: float | None, digits: int = 0) -> str:
+        """An interval's bounds: '18 to 28' in this language.
+
+        Examples
+        --------
+        >>> translator("de").interval(-4, 12)
+        '−4 bis 12'
+        """
+        return self.gettext("{low} to {high}").format(
+            low=self.number(low, digits), high=self.number(high, digits)
+        )
+
+    def nps_interval(
+        self, value: float | None, low: float | None, high: float | None, digits: int = 0
+    ) -> str:
+        """An NPS with its interval: '+23 (18 to 28)'; '—' when the value is missing.
+
+        Examples
+        --------
+        >>> translator("pl").nps_interval(23.2, 18.1, 28.4)
+        '+23 (od 18 do 28)'
+        """
+        if _missing(value):
+            return DASH
+        return f"{self.nps(value, digits)} ({self.interval(low, high, digits)})"
+
+    def headline(self, result: NpsResult) -> str:
+        """The headline figure: NPS, its interval and the number of responses.
+
+        Examples
+        --------
+        >>> from nps_helpers.metrics import nps
+        >>> translator("en").headline(nps({"promoters": 60, "passives": 20, "detractors": 20}))
+        'NPS +40 (95% interval: 23 to 54), 100 responses'
+        """
+        return self.gettext("NPS {value} ({level} interval: {interval}), {responses}").format(
+            value=self.nps(result.nps),
+            level=self.percent(result.level),
+            interval=self.interval(result.ci_low, result.ci_high),
+            responses=self.responses(result.n),
+        )
+
+    def change(self, difference: NpsDifference | None, previous: str) -> str:
+        """The sentence on the change since the previous period, with its significance.
+
+        ``difference`` is :func:`~nps_helpers.metrics.nps_difference` of this period
+        against the previous one (``None`` or an empty previous period says so).
+
+        Examples
+        --------
+        >>> from nps_helpers.metrics import nps_difference
+        >>> d = nps_difference([10] * 60 + [0] * 40, [10] * 40 + [0] * 60)
+        >>> translator("en").change(d, "2026-Q2")
+        'NPS rose by 40 points since Q2 2026; the rise is statistically significant.'
+        """
+        if difference is None or _missing(difference.difference):
+            return self.text("no_previous_period")
+        previous = self.period(previous, short=True)
+        if not difference.significant:
+            return self.text("no_significant_change", change=self.nps(difference.difference),
+                             previous=previous)
+        code = "significant_increase" if difference.difference > 0 else "significant_decrease"
+        return self.text(code, n=round(abs(difference.difference)), previous=previous)
+
+    # --- dates and text ---------------------------------------------------------------------
+    def date(self, value: dt.date | dt.datetime, format: str = "long") -> str:
+        """A date in this language ('5 marca 2026'); ``format`` is short, medium or long.
+
+        Examples
+        --------
+        >>> translator("ru").date(dt.date(2026, 3, 5))
+        '5 марта 2026\u202fг.'
+        """
+        return format_date(value, format, locale=self.locale)
+
+    def period(self, label: str, *, short: bool = False) -> str:
+        """A period label ('2026-03', '2026-Q1', '2026') in this language.
+
+        Other labels (custom ranges) are returned as they are.
+
+        Examples
+        --------
+        >>> t = translator("pl")
+        >>> t.period("2026-03"), t.period("2026-Q1", short=True), t.period("2026")
+        ('marzec 2026', 'I kw. 2026', '2026')
+        """
+        for pattern, kind in _PERIOD_PATTERNS:
+            if m := pattern.match(label):
+                if kind == "year":
+                    return label
+                month = int(m[2]) if kind == "month" else 3 * int(m[2]) - 2
+                day = dt.date(int(m[1]), month, 1)
+                return format_skeleton(_PERIOD_SKELETONS[kind, short], day, locale=self.locale)
+        return label
+
+    def period_tick(self, label: str, *, with_year: bool) -> str:
+        """A compact period label for a chart axis: 'Mar' or 'Mar' over '2026'.
+
+        Examples
+        --------
+        >>> t = translator("ru")
+        >>> t.period_tick("2026-09", with_year=True), t.period_tick("2026-Q2", with_year=False)
+        ('сент.\\n2026', '2-й кв.')
+        """
+        for pattern, kind in _PERIOD_PATTERNS[:2]:
+            if m := pattern.match(label):
+                month = int(m[2]) if kind == "month" else 3 * int(m[2]) - 2
+                day = dt.date(int(m[1]), month, 1)
+                name = format_date(day, "LLL" if kind == "month" else "QQQ", locale=self.locale)
+                return f"{name}\n{m[1]}" if with_year else name
+        return self.period(label, short=True)
+
+    def quote(self, text: str) -> str:
+        """Text in this language's quotation marks: “…”, „…”, «…».
+
+        Examples
+        --------
+        >>> translator("de").quote("Preis")
+        '„Preis“'
+        """
+        start, end = QUOTES[self.language]
+        return f"{start}{text}{end}"
+
+    def join(self, items: Iterable[str]) -> str:
+        """A list in this language: 'a, b and c'.
+
+        Examples
+        --------
+        >>> translator("sl").join(["cena", "dostava", "podpora"])
+        'cena, dostava in podpora'
+        """
+        return format_list(list(items), locale=self.locale)
+
+    def _apply(self, pattern, value: float | None, digits: int) -> str:
+        if _missing(value):
+            return DASH
+        pattern = copy.copy(pattern)
+        pattern.frac_prec = (digits, digits)
+        text = pattern.apply(abs(value), self.locale)
+        # Rounding can turn -0.04 into zero, which must not keep a sign.
+        if value < 0 and re.search(r"[1-9]", text):
+            return MINUS + text
+        return text
+
+
+@cache
+def translator(language: str) -> Translator:
+    """The cached :class:`Translator` of a report language (en, pl, sl, ru, de).
+
+    Examples
+    --------
+    >>> translator("sl").label("detractor")
+    'Kritiki'
+    """
+    return Translator(language)
+
+
+def catalogue_path(language: str) -> Path:
+    """Where the ``.po`` catalogue of a language lives.
+
+    Examples
+    --------
+    >>> catalogue_path("de").relative_to(LOCALE_DIR).as_posix()
+    'de/LC_MESSAGES/nps.po'
+    """
+    return LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def _missing(value: object) -> bool:
+    try:
+        return value is None or math.isnan(value)
+    except TypeError:
+        # pd.NA and other non-numbers: nothing to show.
+        return True
+
+
+@cache
+def _load_catalogue(language: str) -> gettext.GNUTranslations:
+    path = catalogue_path(language)
+    try:
+        with open(path, "rb") as fh:
+            catalogue = read_po(fh, locale=language, domain=DOMAIN)
+    except FileNotFoundError:
+        raise NpsInputError(f"{path}: catalogue missing; reinstall nps-reports") from None
+    buffer = io.BytesIO()
+    write_mo(buffer, catalogue)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)

@@ -1,0 +1,660 @@
+"""Charts of the report in one house style, each returned as a :class:`Chart` with alt text.
+
+Every function takes a tidy frame with the columns its docstring lists and a
+:class:`~nps_helpers.i18n.Translator`, draws on a bare Agg figure (never pyplot, so nothing
+stays open in a notebook), and returns the PNG with an alt text built from the same numbers.
+In a notebook a :class:`Chart` displays as ``<img alt="..." src="data:...">`` (text/html,
+which nbconvert prefers) and also carries ``image/png`` with ``alt`` in its metadata.
+"""
+from __future__ import annotations
+
+import base64
+import contextlib
+import html
+import io
+import struct
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from .errors import NpsInputError
+from .i18n import N_, Translator
+from .metrics import CATEGORIES, NpsResult
+from .params import ClientParams
+from .periods import parse_period
+from .tables import MIN_N, SUPPRESS_N, group_flags, require_columns
+
+DPI = 110
+FONT = "DejaVu Sans"  # bundled with matplotlib and covers Latin, Greek and Cyrillic
+PALETTE = {"detractor": "#B8410E", "passive": "#BDBDBD", "promoter": "#00785A"}
+TEXT_ON = {"detractor": "#FFFFFF", "passive": "#222222", "promoter": "#FFFFFF"}
+INK = "#222222"
+MUTED = "#6B6B6B"
+GROUP_COLOURS = {"non_responder": "#8C8C8C", "overall": "#4D4D4D"}
+DEFAULT_BRAND = ClientParams.model_fields["brand_colour"].default
+PLURAL_COLUMNS = {"promoter": "promoters", "passive": "passives", "detractor": "detractors"}
+# Where each quadrant's name sits: (x, y) in axes fraction, then alignment.
+QUADRANT_CORNERS = {
+    "concentrate_here": (0.98, 0.02, "right", "bottom"),
+    "keep_up": (0.98, 0.98, "right", "top"),
+    "low_priority": (0.02, 0.02, "left", "bottom"),
+    "possible_overkill": (0.02, 0.98, "left", "top"),
+}
+_FREQ_TITLES = {"month": N_("NPS by month"), "quarter": N_("NPS by quarter"),
+                "year": N_("NPS by year"), None: N_("NPS over time")}
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A rendered chart: PNG bytes, their size in pixels, and the alt text for the report.
+
+    Examples
+    --------
+    >>> from nps_helpers.i18n import translator
+    >>> c = category_split(pd.DataFrame({"group": ["2026-Q1"], "promoters": [5],
+    ...     "passives": [3], "detractors": [2]}), translator("en"))
+    >>> c.to_html().startswith('<img class="nps-chart" alt="Promoters, passives')
+    True
+    """
+
+    png: bytes
+    alt: str
+    width: int
+    height: int
+
+    def data_uri(self) -> str:
+        """The PNG as a ``data:`` URI, so the report needs no separate image file."""
+        return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
+
+    def to_html(self) -> str:
+        """An ``<img>`` element with escaped alt text, the data URI and the pixel size."""
+        return (
+            f'<img class="nps-chart" alt="{html.escape(self.alt)}" src="{self.data_uri()}" '
+            f'width="{self.width}" height="{self.height}">'
+        )
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        data = {
+            "text/html": self.to_html(),
+            "image/png": base64.b64encode(self.png).decode("ascii"),
+            "text/plain": self.alt,
+        }
+        meta = {"image/png": {"alt": self.alt, "width": self.width, "height": self.height}}
+        return data, meta
+
+
+def category_split(frame: pd.DataFrame, t: Translator, *, label: str = "group") -> Chart:
+    """Stacked bars of the shares of detractors, passives and promoters, one bar per row.
+
+    ``frame`` has a ``label`` column (period labels such as '2026-Q1' are shown in the
+    report's language) and counts either wide (``promoters``, ``passives``,
+    ``detractors``; e.g. :func:`~nps_helpers.stats.group_stats`) or long (``category``,
+    ``count``).
+
+    Examples
+    --------
+    >>> from nps_helpers.i18n import translator
+    >>> f = pd.DataFrame({"group": ["2026-Q1", "2026-Q2"], "promoters": [50, 60],
+    ...                   "passives": [30, 25], "detractors": [20, 15]})
+    >>> category_split(f, translator("en")).alt.split(". ")[1]
+    'Q1 2026: promoters 50%, passives 30%, detractors 20%'
+    """
+    counts = _wide_counts(frame, label, "category_split")
+    shares = counts[list(PLURAL_COLUMNS.values())].div(counts.sum(axis=1), axis=0)
+    names = [t.name(g, short=True) for g in counts.index]
+    title = t.label("category_split")
+    with _house_style():
+        fig, ax = _new_figure(8, 1.2 + 0.55 * len(names))
+        y = np.arange(len(names))[::-1]
+        left = np.zeros(len(names))
+        for cat in CATEGORIES:
+            share = shares[PLURAL_COLUMNS[cat]].fillna(0).to_numpy()
+            ax.barh(y, share, left=left, color=PALETTE[cat], height=0.6, label=t.label(cat))
+            for yi, x0, w in zip(y, left, share, strict=True):
+                if w >= 0.06:
+                    ax.text(x0 + w / 2, yi, t.percent(w), ha="center", va="center",
+                            color=TEXT_ON[cat], fontweight="bold")
+            left += share
+        ax.set_yticks(y, names)
+        ax.set_xlim(0, 1)
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: t.percent(v)))
+        ax.set_xlabel(t.gettext("Share of responses"))
+        ax.grid(axis="y", visible=False)
+        _legend_above(ax, len(CATEGORIES))
+        _title(ax, title)
+        parts = [
+            t.gettext("{group}: promoters {promoters}, passives {passives}, detractors {detractors}")
+            .format(group=name, **{c: t.percent(row[c]) for c in PLURAL_COLUMNS.values()})
+            for name, (_, row) in zip(names, shares.iterrows(), strict=True)
+        ]
+        return _render(fig, _alt(title, parts))
+
+
+def trend(
+    frame: pd.DataFrame,
+    t: Translator,
+    *,
+    events: Iterable = (),
+    brand: str = DEFAULT_BRAND,
+    level: float = 0.95,
+    min_n: int = MIN_N,
+) -> Chart:
+    """NPS per period as a line with its interval band, and dated events as markers.
+
+    ``frame``: ``period`` (or ``group``: labels '2026-03', '2026-Q1', '2026', or
+    ``pandas.Period``), ``n``, ``nps``, ``ci_low``, ``ci_high``; optional ``start``
+    (timestamp of each period, for custom calendars) and ``small_n`` (else ``n < min_n``).
+    ``events``: items with ``date`` and ``label`` (``params.Event``, dicts or a frame).
+    Periods below ``min_n`` are drawn as hollow points.
+
+    Examples
+    --------
+    >>> from nps_helpers.i18n import translator
+    >>> f = pd.DataFrame({"period": ["2026-01", "2026-02", "2026-03"], "n": [80, 90, 85],
+    ...     "nps": [10.0, -4.0, 12.0], "ci_low": [0.0, -15.0, 2.0], "ci_high": [20.0, 7.0, 22.0]})
+    >>> chart = trend(f, translator("de"), events=[{"date": "2026-02-10", "label": "Preise"}])
+    >>> chart.alt.split(". ")[0]
+    'NPS nach Monat'
+    """
+    column = "period" if "period" in frame.columns else "group"
+    _require(frame, [column, "n", "nps", "ci_low", "ci_high"], "trend")
+    data = frame.reset_index(drop=True)
+    labels = [str(p) for p in data[column]]
+    x = _naive(pd.DatetimeIndex(data["start"]) if "start" in data else _period_starts(data[column]))
+    small = group_flags(data, min_n=min_n)["small_n"].to_numpy()
+    title = t.gettext(_FREQ_TITLES[_freq(labels)])
+    events = _events(events)
+    with _house_style():
+        fig, ax = _new_figure(8, 4.2)
+        ax.fill_between(x, data["ci_low"], data["ci_high"], color=brand, alpha=0.18, linewidth=0,
+                        label=t.gettext("{level} interval").format(level=t.percent(level)))
+        ax.plot(x, data["nps"], color=brand, linewidth=2, label="NPS")
+        ax.scatter(x[~small], data["nps"][~small], color=brand, zorder=3, s=28)
+        if small.any():
+            ax.scatter(x[small], data["nps"][small], facecolor="white", edgecolor=brand,
+                       zorder=3, s=28, linewidth=1.5,
+                       label=_fewer_than(t, min_n))
+        ax.axhline(0, color=MUTED, linewidth=0.8)
+        shown = [e for e in events if x.min() <= e[0] <= x.max() + _step(x)]
+        for date, text in shown:
+            ax.axvline(date, color=MUTED, linestyle=":", linewidth=1)
+            ax.annotate(text, (date, 1), xycoords=("data", "axes fraction"), xytext=(3, -3),
+                        textcoords="offset points", va="top", fontsize=8, color=INK, rotation=90)
+        step = max(1, int(np.ceil(len(x) / 9)))
+        ax.set_xticks(x[::step], _ticks(t, labels[::step]))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: t.nps(v)))
+        ax.set_ylabel("NPS")
+        _legend_above(ax, 3)
+        _title(ax, title)
+        valid = data["nps"].notna()
+        parts = []
+        if valid.any():
+            lo, hi = data["nps"][valid].idxmin(), data["nps"][valid].idxmax()
+            first, last = data.index[valid][0], data.index[valid][-1]
+            parts.append(t.gettext(
+                "{first} to {last}: NPS {start} at the start, {end} at the end; lowest {low} "
+                "({low_period}), highest {high} ({high_period})"
+            ).format(
+                first=t.period(labels[first]), last=t.period(labels[last]),
+                start=t.nps(data["nps"][first]), end=t.nps(data["nps"][last]),
+                low=t.nps(data["nps"][lo]), low_period=t.period(labels[lo]),
+                high=t.nps(data["nps"][hi]), high_period=t.period(labels[hi]),
+            ))
+        if shown:
+            parts.append(t.gettext("Events: {events}").format(
+                events=t.join(f"{text} ({t.date(date)})" for date, text in shown)))
+        return _render(fig, _alt(title, parts))
+
+
+def segment_forest(
+    frame: pd.DataFrame,
+    t: Translator,
+    *,
+    segment: str | None = None,
+    overall: float | NpsResult | None = None,
+    brand: str = DEFAULT_BRAND,
+    min_n: int = MIN_N,
+    suppress_n: int = SUPPRESS_N,
+) -> Chart:
+    """NPS of each segment with its interval; withheld groups say so instead of a point.
+
+    ``frame``: ``group``, ``n``, ``nps``, ``ci_low``, ``ci_high``; optional ``suppressed``
+    (else ``n < suppress_n``), ``small_n`` (else ``n < min_n``) and ``significant``
+    (differs from the rest). Significant groups get a filled diamond in ``brand``, small
+    ones a hollow marker. ``overall`` draws a reference line.
+
+    Examples
+    --------
+    >>> from nps_helpers.i18n import translator
+    >>> f = pd.DataFrame({"group": ["North", "South", "East"], "n": [120, 45, 6],
+    ...     "nps": [30.0, 5.0, 50.0], "ci_low": [17.0, -18.0, 0.0], "ci_high": [42.0, 27.0, 90.0]})
+    >>> segment_forest(f, translator("en"), segment="Region").alt.split(". ")[-1]
+    'East: withheld (fewer than 10 responses).'
+    """
+    _require(frame, ["group", "n", "nps", "ci_low", "ci_high"], "segment_forest")
+    data = frame.reset_index(drop=True)
+    flags = group_flags(data, min_n=min_n, suppress_n=suppress_n)
+    significant = data["significant"].fillna(False).astype(bool) if "significant" in data else None
+    title = (t.gettext("NPS by segment: {segment}").format(segment=segment) if segment
+             else t.gettext("NPS by segment"))
+    overall_value = overall.nps if isinstance(overall, NpsResult) else overall
+    withheld = t.count("withheld (fewer than {n} response)",
+                       "withheld (fewer than {n} responses)", suppress_n)
+    names = [t.name(g, short=True) for g in data["group"]]
+    with _house_style():
+        fig, ax = _new_figure(8, 1.3 + 0.42 * len(names))
+        y = np.arange(len(names))[::-1]
+        parts = []
+        for i, row in data.iterrows():
+            name = names[i]
+            if flags.at[i, "suppressed"] or pd.isna(row["nps"]):
+                ax.text(0, y[i], withheld, ha="center", va="center", color=MUTED, style="italic")
+                parts.append(f"{name}: {withheld}")
+                continue
+            sig = significant is not None and significant[i]
+            ax.plot([row["ci_low"], row["ci_high"]], [y[i], y[i]], color=INK, linewidth=1.5)
+            colour = brand if sig else INK
+            ax.scatter(row["nps"], y[i], marker="D" if sig else "o", s=44, zorder=3,
+                       edgecolor=colour, linewidth=1.5,
+                       facecolor="white" if flags.at[i, "small_n"] else colour)
+            parts.append(t.gettext("{group}: NPS {value}, {responses}").format(
+                group=name, value=t.nps_interval(row["nps"], row["ci_low"], row["ci_high"]),
+                responses=t.responses(row["n"])))
+        if overall_value is not None:
+            ax.axvline(overall_value, color=brand, linestyle="--", linewidth=1)
+            ax.annotate(t.gettext("Overall {value}").format(value=t.nps(overall_value)),
+                        (overall_value, 0), xycoords=("data", "axes fraction"), xytext=(3, 3),
+                        textcoords="offset points", color=brand, fontsize=9)
+        ax.set_yticks(y, names)
+        ax.set_ylim(-0.7, len(names) - 0.3)
+        ax.set_xlim(-100, 100)
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: t.nps(v)))
+        ax.set_xlabel("NPS")
+        handles = [Line2D([], [], marker="o", color=INK, linestyle="-",
+                          label=t.gettext("NPS and its interval"))]
+        if significant is not None and significant.any():
+            handles.append(Line2D([], [], marker="D", color=brand, linestyle="",
+                                  label=t.gettext("Differs significantly from the rest")))
+        if flags["small_n"].any():
+            handles.append(Line2D([], [], marker="o", color=INK, markerfacecolor="white",
+                                  linestyle="", label=_fewer_than(t, min_n)))
+        _legend_above(ax, len(handles), handles=handles)
+        _title(ax, title)
+        return _render(fig, _alt(title, parts))
+
+
+def benchmark_position(
+    industry: pd.DataFrame,
+    client: NpsResult,
+    t: Translator,
+    *,
+    peer_percentile: float | None = None,
+    n_peers: int | None = None,
+    brand: str = DEFAULT_BRAND,
+) -> Chart:
+    """The client's NPS and interval against the range of published industry figures.
+
+    ``industry``: ``nps`` and ``source`` per published figure (one tick each; the table
+    beside the chart cites them). ``peer_percentile`` (0..1) with ``n_peers`` adds the
+    client's position among anonymous peers; leave them out when there are too few.
+
+    Examples
+    --------
+    >>> from nps_helpers.i18n import translator
+    >>> from nps_helpers.metrics import nps
+    >>> ind = pd.DataFrame({"source": ["A", "B"], "year": [2023, 2024], "nps": [21.0, 34.0]})
+    >>> c = benchmark_position(ind, nps({"promoters": 50, "passives": 30, "detractors": 20}),
+    ...                        translator("en"), peer_percentile=0.6, n_peers=8)
+    >>> c.alt.split(". ", 1)[1]
+    'Your NPS: +30 (14 to 44). Published figures for the industry range from +21 to +34. Higher than 60% of 8 comparable companies.'
+    """
+    _require(industry, ["nps", "source"], "benchmark_position")
+    values = industry["nps"].dropna().to_numpy(dtype=float)
+    title = t.gettext("Your NPS against the industry")
+    parts = [t.gettext("Your NPS: {value}").format(
+        value=t.nps_interval(client.nps, client.ci_low, client.ci_high))]
+    with _house_style():
+        fig, ax = _new_figure(8, 2.6)
+        if values.size:
+            low, high = values.min(), values.max()
+            ax.axvspan(low, high, ymin=0.3, ymax=0.7, color=PALETTE["passive"], alpha=0.5,
+                       label=t.count("Industry range ({n} published figure)",
+                                     "Industry range ({n} published figures)", values.size))
+            ax.vlines(values, 0.35, 0.65, color=MUTED, linewidth=1.2)
+            parts.append(t.gettext("Published figures for the industry range from {low} to {high}")
+                         .format(low=t.nps(low), high=t.nps(high)))
+        ax.errorbar(client.nps, 0.5, xerr=[[client.nps - client.ci_low],
+                                           [client.ci_high - client.nps]],
+                    fmt="D", color=brand, markersize=9, capsize=4, linewidth=2, zorder=3,
+                    label=t.gettext("Your NPS: {value}").format(value=t.nps(client.nps)))
+        if peer_percentile is not None and n_peers:
+            peers = t.count("Higher than {share} of {n} comparable company",
+                            "Higher than {share} of {n} comparable companies", n_peers,
+                            share=t.percent(peer_percentile))
+            ax.text(0.01, 0.95, peers, transform=ax.transAxes, va="top", color=INK)
+            parts.append(peers)
+        ax.set_ylim(0, 1)
+        ax.set_yticks([])
+        ax.set_xlim(-100, 100)
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: t.nps(v)))
+        ax.set_xlabel("NPS")
+        _legend_above(ax, 2)
+        _title(ax, title)
+        return _render(fig, _alt(title, parts))
+
+
+def churn(
+    frame: pd.DataFrame,
+    t: Translator,
+    *,
+    by: str = "category",
+    horizon_days: int | None = None,
+    brand: str = DEFAULT_BRAND,
+) -> Chart:
+    """Share of customers who left, per category (or responders vs non-responders).
+
+    ``frame`` as ``ChurnResult.rates`` or ``.responders``: ``by`` ('category' or
+    'group'; codes such as 'promoter' or 'responder' are named in the report's language),
+    ``customers``, ``rate``, ``ci_low``, ``ci_high`` (shares 0..1).
+
+    Examples
+    --------
+    >>> from nps_helpers.i18n import translator
+    >>> f = pd.DataFrame({"category": ["detractor", "passive", "promoter"],
+    ...     "customers": [40, 60, 100], "rate": [0.3, 0.15, 0.08],
+    ...     "ci_low": [0.18, 0.08, 0.04], "ci_high": [0.45, 0.26, 0.15]})
+    >>> churn(f, translator("pl"), horizon_days=180).alt.split(". ")[0]
+    'Klienci, którzy odeszli w ciągu 180 dni'
+    """
+    _require(frame, [by, "customers", "rate", "ci_low", "ci_high"], "churn")
+    data = frame.reset_index(drop=True)
+    codes = [str(c) for c in data[by]]
+    title = (t.count("Customers who left within {n} day", "Customers who left within {n} days",
+                     horizon_days) if horizon_days else t.gettext("Customers who left"))
+    rate = data["rate"].to_numpy(dtype=float)
+    low, high = data["ci_low"].to_numpy(dtype=float), data["ci_high"].to_numpy(dtype=float)
+    with _house_style():
+        fig, ax = _new_figure(7, 4)
+        x = np.arange(len(codes))
+        ax.bar(x, rate, color=[_colour(c, brand) for c in codes], width=0.6)
+        ax.errorbar(x, rate, yerr=np.vstack([rate - low, high - rate]), fmt="none", ecolor=INK,
+                    capsize=5, linewidth=1.2)
+        for xi, top, r in zip(x, high, rate, strict=True):
+            ax.annotate(t.percent(r), (xi, top), xytext=(0, 4), textcoords="offset points",
+                        ha="center", color=INK, fontweight="bold")
+        ax.set_xticks(x, [t.name(c) for c in codes])
+        ax.set_ylim(0, min(1, float(np.nanmax(high, initial=0)) * 1.2 + 0.02))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: t.percent(v)))
+        ax.set_ylabel(t.gettext("Share of customers who left"))
+        ax.grid(axis="x", visible=False)
+        _title(ax, title, legend=False)
+        parts = [
+            t.gettext("{group}: {rate} left ({interval}), {customers}").format(
+                group=t.name(c), rate=t.percent(r), interval=t.interval(100 * lo, 100 * hi),
+                customers=t.count("{n} customer", "{n} customers", n))
+            for c, r, lo, hi, n in zip(codes, rate, low, high, data["customers"], strict=True)
+        ]
+        return _render(fig, _alt(title, parts))
+
+
+def retention(
+    frame: pd.DataFrame, t: Translator, *, by: str = "group", brand: str = DEFAULT_BRAND
+) -> Chart:
+    """Kaplan-Meier curves: share of customers still active by days since their response.
+
+    ``frame`` as ``ChurnResult.retention``: ``by`` (codes such as 'promoter' or
+    'responder'), ``day``, ``survival`` (0..1); optional ``ci_low``, ``ci_high`` draw a band.
+
+    Examples
+    --------
+    >>> from nps_helpers.i18n import translator
+    >>> f = pd.DataFrame({"group": ["promoter"] * 3 + ["detractor"] * 3,
+    ...     "day": [0, 90, 180] * 2, "survival": [1, 0.95, 0.9, 1, 0.8, 0.7]})
+    >>> retention(f, translator("en")).alt.split(". ")[1]
+    'Promoters: 90% still active after 180 days'
+    """
+    _require(frame, [by, "day", "survival"], "retention")
+    title = t.gettext("Customers still active after their response")
+    parts = []
+    with _house_style():
+        fig, ax = _new_figure(8, 4.2)
+        for code, curve in frame.sort_values("day", kind="stable").groupby(by, sort=False):
+            colour = _colour(str(code), brand)
+            ax.step(curve["day"], curve["survival"], where="post", color=colour, linewidth=2,
+                    label=t.name(code))
+            if {"ci_low", "ci_high"} <= set(curve.columns):
+                ax.fill_between(curve["day"], curve["ci_low"], curve["ci_high"], step="post",
+                                color=colour, alpha=0.15, linewidth=0)
+            last = curve.iloc[-1]
+            parts.append(t.count("{group}: {share} still active after {n} day",
+                                 "{group}: {share} still active after {n} days",
+                                 int(last["day"]), group=t.name(code),
+                                 share=t.percent(last["survival"])))
+        ax.set_ylim(0, 1.02)
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: t.percent(v)))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: t.number(v)))
+        ax.set_xlabel(t.gettext("Days since the response"))
+        ax.set_ylabel(t.gettext("Customers still active"))
+        _legend_above(ax, 3)
+        _title(ax, title)
+        return _render(fig, _alt(title, parts))
+
+
+def driver_matrix(frame: pd.DataFrame, t: Translator, *, brand: str = DEFAULT_BRAND) -> Chart:
+    """Importance x performance of the rating questions, with the quadrant names.
+
+    ``frame`` as ``DriversResult.table``: ``driver``, ``share`` (importance, 0..1),
+    ``mean`` (average rating) and ``quadrant`` (``drivers.QUADRANTS``). The crosshairs sit
+    at the mean importance and the mean rating, where the quadrants split.
+
+    Examples
+    --------
+    >>> from nps_helpers.i18n import translator
+    >>> f = pd.DataFrame({"driver": ["speed", "price", "staff"], "share": [0.5, 0.3, 0.2],
+    ...     "mean": [3.1, 3.9, 4.4],
+    ...     "quadrant": ["concentrate_here", "possible_overkill", "possible_overkill"]})
+    >>> driver_matrix(f, translator("en")).alt.split(". ")[1]
+    'Speed: importance 50%, average rating 3.1 (Concentrate here)'
+    """
+    _require(frame, ["driver", "share", "mean", "quadrant"], "driver_matrix")
+    title = t.gettext("Key drivers: importance and performance")
+    parts = []
+    with _house_style():
+        fig, ax = _new_figure(8, 5)
+        ax.scatter(frame["share"], frame["mean"], s=60, color=brand, zorder=3)
+        for _, row in frame.iterrows():
+            name = t.topic(row["driver"])
+            ax.annotate(name, (row["share"], row["mean"]), xytext=(6, 4),
+                        textcoords="offset points", color=INK)
+            parts.append(t.gettext("{driver}: importance {importance}, average rating "
+                                   "{performance} ({quadrant})").format(
+                driver=name, importance=t.percent(row["share"]),
+                performance=t.number(row["mean"], 1), quadrant=t.label(row["quadrant"])))
+        ax.axvline(frame["share"].mean(), color=MUTED, linestyle="--", linewidth=1)
+        ax.axhline(frame["mean"].mean(), color=MUTED, linestyle="--", linewidth=1)
+        for code, (x, y, ha, va) in QUADRANT_CORNERS.items():
+            ax.text(x, y, t.label(code), transform=ax.transAxes, ha=ha, va=va, color=MUTED,
+                    style="italic")
+        ax.margins(0.25)
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: t.percent(v)))
+        # Steps of 1, 2 or 5 keep every tick exact at one decimal.
+        ax.yaxis.set_major_locator(MaxNLocator(steps=[1, 2, 5, 10]))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: t.number(v, 1)))
+        ax.set_xlabel(t.gettext("Importance (share of explained variance)"))
+        ax.set_ylabel(t.gettext("Average rating"))
+        _title(ax, title, legend=False)
+        return _render(fig, _alt(title, parts))
+
+
+def theme_counts(frame: pd.DataFrame, t: Translator, *, label: str = "theme") -> Chart:
+    """Number of comments naming each theme, split by the commenter's category.
+
+    ``frame``: ``label`` (theme; default themes are shown in the report's language) with
+    counts wide (``promoters``, ``passives``, ``detractors``) or long (``category``,
+    ``count``). Themes are sorted by their total.
+
+    Examples
+    --------
+    >>> from nps_helpers.i18n import translator
+    >>> f = pd.DataFrame({"theme": ["price", "price", "staff"],
+    ...                   "category": ["detractor", "promoter", "promoter"], "count": [7, 2, 5]})
+    >>> theme_counts(f, translator("en")).alt.split(". ")[1]
+    'Price: promoters 2, passives 0, detractors 7'
+    """
+    counts = _wide_counts(frame, label, "theme_counts")
+    counts = counts.loc[counts.sum(axis=1).sort_values(ascending=False, kind="stable").index]
+    names = [t.topic(name) for name in counts.index]
+    title = t.gettext("Comment themes by category")
+    with _house_style():
+        fig, ax = _new_figure(8, 1.3 + 0.45 * len(names))
+        y = np.arange(len(names))[::-1]
+        left = np.zeros(len(names))
+        for cat in CATEGORIES:
+            values = counts[PLURAL_COLUMNS[cat]].to_numpy(dtype=float)
+            ax.barh(y, values, left=left, color=PALETTE[cat], height=0.6, label=t.label(cat))
+            left += values
+        ax.set_yticks(y, names)
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: t.number(v)))
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_xlabel(t.gettext("Comments"))
+        ax.grid(axis="y", visible=False)
+        _legend_above(ax, len(CATEGORIES))
+        _title(ax, title)
+        parts = [
+            t.gettext("{group}: promoters {promoters}, passives {passives}, detractors {detractors}")
+            .format(group=name, **{c: t.number(row[c]) for c in PLURAL_COLUMNS.values()})
+            for name, (_, row) in zip(names, counts.iterrows(), strict=True)
+        ]
+        return _render(fig, _alt(title, parts))
+
+
+# --- internals --------------------------------------------------------------------------
+@contextlib.contextmanager
+def _house_style() -> Iterator[None]:
+    rc = {
+        **sns.axes_style("whitegrid"),
+        **sns.plotting_context("notebook", font_scale=0.9),
+        "font.family": "sans-serif",
+        "font.sans-serif": [FONT],
+        "axes.edgecolor": "#CCCCCC",
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.titlelocation": "left",
+        "axes.titleweight": "bold",
+        "axes.titlesize": 13,
+        "axes.unicode_minus": True,
+        "grid.color": "#E6E6E6",
+        "text.color": INK,
+        "axes.labelcolor": INK,
+        "xtick.color": INK,
+        "ytick.color": INK,
+    }
+    with matplotlib.rc_context(rc):
+        yield
+
+
+def _new_figure(width: float, height: float):
+    fig = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig, fig.add_subplot()
+
+
+def _render(fig: Figure, alt: str) -> Chart:
+    buffer = io.BytesIO()
+    # No 'Software' stamp: the same chart gives the same bytes, so cached reports stay equal.
+    fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    fig.clear()
+    png = buffer.getvalue()
+    width, height = struct.unpack(">II", png[16:24])
+    return Chart(png=png, alt=alt, width=width, height=height)
+
+
+def _title(ax, text: str, *, legend: bool = True) -> None:
+    # A legend sits between the title and the plot; leave it room.
+    ax.set_title(text, pad=28 if legend else 8)
+
+
+def _legend_above(ax, ncol: int, handles: Sequence | None = None) -> None:
+    kwargs = {"handles": handles} if handles is not None else {}
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=ncol, frameon=False,
+              borderaxespad=0.2, handlelength=1.2, **kwargs)
+
+
+def _alt(title: str, parts: Sequence[str]) -> str:
+    return ". ".join([title, *parts]) + "."
+
+
+def _require(frame: pd.DataFrame, columns: Sequence[str], where: str) -> None:
+    require_columns(frame, columns, where)
+    if frame.empty:
+        raise NpsInputError(f"{where}: the frame has no rows, so there is nothing to draw")
+
+
+def _wide_counts(frame: pd.DataFrame, label: str, where: str) -> pd.DataFrame:
+    wide = list(PLURAL_COLUMNS.values())
+    if {"category", "count"} <= set(frame.columns):
+        _require(frame, [label, "category", "count"], where)
+        counts = frame.pivot_table(index=label, columns="category", values="count",
+                                   aggfunc="sum", sort=False, observed=True)
+        counts = counts.reindex(columns=list(PLURAL_COLUMNS)).fillna(0).rename(
+            columns=PLURAL_COLUMNS)
+    else:
+        _require(frame, [label, *wide], where)
+        counts = frame.set_index(label)[wide]
+    return counts.astype(float)
+
+
+def _period_starts(values: pd.Series) -> pd.DatetimeIndex:
+    return pd.DatetimeIndex([v.start_time if isinstance(v, pd.Period)
+                             else parse_period(str(v)).start.tz_convert(None) for v in values])
+
+
+def _naive(x: pd.DatetimeIndex) -> pd.DatetimeIndex:
+    return x.tz_convert(None) if x.tz is not None else x
+
+
+def _freq(labels: Sequence[str]) -> str | None:
+    kinds = {"month" if len(lb) == 7 and lb[4] == "-" and lb[5] != "Q"
+             else "quarter" if "-Q" in lb else "year" if lb.isdigit() else None for lb in labels}
+    return kinds.pop() if len(kinds) == 1 else None
+
+
+def _ticks(t: Translator, labels: Sequence[str]) -> list[str]:
+    years = [label[:4] for label in labels]
+    return [t.period_tick(label, with_year=i == 0 or years[i] != years[i - 1])
+            for i, label in enumerate(labels)]
+
+
+def _step(x: pd.DatetimeIndex) -> pd.Timedelta:
+    return (x[-1] - x[-2]) if len(x) > 1 else pd.Timedelta(days=31)
+
+
+def _events(events) -> list[tuple[pd.Timestamp, str]]:
+    if isinstance(events, pd.DataFrame):
+        events = events.to_dict("records")
+    out = []
+    for event in events:
+        date = event["date"] if isinstance(event, Mapping) else event.date
+        text = event["label"] if isinstance(event, Mapping) else event.label
+        stamp = pd.Timestamp(date)
+        out.append((stamp.tz_convert(None) if stamp.tzinfo else stamp, str(text)))
+    return sorted(out)
+
+
+def _fewer_than(t: Translator, n: int) -> str:
+    return t.count("Fewer than {n} response", "Fewer than {n} responses", n)
+
+
+def _colour(code: str, brand: str) -> str:
+    return PALETTE.get(code) or GROUP_COLOURS.get(code) or brand

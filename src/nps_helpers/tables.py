@@ -1,0 +1,369 @@
+"""HTML tables of the report: localized headers and numbers, flags, footnotes, inert text.
+
+Every cell is HTML-escaped, so a comment such as ``<script>`` or ``<img onerror=...>``
+shows as text. The markup carries no style attribute, no event handler and no script;
+the report's stylesheet styles these classes: ``nps-table``, ``num`` (numbers),
+``text`` (free text, ``dir="auto"`` so right-to-left text keeps its order), ``nps-flag``
+(footnote markers) and ``nps-notes`` (the footnotes in ``<tfoot>``).
+"""
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .errors import NpsInputError
+from .i18n import DASH, Translator
+from .params import Defaults
+
+MIN_N = Defaults.model_fields["min_n"].default
+SUPPRESS_N = Defaults.model_fields["suppress_n"].default
+LEVEL = Defaults.model_fields["level"].default
+SMALL_N_MARK = "\u2020"  # dagger
+HIGHER_MARK = "\u25b2"
+LOWER_MARK = "\u25bc"
+SHARE_COLUMNS = {"promoter": "promoter_share", "passive": "passive_share",
+                 "detractor": "detractor_share"}
+ELLIPSIS = "\u2026"
+NUM = ' class="num"'
+# Free text gets dir="auto", so a right-to-left comment keeps its own direction.
+TEXT = ' class="text" dir="auto"'
+
+
+@dataclass(frozen=True)
+class Table:
+    """An HTML table for the report; displays itself in a notebook.
+
+    Examples
+    --------
+    >>> Table("<table></table>")._repr_html_()
+    '<table></table>'
+    """
+
+    html: str
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __str__(self) -> str:
+        return self.html
+
+
+class _Html(str):
+    """Markup built here from escaped parts, so it is not escaped again."""
+
+
+def group_flags(
+    frame: pd.DataFrame, *, min_n: int = MIN_N, suppress_n: int = SUPPRESS_N
+) -> pd.DataFrame:
+    """Which groups are small (flagged) and which are withheld, one row per group.
+
+    Uses the frame's own ``small_n`` and ``suppressed`` columns when it has them (as the
+    analysis modules set them), else ``n < min_n`` and ``n < suppress_n``. A withheld
+    group is not also counted as small.
+
+    Examples
+    --------
+    >>> group_flags(pd.DataFrame({"n": [5, 20, 40]})).to_dict("list")
+    {'small_n': [False, True, False], 'suppressed': [True, False, False]}
+    """
+    if "n" not in frame.columns and not {"small_n", "suppressed"} <= set(frame.columns):
+        raise NpsInputError("group_flags: the frame needs a column 'n' (responses per group)")
+    n = frame["n"] if "n" in frame.columns else None
+    suppressed = (frame["suppressed"].fillna(False).astype(bool) if "suppressed" in frame
+                  else n < suppress_n)
+    small = frame["small_n"].fillna(False).astype(bool) if "small_n" in frame else n < min_n
+    return pd.DataFrame({"small_n": small & ~suppressed, "suppressed": suppressed},
+                        index=frame.index)
+
+
+def nps_table(
+    frame: pd.DataFrame,
+    t: Translator,
+    *,
+    header: str | None = None,
+    caption: str | None = None,
+    level: float = LEVEL,
+    min_n: int = MIN_N,
+    suppress_n: int = SUPPRESS_N,
+) -> Table:
+    """NPS per group (period or segment) with interval, n, shares and significance.
+
+    ``frame``: ``group``, ``n``, ``nps``, ``ci_low``, ``ci_high``; optional
+    ``promoter_share``, ``passive_share``, ``detractor_share`` (0..1), ``difference``
+    (points against the rest or the previous period) with ``significant``, and
+    ``small_n`` / ``suppressed`` flags (else from ``min_n`` / ``suppress_n``). Withheld
+    groups show '—' for every figure. ``header`` names the first column (default 'Group').
+
+    Examples
+    --------
+    >>> from nps_helpers.i18n import translator
+    >>> f = pd.DataFrame({"group": ["North", "South"], "n": [1250, 4],
+    ...                   "nps": [23.2, 50.0], "ci_low": [18.1, -20.0], "ci_high": [28.4, 90.0]})
+    >>> html = nps_table(f, translator("pl")).html
+    >>> '<td class="num">1\\xa0250</td><td class="num">+23 (od 18 do 28)</td>' in html
+    True
+    >>> "—" in html and "&lt;" not in html
+    True
+    """
+    require_columns(frame, ["group", "n", "nps", "ci_low", "ci_high"], "nps_table")
+    flags = group_flags(frame, min_n=min_n, suppress_n=suppress_n)
+    shares = [c for c in SHARE_COLUMNS if SHARE_COLUMNS[c] in frame.columns]
+    has_diff = "difference" in frame.columns
+    headers = [header or t.gettext("Group"), t.gettext("Responses"),
+               t.gettext("NPS ({level} interval)").format(level=t.percent(level)),
+               *[t.label(c) for c in shares]]
+    if has_diff:
+        headers.append(t.gettext("Difference"))
+    rows, used = [], set()
+    for i, row in frame.iterrows():
+        cells: list[str] = [t.name(row["group"]), t.number(row["n"])]
+        if flags.at[i, "suppressed"]:
+            cells += [DASH] * (1 + len(shares) + has_diff)
+            used.add("suppressed")
+            rows.append(cells)
+            continue
+        figure = t.nps_interval(row["nps"], row["ci_low"], row["ci_high"])
+        if flags.at[i, "small_n"]:
+            figure = _Html(html.escape(figure) + _mark(SMALL_N_MARK))
+            used.add("small_n")
+        cells.append(figure)
+        cells += [t.percent(row[SHARE_COLUMNS[c]]) for c in shares]
+        if has_diff:
+            cells.append(_difference(t, row, used))
+        rows.append(cells)
+    notes = []
+    if "small_n" in used:
+        notes.append(_Html(_mark(SMALL_N_MARK) + " " + html.escape(
+            t.count("Fewer than {n} response: read with caution.",
+                    "Fewer than {n} responses: read with caution.", min_n))))
+    if "suppressed" in used:
+        notes.append(DASH + " " + t.count("Fewer than {n} response: figures withheld.",
+                                          "Fewer than {n} responses: figures withheld.",
+                                          suppress_n))
+    if "significant" in used:
+        notes.append(t.gettext(
+            "{higher} significantly higher, {lower} significantly lower ({level} confidence)."
+        ).format(higher=HIGHER_MARK, lower=LOWER_MARK, level=t.percent(level)))
+    return _table(headers, rows, numeric=range(1, len(headers)), caption=caption, notes=notes)
+
+
+def benchmark_table(frame: pd.DataFrame, t: Translator, *, caption: str | None = None) -> Table:
+    """Published industry figures with their source, year, region and sample size.
+
+    ``frame``: ``source``, ``year``, ``nps``; optional ``region`` and ``n`` (sample size).
+
+    Examples
+    --------
+    >>> from nps_helpers.i18n import translator
+    >>> f = pd.DataFrame({"source": ["Survey <2024>"], "year": [2024], "nps": [-3.0]})
+    >>> html = benchmark_table(f, translator("de")).html
+    >>> html[html.index("<tbody>"):]
+    '<tbody><tr><td class="text" dir="auto">Survey &lt;2024&gt;</td><td>2024</td><td class="num">−3</td></tr></tbody></table>'
+    """
+    require_columns(frame, ["source", "year", "nps"], "benchmark_table")
+    optional = [c for c in ("region", "n") if c in frame.columns]
+    headers = [t.gettext("Source"), t.gettext("Year"),
+               *[t.gettext("Region") if c == "region" else t.gettext("Sample size")
+                 for c in optional], "NPS"]
+    rows = []
+    for _, row in frame.iterrows():
+        extra = [str(row["region"]) if c == "region" else t.number(row["n"]) for c in optional]
+        rows.append([str(row["source"]), str(row["year"]), *extra, t.nps(row["nps"])])
+    numeric = [len(headers) - 1, *([len(headers) - 2] if "n" in optional else [])]
+    text = [0, *([2] if "region" in optional else [])]
+    return _table(headers, rows, numeric=numeric, text=text, caption=caption)
+
+
+def churn_table(
+    frame: pd.DataFrame,
+    t: Translator,
+    *,
+    by: str = "category",
+    level: float = LEVEL,
+    caption: str | None = None,
+) -> Table:
+    """Customers, leavers and churn rate with its interval, per category or group.
+
+    ``frame`` as ``ChurnResult.rates`` (``by='category'``) or ``.responders``
+    (``by='group'``): ``customers``, ``churned``, ``rate``, ``ci_low``, ``ci_high`` (0..1).
+
+    Examples
+    --------
+    >>> from nps_helpers.i18n import translator
+    >>> f = pd.DataFrame({"category": ["detractor"], "customers": [40], "churned": [12],
+    ...                   "rate": [0.3], "ci_low": [0.18], "ci_high": [0.45]})
+    >>> '<td class="num">30% (18 to 45)</td>' in churn_table(f, translator("en")).html
+    True
+    """
+    require_columns(frame, [by, "customers", "churned", "rate", "ci_low", "ci_high"],
+                    "churn_table")
+    headers = [t.gettext("Group"), t.gettext("Customers"), t.gettext("Left"),
+               t.gettext("Churn rate ({level} interval)").format(level=t.percent(level))]
+    rows = [
+        [t.name(row[by]), t.number(row["customers"]), t.number(row["churned"]),
+         f"{t.percent(row['rate'])} ({t.interval(100 * row['ci_low'], 100 * row['ci_high'])})"]
+        for _, row in frame.iterrows()
+    ]
+    return _table(headers, rows, numeric=[1, 2, 3], caption=caption)
+
+
+def driver_table(frame: pd.DataFrame, t: Translator, *, caption: str | None = None) -> Table:
+    """Rating questions by importance, with their average rating and quadrant.
+
+    ``frame`` as ``DriversResult.table``: ``driver``, ``share`` (importance, 0..1),
+    ``mean`` (average rating); optional ``quadrant``. Most important first.
+
+    Examples
+    --------
+    >>> from nps_helpers.i18n import translator
+    >>> f = pd.DataFrame({"driver": ["price", "staff"], "share": [0.2, 0.45],
+    ...                   "mean": [3.46, 4.1], "quadrant": ["low_priority", "keep_up"]})
+    >>> html = driver_table(f, translator("ru")).html
+    >>> html.index("Персонал") < html.index("Цена"), "3,5" in html
+    (True, True)
+    """
+    require_columns(frame, ["driver", "share", "mean"], "driver_table")
+    ordered = frame.sort_values("share", ascending=False, kind="stable")
+    has_quadrant = "quadrant" in frame.columns
+    headers = [t.gettext("Question"), t.gettext("Importance"), t.gettext("Average rating"),
+               *([t.gettext("Priority")] if has_quadrant else [])]
+    rows = [[t.topic(row["driver"]), t.percent(row["share"]), t.number(row["mean"], 1),
+             *([t.label(row["quadrant"])] if has_quadrant else [])]
+            for _, row in ordered.iterrows()]
+    return _table(headers, rows, numeric=[1, 2], text=[0], caption=caption)
+
+
+def comments_table(
+    frame: pd.DataFrame,
+    t: Translator,
+    *,
+    max_chars: int = 400,
+    caption: str | None = None,
+) -> Table:
+    """Example comments as inert text, with their score and themes.
+
+    ``frame``: ``comment``; optional ``score`` and ``themes`` (a list of theme names or
+    one string). Comments longer than ``max_chars`` are cut with '…'. Pass only the few
+    comments chosen for the report: they may name people, so pick them with care.
+
+    Examples
+    --------
+    >>> from nps_helpers.i18n import translator
+    >>> f = pd.DataFrame({"comment": ['<img src=x onerror="alert(1)">'], "score": [2],
+    ...                   "themes": [["price"]]})
+    >>> html = comments_table(f, translator("en")).html
+    >>> "<img" in html, "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
+    (False, True)
+    """
+    require_columns(frame, ["comment"], "comments_table")
+    has_score, has_themes = "score" in frame.columns, "themes" in frame.columns
+    headers = [*([t.gettext("Score")] if has_score else []), t.gettext("Comment"),
+               *([t.gettext("Themes")] if has_themes else [])]
+    rows = []
+    for _, row in frame.iterrows():
+        text = "" if pd.isna(row["comment"]) else str(row["comment"])
+        if len(text) > max_chars:
+            text = text[:max_chars].rstrip() + ELLIPSIS
+        cells = [*([t.number(row["score"])] if has_score else []), text]
+        if has_themes:
+            themes = row["themes"]
+            names = [themes] if isinstance(themes, str) else list(themes) if themes is not None else []
+            cells.append(", ".join(t.topic(name) for name in names))
+        rows.append(cells)
+    first_text = int(has_score)
+    return _table(headers, rows, numeric=[0] if has_score else [],
+                  text=[first_text, *([first_text + 1] if has_themes else [])], caption=caption)
+
+
+def words_table(
+    frame: pd.DataFrame, t: Translator, *, top: int = 10, caption: str | None = None
+) -> Table:
+    """The words most typical of each category, most distinctive first.
+
+    ``frame``: ``category`` (code), ``word`` and ``score`` (e.g. the z-score of the
+    log-odds ratio; higher is more distinctive).
+
+    Examples
+    --------
+    >>> from nps_helpers.i18n import translator
+    >>> f = pd.DataFrame({"category": ["promoter", "promoter", "detractor"],
+    ...                   "word": ["friendly", "fast", "waiting"], "score": [2.0, 3.1, 4.2]})
+    >>> html = words_table(f, translator("en")).html
+    >>> '<td class="text" dir="auto">fast, friendly</td>' in html
+    True
+    """
+    require_columns(frame, ["category", "word", "score"], "words_table")
+    headers = [t.gettext("Group"), t.gettext("Distinctive words")]
+    rows = []
+    for code, words in frame.groupby("category", sort=False, observed=True):
+        best = words.sort_values("score", ascending=False, kind="stable")["word"].head(top)
+        rows.append([t.name(code), ", ".join(str(w) for w in best)])
+    return _table(headers, rows, text=[1], caption=caption)
+
+
+# --- internals --------------------------------------------------------------------------
+def _difference(t: Translator, row: pd.Series, used: set[str]) -> str:
+    text = html.escape(t.nps(row["difference"]))
+    if "significant" in row.index and bool(row["significant"]) and pd.notna(row["difference"]):
+        used.add("significant")
+        text += _mark(HIGHER_MARK if row["difference"] > 0 else LOWER_MARK)
+    return _Html(text)
+
+
+def _mark(symbol: str) -> str:
+    return f'<sup class="nps-flag">{symbol}</sup>'
+
+
+def _cell(value: str) -> str:
+    return value if isinstance(value, _Html) else html.escape(str(value))
+
+
+def _table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    numeric: Sequence[int] = (),
+    text: Sequence[int] = (),
+    caption: str | None = None,
+    notes: Sequence[str] = (),
+) -> Table:
+    numeric, text = set(numeric), set(text)
+
+    def attrs(j: int) -> str:
+        if j in numeric:
+            return NUM
+        return TEXT if j in text else ""
+
+    parts = ['<table class="nps-table">']
+    if caption:
+        parts.append(f"<caption>{html.escape(caption)}</caption>")
+    parts.append("<thead><tr>" + "".join(
+        f'<th scope="col"{NUM if j in numeric else ""}>{html.escape(h)}</th>'
+        for j, h in enumerate(headers)) + "</tr></thead><tbody>")
+    for row in rows:
+        parts.append("<tr>" + "".join(
+            f"<td{attrs(j)}>{_cell(value)}</td>" for j, value in enumerate(row)) + "</tr>")
+    parts.append("</tbody>")
+    if notes:
+        parts.append(f'<tfoot class="nps-notes"><tr><td colspan="{len(headers)}">'
+                     + "<br>".join(_cell(note) for note in notes) + "</td></tr></tfoot>")
+    parts.append("</table>")
+    return Table("".join(parts))
+
+
+def require_columns(frame: pd.DataFrame, columns: Sequence[str], where: str) -> None:
+    """Raise a clear error when a frame given to a chart or table lacks a column.
+
+    Examples
+    --------
+    >>> require_columns(pd.DataFrame({"n": [1]}), ["n"], "nps_table")
+    """
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise NpsInputError(
+            f"{where}: the frame lacks column(s) {', '.join(missing)}; it needs "
+            f"{', '.join(columns)} (see its docstring)"
+        )
