@@ -28,7 +28,7 @@ from statsmodels.stats.proportion import confint_proportions_2indep, proportions
 from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
 
 from .errors import NpsInputError
-from .experience import RESPONSE_WINDOW_DAYS, match_invitations, wilson
+from .experience import RESPONSE_WINDOW_DAYS, match_invitations, to_utc, wilson
 from .metrics import CATEGORIES, categorize, z_value
 
 HORIZON_DAYS = 180
@@ -301,8 +301,7 @@ def _link(responses: pd.DataFrame, customers: pd.DataFrame) -> tuple[pd.DataFram
 
 def _as_of(as_of, linked: pd.DataFrame, customers: pd.DataFrame, invitations) -> pd.Timestamp:
     if as_of is not None:
-        ts = pd.Timestamp(as_of)
-        return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+        return to_utc(as_of)
     stamps = [linked["responded_at"].max()]
     for col in ("started_at", "churned_at"):
         if col in customers.columns:

@@ -214,7 +214,7 @@ def survey_fatigue(
         return FatigueResult("not_available", 0, _NAN, 0, 0, limit, False, _empty_fatigue())
     sent = invitations[["customer_id", "invited_at"]].dropna()
     stamps = pd.to_datetime(sent["invited_at"], utc=True)
-    end = _utc(as_of) if as_of is not None else stamps.max()
+    end = to_utc(as_of) if as_of is not None else stamps.max()
     recent = sent[(stamps > end - pd.Timedelta(days=365)) & (stamps <= end)]
     if recent.empty:
         return FatigueResult("not_available", 0, _NAN, 0, 0, limit, False, _empty_fatigue())
@@ -233,14 +233,21 @@ def survey_fatigue(
     )
 
 
+def to_utc(value: pd.Timestamp | str) -> pd.Timestamp:
+    """A timestamp in UTC; a naive one is taken to be UTC already.
+
+    Examples
+    --------
+    >>> to_utc("2026-01-01 12:00+02:00")
+    Timestamp('2026-01-01 10:00:00+0000', tz='UTC')
+    """
+    ts = pd.Timestamp(value)
+    return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+
+
 # --- internals --------------------------------------------------------------------------
 def _has(frame: pd.DataFrame | None, columns: tuple[str, ...]) -> bool:
     return frame is not None and all(c in frame.columns for c in columns)
-
-
-def _utc(value: pd.Timestamp | str) -> pd.Timestamp:
-    ts = pd.Timestamp(value)
-    return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
 
 
 def _ratings(responses: pd.DataFrame, column: str, low: int, high: int) -> pd.Series | None:

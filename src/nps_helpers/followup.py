@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import NpsInputError
+from .experience import to_utc
 from .store import atomic_write_bytes
 
 LISTS = {
@@ -114,9 +115,7 @@ def _latest_per_customer(responses, tags, customers, since) -> pd.DataFrame:
     rows["responded_at"] = pd.to_datetime(rows["responded_at"], utc=True)
     rows = rows[rows["customer_id"].notna() & rows["score"].notna() & rows["responded_at"].notna()]
     if since is not None:
-        start = pd.Timestamp(since)
-        start = start.tz_localize("UTC") if start.tzinfo is None else start.tz_convert("UTC")
-        rows = rows[rows["responded_at"] >= start]
+        rows = rows[rows["responded_at"] >= to_utc(since)]
     if customers is not None and {"customer_id", "churned_at"} <= set(customers.columns):
         gone = customers.loc[customers["churned_at"].notna(), "customer_id"].astype("string")
         rows = rows[~rows["customer_id"].astype("string").isin(gone)]
