@@ -97,6 +97,14 @@ def test_response_after_churn_is_skipped_and_counted():
     assert result.rates.set_index("category").loc["detractor", "churned"] == 1
 
 
+def test_two_answers_at_the_same_instant_count_the_lower_score():
+    when = pd.to_datetime(["2025-01-01", "2025-01-01"], utc=True)
+    responses = pd.DataFrame({"customer_id": ["a", "a"], "score": [10, 3], "responded_at": when})
+    customers = pd.DataFrame({"customer_id": ["a"], "churned_at": [pd.NaT]})
+    rates = churn_analysis(responses, customers, as_of=AS_OF).rates.set_index("category")
+    assert rates["customers"].to_dict() == {"detractor": 1, "passive": 0, "promoter": 0}
+
+
 def test_odds_ratio_and_lr_p_value_agree_with_sklearn():
     responses, customers = _client(n=600, seed=3)
     result = churn_analysis(responses, customers, as_of=AS_OF)

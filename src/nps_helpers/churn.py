@@ -288,15 +288,20 @@ def _link(responses: pd.DataFrame, customers: pd.DataFrame) -> tuple[pd.DataFram
     left = responses[["customer_id", "responded_at", "score"]].dropna().copy()
     left["customer_id"] = left["customer_id"].astype("string")
     left["responded_at"] = pd.to_datetime(left["responded_at"], utc=True)
-    right = customers[["customer_id", "churned_at"]].dropna(subset=["customer_id"]).copy()
-    right["customer_id"] = right["customer_id"].astype("string")
-    right["churned_at"] = pd.to_datetime(right["churned_at"], utc=True)
-    right = right.drop_duplicates("customer_id")
-    linked = left.merge(right, on="customer_id", how="inner")
+    linked = left.merge(_churn_dates(customers), on="customer_id", how="inner")
     after_churn = linked["churned_at"].notna() & (linked["churned_at"] < linked["responded_at"])
     linked = linked[~after_churn]
     linked = linked.assign(score=linked["score"].astype(int))
     return linked.reset_index(drop=True), int(after_churn.sum())
+
+
+def _churn_dates(customers: pd.DataFrame) -> pd.DataFrame:
+    """customer_id (string) and churned_at (UTC), one row per customer."""
+    dates = customers[["customer_id", "churned_at"]].dropna(subset=["customer_id"])
+    return pd.DataFrame(
+        {"customer_id": dates["customer_id"].astype("string"),
+         "churned_at": pd.to_datetime(dates["churned_at"], utc=True)}
+    ).drop_duplicates("customer_id")
 
 
 def _as_of(as_of, linked: pd.DataFrame, customers: pd.DataFrame, invitations) -> pd.Timestamp:
@@ -312,26 +317,28 @@ def _as_of(as_of, linked: pd.DataFrame, customers: pd.DataFrame, invitations) ->
 
 
 def _latest(linked: pd.DataFrame) -> pd.DataFrame:
-    """Each customer's latest response (ties broken by the lower score, to be conservative)."""
-    ordered = linked.sort_values(["customer_id", "responded_at", "score"])
+    """Each customer's latest response (two on the same instant: the lower score counts)."""
+    ordered = linked.sort_values(["customer_id", "responded_at", "score"], ascending=[True, True, False])
     return ordered.groupby("customer_id", sort=False).tail(1).reset_index(drop=True)
 
 
 def _rates(eligible: pd.DataFrame, level: float) -> pd.DataFrame:
-    cats = categorize(eligible["score"].to_numpy())
+    cats = categorize(eligible["score"].to_numpy()).astype("string")
+    return _rate_table("category", cats.to_numpy(), eligible["churned"].to_numpy(), CATEGORIES, level)
+
+
+def _rate_table(name: str, groups, churned, order, level: float) -> pd.DataFrame:
+    """Customers, churned and the churn rate with its Wilson interval, per group in ``order``."""
     table = (
-        pd.DataFrame({"category": cats, "churned": eligible["churned"].to_numpy()})
-        .groupby("category", observed=False)["churned"]
+        pd.DataFrame({name: groups, "churned": churned})
+        .groupby(name)["churned"]
         .agg(customers="size", churned="sum")
-        .reindex(list(CATEGORIES), fill_value=0)
+        .reindex(list(order), fill_value=0)
+        .astype("int64")
+        .rename_axis(name)
         .reset_index()
     )
-    table["category"] = table["category"].astype("string")
-    return _with_rate(table, level)
-
-
-def _with_rate(table: pd.DataFrame, level: float) -> pd.DataFrame:
-    table = table.astype({"customers": "int64", "churned": "int64"})
+    table[name] = table[name].astype("string")
     rate, low, high = wilson(table["churned"], table["customers"], level)
     return table.assign(rate=rate, ci_low=low, ci_high=high)
 
@@ -388,23 +395,13 @@ def _responder_churn(invitations, responses, customers, cutoff, horizon_days, wi
     matched = match_invitations(invitations, responses, window_days=window_days)
     matched = matched[matched["invited_at"] <= cutoff]
     latest = matched.sort_values(["customer_id", "invited_at"]).groupby("customer_id").tail(1)
-    churn = customers[["customer_id", "churned_at"]].copy()
-    churn["customer_id"] = churn["customer_id"].astype("string")
-    churn["churned_at"] = pd.to_datetime(churn["churned_at"], utc=True)
-    joined = latest.merge(churn.drop_duplicates("customer_id"), on="customer_id", how="inner")
+    joined = latest.merge(_churn_dates(customers), on="customer_id", how="inner")
     joined = joined[joined["churned_at"].isna() | (joined["churned_at"] >= joined["invited_at"])]
     joined["churned"] = joined["churned_at"].notna() & (
         joined["churned_at"] <= joined["invited_at"] + horizon_days * DAY
     )
     group = np.where(joined["responded"], "responder", "non_responder")
-    table = (
-        pd.DataFrame({"group": group, "churned": joined["churned"].to_numpy()})
-        .groupby("group")["churned"]
-        .agg(customers="size", churned="sum")
-        .reindex(["responder", "non_responder"], fill_value=0)
-        .reset_index()
-    )
-    table = _with_rate(table, level)
+    table = _rate_table("group", group, joined["churned"].to_numpy(), ("responder", "non_responder"), level)
     return table, rate_difference(
         int(table.loc[0, "churned"]), int(table.loc[0, "customers"]),
         int(table.loc[1, "churned"]), int(table.loc[1, "customers"]), level=level,
