@@ -65,7 +65,11 @@ def ingest(
     mapping: Annotated[Path | None, typer.Option("--mapping", help="Column mapping YAML.")] = None,
     store: StoreOpt = None,
 ) -> None:
-    """Read survey exports into the store; every row is stored, a duplicate, unanswered or rejected."""
+    """Read survey exports into the store; every row is stored, a duplicate, unanswered or rejected.
+
+    Rejected rows go to the store's rejects/<client>.csv with their reasons; the exit code
+    is non-zero only when a file cannot be read at all, and then nothing is written.
+    """
     from .ingest import ingest_files
 
     try:
@@ -74,8 +78,6 @@ def ingest(
         _fail(err)
     for report in reports:
         typer.echo(report.summary())
-    if reports and all(r.read == 0 for r in reports):
-        raise typer.Exit(code=1)
 
 
 @app.command()
@@ -108,6 +110,47 @@ def stats(
             rec = row._asdict()
             out.add_row(*(_cell(rec[c]) for c in ["group", *STAT_KEYS]))
         Console().print(out)
+
+
+@app.command()
+def render(
+    batch: Annotated[str | None, typer.Argument(help="Batch name (params/batches/<name>.yaml); default: every client.")] = None,
+    client: Annotated[list[str] | None, typer.Option("--client", help="Only this client (repeat for more).")] = None,
+    period: Annotated[str | None, typer.Option("--period", help="2026-Q3, 2026-07, 2026, latest-quarter or latest-month.")] = None,
+    date_from: Annotated[str | None, typer.Option("--from", help="First day (inclusive), ISO date; needs --to.")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="Last day (exclusive), ISO date.")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, help="Reports rendered at once (default: number of cores).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Render again even reports whose inputs are unchanged.")] = False,
+    out: Annotated[Path | None, typer.Option("--out", help="Outputs folder (default: 'outputs' of params/defaults.yaml).")] = None,
+    language: Annotated[str | None, typer.Option("--language", help="Language of every report: en, pl, sl, ru or de.")] = None,
+    timeout: Annotated[float | None, typer.Option("--timeout", min=1, help="Seconds allowed per report (default: defaults.yaml).")] = None,
+    params_dir: Annotated[Path, typer.Option("--params", help="Params folder (defaults.yaml, clients/, batches/).")] = Path("params"),
+    store: StoreOpt = None,
+) -> None:
+    """Render reports as self-contained HTML, in parallel; unchanged reports are skipped."""
+    import signal
+
+    from .render.batch import render_batch
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        result = render_batch(
+            batch, clients=client, period=period, date_from=date_from, date_to=date_to,
+            workers=workers, force=force, out=out, params_dir=params_dir, store=store,
+            language=language, timeout=timeout,
+        )
+    except NpsError as err:
+        _fail(err)
+    except KeyboardInterrupt:
+        typer.secho("interrupted: finished reports are kept; no partial file was written", err=True)
+        raise typer.Exit(code=130) from None
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    typer.echo(result.summary())
+    raise typer.Exit(code=result.exit_code)
 
 
 def _cell(value) -> str:

@@ -1,0 +1,524 @@
+"""Files read as text: every cell a string, every row with the number a user sees.
+
+Readers here know file formats (CSV/TSV, XLSX, Parquet, JSON records) but nothing about
+surveys: the tool adapters and the validator give the columns their meaning.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pcsv
+
+from ..errors import NpsInputError
+from .sniff import detect_delimiter, detect_encoding
+
+REJECT_COLUMNS = ("source_file", "source_row", "column", "value", "reason")
+HEAD_BYTES = 1 << 20
+BLOCK_BYTES = 1 << 24
+UTF8 = ("utf-8", "utf-8-sig")
+
+
+def rejects_frame(
+    source: str, rows: Iterable[int], column: Iterable[str] | str, values: Iterable[str], reason: Iterable[str] | str
+) -> pd.DataFrame:
+    """Rejected rows in the store's rejects layout (one row per rejected input row).
+
+    Examples
+    --------
+    >>> rejects_frame("a.csv", [3], "score", ["ten"], "score_not_a_number").to_dict("records")
+    [{'source_file': 'a.csv', 'source_row': 3, 'column': 'score', 'value': 'ten', 'reason': 'score_not_a_number'}]
+    """
+    frame = pd.DataFrame({"source_row": np.asarray(list(rows), dtype="int64")})
+    frame.insert(0, "source_file", source)
+    frame["column"] = column if isinstance(column, str) else list(column)
+    frame["value"] = [str(v)[:200] for v in values]
+    frame["reason"] = reason if isinstance(reason, str) else list(reason)
+    return frame.astype({"source_file": "str", "column": "str", "value": "str", "reason": "str"})
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """One export read as text.
+
+    ``data`` has one string column per source column (named from the first header row,
+    made unique), ``rows`` the row number of each data row as a user sees it (the
+    spreadsheet row; the item number in JSON), ``header`` the row number of the last
+    header row (0 when there is none), ``headers`` the header rows' cells, ``labels`` other names a column is known by (question text, ids) and ``broken`` the
+    rows that could not be split into columns, already in the rejects layout.
+    """
+
+    source: str
+    data: pa.Table
+    rows: np.ndarray
+    header: int = 1
+    headers: tuple[tuple[str, ...], ...] = ()
+    labels: Mapping[str, str] = field(default_factory=dict)
+    broken: pd.DataFrame = field(default_factory=lambda: rejects_frame("", [], "", [], ""))
+
+    @property
+    def read(self) -> int:
+        """Rows read from the file: data rows plus broken ones."""
+        return self.data.num_rows + len(self.broken)
+
+    @property
+    def columns(self) -> list[str]:
+        """Column names in file order."""
+        return self.data.column_names
+
+    def where(self, column: str | None = None, row: int | None = None) -> str:
+        """'file, row N, column 'X'' for messages (row defaults to the row of column names)."""
+        if row is None and self.header:
+            row = self.header - max(len(self.headers), 1) + 1
+        parts = [self.source] + ([f"row {row}"] if row else [])
+        return ", ".join(parts + ([f"column {column!r}"] if column else []))
+
+    def texts(self, column: str) -> list[str]:
+        """Every name of ``column``: its header and its labels (question text...)."""
+        return [column, *(alias for alias, col in self.labels.items() if col == column)]
+
+    def resolve(self, name: str) -> str | None:
+        """The column a user's name refers to: exact, then ignoring case and spaces, then a label."""
+        if name in self.data.column_names:
+            return name
+        folded = _fold(name)
+        for col in self.data.column_names:
+            if _fold(col) == folded:
+                return col
+        for alias, col in self.labels.items():
+            if alias == name or _fold(alias) == folded:
+                return col
+        return None
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def unique_names(names: Iterable[str]) -> list[str]:
+    """Header cells made usable as column names: blanks numbered, repeats suffixed.
+
+    Examples
+    --------
+    >>> unique_names(["Q1", "", "Q1", " Q2 "])
+    ['Q1', 'column_2', 'Q1 (2)', 'Q2']
+    """
+    out: list[str] = []
+    for i, raw in enumerate(names):
+        name = " ".join(str(raw).split()) or f"column_{i + 1}"
+        base, k = name, 2
+        while name in out:
+            name, k = f"{base} ({k})", k + 1
+        out.append(name)
+    return out
+
+
+@dataclass(frozen=True)
+class TextHead:
+    """The start of a delimited text file and how it is written."""
+
+    encoding: str
+    delimiter: str
+    text: str
+    complete: bool
+
+    def records(self, limit: int) -> list[list[str]]:
+        """Up to ``limit`` first records, split with the file's delimiter."""
+        reader = csv.reader(io.StringIO(self.text, newline=""), delimiter=self.delimiter)
+        out: list[list[str]] = []
+        try:
+            for rec in reader:
+                if len(out) == limit:
+                    break
+                out.append(rec)
+        except csv.Error:
+            pass
+        return out
+
+
+def sniff_text(path: Path, *, encoding: str | None = None, delimiter: str | None = None) -> TextHead:
+    """Read the start of a text export and guess its encoding and delimiter.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "x.csv"
+    >>> _ = p.write_bytes("Ocena;Uwagi\\n9;Świetnie\\n".encode("cp1250"))
+    >>> head = sniff_text(p)
+    >>> head.encoding, head.delimiter, head.records(5)
+    ('cp1250', ';', [['Ocena', 'Uwagi'], ['9', 'Świetnie']])
+    """
+    with open(path, "rb") as fh:
+        head = fh.read(HEAD_BYTES)
+    if not head.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+        raise NpsInputError(f"{path.name} is empty: export it again with its responses")
+    enc = encoding or detect_encoding(head)
+    if enc is None:
+        raise NpsInputError(
+            f"{path.name}: not text in a known encoding (UTF-8, UTF-16, cp1250, cp1251); "
+            "set encoding in the mapping file"
+        )
+    complete = len(head) < HEAD_BYTES
+    text = _decode(head if complete else head[: len(head) - len(head) % 4], enc, path.name, strict=complete)
+    return TextHead(enc, delimiter or detect_delimiter(text, complete=complete), text, complete)
+
+
+def _decode(data: bytes, encoding: str, name: str, *, strict: bool = True) -> str:
+    try:
+        text = data.decode(encoding, errors="strict" if strict else "ignore")
+    except UnicodeDecodeError as err:
+        raise NpsInputError(
+            f"{name}: byte {err.start} is not valid {encoding}; set encoding in the mapping file "
+            "(utf-8, utf-16, cp1250, cp1251) or export as UTF-8"
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+def read_delimited(
+    path: Path, *, header_rows: int = 1, encoding: str | None = None, delimiter: str | None = None
+) -> RawTable:
+    """Read a CSV/TSV export as text; ``header_rows`` records above the data are headers.
+
+    Rows with the wrong number of fields go to ``broken``; blank rows are skipped (they
+    hold no answer) but still count in the row numbers.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "x.csv"
+    >>> _ = p.write_text('id,score\\n1,9\\n\\n2,"1\\n0"\\n3\\n')
+    >>> raw = read_delimited(p)
+    >>> raw.data.to_pydict(), raw.rows.tolist(), raw.broken["source_row"].tolist()
+    ({'id': ['1', '2'], 'score': ['9', '1\\n0']}, [2, 4], [5])
+    """
+    head = sniff_text(path, encoding=encoding, delimiter=delimiter)
+    first = head.records(header_rows)
+    if len(first) < header_rows:
+        raise NpsInputError(f"{path.name}: expected {header_rows} header rows; the file is shorter")
+    width = len(first[0])
+    try:
+        table, bad = _read_arrow(_source(path, head.encoding), head.delimiter, width, path.name)
+    except _NotUtf8:
+        if encoding:
+            raise NpsInputError(f"{path.name}: not valid {encoding}; fix encoding in the mapping file") from None
+        enc = detect_encoding(path.read_bytes())
+        if enc is None or enc in UTF8:
+            raise NpsInputError(f"{path.name}: not valid UTF-8 nor a known code page; set encoding in the mapping file") from None
+        table, bad = _read_arrow(_source(path, enc), head.delimiter, width, path.name)
+    numbers = _record_numbers(table.num_rows, [n for n, _ in bad])
+    if len(numbers) < header_rows or numbers[header_rows - 1] != header_rows:
+        raise NpsInputError(f"{path.name}, row {header_rows}: the header rows differ in length; export the file again")
+    headers = tuple(tuple(r.values()) for r in table.slice(0, header_rows).to_pylist())
+    data = table.slice(header_rows).rename_columns(unique_names(headers[0]))
+    rows = numbers[header_rows:]
+    keep = _not_blank(data)
+    if keep is not None:
+        data, rows = data.filter(keep), rows[np.asarray(keep)]
+    broken = [(n, text) for n, text in bad if n > header_rows and text.strip()]
+    raw = RawTable(
+        source=path.name,
+        data=data,
+        rows=rows,
+        header=header_rows,
+        headers=headers,
+        broken=rejects_frame(path.name, [n for n, _ in broken], "(row)", [t for _, t in broken], "wrong_field_count"),
+    )
+    return _require_rows(raw)
+
+
+def _require_rows(raw: RawTable) -> RawTable:
+    if raw.read == 0:
+        raise NpsInputError(f"{raw.where(row=raw.header + 1)}: no responses in the file; export it again with its responses")
+    return raw
+
+
+class _NotUtf8(Exception):
+    """pyarrow found bytes that are not UTF-8 in a file guessed to be UTF-8."""
+
+
+def _source(path: Path, encoding: str) -> Callable[[], object]:
+    if encoding in UTF8:
+        return lambda: str(path)
+    data = _decode(path.read_bytes(), encoding, path.name).encode("utf-8")
+    return lambda: pa.BufferReader(data)
+
+
+def _read_arrow(source: Callable[[], object], delimiter: str, width: int, name: str) -> tuple[pa.Table, list[tuple[int, str]]]:
+    """Every record as strings, and the records whose field count is not ``width``."""
+    for threads in (True, False):
+        bad: list[tuple[int | None, str]] = []
+
+        def keep_aside(row, bad=bad):
+            bad.append((row.number, row.text))
+            return "skip"
+
+        try:
+            table = pcsv.read_csv(
+                source(),
+                read_options=pcsv.ReadOptions(autogenerate_column_names=True, use_threads=threads, block_size=BLOCK_BYTES),
+                parse_options=pcsv.ParseOptions(
+                    delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=keep_aside
+                ),
+                convert_options=pcsv.ConvertOptions(
+                    column_types={f"f{i}": pa.string() for i in range(width)},
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                ),
+            )
+        except pa.ArrowInvalid as err:
+            if "UTF8" in str(err) or "UTF-8" in str(err):
+                raise _NotUtf8 from None
+            raise NpsInputError(f"{name}: cannot be split into rows and columns ({_first_line(err)}); export it again") from None
+        # Row numbers of set-aside records are only known when read on one thread.
+        if all(n is not None for n, _ in bad):
+            return table, bad
+    raise AssertionError("pyarrow gave no row numbers on a single thread")
+
+
+def _first_line(err: Exception) -> str:
+    return str(err).strip().splitlines()[0][:160]
+
+
+def _record_numbers(kept: int, set_aside: list[int]) -> np.ndarray:
+    total = kept + len(set_aside)
+    mask = np.ones(total, dtype=bool)
+    mask[np.asarray(set_aside, dtype=np.int64) - 1] = False
+    return np.arange(1, total + 1, dtype=np.int64)[mask]
+
+
+def _not_blank(data: pa.Table) -> pa.Array | None:
+    """Mask of rows with any non-blank cell; None when no row is blank (the usual case)."""
+    if data.num_columns == 0 or data.num_rows == 0:
+        return None
+    blank = None
+    for col in data.columns:
+        empty = pc.equal(pc.utf8_length(pc.utf8_trim_whitespace(col)), 0)
+        blank = empty if blank is None else pc.and_(blank, empty)
+        if not pc.any(blank).as_py():
+            return None
+    return pc.invert(blank).combine_chunks() if isinstance(blank, pa.ChunkedArray) else pc.invert(blank)
+
+
+def cell_text(value: object) -> str:
+    """A cell of a workbook, Parquet or JSON file as the text a CSV would hold.
+
+    Examples
+    --------
+    >>> cell_text(None), cell_text(9), cell_text(dt.datetime(2021, 3, 1, 8, 5)), cell_text({"a": 1})
+    ('', '9', '2021-03-01 08:05:00', '{"a": 1}')
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return str(value)
+
+
+def from_records(
+    source: str,
+    records: list[dict],
+    *,
+    rows: Iterable[int] | None = None,
+    labels: Mapping[str, str] | None = None,
+    broken: pd.DataFrame | None = None,
+) -> RawTable:
+    """A RawTable from JSON-like records (keys in first-seen order; missing keys are blank).
+
+    Examples
+    --------
+    >>> raw = from_records("r.json", [{"id": 1, "score": 9}, {"id": 2, "note": None}])
+    >>> raw.data.to_pydict(), raw.rows.tolist()
+    ({'id': ['1', '2'], 'score': ['9', ''], 'note': ['', '']}, [1, 2])
+    """
+    names: dict[str, None] = {}
+    for rec in records:
+        names.update(dict.fromkeys(rec))
+    data = pa.table({str(k): pa.array([cell_text(rec.get(k)) for rec in records], type=pa.string()) for k in names})
+    raw = RawTable(
+        source=source,
+        data=data,
+        rows=np.arange(1, len(records) + 1, dtype=np.int64) if rows is None else np.asarray(list(rows), dtype=np.int64),
+        header=0,
+        labels=dict(labels or {}),
+        **({} if broken is None else {"broken": broken}),
+    )
+    return _require_rows(raw)
+
+
+def flatten(record: Mapping, prefix: str = "") -> dict:
+    """Nested objects as dotted keys; lists stay whole.
+
+    Examples
+    --------
+    >>> flatten({"id": 1, "person": {"id": "p1", "email": None}, "tags": ["a"]})
+    {'id': 1, 'person.id': 'p1', 'person.email': None, 'tags': ['a']}
+    """
+    out: dict = {}
+    for key, value in record.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping) and value:
+            out.update(flatten(value, f"{name}."))
+        else:
+            out[name] = value
+    return out
+
+
+def load_json(path: Path) -> object:
+    """A JSON or JSON-lines file, parsed; anything unreadable is an input error.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "x.jsonl"
+    >>> _ = p.write_text('{"a": 1}\\n{"a": 2}\\n')
+    >>> load_json(p)
+    [{'a': 1}, {'a': 2}]
+    """
+    data = path.read_bytes()
+    if not data.strip():
+        raise NpsInputError(f"{path.name} is empty: export it again with its responses")
+    try:
+        return json.loads(data)
+    except RecursionError:
+        raise NpsInputError(f"{path.name}: JSON nested too deeply to read") from None
+    except (ValueError, UnicodeDecodeError) as err:
+        first_error = err
+    try:
+        text = data.decode("utf-8-sig")
+        return [json.loads(line) for line in text.splitlines() if line.strip()]
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        raise NpsInputError(f"{path.name}: not valid JSON ({_first_line(first_error)}); export it again") from None
+
+
+def json_records(payload: object, name: str) -> list[dict]:
+    """The list of response objects in a JSON payload (a list, or the one list in an object).
+
+    Examples
+    --------
+    >>> json_records({"items": [{"a": 1}], "total_items": 1}, "x.json")
+    [{'a': 1}]
+    """
+    if isinstance(payload, dict):
+        lists = [v for v in payload.values() if isinstance(v, list)]
+        payload = lists[0] if len(lists) == 1 else payload
+    if not isinstance(payload, list) or not all(isinstance(item, dict) for item in payload):
+        raise NpsInputError(f"{name}: expected a list of response objects (or an object holding one list of them)")
+    return payload
+
+
+def read_parquet(path: Path) -> RawTable:
+    """A Parquet file with every column cast to text.
+
+    Examples
+    --------
+    >>> import tempfile, pyarrow.parquet as pq
+    >>> p = Path(tempfile.mkdtemp()) / "x.parquet"
+    >>> pq.write_table(pa.table({"score": [9, None]}), p)
+    >>> read_parquet(p).data.to_pydict()
+    {'score': ['9', '']}
+    """
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(path)
+    except (pa.ArrowException, OSError, ValueError) as err:
+        raise NpsInputError(f"{path.name}: not a readable Parquet file ({_first_line(err)}); export it again") from None
+    columns = {}
+    for name, col in zip(unique_names(table.column_names), table.columns, strict=True):
+        try:
+            text = pc.cast(col, pa.string())
+        except (pa.ArrowNotImplementedError, pa.ArrowInvalid):
+            text = pa.array([cell_text(v) for v in col.to_pylist()], type=pa.string())
+        columns[name] = pc.fill_null(text, "")
+    raw = RawTable(
+        source=path.name,
+        data=pa.table(columns) if columns else pa.table({}),
+        rows=np.arange(1, table.num_rows + 1, dtype=np.int64),
+        header=0,
+    )
+    return _require_rows(raw)
+
+
+def read_workbook(path: Path, *, sheet: str | None = None) -> RawTable:
+    """One sheet of an XLSX workbook: the first non-empty row is the header.
+
+    A workbook with several non-empty sheets needs ``sheet`` (the mapping's ``sheet:``).
+
+    Examples
+    --------
+    >>> import tempfile, openpyxl
+    >>> p = Path(tempfile.mkdtemp()) / "x.xlsx"
+    >>> wb = openpyxl.Workbook(); ws = wb.active; ws.append(["score"]); ws.append([9]); wb.save(p)
+    >>> raw = read_workbook(p)
+    >>> raw.data.to_pydict(), raw.rows.tolist()
+    ({'score': ['9']}, [2])
+    """
+    import zipfile
+
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        sheets = {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in book.worksheets}
+        book.close()
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError, OSError, EOFError) as err:
+        raise NpsInputError(f"{path.name}: not a readable XLSX workbook ({_first_line(err)}); save it again from Excel") from None
+    filled = {title: rows for title, rows in sheets.items() if any(_row_has_data(r) for r in rows)}
+    if sheet is not None:
+        if sheet not in sheets:
+            raise NpsInputError(f"{path.name}: no sheet {sheet!r}; its sheets are {', '.join(map(repr, sheets))}")
+        chosen = sheet
+    elif len(filled) == 1:
+        chosen = next(iter(filled))
+    elif not filled:
+        raise NpsInputError(f"{path.name} is empty: export it again with its responses")
+    else:
+        raise NpsInputError(
+            f"{path.name}: the workbook has several sheets with data ({', '.join(map(repr, filled))}); "
+            "name one in the mapping file (sheet: ...)"
+        )
+    rows = sheets[chosen]
+    top = next((i for i, r in enumerate(rows) if _row_has_data(r)), None)
+    if top is None:
+        raise NpsInputError(f"{path.name}, sheet {chosen!r} is empty: export it again with its responses")
+    width = max(len(r) for r in rows[top:])
+    header = unique_names(cell_text(v) for v in [*rows[top], *[None] * (width - len(rows[top]))])
+    body = [(i + 1, r) for i, r in enumerate(rows) if i > top and _row_has_data(r)]
+    data = pa.table(
+        {name: pa.array([cell_text(r[j]) if j < len(r) else "" for _, r in body], type=pa.string()) for j, name in enumerate(header)}
+    )
+    raw = RawTable(source=path.name, data=data, rows=np.asarray([n for n, _ in body], dtype=np.int64), header=top + 1)
+    return _require_rows(raw)
+
+
+def _row_has_data(row: list) -> bool:
+    return any(v is not None and str(v).strip() for v in row)
+
+
+_SNAKE = re.compile(r"[^0-9a-z]+")
+
+
+def snake(name: str) -> str:
+    """A column name as snake_case ASCII (for segment and driver names).
+
+    Examples
+    --------
+    >>> snake("Customer Region (EU)")
+    'customer_region_eu'
+    """
+    return _SNAKE.sub("_", name.casefold()).strip("_")

@@ -1,0 +1,419 @@
+"""Turn text cells into canonical values, vectorised, and give every bad row a reason.
+
+Scores and ratings are parsed with pyarrow compute kernels, timestamps and row hashes
+with DuckDB (both run in C++ over whole columns: no Python loop per row). Reason codes
+(``score_not_whole``, ``date_unreadable``...) go to the rejects file and the ingest report.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..errors import NpsInputError
+from .mapping import DATE_ORDERS
+from .raw import RawTable, rejects_frame
+from .sniff import date_order
+
+Values = Sequence[str] | pa.Array | pa.ChunkedArray
+OLDEST = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)
+FUTURE_SLACK = dt.timedelta(days=1)
+_NUMBER = r"^-?\d+([.,]\d+)?$"
+_WHOLE = r"^-?\d+([.,]0+)?$"
+_DATE_PARTS = ("{d}{s}{m}{s}%Y", "%Y{s}%m{s}%d")
+_TIME_PARTS = ("", " %H:%M", " %H:%M:%S", " %I:%M %p", " %I:%M:%S %p", " %I:%M%p", " %I:%M:%S%p")
+
+
+def _text(values: Values) -> pa.Array:
+    arr = pa.array(values, type=pa.string())
+    return pc.utf8_trim_whitespace(pc.fill_null(arr, ""))
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """Values parsed from text (null where unusable) and a reason code where a value was bad."""
+
+    values: pa.Array
+    reasons: pa.Array
+
+
+def parse_whole(values: Values, *, low: int, high: int, name: str) -> Parsed:
+    """Whole numbers ``low..high`` as int8; ``7``, ``7.0``, ``7,0`` and `` 7 `` all read 7.
+
+    Reasons: ``<name>_missing`` (blank), ``<name>_not_a_number``, ``<name>_out_of_range``,
+    ``<name>_not_whole``.
+
+    Examples
+    --------
+    >>> p = parse_whole(["4", "6", ""], low=1, high=5, name="csat")
+    >>> p.values.to_pylist(), p.reasons.to_pylist()
+    ([4, None, None], [None, 'csat_out_of_range', 'csat_missing'])
+    """
+    text = _text(values)
+    missing = pc.equal(pc.utf8_length(text), 0)
+    number = pc.and_(pc.match_substring_regex(text, _NUMBER), pc.less_equal(pc.utf8_length(text), 24))
+    whole = pc.match_substring_regex(text, _WHOLE)
+    value = pc.cast(pc.replace_substring(pc.if_else(number, text, None), ",", "."), pa.float64())
+    inside = pc.and_(pc.greater_equal(value, low), pc.less_equal(value, high))
+    reasons = pc.case_when(
+        pc.make_struct(missing, pc.invert(number), pc.invert(inside), pc.invert(whole)),
+        f"{name}_missing",
+        f"{name}_not_a_number",
+        f"{name}_out_of_range",
+        f"{name}_not_whole",
+    )
+    ints = pc.cast(pc.if_else(pc.is_null(reasons), value, None), pa.int8())
+    return Parsed(ints, reasons)
+
+
+def parse_scores(values: Values) -> Parsed:
+    """NPS answers: whole numbers 0-10 (``7,5``, ``11``, ``-1``, ``ten``, blank are rejected).
+
+    Examples
+    --------
+    >>> p = parse_scores(["7", " 7,0 ", "7,5", "11", "ten", ""])
+    >>> p.values.to_pylist()
+    [7, 7, None, None, None, None]
+    >>> p.reasons.to_pylist()[2:]
+    ['score_not_whole', 'score_out_of_range', 'score_not_a_number', 'score_missing']
+    """
+    return parse_whole(values, low=0, high=10, name="score")
+
+
+def parse_numbers(values: Values, *, name: str) -> Parsed:
+    """Any decimal number (comma or point) as float64; blank is ``<name>_missing``.
+
+    Examples
+    --------
+    >>> parse_numbers(["3,5", "x"], name="driver_price").reasons.to_pylist()
+    [None, 'driver_price_not_a_number']
+    """
+    text = _text(values)
+    missing = pc.equal(pc.utf8_length(text), 0)
+    number = pc.and_(pc.match_substring_regex(text, _NUMBER), pc.less_equal(pc.utf8_length(text), 24))
+    value = pc.cast(pc.replace_substring(pc.if_else(number, text, None), ",", "."), pa.float64())
+    reasons = pc.case_when(pc.make_struct(missing, pc.invert(number)), f"{name}_missing", f"{name}_not_a_number")
+    return Parsed(value, reasons)
+
+
+class AmbiguousDates(NpsInputError):
+    """Dates that read both day-first and month-first; ``at`` (and ``other``) index the values.
+
+    ``other`` is set when the column mixes the two orders, else the values are ambiguous.
+    """
+
+    def __init__(self, at: int, other: int | None = None):
+        super().__init__("dates read both day-first and month-first; set date_format")
+        self.at, self.other = at, other
+
+
+def parse_datetimes(
+    values: Values,
+    *,
+    date_format: str | None = None,
+    timezone: str = "UTC",
+    now: dt.datetime | None = None,
+) -> Parsed:
+    """Timestamps in UTC from text; a time without an offset is read in ``timezone``.
+
+    ``date_format`` is None (detect: ISO 8601 first, then ``D/M/Y`` or ``M/D/Y`` from the
+    data), 'day-first', 'month-first', 'unix' (seconds) or a strptime pattern. Detection
+    raises :class:`AmbiguousDates` when no value tells day from month. Reasons:
+    ``date_missing``, ``date_unreadable``, ``date_too_old`` (before 1980, often a two-digit
+    year), ``date_in_future`` (more than a day ahead).
+
+    Examples
+    --------
+    >>> p = parse_datetimes(["2021-07-01 10:00", "25/12/2021", "1/2/2021 8:05 PM", "31/02/2021"],
+    ...                     timezone="Europe/Warsaw")
+    >>> [str(v) for v in p.values.to_pylist()]
+    ['2021-07-01 08:00:00+00:00', '2021-12-24 23:00:00+00:00', '2021-02-01 19:05:00+00:00', 'None']
+    >>> p.reasons.to_pylist()
+    [None, None, None, 'date_unreadable']
+    """
+    text = _text(values)
+    missing = pc.equal(pc.utf8_length(text), 0)
+    with duckdb.connect() as con:
+        con.execute(f"SET TimeZone = '{_zone(timezone)}'")
+        con.register("t", pa.table({"v": text}))
+        if date_format == "unix":
+            expr = "CASE WHEN abs(TRY_CAST(v AS DOUBLE)) < 1e11 THEN to_timestamp(TRY_CAST(v AS DOUBLE)) END"
+        elif date_format is not None and date_format not in DATE_ORDERS:
+            expr = _strptime([date_format], [])
+        else:
+            expr = _ISO
+            stamps = _stamps(con, expr)
+            rest = pc.indices_nonzero(pc.and_(pc.is_null(stamps), pc.invert(missing)))
+            if len(rest):
+                order = date_format or _order(pc.take(text, rest), rest)
+                expr = f"coalesce({_ISO}, {_day_month(con, pc.take(text, rest[:200]), order)})"
+        stamps = _stamps(con, expr)
+    now = now or dt.datetime.now(dt.UTC)
+    reasons = pc.case_when(
+        pc.make_struct(
+            missing,
+            pc.is_null(stamps),
+            pc.less(stamps, pa.scalar(OLDEST, pa.timestamp("us", "UTC"))),
+            pc.greater(stamps, pa.scalar(now + FUTURE_SLACK, pa.timestamp("us", "UTC"))),
+        ),
+        "date_missing",
+        "date_unreadable",
+        "date_too_old",
+        "date_in_future",
+    )
+    return Parsed(pc.if_else(pc.is_null(reasons), stamps, None), reasons)
+
+
+# ISO 8601 (with or without offset) as DuckDB casts it; the digit test keeps out words
+# DuckDB also accepts ('epoch', 'infinity').
+_ISO = "CASE WHEN left(v, 1) BETWEEN '0' AND '9' THEN TRY_CAST(v AS TIMESTAMPTZ) END"
+# Offsets written as 'GMT+2' (Google Forms) or a trailing 'UTC', made readable for %z.
+_OFFSET = (
+    r"regexp_replace(regexp_replace(regexp_replace(v, '\s*(?:GMT|UTC)$', ' +00'), "
+    r"'\s*(?:GMT|UTC)\s*([+-])(\d)(:\d\d)?$', ' \10\2\3'), '\s*(?:GMT|UTC)\s*([+-]\d\d)', ' \1')"
+)
+
+
+def _zone(timezone: str) -> str:
+    import zoneinfo
+
+    try:
+        zoneinfo.ZoneInfo(timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise NpsInputError(f"unknown time zone {timezone!r}; use an IANA name like Europe/Warsaw") from None
+    return timezone
+
+
+def _stamps(con: duckdb.DuckDBPyConnection, expr: str) -> pa.Array:
+    try:
+        out = con.sql(f"SELECT CAST({expr} AS TIMESTAMPTZ) AS ts FROM t").to_arrow_table().column(0)
+    except duckdb.InvalidInputException as err:
+        raise NpsInputError(f"date_format is not a strptime pattern DuckDB can read ({err}); fix it in the mapping file") from None
+    return pc.cast(out.combine_chunks(), pa.timestamp("us", "UTC"))
+
+
+def _sql_list(items: Sequence[str]) -> str:
+    return "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in items) + "]"
+
+
+def _strptime(naive: Sequence[str], offset: Sequence[str]) -> str:
+    parts = [f"CAST(try_strptime(v, {_sql_list(naive)}) AS TIMESTAMPTZ)"] if naive else []
+    if offset:
+        parts.append(f"try_strptime({_OFFSET}, {_sql_list(offset)})")
+    return parts[0] if len(parts) == 1 else f"coalesce({', '.join(parts)})"
+
+
+def _order(text: pa.Array, index: pa.Array) -> str:
+    """Day-first or month-first for the non-ISO dates ``text`` (``index`` maps them back)."""
+    found = date_order(text)
+    if found.order:
+        return found.order
+    if found.day_first_at is not None:
+        raise AmbiguousDates(index[found.day_first_at].as_py(), index[found.month_first_at].as_py())
+    if found.ambiguous_at is not None:
+        raise AmbiguousDates(index[found.ambiguous_at].as_py())
+    return "day-first"
+
+
+def _day_month(con: duckdb.DuckDBPyConnection, sample: pa.Array, order: str) -> str:
+    """strptime over every D/M/Y layout, the layouts the sample uses first (for speed)."""
+    day, month = ("%d", "%m") if order == "day-first" else ("%m", "%d")
+    layouts = [
+        date + clock
+        for sep, date_part, clock in itertools.product("/.-", _DATE_PARTS, _TIME_PARTS)
+        for date in [date_part.format(d=day, m=month, s=sep)]
+    ]
+    con.register("sample", pa.table({"v": sample}))
+    hits = con.sql(
+        "SELECT "
+        + ", ".join(f"count(try_strptime(v, {_sql_list([f])}))" for f in layouts)
+        + ", "
+        + ", ".join(f"count(try_strptime({_OFFSET}, {_sql_list([f + ' %z'])}))" for f in layouts)
+        + " FROM sample"
+    ).fetchall()[0]
+    ranked = sorted(range(len(hits)), key=lambda k: -hits[k])
+    naive = [layouts[k] for k in ranked if k < len(layouts)]
+    offset = [layouts[k - len(layouts)] + " %z" for k in ranked if k >= len(layouts)]
+    return _strptime(naive, offset)
+
+
+def row_hash(table: pa.Table) -> pa.Array:
+    """A stable id per row: the MD5 of its cells (in column order), as 32 hex digits.
+
+    The same values give the same id in any file and on any machine, so a re-exported
+    file dedupes against what is already stored.
+
+    Examples
+    --------
+    >>> row_hash(pa.table({"a": ["1", "1"], "b": ["x", "x"]})).to_pylist()[0] == \\
+    ...     __import__("hashlib").md5(b"1\\x1fx").hexdigest()
+    True
+    """
+    cells = ", ".join('"' + name.replace('"', '""') + '"' for name in table.column_names)
+    with duckdb.connect() as con:
+        con.register("t", table)
+        out = con.sql(f"SELECT md5(concat_ws(chr(31), {cells})) FROM t").to_arrow_table().column(0)
+    return out.combine_chunks()
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Which source column feeds each canonical column, and how to read the values.
+
+    ``blank_score`` is 'unanswered' for tools where a blank score means the respondent
+    left the survey before the question (Qualtrics): counted, not rejected.
+    """
+
+    score: str
+    responded_at: str
+    response_id: str | None = None
+    customer_id: str | None = None
+    comment: str | None = None
+    language: str | None = None
+    csat: str | None = None
+    ces: str | None = None
+    segments: Mapping[str, str] = field(default_factory=dict)
+    drivers: Mapping[str, str] = field(default_factory=dict)
+    date_format: str | None = None
+    timezone: str = "UTC"
+    blank_score: Literal["reject", "unanswered"] = "reject"
+
+
+@dataclass(frozen=True)
+class Batch:
+    """One file's rows, ready for the store: canonical responses, rejects and the counts.
+
+    ``read == len(responses) + unanswered + len(rejects)`` always holds.
+    """
+
+    source: str
+    responses: pd.DataFrame
+    rejects: pd.DataFrame
+    unanswered: int
+    read: int
+
+    def __post_init__(self) -> None:
+        assert self.read == len(self.responses) + self.unanswered + len(self.rejects), (
+            f"{self.source}: read {self.read} != {len(self.responses)} valid + "
+            f"{self.unanswered} unanswered + {len(self.rejects)} rejected"
+        )
+
+
+def validate_rows(raw: RawTable, plan: Plan, *, now: dt.datetime | None = None) -> Batch:
+    """Check every row of ``raw`` against ``plan``: canonical responses plus rejects.
+
+    A row is rejected for the first bad value in this order: score, date, csat, ces,
+    drivers. Without a response id column the id is :func:`row_hash` of the row.
+
+    Examples
+    --------
+    >>> raw = RawTable("a.csv", pa.table({"when": ["2021-01-05", "2021-01-06"], "nps": ["9", "11"]}),
+    ...                np.array([2, 3]))
+    >>> batch = validate_rows(raw, Plan(score="nps", responded_at="when"))
+    >>> batch.responses[["score", "source_row"]].to_dict("records"), batch.rejects["reason"].tolist()
+    ([{'score': 9, 'source_row': 2}], ['score_out_of_range'])
+    """
+    column = raw.data.column
+    parsed = {"score": parse_scores(column(plan.score)), "responded_at": _dates(raw, plan, now)}
+    sources = {"score": plan.score, "responded_at": plan.responded_at}
+    for name, low, high in (("csat", 1, 5), ("ces", 1, 7)):
+        if getattr(plan, name):
+            sources[name] = getattr(plan, name)
+            parsed[name] = _optional(parse_whole(column(sources[name]), low=low, high=high, name=name))
+    for name, col in plan.drivers.items():
+        sources[f"driver_{name}"] = col
+        parsed[f"driver_{name}"] = _optional(parse_numbers(column(col), name=f"driver_{name}"))
+    unanswered = pc.equal(pc.fill_null(parsed["score"].reasons, ""), "score_missing")
+    taken = unanswered if plan.blank_score == "unanswered" else pa.repeat(False, raw.data.num_rows)
+    rejects = [raw.broken]
+    for name, result in parsed.items():
+        hit = pc.and_(pc.invert(taken), pc.is_valid(result.reasons))
+        if pc.any(hit).as_py():
+            idx = pc.indices_nonzero(hit)
+            rejects.append(
+                rejects_frame(
+                    raw.source,
+                    raw.rows[idx.to_numpy()],
+                    sources[name],
+                    pc.take(column(sources[name]), idx).to_pylist(),
+                    pc.take(result.reasons, idx).to_pylist(),
+                )
+            )
+            taken = pc.or_(taken, hit)
+    return Batch(
+        source=raw.source,
+        responses=_canonical(raw, plan, {k: v.values for k, v in parsed.items()}, pc.invert(taken)),
+        rejects=pd.concat(rejects, ignore_index=True).sort_values("source_row", kind="stable", ignore_index=True),
+        unanswered=pc.sum(unanswered).as_py() or 0 if plan.blank_score == "unanswered" else 0,
+        read=raw.read,
+    )
+
+
+def _optional(parsed: Parsed) -> Parsed:
+    """A rating that may be left blank: blank is no value, not a reason to reject."""
+    blank = pc.fill_null(pc.match_substring(parsed.reasons, "_missing"), False)
+    return Parsed(parsed.values, pc.if_else(blank, None, parsed.reasons))
+
+
+def _dates(raw: RawTable, plan: Plan, now: dt.datetime | None) -> Parsed:
+    values = raw.data.column(plan.responded_at)
+    try:
+        parsed = parse_datetimes(values, date_format=plan.date_format, timezone=plan.timezone, now=now)
+    except AmbiguousDates as err:
+        first = f"{values[err.at].as_py()!r} (row {raw.rows[err.at]})"
+        if err.other is None:
+            problem = f"{first} reads as day-first and as month-first"
+        else:
+            problem = f"day-first {first} and month-first {values[err.other].as_py()!r} (row {raw.rows[err.other]}) are mixed"
+        raise NpsInputError(
+            f"{raw.where(plan.responded_at)}: {problem}; set date_format: day-first or month-first in the mapping file"
+        ) from None
+    unreadable = pc.equal(pc.fill_null(parsed.reasons, ""), "date_unreadable")
+    if pc.all(pc.or_(unreadable, pc.equal(pc.fill_null(parsed.reasons, ""), "date_missing"))).as_py() and pc.any(unreadable).as_py():
+        at = pc.index(unreadable, True).as_py()
+        raise NpsInputError(
+            f"{raw.where(plan.responded_at, raw.rows[at])}: {values[at].as_py()!r} is not a date or time I can read; "
+            "set date_format in the mapping file (a strptime pattern such as '%d/%m/%Y %H:%M')"
+        )
+    return parsed
+
+
+def _cleaned(values: pa.ChunkedArray) -> pa.Array:
+    """Trimmed text with blanks as nulls."""
+    text = _text(values)
+    return pc.if_else(pc.equal(pc.utf8_length(text), 0), None, text)
+
+
+def _canonical(raw: RawTable, plan: Plan, values: dict[str, pa.Array], keep: pa.Array) -> pd.DataFrame:
+    data = raw.data.filter(keep)
+    cols: dict[str, pa.Array] = {"response_id": _response_ids(data, plan.response_id)}
+    for name in ("customer_id", "responded_at", "score", "comment", "language", "csat", "ces"):
+        if name in values:
+            cols[name] = pc.filter(values[name], keep)
+        elif getattr(plan, name, None):
+            cols[name] = _cleaned(data.column(getattr(plan, name)))
+    cols.update({name: pc.filter(values[name], keep) for name in values if name.startswith("driver_")})
+    cols.update({name: _cleaned(data.column(col)) for name, col in plan.segments.items()})
+    cols["source_file"] = pa.repeat(pa.scalar(raw.source), data.num_rows)
+    cols["source_row"] = pa.array(raw.rows[keep.to_numpy(zero_copy_only=False)], type=pa.int64())
+    frame = pa.table(cols).to_pandas(types_mapper={pa.int8(): pd.Int8Dtype()}.get)
+    frame["score"] = frame["score"].astype("int8")
+    return frame
+
+
+def _response_ids(data: pa.Table, column: str | None) -> pa.Array:
+    if column is None:
+        return row_hash(data)
+    ids = _text(data.column(column))
+    blank = pc.equal(pc.utf8_length(ids), 0)
+    if not pc.any(blank).as_py():
+        return ids
+    # A row the tool gave no id keeps its answers: it is identified by its values instead.
+    return pc.replace_with_mask(ids, blank, row_hash(data.filter(blank)))
