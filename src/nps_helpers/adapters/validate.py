@@ -314,6 +314,7 @@ def validate_rows(raw: RawTable, plan: Plan, *, now: dt.datetime | None = None) 
 
     Examples
     --------
+    >>> import numpy as np
     >>> raw = RawTable("a.csv", pa.table({"when": ["2021-01-05", "2021-01-06"], "nps": ["9", "11"]}),
     ...                np.array([2, 3]))
     >>> batch = validate_rows(raw, Plan(score="nps", responded_at="when"))
