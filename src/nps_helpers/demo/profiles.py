@@ -171,7 +171,13 @@ class ClientProfile:
 
     @property
     def event_labels(self) -> list[str]:
-        """Event labels in the client's language, in event order."""
+        """Event labels in the client's language, in event order.
+
+        Examples
+        --------
+        >>> CURATED[3].event_labels
+        ['Новое мобильное приложение']
+        """
         return [EVENT_LABELS[self.language][e.theme] for e in self.events]
 
 
