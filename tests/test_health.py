@@ -1,0 +1,210 @@
+"""Customer health score: bounds, monotonicity, no look-ahead, bands, the out-of-time check."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nps_helpers.errors import NpsInputError, NpsParamsError
+from nps_helpers.health import (
+    BANDS,
+    HealthWeights,
+    at_risk_customers,
+    band_counts,
+    band_trend,
+    bands,
+    customer_health,
+    health_check,
+)
+
+AS_OF = pd.Timestamp("2026-01-01", tz="UTC")
+
+
+def _book(n: int = 60, seed: int = 0):
+    """Customers with plans, revenue, one or two answers and a few invitations each."""
+    rng = np.random.default_rng(seed)
+    ids = [f"c{i:03d}" for i in range(n)]
+    customers = pd.DataFrame({
+        "customer_id": ids,
+        "started_at": AS_OF - pd.to_timedelta(rng.integers(30, 3000, n), unit="D"),
+        "churned_at": pd.Series(pd.NaT, index=range(n), dtype="datetime64[us, UTC]"),
+        "revenue": rng.gamma(2.0, 300.0, n).round(2),
+        "plan": rng.choice(["Basic", "Plus", "Premium"], n),
+    })
+    first = AS_OF - pd.to_timedelta(rng.integers(200, 400, n), unit="D")
+    second = AS_OF - pd.to_timedelta(rng.integers(5, 190, n), unit="D")
+    responses = pd.DataFrame({
+        "customer_id": ids + ids,
+        "responded_at": list(first) + list(second),
+        "score": list(rng.integers(0, 11, n)) + list(rng.integers(0, 11, n)),
+    })
+    invitations = pd.DataFrame({
+        "customer_id": ids * 3,
+        "invited_at": list(first - pd.Timedelta(days=1)) + list(second - pd.Timedelta(days=1))
+        + list(AS_OF - pd.to_timedelta(rng.integers(60, 500, n), unit="D")),
+    })
+    return customers, responses, invitations
+
+
+def _score_of(customer_id, *tables, **options) -> float:
+    health = customer_health(*tables, as_of=AS_OF, **options)
+    return float(health.set_index("customer_id").loc[customer_id, "score"])
+
+
+def test_score_of_one_customer_by_hand():
+    customers = pd.DataFrame({"customer_id": ["a"], "churned_at": [pd.NaT],
+                              "started_at": [AS_OF - pd.Timedelta(days=730.5)]})
+    responses = pd.DataFrame({"customer_id": ["a", "a"], "score": [6, 9],
+                              "responded_at": [AS_OF - pd.Timedelta(days=400), AS_OF - pd.Timedelta(days=90)]})
+    invitations = pd.DataFrame({"customer_id": ["a"] * 3, "invited_at": [
+        AS_OF - pd.Timedelta(days=401), AS_OF - pd.Timedelta(days=91), AS_OF - pd.Timedelta(days=200)]})
+    row = customer_health(customers, responses, invitations, as_of=AS_OF).iloc[0]
+    parts = {"tenure": 1 - math.exp(-1), "nps": 1.0, "trend": (9 - 6 + 10) / 20,
+             "responsiveness": (2 + 1) / (3 + 2), "recency": math.exp(-90 / 180)}
+    w = HealthWeights()
+    expected = 100 * sum(getattr(w, k) * v for k, v in parts.items()) / sum(getattr(w, k) for k in parts)
+    assert row.score == pytest.approx(expected)
+    assert {c for c in row.index if c.startswith("c_")} == {f"c_{k}" for k in parts}
+
+
+@settings(max_examples=20, deadline=None)
+@given(seed=st.integers(0, 10_000))
+def test_scores_are_bounded_and_bands_follow_them(seed):
+    customers, responses, invitations = _book(seed=seed)
+    health = customer_health(customers, responses, invitations, as_of=AS_OF)
+    assert health["score"].between(0, 100).all()
+    assert (health["band"] == bands(health["score"])).all()
+    assert health["score"].is_monotonic_increasing
+
+
+def _changed(frame, customer_id, column, value, key="customer_id"):
+    out = frame.copy()
+    out.loc[out[key] == customer_id, column] = value
+    return out
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_score_rises_with_each_input(seed):
+    customers, responses, invitations = _book(seed=seed)
+    tables = (customers, responses, invitations)
+    who = "c007"
+    base = _score_of(who, *tables)
+    # Longer tenure.
+    older = _changed(customers, who, "started_at", AS_OF - pd.Timedelta(days=5000))
+    assert _score_of(who, older, responses, invitations) >= base
+    # More revenue.
+    richer = _changed(customers, who, "revenue", 1e9)
+    assert _score_of(who, richer, responses, invitations) >= base
+    # A dearer plan (the client's own plan scores).
+    plan_scores = {"Basic": 0.0, "Plus": 0.5, "Premium": 1.0}
+    cheap = _score_of(who, _changed(customers, who, "plan", "Basic"), responses, invitations, plan_scores=plan_scores)
+    dear = _score_of(who, _changed(customers, who, "plan", "Premium"), responses, invitations, plan_scores=plan_scores)
+    assert dear >= cheap
+    # A higher latest score (also a better trend).
+    latest = responses[responses["customer_id"] == who]["responded_at"].idxmax()
+    for low, high in [(0, 6), (6, 7), (7, 9), (9, 10)]:
+        r_low, r_high = responses.copy(), responses.copy()
+        r_low.loc[latest, "score"], r_high.loc[latest, "score"] = low, high
+        assert _score_of(who, customers, r_high, invitations) >= _score_of(who, customers, r_low, invitations)
+    # A more recent last answer.
+    sooner = responses.copy()
+    sooner.loc[latest, "responded_at"] = AS_OF - pd.Timedelta(days=1)
+    assert _score_of(who, customers, sooner, invitations) >= base
+    # One more invitation, answered rather than ignored (everything else unchanged).
+    first = responses[responses["customer_id"] == who]["responded_at"].min()
+    answered = pd.concat([invitations, pd.DataFrame({"customer_id": [who], "invited_at": [first - pd.Timedelta(days=2)]})])
+    ignored = pd.concat([invitations, pd.DataFrame({"customer_id": [who], "invited_at": [first - pd.Timedelta(days=900)]})])
+    assert _score_of(who, customers, responses, answered) > _score_of(who, customers, responses, ignored)
+
+
+def test_nothing_after_as_of_is_used():
+    customers, responses, invitations = _book(seed=4)
+    before = customer_health(customers, responses, invitations, as_of=AS_OF)
+    later = AS_OF + pd.Timedelta(days=20)
+    future_churn = _changed(customers, "c001", "churned_at", later)
+    future_answer = pd.concat([responses, pd.DataFrame({"customer_id": ["c002"], "score": [0], "responded_at": [later]})])
+    future_invite = pd.concat([invitations, pd.DataFrame({"customer_id": ["c003"], "invited_at": [later]})])
+    after = customer_health(future_churn, future_answer, future_invite, as_of=AS_OF)
+    pd.testing.assert_frame_equal(before, after)
+
+
+def test_only_customers_active_at_as_of_are_scored():
+    customers, responses, invitations = _book(n=10, seed=5)
+    customers = _changed(customers, "c000", "churned_at", AS_OF - pd.Timedelta(days=1))
+    customers = _changed(customers, "c001", "started_at", AS_OF + pd.Timedelta(days=1))
+    ids = set(customer_health(customers, responses, invitations, as_of=AS_OF)["customer_id"])
+    assert ids == {f"c{i:03d}" for i in range(2, 10)}
+
+
+def test_components_the_data_lack_are_dropped():
+    customers, responses, _ = _book(n=10, seed=6)
+    health = customer_health(customers.drop(columns=["revenue", "plan"]), responses, as_of=AS_OF)
+    assert [c for c in health.columns if c.startswith("c_")] == ["c_tenure", "c_nps", "c_trend", "c_recency"]
+
+
+def test_check_auc_matches_a_pairwise_count_and_is_out_of_time():
+    customers, responses, invitations = _book(n=300, seed=7)
+    health = customer_health(customers, responses, invitations, as_of=AS_OF)
+    # Churn in the 90 days after as_of, likelier for low scores.
+    rng = np.random.default_rng(0)
+    risk = 1 / (1 + np.exp((health["score"] - 45) / 6))
+    leavers = health["customer_id"][rng.random(len(health)) < risk]
+    customers = customers.copy()
+    customers.loc[customers["customer_id"].isin(leavers), "churned_at"] = AS_OF + pd.Timedelta(days=30)
+    check = health_check(customers, responses, invitations, as_of=AS_OF, data_end=AS_OF + pd.Timedelta(days=120))
+    assert check.status == "ok" and check.churned == len(leavers)
+    churned = health["customer_id"].isin(leavers).to_numpy()
+    s_churn, s_stay = health["score"][churned].to_numpy(), health["score"][~churned].to_numpy()
+    pairs = (s_churn[:, None] < s_stay[None, :]).sum() + 0.5 * (s_churn[:, None] == s_stay[None, :]).sum()
+    assert check.auc == pytest.approx(pairs / (len(s_churn) * len(s_stay)))
+    assert check.auc > 0.7
+    rates = check.band_churn.set_index("band")["rate"]
+    assert rates["critical"] > rates["healthy"]
+
+
+def test_check_statuses():
+    customers, responses, invitations = _book(n=40, seed=8)
+    not_seen = health_check(customers, responses, invitations, as_of=AS_OF)
+    assert not_seen.status == "not_observed" and math.isnan(not_seen.auc)
+    few = health_check(customers, responses, invitations, as_of=AS_OF, data_end="2027-01-01")
+    assert (few.status, few.churned) == ("too_few_events", 0)
+
+
+def test_bands_counts_trend_and_at_risk_list():
+    customers, responses, invitations = _book(n=80, seed=9)
+    health = customer_health(customers, responses, invitations, as_of=AS_OF)
+    counts = band_counts(health)
+    assert counts["band"].tolist() == list(BANDS)
+    assert counts["customers"].sum() == len(health) and counts["share"].sum() == pytest.approx(1)
+    trend = band_trend(customers, responses, invitations, ["2025-07-01", AS_OF])
+    assert trend.groupby("as_of")["customers"].sum().tolist() == [
+        len(customer_health(customers, responses, invitations, as_of="2025-07-01")), len(health)]
+    risky = at_risk_customers(health, customers)
+    assert set(risky["band"]) <= {"critical", "at_risk"}
+    assert len(risky) == (health["band"] != "healthy").sum()
+    assert {"plan", "revenue"} <= set(risky.columns) and risky["score"].is_monotonic_increasing
+
+
+def test_weights_from_params_are_checked():
+    assert HealthWeights.from_params(None) == HealthWeights()
+    assert HealthWeights.from_params({"recency": 0}).recency == 0
+    with pytest.raises(NpsParamsError, match="health_weights.loyalty"):
+        HealthWeights.from_params({"loyalty": 1})
+    with pytest.raises(NpsParamsError, match=">= 0"):
+        HealthWeights.from_params({"nps": -1})
+    with pytest.raises(NpsParamsError, match="critical_below"):
+        HealthWeights.from_params({"healthy_from": 30, "critical_below": 50})
+
+
+def test_bad_input_and_inputs_not_modified():
+    customers, responses, invitations = _book(n=20, seed=10)
+    before = (customers.copy(), responses.copy(), invitations.copy())
+    customer_health(customers, responses, invitations)
+    for frame, copy in zip((customers, responses, invitations), before, strict=True):
+        pd.testing.assert_frame_equal(frame, copy)
+    with pytest.raises(NpsInputError, match="'started_at'"):
+        customer_health(customers.drop(columns="started_at"), responses)
