@@ -125,12 +125,9 @@ def nps(
     if n == 0:
         nan = float("nan")
         return NpsResult(0, 0, 0, 0, nan, nan, nan, nan, nan, nan, method, level, 0.0, nan)
-    if w is None:
-        shares = np.array(counts, dtype=float) / n
-        n_eff = float(n)
-    else:
-        shares = np.bincount(codes, weights=w, minlength=3) / w.sum()
-        n_eff = float(w.sum() ** 2 / (w**2).sum())
+    totals = np.array(counts, dtype=float) if w is None else np.bincount(codes, weights=w, minlength=3)
+    shares = totals / totals.sum()
+    n_eff = float(n) if w is None else float(w.sum() ** 2 / (w**2).sum())
     if method == "bootstrap":
         low, high, se = _bootstrap_interval(codes, w, counts, level, seed)
     else:
@@ -143,7 +140,7 @@ def nps(
         promoter_share=float(shares[2]),
         passive_share=float(shares[1]),
         detractor_share=float(shares[0]),
-        nps=float(100 * (shares[2] - shares[0])),
+        nps=float(100 * (totals[2] - totals[0]) / totals.sum()),
         ci_low=float(low),
         ci_high=float(high),
         method=method,
@@ -229,12 +226,13 @@ def nps_frame(
     n = p + pa + d
     with np.errstate(invalid="ignore", divide="ignore"):
         shares = np.vstack([d / n, pa / n, p / n])
+        score = 100 * (p - d) / n
         low, high, _ = _wald_interval(shares, n, z, adjusted=method == "adjusted-wald")
     out["n"] = n.astype("int64")
     out["promoter_share"] = shares[2]
     out["passive_share"] = shares[1]
     out["detractor_share"] = shares[0]
-    out["nps"] = 100 * (shares[2] - shares[0])
+    out["nps"] = score
     out["ci_low"] = low
     out["ci_high"] = high
     return out

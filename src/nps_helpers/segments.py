@@ -1,0 +1,143 @@
+"""NPS by segment (region, plan, touchpoint...), each group against the rest, small-n rules.
+
+A group below ``min_n`` responses is flagged ``small``; below ``suppress_n`` it is
+``suppressed``: its n, counts and figures are all withheld. Withholding one group alone
+would not hide it, because the client's total minus the groups shown gives it back; so
+while the withheld groups hold fewer than ``suppress_n`` responses together, the smallest
+shown group is withheld too (``flag == 'suppressed_secondary'``). For the same reason a
+group is compared with the other *shown* groups pooled, never with withheld ones.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from .errors import NpsInputError
+from .metrics import categorize, nps_difference, nps_frame, z_value
+from .schema import segment_columns
+
+COUNTS = ["promoters", "passives", "detractors"]
+FIGURES = ["nps", "ci_low", "ci_high", "difference", "p_value"]
+SEGMENT_COLUMNS = [
+    "group", "n", *COUNTS, "nps", "ci_low", "ci_high", "difference", "p_value",
+    "significant", "flag", "small_n", "suppressed",
+]
+NOT_STATED = "not_stated"  # group code for responses with no value in the segment column
+
+
+def nps_by_segment(
+    responses: pd.DataFrame,
+    column: str,
+    *,
+    min_n: int = 30,
+    suppress_n: int = 10,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """NPS of each group of ``column`` with its interval and its difference from the rest.
+
+    One row per group: ``group``, ``n``, the three counts, ``nps``, ``ci_low``,
+    ``ci_high``, ``difference`` (this group minus the other shown groups pooled),
+    ``p_value``, ``significant``, ``flag`` ('ok', 'small', 'suppressed',
+    'suppressed_secondary') and the booleans ``small_n`` and ``suppressed`` that the
+    tables and charts read. Withheld groups keep only their name and flag. Responses with
+    no value form the group ``not_stated``.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"score": [10] * 40 + [0] * 20 + [9] * 12 + [3] * 20 + [8] * 19,
+    ...     "region": ["North"] * 60 + ["South"] * 32 + ["West"] * 14 + ["East"] * 5})
+    >>> t = nps_by_segment(frame, "region")
+    >>> t[["group", "flag"]].to_dict("records")  # doctest: +NORMALIZE_WHITESPACE
+    [{'group': 'East', 'flag': 'suppressed'}, {'group': 'North', 'flag': 'ok'},
+     {'group': 'South', 'flag': 'ok'}, {'group': 'West', 'flag': 'suppressed_secondary'}]
+    >>> t.loc[t["group"] == "North", ["n", "nps"]].round(1).to_dict("records")
+    [{'n': 60, 'nps': 33.3}]
+    """
+    z_value(level)
+    for name, value in (("min_n", min_n), ("suppress_n", suppress_n)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise NpsInputError(f"{name} must be a whole number >= 1, got {value!r}")
+    if column not in responses.columns:
+        options = ", ".join(segment_columns(responses)) or "none found"
+        raise NpsInputError(f"no segment column {column!r} in the responses; segment columns: {options}")
+    if column == "score" or "score" not in responses.columns:
+        raise NpsInputError("nps_by_segment needs a score column and a different column to group by")
+    groups = responses[column].astype("object").where(responses[column].notna(), NOT_STATED)
+    codes = categorize(responses["score"]).cat.codes
+    counts = (
+        pd.crosstab(groups.astype("str").to_numpy(), codes.to_numpy())
+        .reindex(columns=[2, 1, 0], fill_value=0)
+        .set_axis(COUNTS, axis=1)
+        .rename_axis(index="group", columns=None)
+        .reset_index()
+    )
+    table = nps_frame(counts, level=level)
+    withheld = _withheld(table["n"].to_numpy(), suppress_n)
+    table["flag"] = np.select(
+        [withheld == 2, withheld == 1, table["n"] < min_n],
+        ["suppressed_secondary", "suppressed", "small"],
+        "ok",
+    )
+    table["suppressed"] = withheld > 0
+    table["small_n"] = table["flag"] == "small"
+    _against_rest(table, level)
+    shown = ~table["suppressed"]
+    for name in ["n", *COUNTS]:
+        table[name] = table[name].astype("Int64").where(shown)
+    table[FIGURES] = table[FIGURES].where(shown)
+    return table[SEGMENT_COLUMNS]
+
+
+def nps_by_segments(
+    responses: pd.DataFrame,
+    columns: Sequence[str] | None = None,
+    **options,
+) -> pd.DataFrame:
+    """:func:`nps_by_segment` for several columns at once, stacked with a ``segment`` column.
+
+    ``columns`` defaults to every segment column of the responses; ``options`` go to
+    :func:`nps_by_segment` (``min_n``, ``suppress_n``, ``level``).
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"score": [10, 0] * 30, "region": ["N", "S"] * 30,
+    ...     "plan": ["basic"] * 60})
+    >>> nps_by_segments(frame)[["segment", "group", "n"]].to_dict("records")
+    [{'segment': 'region', 'group': 'N', 'n': 30}, {'segment': 'region', 'group': 'S', 'n': 30}, {'segment': 'plan', 'group': 'basic', 'n': 60}]
+    """
+    columns = segment_columns(responses) if columns is None else list(columns)
+    parts = [nps_by_segment(responses, c, **options).assign(segment=c) for c in columns]
+    if not parts:
+        return pd.DataFrame(columns=["segment", *SEGMENT_COLUMNS])
+    stacked = pd.concat(parts, ignore_index=True)
+    return stacked[["segment", *SEGMENT_COLUMNS]]
+
+
+def _withheld(n: np.ndarray, suppress_n: int) -> np.ndarray:
+    """0 shown, 1 withheld for its own size, 2 withheld so a smaller group stays hidden."""
+    state = np.where(n < suppress_n, 1, 0)
+    for i in np.argsort(n, kind="stable"):
+        hidden = n[state > 0].sum()
+        if hidden == 0 or hidden >= suppress_n or state.all():
+            break
+        if state[i] == 0:
+            state[i] = 2
+    return state
+
+
+def _against_rest(table: pd.DataFrame, level: float) -> None:
+    """Fill difference, p_value and significant: each shown group against the other shown."""
+    shown = (~table["suppressed"]).to_numpy()
+    totals = table.loc[shown, COUNTS].sum()
+    difference = np.full(len(table), np.nan)
+    p_value = np.full(len(table), np.nan)
+    significant = np.zeros(len(table), dtype=bool)
+    for i in np.flatnonzero(shown):
+        own = table.loc[i, COUNTS]
+        d = nps_difference(own.to_dict(), (totals - own).to_dict(), level=level)
+        difference[i], p_value[i], significant[i] = d.difference, d.p_value, d.significant
+    table["difference"] = difference
+    table["p_value"] = p_value
+    table["significant"] = significant
