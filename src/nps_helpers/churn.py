@@ -52,6 +52,9 @@ class RateDifference:
 class ChurnResult:
     """Churn comparisons of one client; ``status`` is 'ok' or 'not_available' (see ``reason``).
 
+    When not available, ``reason`` is the code to show ('no_customers', 'no_churn_column',
+    'no_customer_ids', 'no_linked_responses') and the frames are empty.
+
     Frames (tidy, one row per group or per curve step):
 
     - ``rates``: category, customers, churned, rate, ci_low, ci_high (Wilson, 0..1)
