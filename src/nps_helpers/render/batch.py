@@ -1,0 +1,408 @@
+"""Render a batch: every client (and period) of a batch definition, in parallel, cached.
+
+The work is split in three steps so each can be replaced on its own:
+
+1. **plan** (here, no kernel): validate every params file and the notebook's parameters
+   cell, resolve the periods, hash each report's inputs and skip the unchanged ones;
+2. **run**: hand each :class:`ReportJob` to :func:`~nps_helpers.render.execute.run_report`
+   on an executor (a process pool by default; any ``concurrent.futures.Executor`` such as
+   ``distributed.Client(...).get_executor()`` works the same);
+3. **finish** (here): manifest, index and a summary of failures naming client and cell.
+
+Outputs: ``<out>/<batch>/<period>/<client>.html``, ``_internal/<client>/`` beside it
+(executed notebook, follow-up CSVs), ``manifest.json`` and ``index.html``. A folder is
+locked while a batch writes it; temporary files a killed run left are removed at the start.
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import multiprocessing
+import os
+import shutil
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import NpsInputError, NpsParamsError, NpsRenderError, NpsStoreError
+from ..params import (
+    LANGUAGES,
+    BatchParams,
+    ClientParams,
+    Defaults,
+    client_ids,
+    load_batch,
+    load_client,
+    load_defaults,
+)
+from ..periods import Period, parse_period
+from ..store import Store
+from .cache import file_digest, input_hash, report_inputs
+from .index import write_index
+from .job import CellError, ReportJob, ReportParams, ReportResult, check_notebook_parameters
+from .manifest import read_manifest, report_entry, versions, write_manifest
+
+ADHOC = "adhoc"
+KERNEL = "nps-reports"
+FALLBACK_KERNEL = "python3"
+INTERNAL = "_internal"
+LOCK = ".render.lock"
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """What a batch run did: one result per report, and the index page of each folder.
+
+    Examples
+    --------
+    >>> ok = ReportResult(client_id="a", period_label="2026-Q3", status="ok", input_hash="x")
+    >>> bad = ReportResult(client_id="b", period_label="2026-Q3", status="failed", input_hash="y",
+    ...     error=CellError(4, "headline = nps(responses.score)", "NpsInputError", "score 11"))
+    >>> result = BatchResult(batch="demo", results=(ok, bad))
+    >>> result.exit_code
+    1
+    >>> print(result.summary())
+    demo: 2 reports, 1 rendered, 0 unchanged, 1 failed
+    FAILED b (2026-Q3): cell 4 `headline = nps(responses.score)`: NpsInputError: score 11
+    """
+
+    batch: str
+    results: tuple[ReportResult, ...]
+    indexes: tuple[str, ...] = field(default=())
+
+    @property
+    def failed(self) -> tuple[ReportResult, ...]:
+        """The reports that failed."""
+        return tuple(r for r in self.results if r.status == "failed")
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every report is rendered or unchanged, 1 otherwise."""
+        return 1 if self.failed else 0
+
+    def summary(self) -> str:
+        """A few lines for the terminal: counts, then each failure with its cell and error."""
+        count = {s: sum(r.status == s for r in self.results) for s in ("ok", "skipped", "failed")}
+        lines = [
+            f"{self.batch}: {len(self.results)} reports, {count['ok']} rendered, "
+            f"{count['skipped']} unchanged, {count['failed']} failed"
+        ]
+        lines += [f"FAILED {r.client_id} ({r.period_label}): {r.error}" for r in self.failed]
+        lines += [f"index: {path}" for path in self.indexes]
+        return "\n".join(lines)
+
+
+@dataclass
+class _Folder:
+    """One output folder (batch x period) while a batch runs."""
+
+    period: Period
+    path: Path
+    manifest: dict[str, Any]
+    names: dict[str, str] = field(default_factory=dict)
+    inputs: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+def render_batch(
+    batch: str | None = None,
+    *,
+    clients: Sequence[str] | None = None,
+    period: str | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    workers: int | None = None,
+    force: bool = False,
+    out: str | os.PathLike | None = None,
+    params_dir: str | os.PathLike = "params",
+    store: str | os.PathLike | None = None,
+    language: str | None = None,
+    timeout: float | None = None,
+    progress: bool = True,
+    executor: Executor | None = None,
+) -> BatchResult:
+    """Render every report of a batch; return what happened (never stops at one failure).
+
+    ``batch`` names ``params/batches/<batch>.yaml``; without it, every client with a
+    params file is rendered with the built-in batch settings into ``<out>/adhoc``.
+    ``clients``, ``period`` (or ``date_from``/``date_to``, ISO dates, end exclusive) and
+    ``language`` override the batch. Every params file and the notebook's parameters
+    cell are validated before any kernel starts. Reports whose inputs are unchanged are
+    skipped unless ``force``. ``workers`` defaults to the number of cores; ``executor``
+    replaces the process pool (e.g. a Dask cluster's executor).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> render_batch(params_dir=tempfile.mkdtemp(), progress=False)
+    Traceback (most recent call last):
+    ...
+    nps_helpers.errors.NpsParamsError: no clients to render: add params/clients/<id>.yaml files or pass clients
+    """
+    params_root = Path(params_dir).resolve()
+    project = params_root.parent
+    defaults = load_defaults(params_root)
+    spec = load_batch(batch, params_root) if batch else BatchParams()
+    name = batch or ADHOC
+    chosen = _clients(spec, clients, params_root)
+    if language is not None and language not in LANGUAGES:
+        raise NpsParamsError(f"language {language!r} is not one of {', '.join(LANGUAGES)}")
+    notebook = _notebook(spec.notebook, project)
+    check_notebook_parameters(notebook)
+    st = Store(_store_root(store, defaults, project))
+    periods = _periods(spec, period, date_from, date_to, st)
+    out_root = Path(out).resolve() if out is not None else (project / defaults.outputs).resolve()
+    kernel = _kernel_name()
+    from .. import __version__
+
+    common = {
+        "notebook": str(notebook),
+        "kernel_name": kernel,
+        "timeout": float(timeout or defaults.timeout_seconds),
+        "version": __version__,
+    }
+    with contextlib.ExitStack() as stack:
+        folders, jobs, results = [], [], []
+        for per in periods:
+            folder = _open_folder(out_root / name / per.label, per, stack)
+            folders.append(folder)
+            for job, skipped in _plan(folder, chosen, defaults, st, params_root, language, force, common,
+                                      notebook_digest=file_digest(notebook)):
+                if skipped is not None:
+                    results.append(skipped)
+                else:
+                    jobs.append(job)
+        try:
+            for result in _run_with_progress(jobs, workers=workers, executor=executor, progress=progress):
+                results.append(result)
+        finally:
+            indexes = [_finish(f, [r for r in results if r.period_label == f.period.label], name, __version__)
+                       for f in folders]
+    return BatchResult(batch=name, results=tuple(results), indexes=tuple(str(p) for p in indexes))
+
+
+def run_jobs(
+    jobs: Sequence[ReportJob], *, workers: int | None = None, executor: Executor | None = None
+) -> Iterator[ReportResult]:
+    """Run jobs and yield their results as they finish (any order).
+
+    With one worker (or one job) and no executor, jobs run here, one after another;
+    each report still gets its own fresh kernel. Otherwise they go to ``executor`` or to
+    a pool of ``workers`` processes (default: the number of cores).
+
+    Examples
+    --------
+    >>> list(run_jobs([]))
+    []
+    """
+    if not jobs:
+        return
+    from .execute import run_report
+
+    n = min(workers or os.cpu_count() or 1, len(jobs))
+    if executor is None and n == 1:
+        for job in jobs:
+            yield run_report(job)
+        return
+    own = executor is None
+    pool = executor or ProcessPoolExecutor(max_workers=n, mp_context=_context())
+    futures: dict[Future, ReportJob] = {}
+    try:
+        futures = {pool.submit(run_report, job): job for job in jobs}
+        for future in as_completed(futures):
+            yield _result_of(future, futures[future])
+    finally:
+        if own:
+            pool.shutdown(wait=True, cancel_futures=True)
+        else:
+            for future in futures:
+                future.cancel()
+
+
+def _run_with_progress(
+    jobs: Sequence[ReportJob], *, workers: int | None, executor: Executor | None, progress: bool
+) -> Iterator[ReportResult]:
+    if not progress or not jobs:
+        yield from run_jobs(jobs, workers=workers, executor=executor)
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    columns = (
+        TextColumn("[bold]render[/]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+        TextColumn("{task.description}"),
+    )
+    with Progress(*columns, console=Console(stderr=True), transient=False) as bar:
+        task = bar.add_task("", total=len(jobs))
+        for result in run_jobs(jobs, workers=workers, executor=executor):
+            mark = "ok" if result.ok else "FAILED"
+            bar.update(task, advance=1, description=f"{result.client_id} {mark}")
+            yield result
+
+
+def _plan(
+    folder: _Folder,
+    clients: dict[str, ClientParams],
+    defaults: Defaults,
+    st: Store,
+    params_root: Path,
+    language: str | None,
+    force: bool,
+    common: dict[str, Any],
+    *,
+    notebook_digest: str,
+) -> Iterable[tuple[ReportJob, ReportResult | None]]:
+    """For each client: its job, and the skipped result when its inputs are unchanged."""
+    per = folder.period
+    for cid, client in clients.items():
+        report = ReportParams(
+            client_id=cid,
+            period_label=per.label,
+            period_start=per.start.date(),
+            period_end=per.end.date(),
+            language=language or client.language or defaults.language,
+            store=str(st.root),
+            params_dir=str(params_root),
+            internal_dir=str(folder.path / INTERNAL / f".{cid}.partial"),
+        )
+        inputs = report_inputs(st, client, defaults, report, notebook_digest=notebook_digest,
+                               version=common["version"])
+        digest = input_hash(inputs)
+        folder.names[cid] = client.display_name
+        folder.inputs[cid] = inputs
+        job = ReportJob(
+            params=report,
+            html=str(folder.path / f"{cid}.html"),
+            internal_dir=str(folder.path / INTERNAL / cid),
+            display_name=client.display_name,
+            input_hash=digest,
+            **common,
+        )
+        old = folder.manifest["reports"].get(cid, {})
+        unchanged = (
+            old.get("status") == "ok" and old.get("input_hash") == digest and Path(job.html).exists()
+        )
+        skipped = None
+        if unchanged and not force:
+            skipped = job.result(
+                "skipped", html=job.html, html_bytes=old.get("html_bytes", 0), headline=old.get("headline")
+            )
+        yield job, skipped
+
+
+def _finish(folder: _Folder, results: list[ReportResult], batch: str, version: str) -> Path:
+    """Record the run in the folder's manifest and rewrite its index."""
+    now = dt.datetime.now(dt.UTC)
+    reports = folder.manifest["reports"]
+    for r in results:
+        if r.status != "skipped":
+            reports[r.client_id] = report_entry(
+                r, display_name=folder.names[r.client_id], inputs=folder.inputs[r.client_id], when=now
+            )
+    manifest = {
+        "batch": batch,
+        "period": {"label": folder.period.label, "start": folder.period.start.date().isoformat(),
+                   "end": folder.period.end.date().isoformat()},
+        "updated_at": now.isoformat(timespec="seconds"),
+        "versions": versions(),
+        "reports": dict(sorted(reports.items())),
+    }
+    write_manifest(folder.path, manifest)
+    return write_index(folder.path, manifest, batch=batch, period=folder.period.label, version=version)
+
+
+def _open_folder(path: Path, per: Period, stack: contextlib.ExitStack) -> _Folder:
+    """Lock an output folder for this run and clear what an interrupted run left."""
+    (path / INTERNAL).mkdir(parents=True, exist_ok=True)
+    lock = stack.enter_context(open(path / LOCK, "w"))  # noqa: SIM115 - closed by the stack
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise NpsRenderError(f"another render is writing {path}; wait for it to finish") from None
+    stack.callback(fcntl.flock, lock, fcntl.LOCK_UN)
+    for leftover in [*path.glob(".*.tmp"), *(path / INTERNAL).glob(".*.partial"), *(path / INTERNAL).glob(".*.old")]:
+        if leftover.is_dir():
+            shutil.rmtree(leftover)
+        else:
+            leftover.unlink()
+    return _Folder(period=per, path=path, manifest=read_manifest(path))
+
+
+def _clients(spec: BatchParams, clients: Sequence[str] | None, params_root: Path) -> dict[str, ClientParams]:
+    chosen = list(clients) if clients else (client_ids(params_root) if spec.clients == "all" else spec.clients)
+    if not chosen:
+        raise NpsParamsError("no clients to render: add params/clients/<id>.yaml files or pass clients")
+    return {cid: load_client(cid, params_root) for cid in dict.fromkeys(chosen)}
+
+
+def _notebook(name: str, project: Path) -> Path:
+    path = Path(name)
+    return path if path.is_absolute() else project / "notebooks" / path
+
+
+def _store_root(store: str | os.PathLike | None, defaults: Defaults, project: Path) -> Path:
+    if store is not None:
+        return Path(store).resolve()
+    if os.environ.get("NPS_STORE"):
+        return Path(os.environ["NPS_STORE"]).resolve()
+    return (project / defaults.store).resolve()
+
+
+def _periods(
+    spec: BatchParams, period: str | None, date_from: str | None, date_to: str | None, st: Store
+) -> list[Period]:
+    if (date_from is None) != (date_to is None):
+        raise NpsInputError("give both --from and --to (ISO dates, --to exclusive), or --period")
+    if period is not None and date_from is not None:
+        raise NpsInputError("give either --period or --from/--to, not both")
+    specs = [period] if period else [f"{date_from}..{date_to}"] if date_from else spec.periods
+    newest = _newest_response(st) if any(s.startswith("latest") for s in specs) else None
+    return list({p.label: p for p in (parse_period(s, data_end=newest) for s in specs)}.values())
+
+
+def _newest_response(st: Store) -> Any:
+    if not st.clients():
+        raise NpsStoreError(
+            f"store {st.root} holds no responses: make the demo store (nps-report demo-data) "
+            "or ingest an export (nps-report ingest FILE --client ID)"
+        )
+    return st.sql("SELECT max(responded_at) AS newest FROM {responses}")["newest"].iloc[0]
+
+
+def _kernel_name() -> str:
+    """The project's kernel (registered by ``make venv``), else the default Python one."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    return KERNEL if KERNEL in KernelSpecManager().find_kernel_specs() else FALLBACK_KERNEL
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    # forkserver: workers never inherit the parent's threads or open connections, and the
+    # server imports the render stack once, so each worker starts without paying for it.
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["nps_helpers.render.execute"])
+    return ctx
+
+
+def _result_of(future: Future, job: ReportJob) -> ReportResult:
+    try:
+        return future.result()
+    except Exception as err:  # noqa: BLE001 - a lost worker fails its report, not the batch
+        return job.result(
+            "failed",
+            error=CellError(0, "", type(err).__name__, f"the worker running this report failed: {err}"),
+        )

@@ -1,0 +1,114 @@
+"""What a report depends on, as hashes: a report whose hashes are unchanged is not re-rendered.
+
+The inputs of one report are the client's partitions in the store (every table, whole
+history: trends read past periods), the client's params, the defaults, the notebook
+file, the render template, the package version and the report's own parameters (period,
+language). Paths are not inputs: moving the store or the outputs changes no report.
+Other clients' data are not inputs either, so after a change in a peer's data, peer
+benchmarks refresh with ``--force``.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+
+from ..params import ClientParams, Defaults
+from ..schema import TABLES
+from ..store import Store
+from .export import TEMPLATES
+from .job import ReportParams
+
+ABSENT = "absent"
+
+
+def file_digest(path: str | Path) -> str:
+    """SHA-256 of a file's bytes (``'absent'`` when there is no such file).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "x"
+    >>> file_digest(p)
+    'absent'
+    >>> _ = p.write_bytes(b"abc"); file_digest(p)[:12]
+    'ba7816bf8f01'
+    """
+    try:
+        with open(path, "rb") as fh:
+            return hashlib.file_digest(fh, "sha256").hexdigest()
+    except FileNotFoundError:
+        return ABSENT
+
+
+def text_digest(text: str) -> str:
+    """SHA-256 of a text (UTF-8).
+
+    Examples
+    --------
+    >>> text_digest("abc")[:12]
+    'ba7816bf8f01'
+    """
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@cache
+def template_digest() -> str:
+    """One hash over every file of the render templates (a template change re-renders).
+
+    Examples
+    --------
+    >>> len(template_digest())
+    64
+    """
+    files = sorted(p for p in TEMPLATES.rglob("*") if p.is_file())
+    return text_digest("\n".join(f"{p.relative_to(TEMPLATES)}:{file_digest(p)}" for p in files))
+
+
+def report_inputs(
+    store: Store,
+    client: ClientParams,
+    defaults: Defaults,
+    report: ReportParams,
+    *,
+    notebook_digest: str,
+    version: str,
+) -> dict[str, str]:
+    """The named hashes of everything one report depends on.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from nps_helpers.params import ClientParams, Defaults
+    >>> client = ClientParams(client_id="acme", display_name="Acme", industry="banking")
+    >>> rp = ReportParams(client_id="acme", period_label="2026-Q3", period_start="2026-07-01",
+    ...     period_end="2026-10-01", store="/s", params_dir="/p", internal_dir="/i")
+    >>> inputs = report_inputs(Store(tempfile.mkdtemp()), client, Defaults(), rp,
+    ...     notebook_digest="nb", version="0.1.0")
+    >>> inputs["data:responses"], inputs["version"]
+    ('absent', '0.1.0')
+    """
+    shown = report.model_dump(mode="json", include={"client_id", "period_label", "period_start", "period_end", "language"})
+    inputs = {f"data:{t}": file_digest(store.partition(t, client.client_id)) for t in TABLES}
+    inputs |= {
+        "client_params": text_digest(client.model_dump_json()),
+        "defaults": text_digest(defaults.model_dump_json()),
+        "report": text_digest(json.dumps(shown, sort_keys=True)),
+        "notebook": notebook_digest,
+        "template": template_digest(),
+        "version": version,
+    }
+    return inputs
+
+
+def input_hash(inputs: Mapping[str, str]) -> str:
+    """One hash over named inputs, independent of their order.
+
+    Examples
+    --------
+    >>> input_hash({"a": "1", "b": "2"}) == input_hash({"b": "2", "a": "1"})
+    True
+    """
+    return text_digest(json.dumps(dict(inputs), sort_keys=True))

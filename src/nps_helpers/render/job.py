@@ -1,0 +1,241 @@
+"""What one report needs and what it gives back.
+
+``ReportParams`` is the single list of parameters render injects into a notebook; every
+rendered notebook's ``parameters`` cell declares exactly these names (a test checks it).
+``ReportJob`` and ``ReportResult`` are plain picklable values, so "render one report" is a
+function of a job to a result that any executor can run: a process pool, a pool of warm
+kernels or a Dask cluster.
+"""
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from ..errors import NpsParamsError
+from ..params import Language
+from ..schema import check_client_id
+
+Status = Literal["ok", "failed", "skipped"]
+
+
+class ReportParams(BaseModel):
+    """Parameters injected into a report notebook by papermill (all JSON-safe values).
+
+    Examples
+    --------
+    >>> p = ReportParams(client_id="acme", period_label="2026-Q3", period_start="2026-07-01",
+    ...     period_end="2026-10-01", store="/data/store", params_dir="/work/params",
+    ...     internal_dir="/out/_internal/acme")
+    >>> p.model_dump(mode="json")["period_end"]
+    '2026-10-01'
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    client_id: str = Field(description="The client this report is for (and only this one).")
+    period_label: str = Field(description="'2026-Q3', '2026-07', '2026' or 'FROM..TO'.")
+    period_start: dt.date = Field(description="First day of the report period (inclusive).")
+    period_end: dt.date = Field(description="Day after the report period (exclusive).")
+    language: Language = Field("en", description="Language the report is written in.")
+    store: str = Field(description="Store root the notebook reads with load_responses.")
+    params_dir: str = Field(description="Params folder (clients/<id>.yaml, defaults.yaml).")
+    internal_dir: str = Field(
+        description="Folder for follow-up CSVs; internal, never linked from the shared HTML."
+    )
+
+    @field_validator("client_id")
+    @classmethod
+    def _safe_id(cls, value: str) -> str:
+        return check_client_id(value)
+
+
+def notebook_parameters(path: str | os.PathLike) -> dict[str, Any]:
+    """The names and default values set by a notebook's cell tagged ``parameters``.
+
+    Reads the file as JSON and the cell with ``ast``: no kernel, no papermill import
+    (the tests check the same cell with ``papermill.inspect_notebook``).
+
+    Examples
+    --------
+    >>> import json, tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "nb.ipynb"
+    >>> cell = {"cell_type": "code", "metadata": {"tags": ["parameters"]},
+    ...     "source": ["client_id = 'acme'  # who\\n", "language = 'pl'"]}
+    >>> _ = path.write_text(json.dumps({"cells": [cell]}))
+    >>> notebook_parameters(path)
+    {'client_id': 'acme', 'language': 'pl'}
+    """
+    path = Path(path)
+    try:
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    except FileNotFoundError:
+        raise NpsParamsError(f"notebook {path} not found: check the batch's 'notebook' key") from None
+    except (ValueError, KeyError, TypeError):
+        raise NpsParamsError(f"{path.name}: not a readable notebook (JSON with cells)") from None
+    tagged = [c for c in cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    if not tagged:
+        raise NpsParamsError(
+            f"{path.name}: no cell is tagged 'parameters'; tag the cell that sets client_id, "
+            "period_label... (JupyterLab: Property Inspector > Cell Tags)"
+        )
+    source = tagged[0]["source"]
+    tree = ast.parse(source if isinstance(source, str) else "".join(source))
+    found: dict[str, Any] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            target = node.target
+        else:
+            continue
+        if not isinstance(target, ast.Name):
+            continue
+        try:
+            found[target.id] = ast.literal_eval(node.value)
+        except ValueError:
+            raise NpsParamsError(
+                f"{path.name}, parameter '{target.id}': its default is not a plain value "
+                "(use a string, number, list or dict literal)"
+            ) from None
+    return found
+
+
+def check_notebook_parameters(path: str | os.PathLike) -> dict[str, Any]:
+    """Check that a notebook's parameters cell sets exactly the fields of :class:`ReportParams`.
+
+    Each default must be valid for its field, so the notebook also runs as-is in
+    JupyterLab. Returns the defaults; raises :class:`NpsParamsError` naming what differs.
+
+    Examples
+    --------
+    >>> import json, tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "nb.ipynb"
+    >>> cell = {"cell_type": "code", "metadata": {"tags": ["parameters"]}, "source": "client_id = 'x'"}
+    >>> _ = path.write_text(json.dumps({"cells": [cell]}))
+    >>> check_notebook_parameters(path)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    nps_helpers.errors.NpsParamsError: nb.ipynb: the parameters cell lacks period_label, ...
+    """
+    path = Path(path)
+    found = notebook_parameters(path)
+    wanted = list(ReportParams.model_fields)
+    missing = [n for n in wanted if n not in found]
+    extra = [n for n in found if n not in wanted]
+    if missing:
+        raise NpsParamsError(
+            f"{path.name}: the parameters cell lacks {', '.join(missing)}; set every field of "
+            "nps_helpers.render.job.ReportParams in the cell tagged 'parameters'"
+        )
+    if extra:
+        raise NpsParamsError(
+            f"{path.name}: the parameters cell sets {', '.join(extra)}, which render does not "
+            "inject; move it below the parameters cell or add it to ReportParams"
+        )
+    try:
+        ReportParams.model_validate(found)
+    except ValidationError as err:
+        first = err.errors()[0]
+        raise NpsParamsError(
+            f"{path.name}, parameter '{first['loc'][0]}': default is invalid ({first['msg']})"
+        ) from None
+    return found
+
+
+@dataclass(frozen=True)
+class ReportJob:
+    """Everything needed to render one report, with absolute paths (picklable).
+
+    Examples
+    --------
+    >>> p = ReportParams(client_id="acme", period_label="2026-Q3", period_start="2026-07-01",
+    ...     period_end="2026-10-01", store="/s", params_dir="/p", internal_dir="/o/_internal/acme")
+    >>> ReportJob(params=p, notebook="/nb/client_report.ipynb", html="/o/acme.html",
+    ...     internal_dir="/o/_internal/acme", display_name="Acme", input_hash="ab").client_id
+    'acme'
+    """
+
+    params: ReportParams
+    notebook: str
+    html: str
+    internal_dir: str
+    display_name: str
+    input_hash: str
+    kernel_name: str = "python3"
+    timeout: float = 600.0
+    version: str = ""
+    generated_on: dt.date = field(default_factory=lambda: dt.datetime.now(dt.UTC).date())
+
+    @property
+    def client_id(self) -> str:
+        """The client of this report."""
+        return self.params.client_id
+
+    def result(self, status: Status, **fields: Any) -> ReportResult:
+        """This job's result with ``status`` (client, period and input hash filled in).
+
+        Examples
+        --------
+        >>> p = ReportParams(client_id="acme", period_label="2026-Q3", period_start="2026-07-01",
+        ...     period_end="2026-10-01", store="/s", params_dir="/p", internal_dir="/i")
+        >>> job = ReportJob(params=p, notebook="/nb.ipynb", html="/o/acme.html", internal_dir="/o/acme",
+        ...     display_name="Acme", input_hash="ab")
+        >>> job.result("skipped").period_label
+        '2026-Q3'
+        """
+        return ReportResult(
+            client_id=self.client_id,
+            period_label=self.params.period_label,
+            status=status,
+            input_hash=self.input_hash,
+            **fields,
+        )
+
+
+@dataclass(frozen=True)
+class CellError:
+    """Where and why a report failed: the cell (1-based, as counted in the committed
+    notebook; 0 when no cell was running) and the exception."""
+
+    cell: int
+    source_line: str
+    ename: str
+    evalue: str
+
+    def __str__(self) -> str:
+        where = f"cell {self.cell} `{self.source_line}`" if self.cell else "before any cell"
+        return f"{where}: {self.ename}: {self.evalue}"
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    """What rendering one report gave: status, timing, headline record or the error.
+
+    Examples
+    --------
+    >>> ReportResult(client_id="acme", period_label="2026-Q3", status="ok", input_hash="ab",
+    ...     seconds=1.5, headline={"nps": 20.0}).ok
+    True
+    """
+
+    client_id: str
+    period_label: str
+    status: Status
+    input_hash: str
+    seconds: float = 0.0
+    html: str | None = None
+    html_bytes: int = 0
+    headline: dict | None = None
+    error: CellError | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True unless the report failed (a skipped, unchanged report is fine)."""
+        return self.status != "failed"
