@@ -1,0 +1,183 @@
+"""Where a client stands: published industry figures, and its percentile among peers.
+
+Industry figures come from ``data/benchmarks.csv``, shipped with the package: one row per
+published figure with its region, year, sample size (respondents in the whole study;
+blank where the publisher does not say), the category as the publisher named it
+(``published_as``), the source and a URL. Only figures found in a citable source are
+listed; an industry without one gets ``status == 'no_published_figures'``.
+
+Peers are other clients of the same industry. A client sees only its percentile among
+them and coarse aggregates (mean and quartiles, each pooling two or more peers, rounded to
+whole points), and only when there are at least ``min_peers`` (5) of them.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike
+
+from .errors import NpsInputError
+from .metrics import NpsResult
+from .params import INDUSTRIES
+
+BENCHMARK_COLUMNS = [
+    "industry", "region", "year", "nps", "sample_size", "published_as", "source", "url"
+]
+MIN_PEERS = 5
+
+
+@dataclass(frozen=True)
+class IndustryBenchmark:
+    """Published NPS figures for one industry, newest first.
+
+    ``status`` is ``ok`` or ``no_published_figures`` (then ``table`` is empty).
+    """
+
+    industry: str
+    status: str
+    table: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class PeerBenchmark:
+    """A client's position among its peers; figures are None unless ``status == 'ok'``.
+
+    ``percentile`` is the share of peers below the client (ties count half), 0-100.
+    ``peer_mean``, ``q1``, ``median`` and ``q3`` pool at least two peers each and are
+    rounded to whole points. ``status == 'too_few_peers'`` when fewer than ``min_peers``.
+    """
+
+    status: str
+    min_peers: int
+    n_peers: int | None = None
+    client_nps: float | None = None
+    percentile: float | None = None
+    peer_mean: float | None = None
+    q1: float | None = None
+    median: float | None = None
+    q3: float | None = None
+
+
+def benchmark_table() -> pd.DataFrame:
+    """Every published figure shipped with the package (a copy: change it freely).
+
+    Examples
+    --------
+    >>> t = benchmark_table()
+    >>> t.columns.tolist()[:4], bool(t["source"].str.len().gt(0).all())
+    (['industry', 'region', 'year', 'nps'], True)
+    """
+    return _shipped_table().copy()
+
+
+def industry_benchmark(industry: str, *, table: pd.DataFrame | None = None) -> IndustryBenchmark:
+    """Published NPS figures for ``industry`` (a name from ``params.INDUSTRIES``).
+
+    ``table`` replaces the shipped figures (same columns), e.g. a firm's own licensed data.
+
+    Examples
+    --------
+    >>> b = industry_benchmark("airlines")
+    >>> b.status, b.table[["year", "nps", "published_as"]].to_dict("records")
+    ('ok', [{'year': 2023, 'nps': 7.0, 'published_as': 'Airlines'}])
+    >>> industry_benchmark("software").status
+    'no_published_figures'
+    """
+    if industry not in INDUSTRIES:
+        raise NpsInputError(
+            f"industry {industry!r} is not known; use one of {', '.join(INDUSTRIES)}"
+        )
+    source = _shipped_table() if table is None else table
+    missing = [c for c in BENCHMARK_COLUMNS if c not in source.columns]
+    if missing:
+        raise NpsInputError(f"benchmark table lacks the columns {', '.join(missing)}")
+    rows = source.loc[source["industry"] == industry, BENCHMARK_COLUMNS]
+    rows = rows.sort_values(["year", "source"], ascending=[False, True]).reset_index(drop=True)
+    return IndustryBenchmark(industry, "ok" if len(rows) else "no_published_figures", rows)
+
+
+def peer_benchmark(
+    client_nps: float | NpsResult,
+    peers: ArrayLike | pd.DataFrame,
+    *,
+    min_peers: int = MIN_PEERS,
+    exclude: str | None = None,
+) -> PeerBenchmark:
+    """The client's percentile among peers' NPS, never showing any single peer's figure.
+
+    ``peers`` is a sequence of peer NPS values, or a frame with a column ``nps`` (and
+    ``client_id`` when ``exclude`` names the client itself, so it is not its own peer).
+    Peers without a figure (NaN) do not count. Below ``min_peers`` (at least 5) the result
+    carries ``status='too_few_peers'`` and no figures at all.
+
+    Examples
+    --------
+    >>> r = peer_benchmark(30.0, [10.0, 20.0, 25.0, 40.0, 50.0, 60.0])
+    >>> r.status, r.n_peers, r.percentile, r.median
+    ('ok', 6, 50.0, 32.0)
+    >>> peer_benchmark(30.0, [10.0, 20.0, 40.0, 50.0]).status
+    'too_few_peers'
+    """
+    if isinstance(min_peers, bool) or not isinstance(min_peers, int) or min_peers < MIN_PEERS:
+        raise NpsInputError(f"min_peers must be a whole number >= {MIN_PEERS}, got {min_peers!r}")
+    own = client_nps.nps if isinstance(client_nps, NpsResult) else client_nps
+    if not isinstance(own, (int, float, np.integer, np.floating)) or not -100 <= own <= 100:
+        raise NpsInputError(f"the client's NPS must be a number from -100 to 100, got {own!r}")
+    values = _peer_values(peers, exclude)
+    if len(values) < min_peers:
+        return PeerBenchmark("too_few_peers", min_peers)
+    below = (values < own).sum() + 0.5 * (values == own).sum()
+    return PeerBenchmark(
+        status="ok",
+        min_peers=min_peers,
+        n_peers=len(values),
+        client_nps=float(own),
+        percentile=float(round(100 * below / len(values), 1)),
+        peer_mean=float(round(values.mean())),
+        q1=_pooled_quantile(values, 0.25),
+        median=_pooled_quantile(values, 0.5),
+        q3=_pooled_quantile(values, 0.75),
+    )
+
+
+# --- internals --------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def _shipped_table() -> pd.DataFrame:
+    with resources.files("nps_helpers").joinpath("data/benchmarks.csv").open("rb") as fh:
+        table = pd.read_csv(fh, dtype={"sample_size": "Int64"})
+    return table[BENCHMARK_COLUMNS]
+
+
+def _peer_values(peers, exclude: str | None) -> np.ndarray:
+    if isinstance(peers, pd.DataFrame):
+        if "nps" not in peers.columns:
+            raise NpsInputError("peers frame needs a column 'nps' (one row per peer client)")
+        if exclude is not None:
+            if "client_id" not in peers.columns:
+                raise NpsInputError("peers frame needs a column 'client_id' to exclude a client")
+            peers = peers[peers["client_id"] != exclude]
+        peers = peers["nps"]
+    try:
+        values = np.asarray(peers, dtype=float).reshape(-1)
+    except (TypeError, ValueError):
+        raise NpsInputError("peer NPS values must be numbers from -100 to 100") from None
+    values = values[~np.isnan(values)]
+    if ((values < -100) | (values > 100)).any():
+        raise NpsInputError("peer NPS values must be numbers from -100 to 100")
+    return np.sort(values)
+
+
+def _pooled_quantile(values: np.ndarray, q: float) -> float:
+    """A quantile that always averages two or three peers, so it is no one's own figure."""
+    pos = q * (len(values) - 1)
+    if pos == int(pos):
+        i = int(pos)
+        pooled = values[max(i - 1, 0) : i + 2]
+    else:
+        pooled = values[math.floor(pos) : math.ceil(pos) + 1]
+    return float(round(pooled.mean()))

@@ -1,0 +1,168 @@
+"""Benchmarks: the shipped published figures, industry lookup, and peer percentiles."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nps_helpers.benchmarks import (
+    BENCHMARK_COLUMNS,
+    benchmark_table,
+    industry_benchmark,
+    peer_benchmark,
+)
+from nps_helpers.errors import NpsInputError
+from nps_helpers.metrics import nps
+from nps_helpers.params import INDUSTRIES
+
+FIGURES = ("n_peers", "client_nps", "percentile", "peer_mean", "q1", "median", "q3")
+
+
+def test_every_shipped_row_is_cited_and_in_range():
+    t = benchmark_table()
+    assert t.columns.tolist() == BENCHMARK_COLUMNS
+    assert len(t) > 0
+    assert set(t["industry"]) <= set(INDUSTRIES)
+    assert t["nps"].between(-100, 100).all()
+    assert t["year"].between(2000, 2026).all()
+    assert t["source"].str.len().gt(20).all() and t["published_as"].str.len().gt(0).all()
+    assert t["url"].str.match(r"^https?://[^ ]+$").all()
+    assert (t["sample_size"].dropna() > 0).all()
+    assert not t.duplicated(subset=["industry", "region", "year", "published_as", "source"]).any()
+
+
+@pytest.mark.parametrize(
+    "industry, year, published_as, value, quote",
+    [
+        # Temkin 2017 release: "ranged from a high of 43 for auto dealers down to a low of 9
+        # for TV & Internet service providers".
+        ("telecom", 2017, "TV & Internet service providers", 9, "Temkin 2017"),
+        # Temkin 2018 release: "down to a low of 0 for TV/Internet service providers".
+        ("telecom", 2018, "TV/Internet service providers", 0, "Temkin 2018"),
+        # Temkin 2014 release: "insurance carriers (30)" and "utilities (5)".
+        ("insurance", 2014, "Insurance carriers", 30, "Temkin 2014"),
+        ("utilities", 2014, "Utilities", 5, "Temkin 2014"),
+        # XM Institute 2023: "consumer payments (1), car rentals (3), and airlines (7)".
+        ("airlines", 2023, "Airlines", 7, "XM Institute 2023"),
+        # XM Institute 2022: "retail received the highest NPS, with an average score of 28.4".
+        ("retail", 2022, "Retail", 28.4, "XM Institute 2022"),
+    ],
+)
+def test_rows_match_the_published_text(industry, year, published_as, value, quote):
+    t = benchmark_table()
+    row = t[(t["industry"] == industry) & (t["year"] == year) & (t["published_as"] == published_as)]
+    assert len(row) == 1, quote
+    assert row["nps"].iloc[0] == value
+
+
+def test_industry_benchmark_newest_first():
+    b = industry_benchmark("telecom")
+    assert b.status == "ok" and b.industry == "telecom"
+    assert (b.table["industry"] == "telecom").all()
+    assert b.table["year"].is_monotonic_decreasing
+    assert b.table.columns.tolist() == BENCHMARK_COLUMNS
+
+
+def test_industry_without_figures_is_a_result_not_an_error():
+    shipped = set(benchmark_table()["industry"])
+    for industry in set(INDUSTRIES) - shipped:
+        b = industry_benchmark(industry)
+        assert b.status == "no_published_figures"
+        assert b.table.empty and b.table.columns.tolist() == BENCHMARK_COLUMNS
+
+
+def test_the_returned_table_is_a_copy():
+    t = benchmark_table()
+    t.loc[:, "nps"] = 0
+    first = industry_benchmark("airlines")
+    first.table.loc[:, "nps"] = 99
+    assert industry_benchmark("airlines").table["nps"].iloc[0] == 7
+
+
+def test_own_table_replaces_the_shipped_one():
+    own = pd.DataFrame([{"industry": "software", "region": "EU", "year": 2025, "nps": 41.0,
+                         "sample_size": 800, "published_as": "SaaS", "source": "In-house panel",
+                         "url": "https://example.org/panel"}])
+    b = industry_benchmark("software", table=own)
+    assert b.status == "ok" and b.table["nps"].tolist() == [41.0]
+    with pytest.raises(NpsInputError, match="lacks the columns"):
+        industry_benchmark("software", table=own.drop(columns="url"))
+
+
+def test_unknown_industry():
+    with pytest.raises(NpsInputError, match="not known; use one of banking"):
+        industry_benchmark("fintech")
+
+
+# --- peers ---------------------------------------------------------------------------------
+def test_four_peers_show_nothing():
+    r = peer_benchmark(30.0, [10.0, 20.0, 40.0, 50.0])
+    assert r.status == "too_few_peers" and r.min_peers == 5
+    assert all(getattr(r, f) is None for f in FIGURES)
+
+
+def test_percentile_and_aggregates_by_hand():
+    peers = [0.0, 10.0, 20.0, 30.0, 45.0]
+    r = peer_benchmark(20.0, peers)
+    assert r.status == "ok" and r.n_peers == 5
+    assert r.percentile == 50.0  # two below, one tie counted half: 2.5 of 5
+    assert r.peer_mean == 21.0  # 105 / 5
+    # Quartile positions 1, 2, 3 of 0..4 pool the peer with its two neighbours.
+    assert (r.q1, r.median, r.q3) == (10.0, 20.0, 32.0)  # 30/3, 60/3, 95/3 rounded
+    assert peer_benchmark(50.0, peers).percentile == 100.0
+    assert peer_benchmark(-5.0, peers).percentile == 0.0
+
+
+def test_peers_from_a_frame_exclude_the_client_and_skip_missing():
+    frame = pd.DataFrame({"client_id": ["me", "a", "b", "c", "d", "e", "f"],
+                          "nps": [99.0, 10.0, 20.0, 30.0, 40.0, 50.0, np.nan]})
+    r = peer_benchmark(nps([10] * 3 + [0]), frame, exclude="me")
+    assert r.n_peers == 5 and r.client_nps == 50.0 and r.percentile == 90.0
+    # Without 'e', only four peers have a figure.
+    assert peer_benchmark(50.0, frame[frame["client_id"] != "e"], exclude="me").status == (
+        "too_few_peers"
+    )
+
+
+def test_a_stricter_minimum_is_allowed():
+    assert peer_benchmark(0.0, [1, 2, 3, 4, 5, 6], min_peers=8).status == "too_few_peers"
+
+
+peer_lists = st.lists(st.integers(-100, 100), min_size=5, max_size=40)
+
+
+@given(peer_lists, st.integers(-100, 100), st.data())
+@settings(max_examples=150, deadline=None)
+def test_no_aggregate_follows_a_single_peer(peers, client, data):
+    values = sorted(float(v) for v in peers)
+    k = data.draw(st.integers(0, len(values) - 1))
+    low = values[k - 1] if k > 0 else -100.0
+    high = values[k + 1] if k < len(values) - 1 else 100.0
+    moved = values.copy()
+    moved[k] = float(data.draw(st.integers(int(np.ceil(low)), int(np.floor(high)))))
+    before, after = peer_benchmark(float(client), values), peer_benchmark(float(client), moved)
+    change = abs(moved[k] - values[k])
+    for field in ("peer_mean", "q1", "median", "q3"):
+        # A pooled figure moves by at most half the change of one peer (plus rounding).
+        assert abs(getattr(after, field) - getattr(before, field)) <= change / 2 + 1
+    assert 0 <= before.percentile <= 100
+    assert before.q1 <= before.median <= before.q3
+
+
+@pytest.mark.parametrize(
+    "args, kwargs, fragment",
+    [
+        ((30.0, [1] * 6), {"min_peers": 4}, "min_peers must be"),
+        ((130.0, [1] * 6), {}, "from -100 to 100"),
+        (("30", [1] * 6), {}, "from -100 to 100"),
+        ((30.0, [1, 2, 3, 4, 500]), {}, "peer NPS values"),
+        ((30.0, ["x"] * 5), {}, "peer NPS values"),
+        ((30.0, pd.DataFrame({"score": [1] * 5})), {}, "column 'nps'"),
+        ((30.0, pd.DataFrame({"nps": [1] * 5})), {"exclude": "me"}, "column 'client_id'"),
+    ],
+)
+def test_bad_peer_input(args, kwargs, fragment):
+    with pytest.raises(NpsInputError, match=fragment):
+        peer_benchmark(*args, **kwargs)
