@@ -32,8 +32,14 @@ _TIME_PARTS = ("", " %H:%M", " %H:%M:%S", " %I:%M %p", " %I:%M:%S %p", " %I:%M%p
 
 
 def _text(values: Values) -> pa.Array:
-    arr = pa.array(values, type=pa.string())
-    return pc.utf8_trim_whitespace(pc.fill_null(arr, ""))
+    if isinstance(values, pa.ChunkedArray):
+        arr = values.combine_chunks()
+    elif isinstance(values, pa.Array):
+        arr = values
+    else:
+        arr = pa.array(values, type=pa.string())
+    arr = arr.cast(pa.string())
+    return pc.utf8_trim_whitespace(pc.fill_null(arr, "") if arr.null_count else arr)
 
 
 @dataclass(frozen=True)
@@ -57,6 +63,10 @@ def parse_whole(values: Values, *, low: int, high: int, name: str) -> Parsed:
     ([4, None, None], [None, 'csat_out_of_range', 'csat_missing'])
     """
     text = _text(values)
+    plain = pa.array([str(k) for k in range(low, high + 1)])
+    if pc.all(pc.is_in(text, value_set=plain)).as_py():
+        # The usual export: nothing but plain whole numbers in range, so no regex is needed.
+        return Parsed(pc.cast(text, pa.int8()), pa.nulls(len(text), pa.string()))
     missing = pc.equal(pc.utf8_length(text), 0)
     number = pc.and_(pc.match_substring_regex(text, _NUMBER), pc.less_equal(pc.utf8_length(text), 24))
     whole = pc.match_substring_regex(text, _WHOLE)
@@ -140,21 +150,9 @@ def parse_datetimes(
     """
     text = _text(values)
     missing = pc.equal(pc.utf8_length(text), 0)
-    with duckdb.connect() as con:
-        con.execute(f"SET TimeZone = '{_zone(timezone)}'")
-        con.register("t", pa.table({"v": text}))
-        if date_format == "unix":
-            expr = "CASE WHEN abs(TRY_CAST(v AS DOUBLE)) < 1e11 THEN to_timestamp(TRY_CAST(v AS DOUBLE)) END"
-        elif date_format is not None and date_format not in DATE_ORDERS:
-            expr = _strptime([date_format], [])
-        else:
-            expr = _ISO
-            stamps = _stamps(con, expr)
-            rest = pc.indices_nonzero(pc.and_(pc.is_null(stamps), pc.invert(missing)))
-            if len(rest):
-                order = date_format or _order(pc.take(text, rest), rest)
-                expr = f"coalesce({_ISO}, {_day_month(con, pc.take(text, rest[:200]), order)})"
-        stamps = _stamps(con, expr)
+    stamps = _iso_column(pc.if_else(missing, None, text), timezone) if date_format is None else None
+    if stamps is None:
+        stamps = _duckdb_stamps(text, missing, date_format, timezone)
     now = now or dt.datetime.now(dt.UTC)
     reasons = pc.case_when(
         pc.make_struct(
@@ -169,6 +167,44 @@ def parse_datetimes(
         "date_in_future",
     )
     return Parsed(pc.if_else(pc.is_null(reasons), stamps, None), reasons)
+
+
+def _iso_column(text: pa.Array, timezone: str) -> pa.Array | None:
+    """The whole column through Arrow's strict ISO 8601 cast, or None if any value fails.
+
+    This is the fast path for the usual export (every value ISO, all naive or all with an
+    offset); anything else goes through DuckDB.
+    """
+    try:
+        naive = pc.cast(text, pa.timestamp("us"))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        try:
+            return pc.cast(text, pa.timestamp("us", "UTC"))
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return None
+    local = pc.assume_timezone(naive, _zone(timezone), ambiguous="earliest", nonexistent="earliest")
+    return pc.cast(local, pa.timestamp("us", "UTC"))
+
+
+def _duckdb_stamps(text: pa.Array, missing: pa.Array, date_format: str | None, timezone: str) -> pa.Array:
+    """Timestamps through DuckDB: ISO casts, then D/M/Y layouts in the detected order."""
+    with duckdb.connect() as con:
+        con.execute(f"SET TimeZone = '{_zone(timezone)}'")
+        con.register("t", pa.table({"v": text}))
+        if date_format == "unix":
+            expr = "CASE WHEN abs(TRY_CAST(v AS DOUBLE)) < 1e11 THEN to_timestamp(TRY_CAST(v AS DOUBLE)) END"
+        elif date_format is not None and date_format not in DATE_ORDERS:
+            expr = _strptime([date_format], [])
+        else:
+            expr = None
+            stamps = _stamps(con, _ISO)
+            rest = pc.indices_nonzero(pc.and_(pc.is_null(stamps), pc.invert(missing)))
+            if len(rest):
+                order = date_format or _order(pc.take(text, rest), rest)
+                expr = f"coalesce({_ISO}, {_day_month(con, pc.take(text, rest[:200]), order)})"
+        if expr is not None:
+            stamps = _stamps(con, expr)
+    return stamps
 
 
 # ISO 8601 (with or without offset) as DuckDB casts it; the digit test keeps out words
@@ -393,17 +429,20 @@ def _cleaned(values: pa.ChunkedArray) -> pa.Array:
 
 
 def _canonical(raw: RawTable, plan: Plan, values: dict[str, pa.Array], keep: pa.Array) -> pd.DataFrame:
-    data = raw.data.filter(keep)
+    """The kept rows as the canonical responses frame (every row kept: no copy is made)."""
+    every = pc.all(keep).as_py()
+    data = raw.data if every else raw.data.filter(keep)
+    parsed = values if every else {name: pc.filter(v, keep) for name, v in values.items()}
     cols: dict[str, pa.Array] = {"response_id": _response_ids(data, plan.response_id)}
     for name in ("customer_id", "responded_at", "score", "comment", "language", "csat", "ces"):
-        if name in values:
-            cols[name] = pc.filter(values[name], keep)
+        if name in parsed:
+            cols[name] = parsed[name]
         elif getattr(plan, name, None):
             cols[name] = _cleaned(data.column(getattr(plan, name)))
-    cols.update({name: pc.filter(values[name], keep) for name in values if name.startswith("driver_")})
+    cols.update({name: v for name, v in parsed.items() if name.startswith("driver_")})
     cols.update({name: _cleaned(data.column(col)) for name, col in plan.segments.items()})
     cols["source_file"] = pa.repeat(pa.scalar(raw.source), data.num_rows)
-    cols["source_row"] = pa.array(raw.rows[keep.to_numpy(zero_copy_only=False)], type=pa.int64())
+    cols["source_row"] = pa.array(raw.rows if every else raw.rows[keep.to_numpy(zero_copy_only=False)], type=pa.int64())
     frame = pa.table(cols).to_pandas(types_mapper={pa.int8(): pd.Int8Dtype()}.get)
     frame["score"] = frame["score"].astype("int8")
     return frame
