@@ -1,17 +1,25 @@
-"""NPS per period or segment for one client, straight from the store (the ``stats`` command)."""
+"""NPS per period or segment straight from the store: one client (the ``stats`` command),
+or every client at once with the counting done inside DuckDB (``portfolio_stats``)."""
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 
 import pandas as pd
 
 from .errors import NpsInputError
 from .metrics import categorize, nps_frame
 from .periods import period_labels
-from .schema import segment_columns
-from .store import Store, load_responses
+from .schema import check_client_id, segment_columns
+from .store import Store, _connect, _time_filter, load_responses
 
 STAT_KEYS = ("n", "promoters", "passives", "detractors", "nps", "ci_low", "ci_high")
+# Period labels in SQL, the same as periods.period_labels (the session runs in UTC).
+_SQL_PERIOD = {
+    "month": "strftime(responded_at, '%Y-%m')",
+    "quarter": "CAST(year(responded_at) AS VARCHAR) || '-Q' || CAST(quarter(responded_at) AS VARCHAR)",
+    "year": "CAST(year(responded_at) AS VARCHAR)",
+}
 
 
 def client_stats(
@@ -64,3 +72,59 @@ def group_stats(responses: pd.DataFrame, *, by: str = "month") -> pd.DataFrame:
     counts.columns.name = None
     table = nps_frame(counts.reset_index())
     return table[["group", *STAT_KEYS]]
+
+
+def portfolio_stats(
+    store: str | os.PathLike | Store | None = None,
+    *,
+    by: str | None = "month",
+    clients: Sequence[str] | None = None,
+    start: str | pd.Timestamp | None = None,
+    end: str | pd.Timestamp | None = None,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """NPS per client and period over the whole store, counted inside DuckDB.
+
+    ``by`` is 'month', 'quarter', 'year' or None (one row per client, e.g. for
+    :func:`~nps_helpers.benchmarks.peer_benchmark`). ``clients`` limits the clients read
+    (only their partitions are opened); ``start``/``end`` bound ``responded_at`` (UTC when
+    naive, end exclusive). Only the category counts leave DuckDB; intervals come from
+    :func:`~nps_helpers.metrics.nps_frame`. An empty store gives an empty table.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> s = Store(tempfile.mkdtemp())
+    >>> for client, scores in (("acme", [10, 9, 2]), ("bolt", [8, 0])):
+    ...     _ = s.merge("responses", client, pd.DataFrame({"response_id": ["1", "2", "3"][:len(scores)],
+    ...         "score": scores, "responded_at": pd.to_datetime(["2026-01-02"] * len(scores), utc=True)}))
+    >>> portfolio_stats(s)[["client_id", "period", "n", "nps"]].round(1).to_dict("records")
+    [{'client_id': 'acme', 'period': '2026-01', 'n': 3, 'nps': 33.3}, {'client_id': 'bolt', 'period': '2026-01', 'n': 2, 'nps': -50.0}]
+    """
+    if by is not None and by not in _SQL_PERIOD:
+        raise NpsInputError(f"portfolio_stats groups by month, quarter, year or None, not {by!r}")
+    st = store if isinstance(store, Store) else Store(store)
+    wanted = st.clients() if clients is None else [check_client_id(c) for c in clients]
+    present = set(st.clients())
+    keys = ["client_id"] + ([] if by is None else ["period"])
+    if not present.intersection(wanted):
+        empty = pd.DataFrame({k: pd.Series(dtype="str") for k in keys})
+        return nps_frame(empty.assign(promoters=0, passives=0, detractors=0), level=level)[
+            [*keys, *STAT_KEYS]
+        ]
+    where, args = _time_filter("responded_at", start, end)
+    files = [str(st.partition("responses", c)) for c in wanted if c in present]
+    period = "" if by is None else f", {_SQL_PERIOD[by]} AS period"
+    query = f"""
+        SELECT client_id{period},
+               count_if(score >= 9) AS promoters,
+               count_if(score BETWEEN 7 AND 8) AS passives,
+               count_if(score <= 6) AS detractors
+        FROM read_parquet(?, hive_partitioning = true, hive_types = {{'client_id': VARCHAR}},
+                          union_by_name = true){where}
+        GROUP BY ALL
+        ORDER BY ALL
+    """
+    with _connect() as con:
+        counts = con.execute(query, [files, *args]).df()
+    return nps_frame(counts, level=level)[[*keys, *STAT_KEYS]]
