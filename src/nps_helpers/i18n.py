@@ -28,9 +28,10 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from .errors import NpsInputError
-from .metrics import NpsDifference, NpsResult
+from .metrics import NpsResult
 from .params import LANGUAGES
 from .schema import DRIVER_PREFIX
+from .trends import PeriodChange
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "nps"
@@ -71,28 +72,23 @@ LABELS: dict[str, str] = {
     "responder": N_("Responders"),
     "non_responder": N_("Non-responders"),
     "overall": N_("Overall"),
+    "not_stated": N_("Not stated"),
     # Importance x performance quadrants (drivers.QUADRANTS).
     "concentrate_here": N_("Concentrate here"),
     "keep_up": N_("Keep up the good work"),
     "low_priority": N_("Low priority"),
     "possible_overkill": N_("Possibly over-served"),
-    # Default comment themes (text.py); a client's own themes are shown as named in params.
+    # Comment themes (text.THEMES) and demo rating questions; a client's own are shown as named.
     "price": N_("Price"),
-    "value": N_("Value for money"),
-    "service": N_("Customer service"),
     "support": N_("Support"),
-    "staff": N_("Staff"),
     "delivery": N_("Delivery"),
     "quality": N_("Quality"),
-    "product": N_("Product"),
-    "app": N_("App"),
-    "website": N_("Website"),
+    "usability": N_("Ease of use"),
+    "ease": N_("Ease of use"),
     "billing": N_("Billing"),
-    "speed": N_("Speed"),
-    "waiting_time": N_("Waiting time"),
-    "ease_of_use": N_("Ease of use"),
+    "staff": N_("Staff"),
     "reliability": N_("Reliability"),
-    "communication": N_("Communication"),
+    "speed": N_("Speed"),
     # Report sections (headings in the notebook and the contents list).
     "report_title": N_("Net Promoter Score report"),
     "summary": N_("Summary"),
@@ -115,11 +111,15 @@ LABELS: dict[str, str] = {
     "index_title": N_("NPS reports"),
     "client": N_("Client"),
     "period": N_("Period"),
+    "report_period": N_("Report period"),
     "report": N_("Report"),
     "status": N_("Status"),
     "rendered": N_("Rendered"),
     "failed": N_("Failed"),
 }
+
+# Codes that name a group of customers in a table or chart (categories, responders).
+GROUPS = ("promoter", "passive", "detractor", "responder", "non_responder", "overall", "not_stated")
 
 # Sentences for codes; ``{name}`` fields are filled by :meth:`Translator.text`, and a
 # sentence with plural forms takes its count from the field ``n``.
@@ -166,7 +166,16 @@ SENTENCES: dict[str, str | tuple[str, str]] = {
         "alone could produce it."
     ),
     "no_previous_period": N_("There are no responses from the previous period to compare with."),
+    "no_responses": N_("There are no responses in this period."),
     # Benchmarks, drivers, comments, other metrics.
+    "no_published_figures": N_(
+        "No published NPS figures for this industry were found, so no industry comparison "
+        "is shown."
+    ),
+    "small_sample": Nn_(
+        "Fewer than {n} response: read this figure with caution.",
+        "Fewer than {n} responses: read this figure with caution.",
+    ),
     "too_few_peers": Nn_(
         "Fewer than {n} comparable company is available, so no peer comparison is shown.",
         "Fewer than {n} comparable companies are available, so no peer comparison is shown.",
@@ -180,6 +189,10 @@ SENTENCES: dict[str, str | tuple[str, str]] = {
     ),
     "no_comments": N_("No comments were left in this period."),
     "no_passives_close": N_("No passive customer named a fixable issue in a comment."),
+    "passives_close_summary": Nn_(
+        "{n} of {passives} passives ({share}) named an issue that can be fixed.",
+        "{n} of {passives} passives ({share}) named issues that can be fixed.",
+    ),
     "csat_summary": N_(
         "CSAT: {share} of customers were satisfied (4 or 5 on a scale of 1 to 5)."
     ),
@@ -304,7 +317,7 @@ class Translator:
         return self.gettext(LABELS[code])
 
     def name(self, value: object, *, short: bool = False) -> str:
-        """How a group value reads in a report: a code's label, a period in words, else as is.
+        """How a group value reads in a report: a group code's label, a period in words, else as is.
 
         ``short`` gives the short period form for chart axes ('Q1 2026', 'mar 2026').
 
@@ -315,7 +328,7 @@ class Translator:
         ('Promotoren', 'März 2026', 'Nord')
         """
         text = str(value)
-        return self.gettext(LABELS[text]) if text in LABELS else self.period(text, short=short)
+        return self.gettext(LABELS[text]) if text in GROUPS else self.period(text, short=short)
 
     def topic(self, name: str) -> str:
         """A comment theme or a rating question: a default one in this language, else as named.
@@ -432,27 +445,23 @@ class Translator:
             responses=self.responses(result.n),
         )
 
-    def change(self, difference: NpsDifference | None, previous: str) -> str:
-        """The sentence on the change since the previous period, with its significance.
-
-        ``difference`` is :func:`~nps_helpers.metrics.nps_difference` of this period
-        against the previous one (``None`` or an empty previous period says so).
+    def change(self, change: PeriodChange) -> str:
+        """The sentence on the change since the previous period, by its verdict code.
 
         Examples
         --------
-        >>> from nps_helpers.metrics import nps_difference
-        >>> d = nps_difference([10] * 60 + [0] * 40, [10] * 40 + [0] * 60)
-        >>> translator("en").change(d, "2026-Q2")
-        'NPS rose by 40 points since Q2 2026; the rise is statistically significant.'
+        >>> import pandas as pd
+        >>> from nps_helpers.trends import period_change
+        >>> frame = pd.DataFrame({"score": [10] * 30 + [0] * 20 + [10] * 10 + [0] * 40,
+        ...     "responded_at": pd.to_datetime(["2026-08-01"] * 50 + ["2026-05-01"] * 50, utc=True)})
+        >>> translator("pl").change(period_change(frame, "2026-Q3"))
+        'NPS wzrósł o 80 punktów w porównaniu z okresem II kw. 2026; wzrost jest istotny statystycznie.'
         """
-        if difference is None or _missing(difference.difference):
-            return self.text("no_previous_period")
-        previous = self.period(previous, short=True)
-        if not difference.significant:
-            return self.text("no_significant_change", change=self.nps(difference.difference),
-                             previous=previous)
-        code = "significant_increase" if difference.difference > 0 else "significant_decrease"
-        return self.text(code, n=round(abs(difference.difference)), previous=previous)
+        previous = self.period(change.previous.label, short=True)
+        difference = change.difference.difference
+        if change.verdict in ("significant_increase", "significant_decrease"):
+            return self.text(change.verdict, n=round(abs(difference)), previous=previous)
+        return self.text(change.verdict, change=self.nps(difference), previous=previous)
 
     # --- dates and text ---------------------------------------------------------------------
     def date(self, value: dt.date | dt.datetime, format: str = "long") -> str:

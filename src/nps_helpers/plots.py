@@ -25,6 +25,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from .benchmarks import PeerBenchmark
 from .errors import NpsInputError
 from .i18n import N_, Translator
 from .metrics import CATEGORIES, NpsResult
@@ -229,9 +230,9 @@ def segment_forest(
 ) -> Chart:
     """NPS of each segment with its interval; withheld groups say so instead of a point.
 
-    ``frame``: ``group``, ``n``, ``nps``, ``ci_low``, ``ci_high``; optional ``suppressed``
-    (else ``n < suppress_n``), ``small_n`` (else ``n < min_n``) and ``significant``
-    (differs from the rest). Significant groups get a filled diamond in ``brand``, small
+    ``frame`` as :func:`~nps_helpers.segments.nps_by_segment`: ``group``, ``n``, ``nps``,
+    ``ci_low``, ``ci_high``; optional ``suppressed`` (else ``n < suppress_n``), ``small_n``
+    (else ``n < min_n``), ``flag`` and ``significant`` (differs from the rest). Significant groups get a filled diamond in ``brand``, small
     ones a hollow marker. ``overall`` draws a reference line.
 
     Examples
@@ -251,6 +252,7 @@ def segment_forest(
     overall_value = overall.nps if isinstance(overall, NpsResult) else overall
     withheld = t.count("withheld (fewer than {n} response)",
                        "withheld (fewer than {n} responses)", suppress_n)
+    protects = t.gettext("withheld (protects a smaller group)")
     names = [t.name(g, short=True) for g in data["group"]]
     with _house_style():
         fig, ax = _new_figure(8, 1.3 + 0.42 * len(names))
@@ -259,8 +261,9 @@ def segment_forest(
         for i, row in data.iterrows():
             name = names[i]
             if flags.at[i, "suppressed"] or pd.isna(row["nps"]):
-                ax.text(0, y[i], withheld, ha="center", va="center", color=MUTED, style="italic")
-                parts.append(f"{name}: {withheld}")
+                why = protects if flags.at[i, "secondary"] else withheld
+                ax.text(0, y[i], why, ha="center", va="center", color=MUTED, style="italic")
+                parts.append(f"{name}: {why}")
                 continue
             sig = significant is not None and significant[i]
             ax.plot([row["ci_low"], row["ci_high"]], [y[i], y[i]], color=INK, linewidth=1.5)
@@ -299,25 +302,27 @@ def benchmark_position(
     client: NpsResult,
     t: Translator,
     *,
-    peer_percentile: float | None = None,
-    n_peers: int | None = None,
+    peers: PeerBenchmark | None = None,
     brand: str = DEFAULT_BRAND,
 ) -> Chart:
     """The client's NPS and interval against the range of published industry figures.
 
-    ``industry``: ``nps`` and ``source`` per published figure (one tick each; the table
-    beside the chart cites them). ``peer_percentile`` (0..1) with ``n_peers`` adds the
-    client's position among anonymous peers; leave them out when there are too few.
+    ``industry`` as ``IndustryBenchmark.table``: ``nps`` and ``source`` per published
+    figure (one tick each; :func:`~nps_helpers.tables.benchmark_table` cites them).
+    ``peers`` (:func:`~nps_helpers.benchmarks.peer_benchmark`) adds the client's
+    percentile among anonymous peers when its status is 'ok'.
 
     Examples
     --------
+    >>> from nps_helpers.benchmarks import peer_benchmark
     >>> from nps_helpers.i18n import translator
     >>> from nps_helpers.metrics import nps
     >>> ind = pd.DataFrame({"source": ["A", "B"], "year": [2023, 2024], "nps": [21.0, 34.0]})
-    >>> c = benchmark_position(ind, nps({"promoters": 50, "passives": 30, "detractors": 20}),
-    ...                        translator("en"), peer_percentile=0.6, n_peers=8)
+    >>> you = nps({"promoters": 50, "passives": 30, "detractors": 20})
+    >>> c = benchmark_position(ind, you, translator("en"),
+    ...                        peers=peer_benchmark(you, [10.0, 20.0, 25.0, 40.0, 50.0]))
     >>> c.alt.split(". ", 1)[1]
-    'Your NPS: +30 (14 to 44). Published figures for the industry range from +21 to +34. Higher than 60% of 8 comparable companies.'
+    'Your NPS: +30 (14 to 44). Published figures for the industry range from +21 to +34. Higher than 60% of 5 comparable companies.'
     """
     _require(industry, ["nps", "source"], "benchmark_position")
     values = industry["nps"].dropna().to_numpy(dtype=float)
@@ -338,12 +343,12 @@ def benchmark_position(
                                            [client.ci_high - client.nps]],
                     fmt="D", color=brand, markersize=9, capsize=4, linewidth=2, zorder=3,
                     label=t.gettext("Your NPS: {value}").format(value=t.nps(client.nps)))
-        if peer_percentile is not None and n_peers:
-            peers = t.count("Higher than {share} of {n} comparable company",
-                            "Higher than {share} of {n} comparable companies", n_peers,
-                            share=t.percent(peer_percentile))
-            ax.text(0.01, 0.95, peers, transform=ax.transAxes, va="top", color=INK)
-            parts.append(peers)
+        if peers is not None and peers.status == "ok":
+            position = t.count("Higher than {share} of {n} comparable company",
+                               "Higher than {share} of {n} comparable companies",
+                               peers.n_peers, share=t.percent(peers.percentile / 100))
+            ax.text(0.01, 0.95, position, transform=ax.transAxes, va="top", color=INK)
+            parts.append(position)
         ax.set_ylim(0, 1)
         ax.set_yticks([])
         ax.set_xlim(-100, 100)
@@ -497,23 +502,30 @@ def driver_matrix(frame: pd.DataFrame, t: Translator, *, brand: str = DEFAULT_BR
         return _render(fig, _alt(title, parts))
 
 
-def theme_counts(frame: pd.DataFrame, t: Translator, *, label: str = "theme") -> Chart:
+def theme_counts(
+    frame: pd.DataFrame, t: Translator, *, label: str = "theme", value: str = "mentions"
+) -> Chart:
     """Number of comments naming each theme, split by the commenter's category.
 
-    ``frame``: ``label`` (theme; default themes are shown in the report's language) with
-    counts wide (``promoters``, ``passives``, ``detractors``) or long (``category``,
-    ``count``). Themes are sorted by their total.
+    ``frame`` as :func:`~nps_helpers.text.theme_counts`: ``label`` (theme; default themes
+    are named in the report's language), ``category`` and ``value`` (count) per row;
+    rows of other categories ('overall') are ignored. Wide counts (``promoters``,
+    ``passives``, ``detractors``) work too. Themes nobody named are left out; the rest
+    are sorted by their total.
 
     Examples
     --------
     >>> from nps_helpers.i18n import translator
-    >>> f = pd.DataFrame({"theme": ["price", "price", "staff"],
-    ...                   "category": ["detractor", "promoter", "promoter"], "count": [7, 2, 5]})
-    >>> theme_counts(f, translator("en")).alt.split(". ")[1]
-    'Price: promoters 2, passives 0, detractors 7'
+    >>> f = pd.DataFrame({"theme": ["price", "price", "staff", "billing"],
+    ...     "category": ["detractor", "promoter", "promoter", "passive"], "mentions": [7, 2, 5, 0]})
+    >>> theme_counts(f, translator("en")).alt.split(". ")[1:]
+    ['Price: promoters 2, passives 0, detractors 7', 'Staff: promoters 5, passives 0, detractors 0.']
     """
-    counts = _wide_counts(frame, label, "theme_counts")
-    counts = counts.loc[counts.sum(axis=1).sort_values(ascending=False, kind="stable").index]
+    counts = _wide_counts(frame, label, "theme_counts", value=value)
+    totals = counts.sum(axis=1)
+    counts = counts.loc[totals[totals > 0].sort_values(ascending=False, kind="stable").index]
+    if counts.empty:
+        raise NpsInputError("theme_counts: no comment names any theme, so there is nothing to draw")
     names = [t.topic(name) for name in counts.index]
     title = t.gettext("Comment themes by category")
     with _house_style():
@@ -601,11 +613,11 @@ def _require(frame: pd.DataFrame, columns: Sequence[str], where: str) -> None:
         raise NpsInputError(f"{where}: the frame has no rows, so there is nothing to draw")
 
 
-def _wide_counts(frame: pd.DataFrame, label: str, where: str) -> pd.DataFrame:
+def _wide_counts(frame: pd.DataFrame, label: str, where: str, value: str = "count") -> pd.DataFrame:
     wide = list(PLURAL_COLUMNS.values())
-    if {"category", "count"} <= set(frame.columns):
-        _require(frame, [label, "category", "count"], where)
-        counts = frame.pivot_table(index=label, columns="category", values="count",
+    if {"category", value} <= set(frame.columns):
+        _require(frame, [label, "category", value], where)
+        counts = frame.pivot_table(index=label, columns="category", values=value,
                                    aggfunc="sum", sort=False, observed=True)
         counts = counts.reindex(columns=list(PLURAL_COLUMNS)).fillna(0).rename(
             columns=PLURAL_COLUMNS)

@@ -9,6 +9,7 @@ the report's stylesheet styles these classes: ``nps-table``, ``num`` (numbers),
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -30,6 +31,8 @@ ELLIPSIS = "\u2026"
 NUM = ' class="num"'
 # Free text gets dir="auto", so a right-to-left comment keeps its own direction.
 TEXT = ' class="text" dir="auto"'
+# C0/C1 controls (but tab, newline, return), noncharacters and lone surrogates.
+_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -60,14 +63,16 @@ def group_flags(
 ) -> pd.DataFrame:
     """Which groups are small (flagged) and which are withheld, one row per group.
 
-    Uses the frame's own ``small_n`` and ``suppressed`` columns when it has them (as the
-    analysis modules set them), else ``n < min_n`` and ``n < suppress_n``. A withheld
-    group is not also counted as small.
+    Uses the frame's own ``small_n`` and ``suppressed`` columns when it has them (as
+    :func:`~nps_helpers.segments.nps_by_segment` sets them), else ``n < min_n`` and
+    ``n < suppress_n``. A withheld group is not also counted as small. ``secondary``
+    marks groups withheld only so that a smaller withheld group cannot be worked out
+    (``flag == 'suppressed_secondary'``).
 
     Examples
     --------
     >>> group_flags(pd.DataFrame({"n": [5, 20, 40]})).to_dict("list")
-    {'small_n': [False, True, False], 'suppressed': [True, False, False]}
+    {'small_n': [False, True, False], 'suppressed': [True, False, False], 'secondary': [False, False, False]}
     """
     if "n" not in frame.columns and not {"small_n", "suppressed"} <= set(frame.columns):
         raise NpsInputError("group_flags: the frame needs a column 'n' (responses per group)")
@@ -75,14 +80,17 @@ def group_flags(
     suppressed = (frame["suppressed"].fillna(False).astype(bool) if "suppressed" in frame
                   else n < suppress_n)
     small = frame["small_n"].fillna(False).astype(bool) if "small_n" in frame else n < min_n
-    return pd.DataFrame({"small_n": small & ~suppressed, "suppressed": suppressed},
-                        index=frame.index)
+    secondary = (frame["flag"] == "suppressed_secondary" if "flag" in frame
+                 else pd.Series(False, index=frame.index))
+    return pd.DataFrame({"small_n": small & ~suppressed, "suppressed": suppressed,
+                         "secondary": secondary & suppressed}, index=frame.index)
 
 
 def nps_table(
     frame: pd.DataFrame,
     t: Translator,
     *,
+    label: str = "group",
     header: str | None = None,
     caption: str | None = None,
     level: float = LEVEL,
@@ -91,7 +99,9 @@ def nps_table(
 ) -> Table:
     """NPS per group (period or segment) with interval, n, shares and significance.
 
-    ``frame``: ``group``, ``n``, ``nps``, ``ci_low``, ``ci_high``; optional
+    ``frame``: ``label`` ('group' as from :func:`~nps_helpers.stats.group_stats`, or
+    'period' as from :func:`~nps_helpers.trends.nps_by_period`), ``n``, ``nps``,
+    ``ci_low``, ``ci_high``; optional
     ``promoter_share``, ``passive_share``, ``detractor_share`` (0..1), ``difference``
     (points against the rest or the previous period) with ``significant``, and
     ``small_n`` / ``suppressed`` flags (else from ``min_n`` / ``suppress_n``). Withheld
@@ -108,7 +118,7 @@ def nps_table(
     >>> "—" in html and "&lt;" not in html
     True
     """
-    require_columns(frame, ["group", "n", "nps", "ci_low", "ci_high"], "nps_table")
+    require_columns(frame, [label, "n", "nps", "ci_low", "ci_high"], "nps_table")
     flags = group_flags(frame, min_n=min_n, suppress_n=suppress_n)
     shares = [c for c in SHARE_COLUMNS if SHARE_COLUMNS[c] in frame.columns]
     has_diff = "difference" in frame.columns
@@ -119,15 +129,15 @@ def nps_table(
         headers.append(t.gettext("Difference"))
     rows, used = [], set()
     for i, row in frame.iterrows():
-        cells: list[str] = [t.name(row["group"]), t.number(row["n"])]
+        cells: list[str] = [t.name(row[label]), t.number(row["n"])]
         if flags.at[i, "suppressed"]:
             cells += [DASH] * (1 + len(shares) + has_diff)
-            used.add("suppressed")
+            used.add("secondary" if flags.at[i, "secondary"] else "suppressed")
             rows.append(cells)
             continue
         figure = t.nps_interval(row["nps"], row["ci_low"], row["ci_high"])
         if flags.at[i, "small_n"]:
-            figure = _Html(html.escape(figure) + _mark(SMALL_N_MARK))
+            figure = _Html(_text(figure) + _mark(SMALL_N_MARK))
             used.add("small_n")
         cells.append(figure)
         cells += [t.percent(row[SHARE_COLUMNS[c]]) for c in shares]
@@ -136,13 +146,16 @@ def nps_table(
         rows.append(cells)
     notes = []
     if "small_n" in used:
-        notes.append(_Html(_mark(SMALL_N_MARK) + " " + html.escape(
+        notes.append(_Html(_mark(SMALL_N_MARK) + " " + _text(
             t.count("Fewer than {n} response: read with caution.",
                     "Fewer than {n} responses: read with caution.", min_n))))
     if "suppressed" in used:
         notes.append(DASH + " " + t.count("Fewer than {n} response: figures withheld.",
                                           "Fewer than {n} responses: figures withheld.",
                                           suppress_n))
+    if "secondary" in used:
+        notes.append(DASH + " " + t.gettext(
+            "Withheld so that the figures of a smaller group cannot be worked out from the rest."))
     if "significant" in used:
         notes.append(t.gettext(
             "{higher} significantly higher, {lower} significantly lower ({level} confidence)."
@@ -153,7 +166,8 @@ def nps_table(
 def benchmark_table(frame: pd.DataFrame, t: Translator, *, caption: str | None = None) -> Table:
     """Published industry figures with their source, year, region and sample size.
 
-    ``frame``: ``source``, ``year``, ``nps``; optional ``region`` and ``n`` (sample size).
+    ``frame`` as ``IndustryBenchmark.table``: ``source``, ``year``, ``nps``; optional
+    ``region`` and ``sample_size`` (blank where the publisher does not say).
 
     Examples
     --------
@@ -161,19 +175,20 @@ def benchmark_table(frame: pd.DataFrame, t: Translator, *, caption: str | None =
     >>> f = pd.DataFrame({"source": ["Survey <2024>"], "year": [2024], "nps": [-3.0]})
     >>> html = benchmark_table(f, translator("de")).html
     >>> html[html.index("<tbody>"):]
-    '<tbody><tr><td class="text" dir="auto">Survey &lt;2024&gt;</td><td>2024</td><td class="num">−3</td></tr></tbody></table>'
+    '<tbody><tr><th scope="row" class="text" dir="auto">Survey &lt;2024&gt;</th><td>2024</td><td class="num">−3</td></tr></tbody></table>'
     """
     require_columns(frame, ["source", "year", "nps"], "benchmark_table")
-    optional = [c for c in ("region", "n") if c in frame.columns]
+    optional = [c for c in ("region", "sample_size") if c in frame.columns]
     headers = [t.gettext("Source"), t.gettext("Year"),
                *[t.gettext("Region") if c == "region" else t.gettext("Sample size")
                  for c in optional], "NPS"]
     rows = []
     for _, row in frame.iterrows():
-        extra = [str(row["region"]) if c == "region" else t.number(row["n"]) for c in optional]
+        extra = [str(row["region"]) if c == "region" else t.number(row["sample_size"])
+                 for c in optional]
         rows.append([str(row["source"]), str(row["year"]), *extra, t.nps(row["nps"])])
-    numeric = [len(headers) - 1, *([len(headers) - 2] if "n" in optional else [])]
-    text = [0, *([2] if "region" in optional else [])]
+    numeric = [len(headers) - 1, *([len(headers) - 2] if "sample_size" in optional else [])]
+    text = [2] if "region" in optional else []
     return _table(headers, rows, numeric=numeric, text=text, caption=caption)
 
 
@@ -245,8 +260,8 @@ def comments_table(
 ) -> Table:
     """Example comments as inert text, with their score and themes.
 
-    ``frame``: ``comment``; optional ``score`` and ``themes`` (a list of theme names or
-    one string). Comments longer than ``max_chars`` are cut with '…'. Pass only the few
+    ``frame``: ``comment``; optional ``score`` and ``themes`` (a list of theme names, or
+    one string with names separated by ';' as in ``PassivesResult.rows``). Comments longer than ``max_chars`` are cut with '…'. Pass only the few
     comments chosen for the report: they may name people, so pick them with care.
 
     Examples
@@ -270,43 +285,50 @@ def comments_table(
         cells = [*([t.number(row["score"])] if has_score else []), text]
         if has_themes:
             themes = row["themes"]
-            names = [themes] if isinstance(themes, str) else list(themes) if themes is not None else []
+            names = themes.split(";") if isinstance(themes, str) else list(themes) if themes is not None else []
             cells.append(", ".join(t.topic(name) for name in names))
         rows.append(cells)
     first_text = int(has_score)
-    return _table(headers, rows, numeric=[0] if has_score else [],
+    return _table(headers, rows, numeric=[0] if has_score else [], row_header=False,
                   text=[first_text, *([first_text + 1] if has_themes else [])], caption=caption)
 
 
 def words_table(
-    frame: pd.DataFrame, t: Translator, *, top: int = 10, caption: str | None = None
+    frame: pd.DataFrame,
+    t: Translator,
+    *,
+    by: str = "group",
+    score: str = "z",
+    top: int = 10,
+    caption: str | None = None,
 ) -> Table:
     """The words most typical of each category, most distinctive first.
 
-    ``frame``: ``category`` (code), ``word`` and ``score`` (e.g. the z-score of the
-    log-odds ratio; higher is more distinctive).
+    ``frame`` as :func:`~nps_helpers.text.distinctive_words`: ``by`` (category code),
+    ``word`` and ``score`` (the z-score of the log-odds ratio; higher is more typical).
+    Only words with a positive score are shown.
 
     Examples
     --------
     >>> from nps_helpers.i18n import translator
-    >>> f = pd.DataFrame({"category": ["promoter", "promoter", "detractor"],
-    ...                   "word": ["friendly", "fast", "waiting"], "score": [2.0, 3.1, 4.2]})
+    >>> f = pd.DataFrame({"group": ["promoter", "promoter", "promoter", "detractor"],
+    ...     "word": ["friendly", "fast", "slow", "slow"], "z": [2.0, 3.1, -1.0, 4.2]})
     >>> html = words_table(f, translator("en")).html
     >>> '<td class="text" dir="auto">fast, friendly</td>' in html
     True
     """
-    require_columns(frame, ["category", "word", "score"], "words_table")
+    require_columns(frame, [by, "word", score], "words_table")
     headers = [t.gettext("Group"), t.gettext("Distinctive words")]
     rows = []
-    for code, words in frame.groupby("category", sort=False, observed=True):
-        best = words.sort_values("score", ascending=False, kind="stable")["word"].head(top)
+    for code, words in frame[frame[score] > 0].groupby(by, sort=False, observed=True):
+        best = words.sort_values(score, ascending=False, kind="stable")["word"].head(top)
         rows.append([t.name(code), ", ".join(str(w) for w in best)])
     return _table(headers, rows, text=[1], caption=caption)
 
 
 # --- internals --------------------------------------------------------------------------
 def _difference(t: Translator, row: pd.Series, used: set[str]) -> str:
-    text = html.escape(t.nps(row["difference"]))
+    text = _text(t.nps(row["difference"]))
     if "significant" in row.index and bool(row["significant"]) and pd.notna(row["difference"]):
         used.add("significant")
         text += _mark(HIGHER_MARK if row["difference"] > 0 else LOWER_MARK)
@@ -317,8 +339,13 @@ def _mark(symbol: str) -> str:
     return f'<sup class="nps-flag">{symbol}</sup>'
 
 
+def _text(value: object) -> str:
+    """Escaped text; characters HTML forbids (controls, lone surrogates) are dropped."""
+    return html.escape(_FORBIDDEN.sub("", str(value)))
+
+
 def _cell(value: str) -> str:
-    return value if isinstance(value, _Html) else html.escape(str(value))
+    return value if isinstance(value, _Html) else _text(value)
 
 
 def _table(
@@ -327,25 +354,25 @@ def _table(
     *,
     numeric: Sequence[int] = (),
     text: Sequence[int] = (),
+    row_header: bool = True,
     caption: str | None = None,
     notes: Sequence[str] = (),
 ) -> Table:
-    numeric, text = set(numeric), set(text)
+    numeric, text = set(numeric), set(text) | ({0} if row_header else set())
 
-    def attrs(j: int) -> str:
-        if j in numeric:
-            return NUM
-        return TEXT if j in text else ""
+    def cell(j: int, value: str) -> str:
+        tag = "th" if row_header and j == 0 else "td"
+        scope = ' scope="row"' if tag == "th" else ""
+        attrs = NUM if j in numeric else TEXT if j in text else ""
+        return f"<{tag}{scope}{attrs}>{_cell(value)}</{tag}>"
 
     parts = ['<table class="nps-table">']
     if caption:
-        parts.append(f"<caption>{html.escape(caption)}</caption>")
+        parts.append(f"<caption>{_text(caption)}</caption>")
     parts.append("<thead><tr>" + "".join(
-        f'<th scope="col"{NUM if j in numeric else ""}>{html.escape(h)}</th>'
+        f'<th scope="col"{NUM if j in numeric else ""}>{_text(h)}</th>'
         for j, h in enumerate(headers)) + "</tr></thead><tbody>")
-    for row in rows:
-        parts.append("<tr>" + "".join(
-            f"<td{attrs(j)}>{_cell(value)}</td>" for j, value in enumerate(row)) + "</tr>")
+    parts += ["<tr>" + "".join(cell(j, v) for j, v in enumerate(row)) + "</tr>" for row in rows]
     parts.append("</tbody>")
     if notes:
         parts.append(f'<tfoot class="nps-notes"><tr><td colspan="{len(headers)}">'

@@ -1,0 +1,384 @@
+"""Report language: catalogue completeness, plural forms, Babel formats, codes to sentences."""
+from __future__ import annotations
+
+import datetime as dt
+import gettext
+import io
+import json
+import re
+import string
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from babel import Locale
+from babel.messages.extract import DEFAULT_KEYWORDS, extract
+from babel.messages.pofile import read_po
+from hypothesis import given
+from hypothesis import strategies as st
+
+from nps_helpers import churn, drivers, text
+from nps_helpers.errors import NpsInputError
+from nps_helpers.i18n import (
+    LABELS,
+    MINUS,
+    SENTENCES,
+    Translator,
+    catalogue_path,
+    translator,
+)
+from nps_helpers.metrics import nps
+from nps_helpers.params import LANGUAGES
+from nps_helpers.trends import period_change
+
+ROOT = Path(__file__).resolve().parents[1]
+KEYWORDS = {**DEFAULT_KEYWORDS, "count": (1, 2), "Nn_": (1, 2)}
+# Words that are the same in every language; a message made only of these, numbers,
+# placeholders and punctuation has nothing to translate.
+COGNATES = {"NPS", "CSAT", "CES"}
+# Template calls the Python extractor cannot see: gettext("...") / _("...") in Jinja.
+TEMPLATE_CALL = re.compile(r"""(?:\bgettext|\b_)\(\s*(["'])(.+?)\1\s*\)""")
+CODE_CALL = re.compile(r"""\.(label|text)\(\s*["']([a-z_]+)["']""")
+PLURAL_INDEX = {
+    "pl": {"one": 0, "few": 1, "many": 2},
+    "ru": {"one": 0, "few": 1, "many": 2},
+    "sl": {"one": 0, "two": 1, "few": 2, "other": 3},
+    "de": {"one": 0, "other": 1},
+    "en": {"one": 0, "other": 1},
+}
+
+
+def _sources() -> list[tuple[str, str]]:
+    """(where, Python source) of the package, the notebooks' code cells, and templates."""
+    found = [(str(p.relative_to(ROOT)), p.read_text(encoding="utf-8"))
+             for p in sorted((ROOT / "src").rglob("*.py"))]
+    for nb in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
+        code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+        # IPython magics and shell escapes are not Python.
+        code = "\n".join(line for line in code.splitlines() if not line.lstrip().startswith(("%", "!")))
+        found.append((str(nb.relative_to(ROOT)), code))
+    return found
+
+
+def _templates() -> list[tuple[str, str]]:
+    folder = ROOT / "src" / "nps_helpers" / "render" / "templates"
+    return [(str(p.relative_to(ROOT)), p.read_text(encoding="utf-8"))
+            for p in sorted(folder.rglob("*")) if p.is_file() and p.suffix in (".j2", ".html", ".tpl")]
+
+
+def used_messages() -> dict[str | tuple[str, str], str]:
+    """Every msgid the code, notebooks and templates use, with one place it is used."""
+    used: dict[str | tuple[str, str], str] = {}
+    for where, source in _sources():
+        for lineno, message, _, _ in extract("python", io.BytesIO(source.encode()), keywords=KEYWORDS):
+            used.setdefault(message, f"{where}:{lineno}")
+    for where, source in _templates():
+        for match in TEMPLATE_CALL.finditer(source):
+            used.setdefault(match[2], where)
+    return used
+
+
+def used_codes() -> dict[str, tuple[str, str]]:
+    """Literal codes passed to t.label(...) / t.text(...) anywhere, with their kind."""
+    found = {}
+    for where, source in [*_sources(), *_templates()]:
+        for kind, code in CODE_CALL.findall(source):
+            found[code] = (kind, where)
+    return found
+
+
+def catalogue(language: str):
+    with open(catalogue_path(language), "rb") as fh:
+        return read_po(fh, locale=language)
+
+
+def nothing_to_translate(msgid: str) -> bool:
+    words = re.sub(r"\{\w+\}", "", msgid)
+    return not any(w for w in re.findall(r"[^\W\d_]+", words) if w not in COGNATES)
+
+
+def fields(message: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(message) if name}
+
+
+# --- catalogues ------------------------------------------------------------------------
+def test_extraction_finds_the_messages_of_the_package():
+    used = used_messages()
+    assert "Promoters" in used and ("{n} response", "{n} responses") in used
+    assert "NPS by month" in used  # marked with N_ in a table of titles
+    assert len(used) > 100
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_used_message_is_in_the_catalogue(language):
+    ids = {m.id for m in catalogue(language) if m.id}
+    missing = {msg: where for msg, where in used_messages().items() if msg not in ids}
+    assert not missing, f"{catalogue_path(language)} lacks: {missing}"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_catalogue_has_no_stale_or_fuzzy_messages(language):
+    used = set(used_messages())
+    for message in catalogue(language):
+        if message.id:
+            assert message.id in used, f"{language}: {message.id!r} is no longer used"
+            assert not message.fuzzy, f"{language}: {message.id!r} is fuzzy"
+
+
+@pytest.mark.parametrize("language", [lang for lang in LANGUAGES if lang != "en"])
+def test_no_message_is_left_empty_or_in_english(language):
+    cat = catalogue(language)
+    for message in cat:
+        if not message.id:
+            continue
+        if message.pluralizable:
+            singular, plural = message.id
+            forms = message.string
+            assert len(forms) == cat.num_plurals, f"{language}: {singular!r} needs {cat.num_plurals} forms"
+            for form in forms:
+                assert form.strip(), f"{language}: a plural form of {singular!r} is empty"
+                assert nothing_to_translate(plural) or form not in (singular, plural), (
+                    f"{language}: {singular!r} is left in English")
+        else:
+            assert message.string.strip(), f"{language}: {message.id!r} has no translation"
+            assert nothing_to_translate(message.id) or message.string != message.id, (
+                f"{language}: {message.id!r} is left in English")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_translations_keep_every_placeholder(language):
+    for message in catalogue(language):
+        if not message.id:
+            continue
+        if message.pluralizable:
+            wanted = fields(message.id[1])
+            forms = message.string
+        else:
+            wanted, forms = fields(message.id), [message.string]
+        for form in forms:
+            assert fields(form) == wanted, f"{language}: {message.id!r} -> {form!r}"
+            form.format(**dict.fromkeys(wanted, "x"))
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_plural_forms_header_agrees_with_cldr(language):
+    """The catalogue's Plural-Forms expression against Babel's CLDR rules, n = 0..1000."""
+    cat = catalogue(language)
+    choose = gettext.c2py(cat.plural_expr)
+    rule = Locale.parse(language).plural_form
+    index = PLURAL_INDEX[language]
+    assert cat.num_plurals == len(set(index.values()))
+    assert all(choose(n) == index[rule(n)] for n in range(1001))
+
+
+def test_every_code_the_analysis_returns_has_words():
+    assert set(churn.VERDICTS) <= set(SENTENCES)
+    assert {"no_customers", "no_churn_column", "no_customer_ids", "no_linked_responses"} <= set(SENTENCES)
+    assert {"significant_increase", "significant_decrease", "no_significant_change",
+            "no_previous_period", "no_responses"} <= set(SENTENCES)
+    assert {"too_few_responses", "no_driver_ratings"} <= set(SENTENCES)
+    assert set(drivers.QUADRANTS) <= set(LABELS)
+    assert set(text.THEMES) <= set(LABELS)
+    assert {"promoter", "passive", "detractor", "responder", "non_responder"} <= set(LABELS)
+
+
+def test_codes_used_in_code_notebooks_and_templates_exist():
+    for code, (kind, where) in used_codes().items():
+        registry = LABELS if kind == "label" else SENTENCES
+        assert code in registry, f"{where}: t.{kind}({code!r}) has no entry in i18n"
+
+
+# --- plural forms ------------------------------------------------------------------------
+@pytest.mark.parametrize(("language", "expected"), [
+    ("pl", ["1 odpowiedź", "2 odpowiedzi", "5 odpowiedzi", "22 odpowiedzi", "25 odpowiedzi"]),
+    ("ru", ["1 ответ", "2 ответа", "5 ответов", "22 ответа", "25 ответов"]),
+    ("sl", ["1 odgovor", "2 odgovora", "5 odgovorov", "22 odgovorov", "25 odgovorov"]),
+    ("de", ["1 Antwort", "2 Antworten", "5 Antworten", "22 Antworten", "25 Antworten"]),
+    ("en", ["1 response", "2 responses", "5 responses", "22 responses", "25 responses"]),
+])
+def test_responses_for_1_2_5_22_25(language, expected):
+    assert [translator(language).responses(n) for n in (1, 2, 5, 22, 25)] == expected
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("pl", ["1 klient", "2 klientów", "5 klientów", "22 klientów", "25 klientów"]),
+    ("ru", ["1 клиент", "2 клиента", "5 клиентов", "22 клиента", "25 клиентов"]),
+])
+def test_customers_for_1_2_5_22_25(language, expected):
+    t = translator(language)
+    assert [t.count("{n} customer", "{n} customers", n) for n in (1, 2, 5, 22, 25)] == expected
+
+
+def test_polish_and_russian_three_forms_in_a_sentence():
+    pl, ru = translator("pl"), translator("ru")
+    rise = [pl.text("significant_increase", n=n, previous="I kw. 2026") for n in (1, 2, 5, 22, 25)]
+    assert [re.search(r"o \d+ (\w+)", s)[1] for s in rise] == [
+        "punkt", "punkty", "punktów", "punkty", "punktów"]
+    days = [ru.count("Customers who left within {n} day", "Customers who left within {n} days", n)
+            for n in (1, 2, 5, 21, 22, 25)]
+    assert [d.split()[-1] for d in days] == ["дня", "дней", "дней", "дня", "дней", "дней"]
+
+
+def test_slovenian_four_forms():
+    t = translator("sl")
+    got = [t.responses(n) for n in (1, 2, 3, 4, 5, 11, 101, 102, 103, 111)]
+    assert got == ["1 odgovor", "2 odgovora", "3 odgovori", "4 odgovori", "5 odgovorov",
+                   "11 odgovorov", "101 odgovor", "102 odgovora", "103 odgovori", "111 odgovorov"]
+    needed = [t.text("too_few_responses", n=n, have=0).split(" vsaj ")[0].split()[-1]
+              for n in (1, 2, 3, 5)]
+    assert needed == ["potreben", "potrebna", "potrebni", "potrebnih"]
+
+
+def test_russian_teens_take_the_many_form():
+    t = translator("ru")
+    assert [t.responses(n) for n in (11, 12, 14, 111, 21, 101)] == [
+        "11 ответов", "12 ответов", "14 ответов", "111 ответов", "21 ответ", "101 ответ"]
+
+
+def test_plural_count_uses_the_localized_number():
+    assert translator("pl").responses(1250) == "1\xa0250 odpowiedzi"
+    assert translator("de").responses(1250) == "1.250 Antworten"
+
+
+# --- numbers, dates, typography --------------------------------------------------------
+@pytest.mark.parametrize(("language", "number", "percent"), [
+    ("en", "12,345.7", "23.5%"),
+    ("de", "12.345,7", "23,5\xa0%"),
+    ("pl", "12\xa0345,7", "23,5%"),
+    ("ru", "12\xa0345,7", "23,5\xa0%"),
+    ("sl", "12.345,7", "23,5\xa0%"),
+])
+def test_numbers_and_percentages_in_the_locale_format(language, number, percent):
+    t = translator(language)
+    assert t.number(12345.67, 1) == number
+    assert t.percent(0.2346, 1) == percent
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_nps_has_a_sign_and_a_true_minus(language):
+    t = translator(language)
+    assert t.nps(23.4) == "+23"
+    assert t.nps(-5.2) == f"{MINUS}5"
+    assert t.nps(0.3) == t.nps(-0.3) == "0"
+    assert t.number(-1234, 0).startswith(MINUS)
+
+
+@given(st.floats(-100, 100, allow_nan=False))
+def test_nps_sign_matches_the_rounded_value(value):
+    shown = translator("de").nps(value)
+    magnitude = int(shown.lstrip("+" + MINUS))
+    assert magnitude == round(abs(value)) or abs(abs(value) - magnitude) <= 0.5
+    assert "-" not in shown
+    assert shown.startswith("+") == (magnitude > 0 and value > 0)
+    assert shown.startswith(MINUS) == (magnitude > 0 and value < 0)
+
+
+@given(st.floats(-1e7, 1e7, allow_nan=False), st.integers(0, 3))
+def test_numbers_read_back_to_the_value(value, digits):
+    for language in LANGUAGES:
+        t = translator(language)
+        shown = t.number(value, digits)
+        symbols = t.locale.number_symbols["latn"]
+        plain = (shown.replace(symbols["group"], "").replace(symbols["decimal"], ".")
+                 .replace(MINUS, "-"))
+        assert abs(float(plain) - value) <= 0.5 * 10**-digits + 1e-9 * abs(value)
+
+
+@pytest.mark.parametrize("missing", [None, float("nan"), pd.NA])
+def test_missing_numbers_show_a_dash(missing):
+    t = translator("en")
+    assert t.number(missing) == t.percent(missing) == t.nps(missing) == "\u2014"
+    assert t.nps_interval(missing, 1, 2) == "\u2014"
+
+
+@pytest.mark.parametrize(("language", "march", "quarter", "interval"), [
+    ("en", "March 2026", "Q1 2026", "+23 (18 to 28)"),
+    ("pl", "marzec 2026", "I kw. 2026", "+23 (od 18 do 28)"),
+    ("sl", "marec 2026", "1. čet. 2026", "+23 (od 18 do 28)"),
+    ("ru", "март 2026\u202fг.", "1-й кв. 2026\u202fг.", "+23 (от 18 до 28)"),
+    ("de", "März 2026", "Q1 2026", "+23 (18 bis 28)"),
+])
+def test_periods_and_intervals_in_the_language(language, march, quarter, interval):
+    t = translator(language)
+    assert t.period("2026-03") == march
+    assert t.period("2026-Q1", short=True) == quarter
+    assert t.period("2026") == "2026"
+    assert t.period("2026-01-01..2026-02-15") == "2026-01-01..2026-02-15"
+    assert t.nps_interval(23.2, 18.1, 28.4) == interval
+
+
+def test_dates_have_month_names_in_the_language():
+    day = dt.date(2026, 10, 5)
+    got = {lang: translator(lang).date(day) for lang in LANGUAGES}
+    assert got["en"] == "October 5, 2026"
+    assert got["pl"] == "5 października 2026"
+    assert got["sl"] == "5. oktober 2026"
+    assert got["de"] == "5. Oktober 2026"
+    assert got["ru"].startswith("5 октября 2026")
+
+
+def test_quotes_follow_each_language():
+    assert [translator(lang).quote("x") for lang in LANGUAGES] == [
+        "\u201cx\u201d", "\u201ex\u201d", "\u201ex\u201c", "\u00abx\u00bb", "\u201ex\u201c"]
+
+
+# --- codes, sentences, errors ------------------------------------------------------------
+def test_headline_and_category_names():
+    result = nps({"promoters": 60, "passives": 20, "detractors": 20})
+    assert translator("ru").headline(result) == (
+        "NPS +40 (доверительный интервал 95\xa0%: от 23 до 54), 100 ответов")
+    assert [translator("pl").label(c) for c in ("promoter", "passive", "detractor")] == [
+        "Promotorzy", "Neutralni", "Krytycy"]
+
+
+def test_verdicts_become_sentences():
+    t = translator("de")
+    assert t.text("no_association").startswith("In den Daten zeigt sich kein signifikanter")
+    assert translator("en").text("no_association") == (
+        "There is no significant association between the score and churn in this client's data.")
+
+
+def _responses(current: int, previous: int) -> pd.DataFrame:
+    return pd.DataFrame({
+        "score": [10] * current + [0] * (100 - current) + [10] * previous + [0] * (100 - previous),
+        "responded_at": pd.to_datetime(["2026-08-01"] * 100 + ["2026-05-01"] * 100, utc=True)})
+
+
+def test_change_sentences_follow_the_verdict():
+    en = translator("en")
+    assert en.change(period_change(_responses(60, 40), "2026-Q3")) == (
+        "NPS rose by 40 points since Q2 2026; the rise is statistically significant.")
+    assert en.change(period_change(_responses(40, 60), "2026-Q3")).startswith("NPS fell by 40 points")
+    same = en.change(period_change(_responses(50, 49), "2026-Q3"))
+    assert same == ("The change since Q2 2026 (+2) is not statistically significant: chance "
+                    "alone could produce it.")
+    only_now = _responses(50, 50).iloc[:100]
+    assert en.change(period_change(only_now, "2026-Q3")) == en.text("no_previous_period")
+
+
+def test_topics_translate_default_themes_and_keep_a_clients_own():
+    t = translator("ru")
+    assert t.topic("price") == t.topic("driver_price") == "Цена"
+    assert t.topic("Parkplatz") == "Parkplatz"
+    assert t.topic("driver_wait_time") == "wait time"
+    # Group values are data: only customer-group codes are translated, not headings.
+    assert t.name("detractor") == "Критики"
+    assert t.name("report_title") == "report_title"
+
+
+def test_unknown_language_code_and_missing_value_are_clear_errors():
+    with pytest.raises(NpsInputError, match="choose one of en, pl, sl, ru, de"):
+        Translator("fr")
+    t = translator("en")
+    with pytest.raises(NpsInputError, match="no label for code 'nope'"):
+        t.label("nope")
+    with pytest.raises(NpsInputError, match="no sentence for code 'nope'"):
+        t.text("nope")
+    with pytest.raises(NpsInputError, match="needs the value 'previous'"):
+        t.text("no_significant_change", change="+1")
+
+
+def test_translator_is_cached_per_language():
+    assert translator("pl") is translator("pl")
+    assert translator("pl") is not translator("ru")

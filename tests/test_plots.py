@@ -1,0 +1,294 @@
+"""Charts: alt text on every chart, localized text, Cyrillic glyphs, house palette, inputs."""
+from __future__ import annotations
+
+import base64
+import warnings
+from html.parser import HTMLParser
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+
+from nps_helpers import plots
+from nps_helpers.benchmarks import peer_benchmark
+from nps_helpers.churn import churn_analysis
+from nps_helpers.demo import CURATED, client_tables
+from nps_helpers.drivers import relative_weights
+from nps_helpers.errors import NpsInputError
+from nps_helpers.i18n import translator
+from nps_helpers.metrics import nps
+from nps_helpers.segments import nps_by_segment
+from nps_helpers.stats import group_stats
+from nps_helpers.text import tag_themes, theme_counts
+from nps_helpers.trends import nps_by_period
+
+PNG = b"\x89PNG\r\n\x1a\n"
+YOU = nps({"promoters": 50, "passives": 30, "detractors": 20})
+
+
+def split_frame():
+    return pd.DataFrame({"group": ["2026-Q2", "2026-Q3"], "promoters": [50, 60],
+                         "passives": [30, 25], "detractors": [20, 15]})
+
+
+def trend_frame():
+    months = [f"2026-{m:02d}" for m in range(1, 7)]
+    values = np.array([10.0, 14.0, -3.0, 8.0, 20.0, 12.0])
+    return pd.DataFrame({"period": months, "n": [80, 90, 25, 85, 70, 60], "nps": values,
+                         "ci_low": values - 10, "ci_high": values + 10})
+
+
+def segment_frame():
+    return pd.DataFrame({"group": ["North", "South", "East"], "n": [120, 45, 6],
+                         "nps": [30.0, 5.0, 50.0], "ci_low": [17.0, -18.0, 0.0],
+                         "ci_high": [42.0, 27.0, 90.0], "significant": [True, False, False]})
+
+
+def churn_frame():
+    return pd.DataFrame({"category": ["detractor", "passive", "promoter"],
+                         "customers": [40, 60, 100], "rate": [0.3, 0.15, 0.08],
+                         "ci_low": [0.18, 0.08, 0.04], "ci_high": [0.45, 0.26, 0.15]})
+
+
+def retention_frame():
+    days = np.arange(0, 181, 30)
+    return pd.concat([pd.DataFrame({"group": g, "day": days, "survival": np.exp(-k * days)})
+                      for g, k in (("promoter", 0.0005), ("detractor", 0.002))])
+
+
+def driver_frame():
+    return pd.DataFrame({"driver": ["speed", "price", "staff"], "share": [0.5, 0.3, 0.2],
+                         "mean": [3.1, 3.9, 4.4],
+                         "quadrant": ["concentrate_here", "keep_up", "possible_overkill"]})
+
+
+def theme_frame():
+    return pd.DataFrame({"theme": ["price", "price", "staff", "price"],
+                         "category": ["detractor", "promoter", "promoter", "overall"],
+                         "mentions": [7, 2, 5, 9]})
+
+
+CHARTS = {
+    "category_split": lambda t: plots.category_split(split_frame(), t),
+    "trend": lambda t: plots.trend(trend_frame(), t, events=[
+        {"date": "2026-03-10", "label": "Новые цены"}, {"date": "2025-01-01", "label": "Too early"}]),
+    "segment_forest": lambda t: plots.segment_forest(segment_frame(), t, segment="Регион",
+                                                     overall=24.0),
+    "benchmark_position": lambda t: plots.benchmark_position(
+        pd.DataFrame({"source": ["A", "B"], "year": [2023, 2024], "nps": [21.0, 34.0]}),
+        YOU, t, peers=peer_benchmark(YOU, [10.0, 20.0, 25.0, 40.0, 50.0, 60.0, 5.0, 70.0])),
+    "churn": lambda t: plots.churn(churn_frame(), t, horizon_days=180),
+    "retention": lambda t: plots.retention(retention_frame(), t),
+    "driver_matrix": lambda t: plots.driver_matrix(driver_frame(), t),
+    "theme_counts": lambda t: plots.theme_counts(theme_frame(), t),
+}
+
+
+class ImgParser(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.images = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            self.images.append(dict(attrs))
+
+
+def rendered(name, language):
+    """A chart, with every warning matplotlib raised while drawing it."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        chart = CHARTS[name](translator(language))
+    return chart, [str(w.message) for w in caught]
+
+
+@pytest.mark.parametrize("name", CHARTS)
+def test_every_chart_is_a_png_with_alt_text_that_reaches_the_html(name):
+    chart, _ = rendered(name, "en")
+    assert chart.png.startswith(PNG)
+    assert (chart.width, chart.height) == (int.from_bytes(chart.png[16:20], "big"),
+                                           int.from_bytes(chart.png[20:24], "big"))
+    assert len(chart.alt) > 40 and chart.alt.endswith(".")
+    data, meta = chart._repr_mimebundle_()
+    parser = ImgParser()
+    parser.feed(data["text/html"])
+    (img,) = parser.images
+    assert img["alt"] == chart.alt
+    assert img["src"] == chart.data_uri()
+    assert base64.b64decode(img["src"].split(",", 1)[1]) == chart.png
+    assert (img["width"], img["height"]) == (str(chart.width), str(chart.height))
+    assert meta["image/png"]["alt"] == chart.alt == data["text/plain"]
+    assert base64.b64decode(data["image/png"]) == chart.png
+
+
+@pytest.mark.parametrize("name", CHARTS)
+def test_cyrillic_charts_draw_every_glyph(name):
+    chart, caught = rendered(name, "ru")
+    assert not [m for m in caught if "Glyph" in m or "missing from font" in m], caught
+    assert any("\u0400" <= ch <= "\u04ff" for ch in chart.alt)
+
+
+def test_the_glyph_check_would_see_a_missing_glyph():
+    """The check above is live: a script DejaVu Sans lacks does warn."""
+    frame = segment_frame().assign(group=["漢字", "South", "East"])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        plots.segment_forest(frame, translator("ru"))
+    assert any("missing from font" in str(w.message) for w in caught)
+
+
+@pytest.mark.parametrize("language", ["pl", "sl", "de"])
+def test_chart_text_is_in_the_report_language(language):
+    t = translator(language)
+    chart = plots.category_split(split_frame(), t)
+    assert chart.alt.startswith(t.label("category_split"))
+    assert t.period("2026-Q3", short=True) in chart.alt
+    churn_chart = plots.churn(churn_frame(), t, horizon_days=22)
+    assert churn_chart.alt.startswith(
+        t.count("Customers who left within {n} day", "Customers who left within {n} days", 22))
+    assert t.label("detractor") in churn_chart.alt
+
+
+def test_alt_text_carries_the_numbers_of_the_chart():
+    t = translator("en")
+    alt = plots.category_split(split_frame(), t).alt
+    assert "Q3 2026: promoters 60%, passives 25%, detractors 15%" in alt
+    trend_alt = plots.trend(trend_frame(), t, events=[{"date": "2026-03-10", "label": "Prices"}]).alt
+    assert "lowest \u22123 (March 2026), highest +20 (May 2026)" in trend_alt
+    assert "Events: Prices (March 10, 2026)" in trend_alt
+    forest = plots.segment_forest(segment_frame(), t).alt
+    assert "North: NPS +30 (17 to 42), 120 responses" in forest
+    assert "East: withheld (fewer than 10 responses)" in forest
+    assert "50" not in forest.split("East")[1]  # a withheld group's figures never show
+
+
+def test_peer_position_is_shown_only_with_enough_peers():
+    industry = pd.DataFrame({"source": ["A"], "year": [2024], "nps": [21.0]})
+    t = translator("ru")
+    shown = plots.benchmark_position(industry, YOU, t, peers=peer_benchmark(YOU, [0.0, 10, 20, 40, 50]))
+    assert shown.alt.endswith("Выше, чем у 60\xa0% из 5 сравнимых компаний.")
+    hidden = plots.benchmark_position(industry, YOU, t, peers=peer_benchmark(YOU, [0.0, 10, 20, 40]))
+    assert "Выше" not in hidden.alt
+
+
+def test_segment_forest_says_why_a_group_is_withheld():
+    scores = [10] * 40 + [0] * 20 + [9] * 12 + [3] * 20 + [8] * 19
+    frame = pd.DataFrame({"score": scores,
+                          "region": ["North"] * 60 + ["South"] * 32 + ["West"] * 14 + ["East"] * 5})
+    alt = plots.segment_forest(nps_by_segment(frame, "region"), translator("en")).alt
+    assert "East: withheld (fewer than 10 responses)" in alt
+    assert "West: withheld (protects a smaller group)" in alt
+
+
+def test_trend_takes_the_frame_of_nps_by_period_with_empty_months():
+    responses = pd.DataFrame({"score": [10, 9, 3, 10, 8, 0] * 10, "responded_at": pd.to_datetime(
+        ["2026-01-05", "2026-01-20", "2026-01-28", "2026-04-02", "2026-04-09", "2026-04-30"] * 10,
+        utc=True)})
+    frame = nps_by_period(responses)
+    assert frame["n"].eq(0).any()
+    chart = plots.trend(frame, translator("sl"))
+    assert chart.alt.startswith("NPS po mesecih. januar 2026 – april 2026")
+
+
+def test_charts_take_the_analysis_modules_frames():
+    demo = client_tables(CURATED[1], 300, np.random.default_rng(3))
+    responses = demo.responses
+    result = churn_analysis(responses, demo.customers, demo.invitations)
+    t = translator("ru")
+    charts = [
+        plots.category_split(group_stats(responses, by="quarter"), t),
+        plots.trend(nps_by_period(responses, "quarter"), t),
+        plots.segment_forest(nps_by_segment(responses, "region"), t),
+        plots.churn(result.rates, t, horizon_days=result.horizon_days),
+        plots.churn(result.responders, t, by="group", horizon_days=result.horizon_days),
+        plots.retention(result.retention, t),
+        plots.driver_matrix(relative_weights(responses).table, t),
+        plots.theme_counts(theme_counts(responses, tag_themes(responses["comment"], "en")), t),
+    ]
+    assert all(c.png.startswith(PNG) and c.alt for c in charts)
+    assert "Ответили на опрос" in charts[4].alt
+
+
+def test_no_figure_is_left_open_and_the_callers_frame_is_untouched():
+    before = plt.get_fignums()
+    frame = segment_frame()
+    copy = frame.copy()
+    plots.segment_forest(frame, translator("de"))
+    rendered("trend", "de")
+    assert plt.get_fignums() == before == []
+    pd.testing.assert_frame_equal(frame, copy)
+
+
+def test_the_same_chart_gives_the_same_bytes():
+    assert CHARTS["trend"](translator("pl")).png == CHARTS["trend"](translator("pl")).png
+
+
+def test_alt_text_with_markup_is_escaped_in_the_img_tag():
+    frame = segment_frame().assign(group=['"><script>alert(1)</script>', "South", "East"])
+    chart = plots.segment_forest(frame, translator("en"))
+    html = chart.to_html()
+    assert "<script>" not in html
+    parser = ImgParser()
+    parser.feed(html)
+    assert parser.images[0]["alt"] == chart.alt
+    assert '"><script>alert(1)</script>' in chart.alt
+
+
+# --- palette ---------------------------------------------------------------------------
+# Machado, Oliveira & Fernandes (2009), severity 1.0, on linear RGB.
+CVD = {
+    "protanopia": [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216],
+                   [-0.003882, -0.048116, 1.051998]],
+    "deuteranopia": [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413],
+                     [-0.011820, 0.042940, 0.968881]],
+    "tritanopia": [[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602],
+                   [0.004733, 0.691367, 0.303900]],
+    "normal": np.eye(3),
+}
+
+
+def _linear(hex_colour):
+    c = np.array([int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)])
+    return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+
+
+def _lab(linear):
+    xyz = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722],
+                    [0.0193, 0.1192, 0.9505]]) @ np.clip(linear, 0, 1)
+    f = xyz / np.array([0.95047, 1.0, 1.08883])
+    f = np.where(f > 0.008856, np.cbrt(f), 7.787 * f + 16 / 116)
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+def _contrast(a, b):
+    lum = sorted(0.2126 * x[0] + 0.7152 * x[1] + 0.0722 * x[2] for x in (_linear(a), _linear(b)))
+    return (lum[1] + 0.05) / (lum[0] + 0.05)
+
+
+@pytest.mark.parametrize("vision", CVD)
+def test_category_colours_stay_apart_for_colour_blind_readers(vision):
+    matrix = np.asarray(CVD[vision])
+    labs = {c: _lab(matrix @ _linear(h)) for c, h in plots.PALETTE.items()}
+    pairs = [("detractor", "passive"), ("detractor", "promoter"), ("passive", "promoter")]
+    distance = min(np.linalg.norm(labs[a] - labs[b]) for a, b in pairs)
+    assert distance > 25, f"{vision}: categories only {distance:.0f} apart in CIELAB"
+
+
+def test_text_on_category_bars_is_readable():
+    for category, colour in plots.PALETTE.items():
+        assert _contrast(colour, plots.TEXT_ON[category]) >= 4.5
+
+
+# --- bad input -------------------------------------------------------------------------
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda t: plots.trend(trend_frame().drop(columns="ci_low"), t), "trend: .*lacks column.*ci_low"),
+    (lambda t: plots.segment_forest(segment_frame().iloc[:0], t), "no rows"),
+    (lambda t: plots.churn(churn_frame().rename(columns={"customers": "n"}), t), "customers"),
+    (lambda t: plots.driver_matrix(driver_frame().drop(columns="quadrant"), t), "quadrant"),
+    (lambda t: plots.theme_counts(theme_frame().assign(mentions=0), t), "no comment names"),
+    (lambda t: plots.category_split(pd.DataFrame({"group": ["a"]}), t), "promoters"),
+])
+def test_bad_frames_raise_a_clear_error(call, message):
+    with pytest.raises(NpsInputError, match=message):
+        call(translator("en"))

@@ -1,0 +1,269 @@
+"""HTML tables: inert text, localized numbers and headers, flags, footnotes, plural forms."""
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nps_helpers import tables
+from nps_helpers.benchmarks import industry_benchmark
+from nps_helpers.churn import churn_analysis
+from nps_helpers.demo import CURATED, client_tables
+from nps_helpers.drivers import relative_weights
+from nps_helpers.errors import NpsInputError
+from nps_helpers.i18n import MINUS, translator
+from nps_helpers.segments import nps_by_segment
+from nps_helpers.text import distinctive_words
+from nps_helpers.trends import nps_by_period
+
+ALLOWED_TAGS = {"table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td", "sup", "br"}
+ALLOWED_ATTRS = {"class", "scope", "dir", "colspan"}
+VOID = {"br"}
+NASTY = [
+    "<script>alert('x')</script>",
+    '<img src=x onerror="alert(1)">',
+    "[click](javascript:alert(1)) <a href='javascript:alert(1)'>link</a>",
+    "**bold** _italic_ # heading\n- list `code`",
+    "مرحبا، الخدمة ممتازة جداً",
+    "\u202eevil\u202c override",
+    "great 👍🏽🚀 service",
+    "&amp; &lt;already escaped&gt; &#x3C;",
+    "x" * 5000,
+]
+
+
+class Page(HTMLParser):
+    """Tags, attributes and cell texts of a table, checking that tags are balanced."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.tags, self.attrs, self.cells, self.open = [], [], [], []
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.attrs += attrs
+        if tag not in VOID:
+            self.open.append(tag)
+        if tag in ("td", "th"):
+            self.cells.append("")
+
+    def handle_endtag(self, tag):
+        assert self.open.pop() == tag, f"</{tag}> closes the wrong element"
+
+    def handle_data(self, data):
+        if {"td", "th"} & set(self.open):
+            self.cells[-1] += data
+
+
+def assert_inert(html: str) -> Page:
+    page = Page(html)
+    assert not page.open, f"unclosed: {page.open}"
+    assert set(page.tags) <= ALLOWED_TAGS, set(page.tags) - ALLOWED_TAGS
+    assert {name for name, _ in page.attrs} <= ALLOWED_ATTRS
+    return page
+
+
+def segments(**extra) -> pd.DataFrame:
+    frame = pd.DataFrame({"group": ["North", "South", "East"], "n": [1250, 24, 6],
+                          "nps": [23.2, -5.4, 50.0], "ci_low": [18.1, -30.0, 0.0],
+                          "ci_high": [28.4, 21.0, 90.0]})
+    return frame.assign(**extra)
+
+
+# --- escaping --------------------------------------------------------------------------
+def test_hostile_comments_stay_inert_text():
+    frame = pd.DataFrame({"comment": NASTY, "score": range(len(NASTY)),
+                          "themes": [["price"], "support;delivery", [], None] + [[]] * 5})
+    html = tables.comments_table(frame, translator("en"), max_chars=400).html
+    page = assert_inert(html)
+    texts = page.cells[4::3]  # after the three headers: score, comment, themes per row
+    assert texts[:8] == NASTY[:8]
+    assert texts[8] == "x" * 400 + "\u2026"
+    assert page.cells[5::3][:2] == ["Price", "Support, Delivery"]
+    assert "<script" not in html and "onerror=" not in html.replace("onerror=&quot;", "")
+    assert 'dir="auto"' in html
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=60), st.text(max_size=30))
+def test_any_text_in_any_cell_stays_text(comment, name):
+    frame = pd.DataFrame({"comment": [comment], "score": [7]})
+    page = assert_inert(tables.comments_table(frame, translator("ru")).html)
+    kept = tables._FORBIDDEN.sub("", comment)
+    assert page.cells[3] == kept
+    seg = assert_inert(tables.nps_table(segments(group=[name, "b", "c"]), translator("pl"),
+                                        header=name, caption=name).html)
+    assert seg.cells[3] == tables._FORBIDDEN.sub("", name)
+    assert seg.cells[0] == (tables._FORBIDDEN.sub("", name) if name else "Grupa")
+
+
+def test_markup_in_every_user_field_is_escaped():
+    evil = "<b onclick=x>"
+    frame = pd.DataFrame({"source": [evil], "year": [2024], "region": [evil], "sample_size": [10],
+                          "nps": [5.0]})
+    assert_inert(tables.benchmark_table(frame, translator("de"), caption=evil).html)
+    words = pd.DataFrame({"group": ["promoter"], "word": [evil], "z": [3.0]})
+    assert_inert(tables.words_table(words, translator("de")).html)
+    drivers = pd.DataFrame({"driver": [evil], "share": [1.0], "mean": [4.0]})
+    assert_inert(tables.driver_table(drivers, translator("de")).html)
+
+
+# --- localisation ----------------------------------------------------------------------
+@pytest.mark.parametrize(("language", "n", "interval", "header"), [
+    ("en", "1,250", "+23 (18 to 28)", "NPS (95% interval)"),
+    ("pl", "1\xa0250", "+23 (od 18 do 28)", "NPS (przedział ufności 95%)"),
+    ("sl", "1.250", "+23 (od 18 do 28)", "NPS (interval zaupanja 95\xa0%)"),
+    ("ru", "1\xa0250", "+23 (от 18 до 28)", "NPS (доверительный интервал 95\xa0%)"),
+    ("de", "1.250", "+23 (18 bis 28)", "NPS (Konfidenzintervall 95\xa0%)"),
+])
+def test_nps_table_numbers_and_headers_in_the_language(language, n, interval, header):
+    page = assert_inert(tables.nps_table(segments(), translator(language)).html)
+    assert page.cells[2] == header
+    assert page.cells[3:6] == ["North", n, interval]
+    assert page.cells[8].startswith(f"{MINUS}5 (")
+
+
+def test_periods_in_the_first_column_read_in_the_language():
+    frame = pd.DataFrame({"period": ["2026-03", "2026-04"], "n": [50, 60], "nps": [1.0, 2.0],
+                          "ci_low": [0.0, 1.0], "ci_high": [2.0, 3.0]})
+    page = Page(tables.nps_table(frame, translator("ru"), label="period", header="Месяц").html)
+    assert page.cells[0] == "Месяц"
+    assert page.cells[3].startswith("март 2026")
+
+
+# --- flags, suppression, significance --------------------------------------------------
+def test_withheld_groups_show_dashes_and_a_footnote():
+    page = Page(tables.nps_table(segments(), translator("en")).html)
+    east = page.cells[page.cells.index("East"):][:3]
+    assert east == ["East", "6", "\u2014"]
+    assert "50" not in "".join(page.cells[page.cells.index("East"):-1])
+    notes = page.cells[-1]
+    assert "\u2014 Fewer than 10 responses: figures withheld." in notes
+    assert "\u2020 Fewer than 30 responses: read with caution." in notes
+
+
+def test_flags_from_the_frame_win_over_thresholds():
+    frame = segments(suppressed=[False, True, False], small_n=[True, False, False])
+    page = Page(tables.nps_table(frame, translator("en")).html)
+    assert page.cells[page.cells.index("South") + 2] == "\u2014"
+    assert page.cells[page.cells.index("North") + 2].endswith("\u2020")
+    assert page.cells[page.cells.index("East") + 2] == "+50 (0 to 90)"
+
+
+def test_secondary_suppression_has_its_own_footnote():
+    scores = [10] * 40 + [0] * 20 + [9] * 12 + [3] * 20 + [8] * 19
+    frame = pd.DataFrame({"score": scores,
+                          "region": ["North"] * 60 + ["South"] * 32 + ["West"] * 14 + [None] * 5})
+    page = Page(tables.nps_table(nps_by_segment(frame, "region"), translator("de")).html)
+    assert page.cells[page.cells.index("Keine Angabe") + 1:][:2] == ["\u2014", "\u2014"]
+    assert page.cells[page.cells.index("West") + 1:][:2] == ["\u2014", "\u2014"]
+    assert "Weniger als 10 Antworten: keine Werte ausgewiesen." in page.cells[-1]
+    assert "nicht aus den übrigen errechnen" in page.cells[-1]
+
+
+def test_no_footnotes_when_nothing_is_flagged():
+    frame = segments().iloc[:1]
+    assert "<tfoot" not in tables.nps_table(frame, translator("en")).html
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("pl", ["1 odpowiedź", "2 odpowiedzi", "5 odpowiedzi", "22 odpowiedzi", "25 odpowiedzi"]),
+    ("ru", ["1 ответа", "2 ответов", "5 ответов", "22 ответов", "25 ответов"]),
+    ("sl", ["1 odgovor", "2 odgovora", "5 odgovorov", "22 odgovorov", "25 odgovorov"]),
+])
+def test_footnote_counts_take_the_right_plural_form(language, expected):
+    got = []
+    for suppress_n in (1, 2, 5, 22, 25):
+        frame = segments().assign(n=[suppress_n - 1, 100, 100])
+        notes = Page(tables.nps_table(frame, translator(language), suppress_n=suppress_n,
+                                      min_n=suppress_n).html).cells[-1]
+        got.append(" ".join(notes.split(":")[0].split()[-2:]))
+    assert got == expected
+
+
+def test_significance_markers_and_their_footnote():
+    frame = segments(n=[100, 100, 100], difference=[8.0, -12.0, 1.0],
+                     significant=[True, True, False])
+    page = Page(tables.nps_table(frame, translator("de")).html)
+    assert page.cells[page.cells.index("North") + 3] == "+8\u25b2"
+    assert page.cells[page.cells.index("South") + 3] == f"{MINUS}12\u25bc"
+    assert page.cells[page.cells.index("East") + 3] == "+1"
+    assert "signifikant höher" in page.cells[-1]
+
+
+@given(st.lists(st.integers(0, 200), min_size=1, max_size=20), st.integers(1, 50), st.integers(1, 50))
+def test_group_flags_follow_the_thresholds(ns, a, b):
+    suppress_n, min_n = min(a, b), max(a, b)
+    flags = tables.group_flags(pd.DataFrame({"n": ns}), min_n=min_n, suppress_n=suppress_n)
+    n = np.array(ns)
+    assert (flags["suppressed"].to_numpy() == (n < suppress_n)).all()
+    assert (flags["small_n"].to_numpy() == ((n >= suppress_n) & (n < min_n))).all()
+
+
+# --- other tables and real module outputs ----------------------------------------------
+def test_tables_take_the_analysis_modules_frames():
+    demo = client_tables(CURATED[4], 300, np.random.default_rng(7))
+    responses = demo.responses
+    t = translator("pl")
+    segment_page = assert_inert(tables.nps_table(nps_by_segment(responses, "plan"), t).html)
+    assert set(responses["plan"]) <= set(segment_page.cells)
+    churn = churn_analysis(responses, demo.customers, demo.invitations)
+    churn_page = assert_inert(tables.churn_table(churn.rates, t).html)
+    assert churn_page.cells[:4] == ["Grupa", "Klienci", "Odeszli", "Odsetek odejść (przedział ufności 95%)"]
+    assert churn_page.cells[4] == "Krytycy"
+    rate = churn.rates.iloc[0]
+    assert churn_page.cells[7] == (f"{round(100 * rate['rate'])}% (od {round(100 * rate['ci_low'])} "
+                                   f"do {round(100 * rate['ci_high'])})")
+    drivers = relative_weights(responses).table
+    driver_page = assert_inert(tables.driver_table(drivers, t).html)
+    assert driver_page.cells[4] == t.topic(drivers["driver"].iloc[0])
+    cats = pd.Series(np.where(responses["score"] >= 9, "promoter",
+                              np.where(responses["score"] >= 7, "passive", "detractor")))
+    words = distinctive_words(responses["comment"], cats, responses["language"])
+    words_page = assert_inert(tables.words_table(words, t).html)
+    assert "Krytycy" in words_page.cells and "Promotorzy" in words_page.cells
+    trend_page = assert_inert(tables.nps_table(nps_by_period(responses, "quarter"), t,
+                                               label="period").html)
+    assert any(cell.startswith("III kwartał 2026") for cell in trend_page.cells)
+
+
+def test_benchmark_table_optional_columns():
+    frame = pd.DataFrame({"source": ["Temkin 2018", "XM Institute"], "year": [2018, 2024],
+                          "region": ["US", "Global"], "sample_size": [10000, np.nan],
+                          "nps": [-3.0, 12.0]})
+    page = assert_inert(tables.benchmark_table(frame, translator("pl")).html)
+    assert page.cells == ["Źródło", "Rok", "Rynek", "Liczebność próby", "NPS",
+                          "Temkin 2018", "2018", "US", "10\xa0000", f"{MINUS}3",
+                          "XM Institute", "2024", "Global", "\u2014", "+12"]
+
+
+def test_benchmark_table_takes_the_shipped_figures():
+    bench = industry_benchmark("banking")
+    page = assert_inert(tables.benchmark_table(bench.table, translator("de")).html)
+    assert len(page.cells) == 5 * (len(bench.table) + 1)
+    assert set(bench.table["source"]) <= set(page.cells)
+
+
+def test_tables_do_not_modify_the_callers_frame():
+    frame = segments()
+    copy = frame.copy()
+    tables.nps_table(frame, translator("en"))
+    pd.testing.assert_frame_equal(frame, copy)
+
+
+@pytest.mark.parametrize(("call", "column"), [
+    (lambda t: tables.nps_table(segments().drop(columns="ci_high"), t), "ci_high"),
+    (lambda t: tables.churn_table(pd.DataFrame({"category": ["promoter"]}), t), "customers"),
+    (lambda t: tables.comments_table(pd.DataFrame({"text": ["x"]}), t), "comment"),
+    (lambda t: tables.words_table(pd.DataFrame({"group": ["x"], "word": ["y"]}), t), "z"),
+    (lambda t: tables.group_flags(pd.DataFrame({"x": [1]})), "'n'"),
+])
+def test_missing_columns_are_named(call, column):
+    with pytest.raises(NpsInputError, match=column):
+        call(translator("en"))
