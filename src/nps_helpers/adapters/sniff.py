@@ -12,9 +12,10 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import duckdb
 import numpy as np
 import pyarrow as pa
+
+from .duck import cursor
 
 # Single-byte code pages tried when a file is not UTF-8 or UTF-16: Central European
 # (Polish, Slovenian), Cyrillic (Russian) and Western European (German).
@@ -147,7 +148,7 @@ def date_order(values: Sequence[str] | pa.Array | pa.ChunkedArray) -> DateOrder:
         f"TRY_CAST(regexp_extract(v, '^\\s*(\\d{{1,2}})[./-](\\d{{1,2}})[./-]\\d{{2,4}}', {k}) AS INTEGER)"
         for k in (1, 2)
     )
-    with duckdb.connect() as con:
+    with cursor() as con:
         con.register("t", table)
         found = con.sql(
             "SELECT min(i) FILTER (WHERE a > 12 AND b <= 12), min(i) FILTER (WHERE b > 12 AND a <= 12), "

@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..errors import NpsInputError
+from .duck import cursor
 from .mapping import DATE_ORDERS
 from .raw import RawTable, rejects_frame
 from .sniff import date_order
@@ -53,8 +54,8 @@ class Parsed:
 def parse_whole(values: Values, *, low: int, high: int, name: str) -> Parsed:
     """Whole numbers ``low..high`` as int8; ``7``, ``7.0``, ``7,0`` and `` 7 `` all read 7.
 
-    Reasons: ``<name>_missing`` (blank), ``<name>_not_a_number``, ``<name>_out_of_range``,
-    ``<name>_not_whole``.
+    Reasons, the first that applies: ``<name>_missing`` (blank), ``<name>_not_a_number``,
+    ``<name>_not_whole``, ``<name>_out_of_range``.
 
     Examples
     --------
@@ -67,17 +68,16 @@ def parse_whole(values: Values, *, low: int, high: int, name: str) -> Parsed:
     if pc.all(pc.is_in(text, value_set=plain)).as_py():
         # The usual export: nothing but plain whole numbers in range, so no regex is needed.
         return Parsed(pc.cast(text, pa.int8()), pa.nulls(len(text), pa.string()))
-    missing = pc.equal(pc.utf8_length(text), 0)
-    number = pc.and_(pc.match_substring_regex(text, _NUMBER), pc.less_equal(pc.utf8_length(text), 24))
+    missing, number, value = _decimal(text)
     whole = pc.match_substring_regex(text, _WHOLE)
-    value = pc.cast(pc.replace_substring(pc.if_else(number, text, None), ",", "."), pa.float64())
     inside = pc.and_(pc.greater_equal(value, low), pc.less_equal(value, high))
+    # Wholeness is judged on the text, so only whole numbers reach the (float) range test.
     reasons = pc.case_when(
-        pc.make_struct(missing, pc.invert(number), pc.invert(inside), pc.invert(whole)),
+        pc.make_struct(missing, pc.invert(number), pc.invert(whole), pc.invert(inside)),
         f"{name}_missing",
         f"{name}_not_a_number",
-        f"{name}_out_of_range",
         f"{name}_not_whole",
+        f"{name}_out_of_range",
     )
     ints = pc.cast(pc.if_else(pc.is_null(reasons), value, None), pa.int8())
     return Parsed(ints, reasons)
@@ -105,12 +105,17 @@ def parse_numbers(values: Values, *, name: str) -> Parsed:
     >>> parse_numbers(["3,5", "x"], name="driver_price").reasons.to_pylist()
     [None, 'driver_price_not_a_number']
     """
-    text = _text(values)
+    missing, number, value = _decimal(_text(values))
+    reasons = pc.case_when(pc.make_struct(missing, pc.invert(number)), f"{name}_missing", f"{name}_not_a_number")
+    return Parsed(value, reasons)
+
+
+def _decimal(text: pa.Array) -> tuple[pa.Array, pa.Array, pa.Array]:
+    """Blank mask, number mask and float value (comma or point; at most 24 characters)."""
     missing = pc.equal(pc.utf8_length(text), 0)
     number = pc.and_(pc.match_substring_regex(text, _NUMBER), pc.less_equal(pc.utf8_length(text), 24))
     value = pc.cast(pc.replace_substring(pc.if_else(number, text, None), ",", "."), pa.float64())
-    reasons = pc.case_when(pc.make_struct(missing, pc.invert(number)), f"{name}_missing", f"{name}_not_a_number")
-    return Parsed(value, reasons)
+    return missing, number, value
 
 
 class AmbiguousDates(NpsInputError):
@@ -188,7 +193,7 @@ def _iso_column(text: pa.Array, timezone: str) -> pa.Array | None:
 
 def _duckdb_stamps(text: pa.Array, missing: pa.Array, date_format: str | None, timezone: str) -> pa.Array:
     """Timestamps through DuckDB: ISO casts, then D/M/Y layouts in the detected order."""
-    with duckdb.connect() as con:
+    with cursor() as con:
         con.execute(f"SET TimeZone = '{_zone(timezone)}'")
         con.register("t", pa.table({"v": text}))
         if date_format == "unix":
@@ -201,7 +206,7 @@ def _duckdb_stamps(text: pa.Array, missing: pa.Array, date_format: str | None, t
             rest = pc.indices_nonzero(pc.and_(pc.is_null(stamps), pc.invert(missing)))
             if len(rest):
                 order = date_format or _order(pc.take(text, rest), rest)
-                expr = f"coalesce({_ISO}, {_day_month(con, pc.take(text, rest[:200]), order)})"
+                expr = f"coalesce({_ISO}, {_day_month(con, pc.take(text, rest[:200]), order, rank=len(rest) > 5000)})"
         if expr is not None:
             stamps = _stamps(con, expr)
     return stamps
@@ -243,7 +248,9 @@ def _strptime(naive: Sequence[str], offset: Sequence[str]) -> str:
     parts = [f"CAST(try_strptime(v, {_sql_list(naive)}) AS TIMESTAMPTZ)"] if naive else []
     if offset:
         parts.append(f"try_strptime({_OFFSET}, {_sql_list(offset)})")
-    return parts[0] if len(parts) == 1 else f"coalesce({', '.join(parts)})"
+    either = parts[0] if len(parts) == 1 else f"coalesce({', '.join(parts)})"
+    # DuckDB's strptime reads the words 'epoch' and 'infinity' as 1900-01-01 whatever the pattern.
+    return f"CASE WHEN NOT regexp_matches(trim(v), '^-?(epoch|infinity)$', 'i') THEN {either} END"
 
 
 def _order(text: pa.Array, index: pa.Array) -> str:
@@ -258,26 +265,25 @@ def _order(text: pa.Array, index: pa.Array) -> str:
     return "day-first"
 
 
-def _day_month(con: duckdb.DuckDBPyConnection, sample: pa.Array, order: str) -> str:
-    """strptime over every D/M/Y layout, the layouts the sample uses first (for speed)."""
+def _day_month(con: duckdb.DuckDBPyConnection, sample: pa.Array, order: str, *, rank: bool) -> str:
+    """strptime over every D/M/Y layout; with ``rank``, the layouts the sample uses first.
+
+    DuckDB tries the layouts in order for every row, so on a big file the right one first
+    saves most of the work; on a small one the ranking query would cost more than it saves.
+    """
     day, month = ("%d", "%m") if order == "day-first" else ("%m", "%d")
     layouts = [
         date + clock
         for sep, date_part, clock in itertools.product("/.-", _DATE_PARTS, _TIME_PARTS)
         for date in [date_part.format(d=day, m=month, s=sep)]
     ]
-    con.register("sample", pa.table({"v": sample}))
-    hits = con.sql(
-        "SELECT "
-        + ", ".join(f"count(try_strptime(v, {_sql_list([f])}))" for f in layouts)
-        + ", "
-        + ", ".join(f"count(try_strptime({_OFFSET}, {_sql_list([f + ' %z'])}))" for f in layouts)
-        + " FROM sample"
-    ).fetchall()[0]
-    ranked = sorted(range(len(hits)), key=lambda k: -hits[k])
-    naive = [layouts[k] for k in ranked if k < len(layouts)]
-    offset = [layouts[k - len(layouts)] + " %z" for k in ranked if k >= len(layouts)]
-    return _strptime(naive, offset)
+    if rank:
+        con.register("sample", pa.table({"v": sample}))
+        hits = con.sql(
+            "SELECT " + ", ".join(f"count(try_strptime(v, {_sql_list([f])}))" for f in layouts) + " FROM sample"
+        ).fetchall()[0]
+        layouts = [f for _, f in sorted(zip(hits, layouts, strict=True), key=lambda pair: -pair[0])]
+    return _strptime(layouts, [f + " %z" for f in layouts])
 
 
 def row_hash(table: pa.Table) -> pa.Array:
@@ -293,7 +299,7 @@ def row_hash(table: pa.Table) -> pa.Array:
     True
     """
     cells = ", ".join('"' + name.replace('"', '""') + '"' for name in table.column_names)
-    with duckdb.connect() as con:
+    with cursor() as con:
         con.register("t", table)
         out = con.sql(f"SELECT md5(concat_ws(chr(31), {cells})) FROM t").to_arrow_table().column(0)
     return out.combine_chunks()
@@ -404,13 +410,14 @@ def _dates(raw: RawTable, plan: Plan, now: dt.datetime | None) -> Parsed:
     try:
         parsed = parse_datetimes(values, date_format=plan.date_format, timezone=plan.timezone, now=now)
     except AmbiguousDates as err:
-        first = f"{values[err.at].as_py()!r} (row {raw.rows[err.at]})"
+        first = repr(values[err.at].as_py())
         if err.other is None:
             problem = f"{first} reads as day-first and as month-first"
         else:
             problem = f"day-first {first} and month-first {values[err.other].as_py()!r} (row {raw.rows[err.other]}) are mixed"
         raise NpsInputError(
-            f"{raw.where(plan.responded_at)}: {problem}; set date_format: day-first or month-first in the mapping file"
+            f"{raw.where(plan.responded_at, raw.rows[err.at])}: {problem}; "
+            "set date_format: day-first or month-first in the mapping file"
         ) from None
     unreadable = pc.equal(pc.fill_null(parsed.reasons, ""), "date_unreadable")
     if pc.all(pc.or_(unreadable, pc.equal(pc.fill_null(parsed.reasons, ""), "date_missing"))).as_py() and pc.any(unreadable).as_py():

@@ -1,0 +1,322 @@
+"""adapters/validate.py and sniff.date_order: scores, ratings, timestamps, row hashes, row checks."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import zoneinfo
+from decimal import Decimal
+
+import numpy as np
+import pyarrow as pa
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nps_helpers.adapters.raw import RawTable
+from nps_helpers.adapters.sniff import date_order
+from nps_helpers.adapters.validate import (
+    AmbiguousDates,
+    Plan,
+    parse_datetimes,
+    parse_numbers,
+    parse_scores,
+    parse_whole,
+    row_hash,
+    validate_rows,
+)
+from nps_helpers.errors import NpsInputError
+
+NOW = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
+
+
+def reference_score(text: str) -> tuple[int | None, str | None]:
+    """An independent reading of one score cell, with Decimal instead of Arrow kernels."""
+    t = text.strip(" \t")
+    if not t:
+        return None, "score_missing"
+    if len(t) > 24 or not re.fullmatch(r"-?[0-9]+([.,][0-9]+)?", t):
+        return None, "score_not_a_number"
+    value = Decimal(t.replace(",", "."))
+    if value != value.to_integral_value():
+        return None, "score_not_whole"
+    if not 0 <= value <= 10:
+        return None, "score_out_of_range"
+    return int(value), None
+
+
+# --- scores -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "reason"),
+    [
+        ("7", 7, None),
+        ("7.0", 7, None),
+        ("7,0", 7, None),
+        (" 7 ", 7, None),
+        ("10,00", 10, None),
+        ("0", 0, None),
+        ("-0", 0, None),
+        ("7,5", None, "score_not_whole"),
+        ("10.5", None, "score_not_whole"),
+        ("11", None, "score_out_of_range"),
+        ("-1", None, "score_out_of_range"),
+        ("99999999999999999999", None, "score_out_of_range"),
+        ("ten", None, "score_not_a_number"),
+        ("7.", None, "score_not_a_number"),
+        ("1e1", None, "score_not_a_number"),
+        ("", None, "score_missing"),
+        ("   ", None, "score_missing"),
+    ],
+)
+def test_score_examples_from_the_brief(text, value, reason):
+    parsed = parse_scores([text])
+    assert parsed.values.to_pylist() == [value]
+    assert parsed.reasons.to_pylist() == [reason]
+    assert reference_score(text) == (value, reason)
+
+
+def test_plain_scores_take_the_fast_path_and_keep_int8():
+    parsed = parse_scores([str(k) for k in range(11)])
+    assert parsed.values.type == pa.int8()
+    assert parsed.values.to_pylist() == list(range(11))
+    assert parsed.reasons.null_count == 11
+
+
+def test_scores_accept_arrow_and_null_cells():
+    parsed = parse_scores(pa.chunked_array([["9", None], ["3"]]))
+    assert parsed.values.to_pylist() == [9, None, 3]
+    assert parsed.reasons.to_pylist() == [None, "score_missing", None]
+
+
+CELL = st.one_of(
+    st.text(alphabet="0123456789.,- \tabe", max_size=10),
+    st.integers(-20, 30).map(str),
+    st.builds(lambda i, sep, zeros: f"{i}{sep}{'0' * zeros}", st.integers(0, 12), st.sampled_from(".,"), st.integers(1, 4)),
+    st.decimals(-15, 15, places=2).map(lambda d: str(d).replace(".", ",")),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(CELL, min_size=1, max_size=30))
+def test_scores_match_an_independent_decimal_reading(cells):
+    parsed = parse_scores(cells)
+    expected = [reference_score(c) for c in cells]
+    assert parsed.values.to_pylist() == [v for v, _ in expected]
+    assert parsed.reasons.to_pylist() == [r for _, r in expected]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(0, 10), st.sampled_from(["", ".0", ",0", ".000", ",00"]), st.text(" \t", max_size=3))
+def test_any_written_form_of_a_whole_score_reads_as_itself(score, tail, pad):
+    assert parse_scores([f"{pad}{score}{tail}{pad}"]).values.to_pylist() == [score]
+
+
+def test_ratings_use_their_own_range_and_name():
+    parsed = parse_whole(["1", "7", "8", "x"], low=1, high=7, name="ces")
+    assert parsed.values.to_pylist() == [1, 7, None, None]
+    assert parsed.reasons.to_pylist() == [None, None, "ces_out_of_range", "ces_not_a_number"]
+
+
+def test_driver_numbers_take_comma_or_point():
+    parsed = parse_numbers(["3,5", "4.25", "", "x"], name="driver_price")
+    assert parsed.values.to_pylist() == [3.5, 4.25, None, None]
+    assert parsed.reasons.to_pylist() == [None, None, "driver_price_missing", "driver_price_not_a_number"]
+
+
+# --- timestamps -------------------------------------------------------------------------
+
+
+def utc(*args, zone="UTC"):
+    return dt.datetime(*args, tzinfo=zoneinfo.ZoneInfo(zone)).astimezone(dt.UTC)
+
+
+def stamps(parsed):
+    return [None if v is None else v.astimezone(dt.UTC) for v in parsed.values.to_pylist()]
+
+
+def test_iso_times_without_offset_are_read_in_the_mapping_timezone():
+    parsed = parse_datetimes(["2021-07-01 10:00:00", "2021-01-15T08:30:00", "2021-07-01"], timezone="Europe/Warsaw", now=NOW)
+    assert stamps(parsed) == [
+        utc(2021, 7, 1, 10, zone="Europe/Warsaw"),
+        utc(2021, 1, 15, 8, 30, zone="Europe/Warsaw"),
+        utc(2021, 7, 1, zone="Europe/Warsaw"),
+    ]
+
+
+def test_offsets_win_over_the_timezone_and_mixed_columns_still_parse():
+    parsed = parse_datetimes(
+        ["2021-07-01T10:00:00Z", "2021-07-01 10:00:00+02:00", "2021-07-01 10:00:00"], timezone="Europe/Berlin", now=NOW
+    )
+    assert stamps(parsed) == [utc(2021, 7, 1, 10), utc(2021, 7, 1, 8), utc(2021, 7, 1, 10, zone="Europe/Berlin")]
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        (["25/12/2021", "01/02/2021"], [utc(2021, 12, 25), utc(2021, 2, 1)]),
+        (["12/25/2021", "01/02/2021"], [utc(2021, 12, 25), utc(2021, 1, 2)]),
+        (["1.2.2021 8:05", "13.2.2021 18:05:09"], [utc(2021, 2, 1, 8, 5), utc(2021, 2, 13, 18, 5, 9)]),
+        (["11/01/2019 08:51:12 AM", "11/13/2019 12:00:00 PM"], [utc(2019, 11, 1, 8, 51, 12), utc(2019, 11, 13, 12)]),
+        (["2021/04/01 3:03:41 PM GMT+2", "2021/04/13 3:03:41 AM GMT"], [utc(2021, 4, 1, 13, 3, 41), utc(2021, 4, 13, 3, 3, 41)]),
+        (["2021-03-05 10:00", "13-03-2021"], [utc(2021, 3, 5, 10), utc(2021, 3, 13)]),
+    ],
+)
+def test_day_or_month_first_is_detected_from_the_data(values, expected):
+    assert stamps(parse_datetimes(values, now=NOW)) == expected
+
+
+def test_ambiguous_dates_raise_with_the_first_ambiguous_value():
+    with pytest.raises(AmbiguousDates) as err:
+        parse_datetimes(["2021-05-01", "03/04/2021", "04/03/2021"], now=NOW)
+    assert (err.value.at, err.value.other) == (1, None)
+
+
+def test_mixed_orders_raise_with_one_example_of_each():
+    with pytest.raises(AmbiguousDates) as err:
+        parse_datetimes(["25/12/2021", "12/25/2021"], now=NOW)
+    assert (err.value.at, err.value.other) == (0, 1)
+
+
+def test_an_explicit_order_settles_ambiguous_dates():
+    day = parse_datetimes(["03/04/2021"], date_format="day-first", now=NOW)
+    month = parse_datetimes(["03/04/2021"], date_format="month-first", now=NOW)
+    assert stamps(day) == [utc(2021, 4, 3)] and stamps(month) == [utc(2021, 3, 4)]
+
+
+def test_strptime_pattern_and_unix_seconds():
+    pattern = parse_datetimes(["05.03.21 14:00", "junk"], date_format="%d.%m.%y %H:%M", now=NOW)
+    assert stamps(pattern) == [utc(2021, 3, 5, 14), None]
+    assert pattern.reasons.to_pylist() == [None, "date_unreadable"]
+    unix = parse_datetimes(["1614556800", "1e300", ""], date_format="unix", now=NOW)
+    assert stamps(unix) == [utc(2021, 3, 1), None, None]
+    assert unix.reasons.to_pylist() == [None, "date_unreadable", "date_missing"]
+
+
+def test_a_bad_pattern_is_an_input_error():
+    with pytest.raises(NpsInputError, match="date_format"):
+        parse_datetimes(["2021"], date_format="%Q")
+
+
+def test_date_reasons():
+    parsed = parse_datetimes(
+        ["", "31/02/2021", "epoch", "1.2.0021", "2026-06-03", "2026-06-01 20:00"], date_format="day-first", now=NOW
+    )
+    assert parsed.reasons.to_pylist() == [
+        "date_missing", "date_unreadable", "date_unreadable", "date_too_old", "date_in_future", None,
+    ]
+
+
+def test_date_order_evidence():
+    assert date_order(["13/01/2021", "01/01/2021"]).order == "day-first"
+    assert date_order(["01/13/2021"]).order == "month-first"
+    found = date_order(["2021-01-01", "05/06/2021"])
+    assert (found.order, found.ambiguous_at) == (None, 1)
+    assert date_order(["07/07/2021"]).ambiguous_at is None
+
+
+# --- row hash and row checks ---------------------------------------------------------
+
+
+def test_row_hash_is_md5_of_cells_and_ignores_nothing_but_the_file():
+    table = pa.table({"a": ["1", "2"], "b": ["x", "y"]})
+    expected = [hashlib.md5("\x1f".join(r).encode()).hexdigest() for r in [("1", "x"), ("2", "y")]]
+    assert row_hash(table).to_pylist() == expected
+    assert row_hash(pa.table({"other": ["1"], "name": ["x"]})).to_pylist() == expected[:1]
+
+
+def _raw(columns: dict[str, list[str]]) -> RawTable:
+    n = len(next(iter(columns.values())))
+    return RawTable("s.csv", pa.table(columns), np.arange(2, n + 2))
+
+
+def test_first_bad_value_decides_the_reason_and_counts_add_up():
+    raw = _raw(
+        {
+            "when": ["2021-01-01", "2021-01-02", "bad", "bad", "2021-01-03", "2021-01-04"],
+            "nps": ["9", "x", "8", "", "7", "6"],
+            "csat": ["5", "5", "5", "5", "9", ""],
+        }
+    )
+    batch = validate_rows(raw, Plan(score="nps", responded_at="when", csat="csat"), now=NOW)
+    assert batch.rejects[["source_row", "column", "value", "reason"]].values.tolist() == [
+        [3, "nps", "x", "score_not_a_number"],
+        [4, "when", "bad", "date_unreadable"],
+        [5, "nps", "", "score_missing"],
+        [6, "csat", "9", "csat_out_of_range"],
+    ]
+    assert batch.responses["source_row"].tolist() == [2, 7]
+    assert batch.responses["csat"].tolist()[0] == 5 and batch.responses["csat"].isna().tolist() == [False, True]
+    assert batch.read == len(batch.responses) + batch.unanswered + len(batch.rejects)
+
+
+def test_blank_score_is_unanswered_only_when_the_plan_says_so():
+    raw = _raw({"when": ["2021-01-01", "2021-01-02", "2021-01-03"], "nps": ["9", "", "12"]})
+    counted = validate_rows(raw, Plan(score="nps", responded_at="when", blank_score="unanswered"), now=NOW)
+    assert (len(counted.responses), counted.unanswered, counted.rejects["reason"].tolist()) == (1, 1, ["score_out_of_range"])
+    rejected = validate_rows(raw, Plan(score="nps", responded_at="when"), now=NOW)
+    assert rejected.unanswered == 0 and rejected.rejects["reason"].tolist() == ["score_missing", "score_out_of_range"]
+
+
+def test_canonical_columns_types_and_ids():
+    raw = _raw(
+        {
+            "id": ["r1", " "],
+            "when": ["2021-01-01 10:00", "2021-01-02 11:00"],
+            "nps": ["10", "0"],
+            "why": ["  great ", ""],
+            "Region": ["EU ", ""],
+            "price": ["4,5", ""],
+        }
+    )
+    plan = Plan(score="nps", responded_at="when", response_id="id", comment="why", segments={"region": "Region"},
+                drivers={"price": "price"})
+    out = validate_rows(raw, plan, now=NOW).responses
+    assert out.columns.tolist() == [
+        "response_id", "responded_at", "score", "comment", "driver_price", "region", "source_file", "source_row",
+    ]
+    assert str(out["score"].dtype) == "int8" and str(out["responded_at"].dtype) == "datetime64[us, UTC]"
+    # A row whose tool id is blank is identified by the hash of its cells instead.
+    assert out["response_id"].tolist() == ["r1", hashlib.md5("\x1f".join([" ", "2021-01-02 11:00", "0", "", "", ""]).encode()).hexdigest()]
+    assert out["comment"].tolist()[0] == "great" and out["comment"].isna().tolist() == [False, True]
+    assert out["region"].tolist()[0] == "EU" and out["region"].isna().tolist() == [False, True]
+    assert out["driver_price"].tolist()[0] == 4.5
+
+
+def test_all_dates_unreadable_is_an_error_naming_row_and_column():
+    raw = _raw({"when": ["yesterday", "today"], "nps": ["9", "8"]})
+    with pytest.raises(NpsInputError, match=r"s\.csv, row 2, column 'when': 'yesterday' .* date_format"):
+        validate_rows(raw, Plan(score="nps", responded_at="when"), now=NOW)
+
+
+def test_ambiguous_dates_error_names_the_row_and_asks_for_date_format():
+    raw = _raw({"when": ["2021-05-05", "01/02/2021", "03/04/2021"], "nps": ["9", "8", "7"]})
+    with pytest.raises(NpsInputError, match=r"^s\.csv, row 3, column 'when': '01/02/2021' reads as day-first and as month-first; set date_format"):
+        validate_rows(raw, Plan(score="nps", responded_at="when"), now=NOW)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["9", "10", "0", "7,0", "", "x", "11", "7,5"]),
+            st.sampled_from(["2021-01-05", "2021-01-05 10:00", "", "nope", "2031-01-01"]),
+        ),
+        min_size=1,
+        max_size=25,
+    ),
+    st.sampled_from(["reject", "unanswered"]),
+)
+def test_every_row_is_stored_unanswered_or_rejected_exactly_once(rows, blank):
+    raw = _raw({"when": [d for _, d in rows] + ["2021-01-06"], "nps": [s for s, _ in rows] + ["9"]})
+    batch = validate_rows(raw, Plan(score="nps", responded_at="when", blank_score=blank), now=NOW)
+    assert batch.read == len(batch.responses) + batch.unanswered + len(batch.rejects)
+    seen = sorted([*batch.responses["source_row"], *batch.rejects["source_row"]])
+    assert len(seen) == len(set(seen)) == batch.read - batch.unanswered
+
+
+def test_mixed_date_orders_error_names_both_rows():
+    raw = _raw({"when": ["25/12/2021", "12/25/2021"], "nps": ["9", "8"]})
+    with pytest.raises(NpsInputError, match=r"^s\.csv, row 2, column 'when': day-first '25/12/2021' and month-first '12/25/2021' \(row 3\) are mixed"):
+        validate_rows(raw, Plan(score="nps", responded_at="when"), now=NOW)
