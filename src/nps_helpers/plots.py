@@ -262,7 +262,8 @@ def segment_forest(
             name = names[i]
             if flags.at[i, "suppressed"] or pd.isna(row["nps"]):
                 why = protects if flags.at[i, "secondary"] else withheld
-                ax.text(0, y[i], why, ha="center", va="center", color=MUTED, style="italic")
+                ax.text(0, y[i], why, ha="center", va="center", color=MUTED, style="italic",
+                        bbox={"facecolor": "white", "edgecolor": "none", "pad": 2}, zorder=4)
                 parts.append(f"{name}: {why}")
                 continue
             sig = significant is not None and significant[i]
@@ -615,15 +616,20 @@ def _require(frame: pd.DataFrame, columns: Sequence[str], where: str) -> None:
 
 def _wide_counts(frame: pd.DataFrame, label: str, where: str, value: str = "count") -> pd.DataFrame:
     wide = list(PLURAL_COLUMNS.values())
-    if {"category", value} <= set(frame.columns):
-        _require(frame, [label, "category", value], where)
+    if {label, "category", value} <= set(frame.columns):
         counts = frame.pivot_table(index=label, columns="category", values=value,
                                    aggfunc="sum", sort=False, observed=True)
         counts = counts.reindex(columns=list(PLURAL_COLUMNS)).fillna(0).rename(
             columns=PLURAL_COLUMNS)
-    else:
-        _require(frame, [label, *wide], where)
+    elif {label, *wide} <= set(frame.columns):
         counts = frame.set_index(label)[wide]
+    else:
+        raise NpsInputError(
+            f"{where}: the frame needs {label} with either category and {value} (one row per "
+            f"category) or promoters, passives and detractors; it has {', '.join(map(str, frame.columns))}"
+        )
+    if counts.empty:
+        raise NpsInputError(f"{where}: the frame has no rows, so there is nothing to draw")
     return counts.astype(float)
 
 
