@@ -50,7 +50,8 @@ def detect_encoding(data: bytes) -> str | None:
         return "utf-8"
     import charset_normalizer
 
-    best = charset_normalizer.from_bytes(data[:1 << 18], cp_isolation=list(LEGACY_ENCODINGS)).best()
+    # A lenient chaos threshold: short exports full of diacritics look "chaotic" by default.
+    best = charset_normalizer.from_bytes(data[:1 << 18], cp_isolation=list(LEGACY_ENCODINGS), threshold=0.5).best()
     return None if best is None else codecs.lookup(best.encoding).name
 
 

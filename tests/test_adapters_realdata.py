@@ -1,0 +1,188 @@
+"""The real exports in ../shared/realdata (see SOURCES.md there), against hand counts.
+
+Every expected figure is counted here with the csv module and datetime, independently of
+the adapters; the files are read in place and never copied into the repository.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from nps_helpers.adapters import detect_format, read_export
+from nps_helpers.adapters.mapping import load_mapping
+from nps_helpers.cli import app
+from nps_helpers.errors import NpsInputError
+from nps_helpers.ingest import ingest_files
+from nps_helpers.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+REAL = ROOT.parent / "shared" / "realdata"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+pytestmark = pytest.mark.skipif(
+    not REAL.is_dir(), reason=f"real survey exports not found at {REAL} (shared/ must sit beside the repo)"
+)
+
+TIMESERIES = REAL / "NPStimeseries.csv"
+SUDZILLA = REAL / "sudzilla_survey_input_01.csv"
+QUALTRICS = REAL / "qualtrics_sample.csv"
+SUDZILLA_QUESTIONS = [
+    "On a scale of 0-10, how would you rate Sudzilla?",
+    "On a scale of 0-10, how would you rate the opening keynote?",
+    "On a scale of 0-10, how would you rate the closing keynote?",
+]
+
+
+def read_rows(path: Path, header_rows: int = 1) -> tuple[list[list[str]], list[list[str]]]:
+    with open(path, newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    return rows[:header_rows], rows[header_rows:]
+
+
+def category(score: int) -> str:
+    return "promoters" if score >= 9 else "passives" if score >= 7 else "detractors"
+
+
+def hand_stats(rows: list[tuple[str, int]]) -> list[dict]:
+    """Per group: n and category counts, and NPS from them, counted directly."""
+    out = []
+    for group in sorted({g for g, _ in rows}):
+        counts = Counter(category(s) for g, s in rows if g == group)
+        n = sum(counts.values())
+        out.append(
+            {
+                "group": group,
+                "n": n,
+                "promoters": counts["promoters"],
+                "passives": counts["passives"],
+                "detractors": counts["detractors"],
+                "nps": 100 * (counts["promoters"] - counts["detractors"]) / n,
+            }
+        )
+    return out
+
+
+def cli_stats(store: Path, client: str, by: str) -> list[dict]:
+    result = CliRunner().invoke(app, ["stats", "--client", client, "--by", by, "--json", "--store", str(store)])
+    assert result.exit_code == 0, result.output
+    return [{k: r[k] for k in ("group", "n", "promoters", "passives", "detractors", "nps")} for r in json.loads(result.stdout)]
+
+
+def assert_stats_equal(got: list[dict], expected: list[dict]) -> None:
+    assert [g["group"] for g in got] == [e["group"] for e in expected]
+    for g, e in zip(got, expected, strict=True):
+        assert {k: g[k] for k in ("n", "promoters", "passives", "detractors")} == {
+            k: e[k] for k in ("n", "promoters", "passives", "detractors")
+        }
+        assert g["nps"] == pytest.approx(e["nps"])
+
+
+# --- NPStimeseries.csv: generic CSV, column NPS, DD/MM/YYYY, CRLF ------------------------
+
+
+def test_timeseries_ingests_by_cli_and_stats_match_a_hand_count(tmp_path):
+    header, rows = read_rows(TIMESERIES)
+    assert header[0] == ["ID", "Market", "Survey date", "Customer Name", "Month", "Quarter", "NPS"]
+    assert TIMESERIES.read_bytes().count(b"\r\n") == len(rows)  # CRLF line ends, none after the last row
+    store = tmp_path / "store"
+    result = CliRunner().invoke(app, ["ingest", str(TIMESERIES), "--client", "fin", "--store", str(store)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == (
+        f"NPStimeseries.csv: read {len(rows)}, stored {len(rows)}, duplicates 0, unanswered 0, rejected 0"
+    )
+    by_month = [(dt.datetime.strptime(r[2], "%d/%m/%Y").strftime("%Y-%m"), int(r[6])) for r in rows]
+    assert_stats_equal(cli_stats(store, "fin", "month"), hand_stats(by_month))
+    assert_stats_equal(cli_stats(store, "fin", "market"), hand_stats([(r[1], int(r[6])) for r in rows]))
+
+
+def test_timeseries_rows_keep_their_id_date_and_spreadsheet_row(tmp_path):
+    _, rows = read_rows(TIMESERIES)
+    batch = read_export(TIMESERIES)
+    assert detect_format(TIMESERIES) == "generic"
+    got = batch.responses.set_index("response_id")
+    assert got.index.tolist() == [r[0] for r in rows]
+    assert got["source_row"].tolist() == list(range(2, len(rows) + 2))
+    assert got["score"].tolist() == [int(r[6]) for r in rows]
+    assert got["responded_at"].dt.strftime("%d/%m/%Y").tolist() == [r[2] for r in rows]
+    assert got["market"].tolist() == [r[1] for r in rows]
+    assert set(got["source_file"]) == {"NPStimeseries.csv"}
+
+
+def test_timeseries_reingest_changes_nothing(tmp_path):
+    _, rows = read_rows(TIMESERIES)
+    store = Store(tmp_path / "store")
+    ingest_files([TIMESERIES], client_id="fin", store=store)
+    before = store.partition("responses", "fin").read_bytes()
+    (again,) = ingest_files([TIMESERIES], client_id="fin", store=store)
+    assert (again.read, again.stored, again.duplicates) == (len(rows), 0, len(rows))
+    assert store.partition("responses", "fin").read_bytes() == before
+
+
+# --- sudzilla: Google-Sheets form, three 0-10 questions, none worded like NPS ----------------
+
+
+def test_sudzilla_without_mapping_lists_the_three_candidates():
+    assert detect_format(SUDZILLA) == "google-forms"
+    with pytest.raises(NpsInputError) as err:
+        read_export(SUDZILLA)
+    message = str(err.value)
+    assert message.startswith("sudzilla_survey_input_01.csv, row 1: no column is worded like the NPS question")
+    for question in SUDZILLA_QUESTIONS:
+        assert repr(question) in message
+    assert "columns: {score: <column>}" in message and "\n" not in message
+
+
+def test_sudzilla_dates_alone_cannot_tell_day_from_month():
+    mapping = load_mapping(FIXTURES / "sudzilla.yaml").model_copy(update={"date_format": None})
+    with pytest.raises(NpsInputError, match=r"row 2, column 'Timestamp': '11/1/2019 8:51:12' reads as day-first and as month-first; set date_format"):
+        read_export(SUDZILLA, mapping=mapping)
+
+
+def test_sudzilla_with_mapping_matches_a_hand_count(tmp_path):
+    _, rows = read_rows(SUDZILLA)
+    store = tmp_path / "store"
+    (report,) = ingest_files([SUDZILLA], client_id="sud", mapping=FIXTURES / "sudzilla.yaml", store=store)
+    assert (report.read, report.stored, report.rejected) == (len(rows), len(rows), {})
+    got = Store(store).read("responses", "sud")
+    assert got["score"].tolist() == [int(r[1]) for r in rows]
+    assert got["comment"].fillna("").tolist() == [r[2].strip() for r in rows]
+    assert got["responded_at"].tolist() == [
+        dt.datetime.strptime(r[0], "%m/%d/%Y %H:%M:%S").replace(tzinfo=dt.UTC) for r in rows
+    ]
+    # No tool id: each row is identified by the MD5 of its cells.
+    assert got["response_id"].tolist() == [hashlib.md5("\x1f".join(r).encode()).hexdigest() for r in rows]
+    hand = hand_stats([(dt.datetime.strptime(r[0], "%m/%d/%Y %H:%M:%S").strftime("%Y-%m"), int(r[1])) for r in rows])
+    assert_stats_equal(cli_stats(store, "sud", "month"), hand)
+
+
+# --- qualtrics_sample.csv: three header rows, no NPS question ------------------------------
+
+
+def test_qualtrics_sample_without_mapping_lists_its_only_candidate():
+    assert detect_format(QUALTRICS) == "qualtrics"
+    with pytest.raises(NpsInputError, match=r"^qualtrics_sample\.csv, row 1: .*columns with 0-10 answers: 'Q1';"):
+        read_export(QUALTRICS)
+
+
+def test_qualtrics_sample_with_mapping_matches_a_hand_count(tmp_path):
+    header, rows = read_rows(QUALTRICS, header_rows=3)
+    assert len(header) == 3 and len(rows) == 1
+    record = dict(zip(header[0], rows[0], strict=True))
+    store = tmp_path / "store"
+    (report,) = ingest_files([QUALTRICS], client_id="q", mapping=FIXTURES / "qualtrics_sample.yaml", store=store)
+    assert (report.read, report.stored, report.unanswered, report.rejected) == (1, 1, 0, {})
+    got = Store(store).read("responses", "q").iloc[0]
+    assert got["response_id"] == record["ResponseId"]
+    assert got["score"] == int(record["Q1"])
+    assert got["comment"] == record["Q2"]
+    assert got["language"] == record["UserLanguage"]
+    assert got["responded_at"] == dt.datetime.strptime(record["RecordedDate"], "%Y-%m-%d %H:%M:%S").replace(tzinfo=dt.UTC)
+    assert got["source_row"] == 4
+    assert_stats_equal(cli_stats(store, "q", "year"), hand_stats([("2017", int(record["Q1"]))]))
