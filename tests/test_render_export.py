@@ -11,12 +11,12 @@ from nps_helpers.errors import NpsRenderError
 from nps_helpers.metrics import nps
 from nps_helpers.render.export import (
     ReportHeader,
+    frame_labels,
     images_without_alt,
     notebook_to_html,
     shareable_notebook,
     with_contents,
 )
-from nps_helpers.render.labels import LABELS, frame_labels
 from nps_helpers.render.record import HEADLINE_MIME, headline_record, read_headline
 
 PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
@@ -82,8 +82,9 @@ def test_header_contents_and_footer_in_the_report_language():
     soup = BeautifulSoup(notebook_to_html(executed_notebook(), header), "html.parser")
     assert soup.html["lang"] == "pl"
     assert soup.find("h1").get_text() == "Acme Bank"
-    assert [(li["class"][0], li.get_text()) for li in soup.nav.find_all("li")] == [
-        ("level-2", "Headline"), ("level-3", "By region")]
+    top = soup.nav.ol.find_all("li", recursive=False)
+    assert [li.a.get_text() for li in top] == ["Headline"]
+    assert [a.get_text() for a in top[0].ol.find_all("a")] == ["By region"]
     assert soup.nav.h2.get_text() == "Spis treści"
     assert "1 lipca 2026" in soup.footer.get_text() and "30 września 2026" in soup.footer.get_text()
     assert "0.1.0" in soup.footer.get_text() and "2 października 2026" in soup.footer.get_text()
@@ -118,22 +119,27 @@ def test_a_local_path_in_an_output_stops_the_report():
         notebook_to_html(nb, HEADER, forbidden=("/srv/secret/store",))
 
 
-def test_contents_entries_are_numbered_in_order_and_keep_inline_markup():
-    out = with_contents("<h2>A <em>b</em></h2><h4>skip</h4><h3>C</h3><h2>D</h2>")
-    assert [(e["id"], e["text"]) for e in out["entries"]] == [
-        ("section-1", "A b"), ("section-2", "C"), ("section-3", "D")]
-    assert '<h2 id="section-1">A <em>b</em></h2>' in out["html"] and "<h4>skip</h4>" in out["html"]
+def test_contents_nest_h3_under_h2_and_keep_inline_markup():
+    out = with_contents("<h3>Lead</h3><h2>A <em>b</em></h2><h4>skip</h4><h3>C</h3><h2>D</h2>")
+    flat = [(e["id"], e["text"], [(c["id"], c["text"]) for c in e["children"]]) for e in out["entries"]]
+    assert flat == [("section-1", "Lead", []), ("section-2", "A b", [("section-3", "C")]),
+                    ("section-4", "D", [])]
+    assert '<h2 id="section-2">A <em>b</em></h2>' in out["html"] and "<h4>skip</h4>" in out["html"]
 
 
-def test_every_language_has_every_label_and_dates_follow_the_locale():
-    assert all(set(words) == set(LABELS["en"]) for words in LABELS.values())
-    expected_day = {"en": "September 30, 2026", "pl": "30 września 2026", "sl": "30. september 2026",
-                    "ru": "30 сентября 2026\u202fг.", "de": "30. September 2026"}
-    for lang, day in expected_day.items():
-        labels = frame_labels(lang, period_start=dt.date(2026, 7, 1), period_end=dt.date(2026, 10, 1),
-                              generated_on=dt.date(2026, 10, 2), version="9.9")
-        assert day in labels["data_window"], (lang, labels["data_window"])
-        assert "9.9" in labels["software"]
+def test_frame_words_and_dates_follow_the_report_language():
+    expected = {
+        "en": ("Contents", "September 30, 2026"),
+        "pl": ("Spis treści", "30 września 2026"),
+        "sl": ("Vsebina", "30. september 2026"),
+        "ru": ("Содержание", "30 сентября 2026\u202fг."),
+        "de": ("Inhalt", "30. September 2026"),
+    }
+    for lang, (contents, last_day) in expected.items():
+        words = frame_labels(ReportHeader(**{**HEADER.__dict__, "language": lang, "version": "9.9"}))
+        assert words["contents"] == contents
+        assert words["data_window"].endswith(last_day) or last_day in words["data_window"], words
+        assert "9.9" in words["software"]
 
 
 def test_headline_record_is_json_safe_for_an_empty_group():

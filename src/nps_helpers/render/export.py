@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import NpsRenderError
-from .labels import frame_labels
+from ..i18n import translator
 from .record import HEADLINE_MIME
 from .safety import CSP, html_problems
 
@@ -124,14 +124,7 @@ def notebook_to_html(nb: NotebookNode, header: ReportHeader, *, forbidden: tuple
     >>> '<a href="#section-1">Headline</a>' in html, "<script" in html
     (True, False)
     """
-    labels = frame_labels(
-        header.language,
-        period_start=header.period_start,
-        period_end=header.period_end,
-        generated_on=header.generated_on,
-        version=header.version,
-    )
-    resources = {"nps": {**asdict(header), **labels, "csp": CSP}}
+    resources = {"nps": {**asdict(header), **frame_labels(header), "csp": CSP}}
     html, _ = _exporter().from_notebook_node(shareable_notebook(nb), resources=resources)
     html = tidy_html(html)
     problems = html_problems(html, forbidden=forbidden)
@@ -143,23 +136,60 @@ def notebook_to_html(nb: NotebookNode, header: ReportHeader, *, forbidden: tuple
     return html
 
 
-def with_contents(html: str) -> dict[str, Any]:
-    """Give each h2/h3 heading of ``html`` an id; return the new HTML and its contents list.
+def frame_labels(header: ReportHeader) -> dict[str, str]:
+    """The words of the report frame (header, contents, footer) in the report's language.
+
+    The period's end is exclusive, so the data window ends the day before it.
 
     Examples
     --------
-    >>> out = with_contents("<h2>Headline</h2><p>x</p><h3>By region</h3>")
+    >>> head = ReportHeader("Acme", "2026-Q3", dt.date(2026, 7, 1), dt.date(2026, 10, 1),
+    ...     "de", "0.1.0", dt.date(2026, 10, 2))
+    >>> words = frame_labels(head)
+    >>> words["period_name"], words["data_window"]
+    ('3. Quartal 2026', 'Antworten vom 1. Juli 2026 bis 30. September 2026')
+    """
+    t = translator(header.language)
+    last_day = header.period_end - dt.timedelta(days=1)
+    return {
+        "report": t.gettext("Net Promoter Score report"),
+        "contents": t.gettext("Contents"),
+        "period": t.gettext("Period"),
+        "period_name": t.period(header.period_label),
+        "data_window": t.gettext("Responses from {start} to {end}").format(
+            start=t.date(header.period_start), end=t.date(last_day)
+        ),
+        "generated": t.gettext("Generated on {date}").format(date=t.date(header.generated_on)),
+        "software": t.gettext("nps-reports version {version}").format(version=header.version),
+    }
+
+
+def with_contents(html: str) -> dict[str, Any]:
+    """Give each h2/h3 heading of ``html`` an id; return the new HTML and its contents.
+
+    The contents are the h2 headings in order, each with the h3 headings under it as
+    ``children`` (an h3 before any h2 stands on its own).
+
+    Examples
+    --------
+    >>> out = with_contents("<h2>Headline</h2><p>x</p><h3>By region</h3><h2>Method</h2>")
     >>> out["html"]
-    '<h2 id="section-1">Headline</h2><p>x</p><h3 id="section-2">By region</h3>'
-    >>> [(e["level"], e["text"]) for e in out["entries"]]
-    [(2, 'Headline'), (3, 'By region')]
+    '<h2 id="section-1">Headline</h2><p>x</p><h3 id="section-2">By region</h3><h2 id="section-3">Method</h2>'
+    >>> [(e["text"], [c["text"] for c in e["children"]]) for e in out["entries"]]
+    [('Headline', ['By region']), ('Method', [])]
     """
     entries: list[dict[str, Any]] = []
+    count = 0
 
     def number(match: re.Match) -> str:
-        level, inner = int(match[1]), match[2]
-        ident = f"section-{len(entries) + 1}"
-        entries.append({"level": level, "id": ident, "text": _TAG.sub("", inner).strip()})
+        nonlocal count
+        count += 1
+        level, inner, ident = match[1], match[2], f"section-{count}"
+        entry = {"id": ident, "text": _TAG.sub("", inner).strip(), "children": []}
+        if level == "3" and entries:
+            entries[-1]["children"].append(entry)
+        else:
+            entries.append(entry)
         return f'<h{level} id="{ident}">{inner}</h{level}>'
 
     return {"html": _HEADING.sub(number, html), "entries": entries}
