@@ -38,6 +38,11 @@ class Format(StrEnum):
     generic = "generic"
 
 
+class Table(StrEnum):
+    responses = "responses"
+    reviews = "reviews"
+
+
 @app.command("demo-data")
 def demo_data(
     out: Annotated[Path | None, typer.Option("--out", help="Store folder to write.")] = None,
@@ -63,17 +68,19 @@ def ingest(
     client: Annotated[str, typer.Option("--client", help="Client id the rows belong to.")],
     format: Annotated[Format, typer.Option("--format", help="Export format.")] = Format.auto,
     mapping: Annotated[Path | None, typer.Option("--mapping", help="Column mapping YAML.")] = None,
+    table: Annotated[Table, typer.Option("--table", help="responses (survey exports) or reviews (review-portal exports).")] = Table.responses,
     store: StoreOpt = None,
 ) -> None:
     """Read survey exports into the store; every row is stored, a duplicate, unanswered or rejected.
 
     Rejected rows go to the store's rejects/<client>.csv with their reasons; the exit code
     is non-zero only when a file cannot be read at all, and then nothing is written.
+    With --table reviews the files are review-portal exports (platform, date, 1-5 stars, text).
     """
     from .ingest import ingest_files
 
     try:
-        reports = ingest_files(files, client_id=client, fmt=format.value, mapping=mapping, store=store)
+        reports = ingest_files(files, client_id=client, fmt=format.value, mapping=mapping, store=store, table=table.value)
     except NpsError as err:
         _fail(err)
     for report in reports:

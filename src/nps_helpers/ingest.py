@@ -3,6 +3,7 @@
 Each input row ends in exactly one place: stored, a duplicate of a stored response,
 an unanswered survey (Qualtrics blank score), or the client's rejects file with its
 reason, so ``read = stored + duplicates + unanswered + rejected`` for every file.
+Review-portal exports go the same way into the ``reviews`` table (``table="reviews"``).
 """
 from __future__ import annotations
 
@@ -10,10 +11,13 @@ import datetime as dt
 import os
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
+from typing import Literal
 
 from .adapters import read_export
 from .adapters.mapping import Mapping, load_mapping
+from .adapters.reviews import read_review_exports
 from .adapters.validate import Batch
+from .errors import NpsInputError
 from .schema import check_client_id
 from .store import Store
 
@@ -63,12 +67,15 @@ def ingest_files(
     fmt: str = "auto",
     mapping: str | os.PathLike | Mapping | None = None,
     store: str | os.PathLike | Store | None = None,
+    table: Literal["responses", "reviews"] = "responses",
 ) -> list[IngestReport]:
     """Read exports into one client's store; one report per file, in the order given.
 
     Every file is read and validated before anything is written, so a file that cannot
     be read at all (an :class:`~nps_helpers.errors.NpsInputError` naming file, row and
     column) leaves the store as it was. Rejected rows go to the client's rejects file.
+    ``table="reviews"`` reads review-portal exports with a review mapping
+    (:mod:`nps_helpers.adapters.reviews`) into the reviews table.
 
     Examples
     --------
@@ -81,14 +88,19 @@ def ingest_files(
     1
     """
     check_client_id(client_id)
-    settings = mapping if isinstance(mapping, Mapping) or mapping is None else load_mapping(mapping)
     target = store if isinstance(store, Store) else Store(store)
-    batches = [read_export(path, fmt=fmt, mapping=settings) for path in files]
-    return [_write(target, client_id, batch, fmt) for batch in batches]
+    if table == "reviews":
+        batches = read_review_exports(files, fmt=fmt, mapping=mapping)
+    elif table == "responses":
+        settings = mapping if isinstance(mapping, Mapping) or mapping is None else load_mapping(mapping)
+        batches = [read_export(path, fmt=fmt, mapping=settings) for path in files]
+    else:
+        raise NpsInputError(f"cannot ingest into table {table!r}: use responses or reviews")
+    return [_write(target, client_id, batch, fmt, table) for batch in batches]
 
 
-def _write(store: Store, client_id: str, batch: Batch, fmt: str) -> IngestReport:
-    merged = store.merge("responses", client_id, batch.responses) if len(batch.responses) else None
+def _write(store: Store, client_id: str, batch: Batch, fmt: str, table: str) -> IngestReport:
+    merged = store.merge(table, client_id, batch.responses) if len(batch.responses) else None
     # The rejects file is read back as text, so rows compare equal on a re-ingest.
     store.add_rejects(client_id, batch.rejects.astype({"source_row": "str"}))
     report = IngestReport(
@@ -100,6 +112,6 @@ def _write(store: Store, client_id: str, batch: Batch, fmt: str) -> IngestReport
         rejected={str(k): int(v) for k, v in batch.rejects["reason"].value_counts().items()},
     )
     store.log_ingest(
-        client_id, {**asdict(report), "format": fmt, "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+        client_id, {**asdict(report), "table": table, "format": fmt, "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
     )
     return report
