@@ -108,3 +108,48 @@ def test_any_unknown_client_key_is_refused(key):
     raw = {"client_id": "acme", "display_name": "Acme", "industry": "banking", key: 1}
     with pytest.raises(Exception, match=key):
         ClientParams.model_validate(raw)
+
+
+# --- customer health keys (health_weights, plan_scores) ------------------------------------
+def _client_file(tmp_path, extra: str) -> None:
+    (tmp_path / "clients").mkdir(exist_ok=True)
+    (tmp_path / "clients" / "acme.yaml").write_text(
+        "client_id: acme\ndisplay_name: Acme\nindustry: banking\n" + extra
+    )
+
+
+def test_health_keys_default_to_empty_so_the_documented_defaults_apply():
+    from nps_helpers.health import HealthWeights
+
+    client = ClientParams(client_id="acme", display_name="Acme", industry="banking")
+    assert (client.health_weights, client.plan_scores) == ({}, {})
+    assert HealthWeights.from_params(client.health_weights) == HealthWeights()
+    for name in ("health_weights", "plan_scores"):
+        assert ClientParams.model_fields[name].description
+
+
+def test_health_weights_and_plan_scores_are_read(tmp_path):
+    from nps_helpers.health import HealthWeights
+
+    _client_file(tmp_path, "health_weights: {nps: 0.5, tenure: 1, healthy_from: 70}\nplan_scores: {gold: 1, basic: 0.25}\n")
+    client = load_client("acme", tmp_path)
+    assert client.plan_scores == {"gold": 1.0, "basic": 0.25}
+    weights = HealthWeights.from_params(client.health_weights)
+    assert (weights.nps, weights.tenure, weights.healthy_from, weights.recency) == (0.5, 1.0, 70.0, HealthWeights().recency)
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ("health_weights: {nps: 0.5, tenur: 1}\n", r"^acme\.yaml, key 'health_weights\.tenur': unknown key \(use critical_below, "),
+        ("health_weights: {nps: -1}\n", r"^acme\.yaml, key 'health_weights': weights must be numbers >= 0"),
+        ("health_weights: {healthy_from: 30, critical_below: 50}\n", r"^acme\.yaml, key 'health_weights': need 0 <= critical_below"),
+        ("health_weights: {nps: high}\n", r"^acme\.yaml, key 'health_weights\.nps': "),
+        ("plan_scores: {gold: 1.5}\n", r"^acme\.yaml, key 'plan_scores\.gold': .*less than or equal to 1"),
+        ("plan_scores: [gold]\n", r"^acme\.yaml, key 'plan_scores': "),
+    ],
+)
+def test_bad_health_keys_name_the_file_and_the_key(tmp_path, extra, message):
+    _client_file(tmp_path, extra)
+    with pytest.raises(NpsParamsError, match=message):
+        load_client("acme", tmp_path)

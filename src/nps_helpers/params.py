@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -73,11 +73,32 @@ class ClientParams(Strict):
     brand_colour: str = Field("#1f4e79", pattern=r"^#[0-9a-fA-F]{6}$")
     min_n: int | None = Field(None, ge=1)
     suppress_n: int | None = Field(None, ge=1)
+    health_weights: dict[str, float] = Field(
+        default_factory=dict,
+        description="Customer health weights over the defaults documented in health.HealthWeights: "
+        "tenure, plan, revenue, nps, trend, responsiveness, recency (any numbers >= 0, rescaled) and "
+        "the band limits healthy_from, critical_below (0-100); keys left out keep their defaults.",
+    )
+    plan_scores: dict[str, Annotated[float, Field(ge=0, le=1)]] = Field(
+        default_factory=dict,
+        description="Health of each plan, 0 (worst) to 1 (best), by plan name; unset: plans are "
+        "ranked by their customers' median revenue.",
+    )
 
     @field_validator("client_id")
     @classmethod
     def _safe_id(cls, value: str) -> str:
         return check_client_id(value)
+
+    @field_validator("health_weights")
+    @classmethod
+    def _known_weights(cls, value: dict[str, float]) -> dict[str, float]:
+        if value:
+            # health.py loads scikit-learn: import it only for a client that sets weights.
+            from .health import HealthWeights
+
+            HealthWeights.from_params(value)
+        return value
 
 
 class BatchParams(Strict):
@@ -116,6 +137,9 @@ def load_yaml_model(path: str | os.PathLike, model: type[Strict]) -> Any:
         raise NpsParamsError(f"{path.name}: expected a mapping of keys, got {type(raw).__name__}")
     try:
         return model.model_validate(raw)
+    except NpsParamsError as err:
+        # A validator that checks against another module's rules names the key itself.
+        raise NpsParamsError(f"{path.name}, {err}") from None
     except ValidationError as err:
         first = err.errors()[0]
         key = ".".join(str(x) for x in first["loc"]) or "(top level)"
