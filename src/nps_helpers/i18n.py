@@ -73,6 +73,10 @@ LABELS: dict[str, str] = {
     "non_responder": N_("Non-responders"),
     "overall": N_("Overall"),
     "not_stated": N_("Not stated"),
+    # Customer health bands (health.BANDS).
+    "healthy": N_("Healthy"),
+    "at_risk": N_("At risk"),
+    "critical": N_("Critical"),
     # Importance x performance quadrants (drivers.QUADRANTS).
     "concentrate_here": N_("Concentrate here"),
     "keep_up": N_("Keep up the good work"),
@@ -104,6 +108,8 @@ LABELS: dict[str, str] = {
     "example_comments": N_("Example comments"),
     "drivers": N_("Key drivers"),
     "csat_ces": N_("Satisfaction and effort (CSAT and CES)"),
+    "health": N_("Customer health"),
+    "reviews": N_("Ratings on review portals"),
     "about_nps": N_("About the Net Promoter Score"),
     "method": N_("Method"),
     "contents": N_("Contents"),
@@ -119,7 +125,8 @@ LABELS: dict[str, str] = {
 }
 
 # Codes that name a group of customers in a table or chart (categories, responders).
-GROUPS = ("promoter", "passive", "detractor", "responder", "non_responder", "overall", "not_stated")
+GROUPS = ("promoter", "passive", "detractor", "responder", "non_responder", "overall", "not_stated",
+          "healthy", "at_risk", "critical")
 
 # Sentences for codes; ``{name}`` fields are filled by :meth:`Translator.text`, and a
 # sentence with plural forms takes its count from the field ``n``.
@@ -201,6 +208,26 @@ SENTENCES: dict[str, str | tuple[str, str]] = {
     ),
     "benchmark_sources": N_(
         "Industry figures are published survey results; each row names its source and year."
+    ),
+    # Review-portal stars against NPS (reviews.VERDICTS and the reasons it cannot tell).
+    "stars_follow_nps": N_(
+        "Review stars and NPS move together: in months with a higher NPS, reviews gave more "
+        "stars."
+    ),
+    "stars_oppose_nps": N_(
+        "Review stars and NPS move in opposite directions: in months with a higher NPS, "
+        "reviews gave fewer stars."
+    ),
+    "stars_nps_unclear": N_("The data do not show whether review stars and NPS move together."),
+    "too_few_months": Nn_(
+        "Fewer than {n} month has both reviews and survey responses: too few to tell whether "
+        "stars and NPS move together.",
+        "Fewer than {n} months have both reviews and survey responses: too few to tell whether "
+        "stars and NPS move together.",
+    ),
+    "no_reviews": N_("No ratings from review portals were provided for this client."),
+    "no_variation": N_(
+        "Stars or NPS were the same every month, so there is nothing to compare."
     ),
     # Explanations and notes.
     "nps_explained": N_(
