@@ -1,45 +1,68 @@
 """nps_helpers: survey exports in, honest NPS reports out.
 
-The public API is listed in ``__all__``; everything else is internal to its module.
-Heavy or optional parts (render, Dask, Chromium) load inside the functions that need them,
-so ``import nps_helpers`` stays fast.
+The public API is listed in ``__all__``. Names load lazily from their modules on first
+use (PEP 562), so ``import nps_helpers`` stays fast for the command line while a notebook
+can still write ``nps_helpers.churn_analysis(...)``. Charts and tables live in the
+submodules :mod:`nps_helpers.plots` and :mod:`nps_helpers.tables`.
 """
-from .errors import NpsError, NpsInputError, NpsParamsError, NpsRenderError, NpsStoreError
-from .metrics import (
-    NpsDifference,
-    NpsResult,
-    categorize,
-    category_counts,
-    nps,
-    nps_difference,
-    nps_frame,
-)
-from .periods import Period, parse_period, period_labels
-from .stats import client_stats, group_stats
-from .store import Store, load_responses, load_table, resolve_store
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "NpsDifference",
-    "NpsError",
-    "NpsInputError",
-    "NpsParamsError",
-    "NpsRenderError",
-    "NpsResult",
-    "NpsStoreError",
-    "Period",
-    "Store",
-    "categorize",
-    "category_counts",
-    "client_stats",
-    "group_stats",
-    "load_responses",
-    "load_table",
-    "nps",
-    "nps_difference",
-    "nps_frame",
-    "parse_period",
-    "period_labels",
-    "resolve_store",
-]
+# Public name -> module that defines it.
+_EXPORTS: dict[str, str] = {
+    # errors
+    "NpsError": "errors", "NpsInputError": "errors", "NpsParamsError": "errors",
+    "NpsRenderError": "errors", "NpsStoreError": "errors",
+    # store and ingest
+    "Store": "store", "load_responses": "store", "load_table": "store", "resolve_store": "store",
+    "ingest_files": "ingest",
+    "write_demo_store": "demo", "demo_profiles": "demo", "comment_bank": "demo",
+    # params and periods
+    "ClientParams": "params", "Defaults": "params", "BatchParams": "params",
+    "Period": "periods", "parse_period": "periods", "period_labels": "periods",
+    # NPS core, trends, segments
+    "NpsResult": "metrics", "NpsDifference": "metrics", "categorize": "metrics", "nps": "metrics",
+    "nps_difference": "metrics", "nps_frame": "metrics", "category_counts": "metrics",
+    "client_stats": "stats", "group_stats": "stats",
+    "nps_by_period": "trends", "period_change": "trends", "attach_events": "trends",
+    "nps_by_segment": "segments", "nps_by_segments": "segments",
+    # churn, drivers, comments, other metrics, follow-up, health
+    "ChurnResult": "churn", "churn_analysis": "churn", "association_test": "churn",
+    "retention_curves": "churn",
+    "DriversResult": "drivers", "relative_weights": "drivers",
+    "detect_language": "text", "tag_themes": "text", "theme_counts": "text",
+    "distinctive_words": "text", "passives_close_to_promoting": "text",
+    "example_comments": "text",
+    "csat": "experience", "ces": "experience", "response_rate": "experience",
+    "survey_fatigue": "experience",
+    "followup_lists": "followup", "write_followup_lists": "followup", "write_csv": "followup",
+    "customer_health": "health", "health_check": "health", "band_counts": "health",
+    "band_trend": "health", "at_risk_customers": "health",
+    # presentation
+    "translator": "i18n", "Translator": "i18n",
+    "open_report": "report", "Report": "report",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'nps_helpers' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+if TYPE_CHECKING:  # let type checkers and IDEs see the lazy names
+    from .churn import ChurnResult, association_test, churn_analysis, retention_curves  # noqa: F401
+    from .metrics import NpsResult, nps  # noqa: F401

@@ -406,3 +406,39 @@ def _guess(text, owners: Mapping[str, tuple[str, ...]]) -> str | None:
     if score <= 0 or (len(ranked) > 1 and math.isclose(ranked[1][1], score)):
         return None
     return best
+
+
+def example_comments(
+    responses: pd.DataFrame, tags: pd.DataFrame, *, per_category: int = 2
+) -> pd.DataFrame:
+    """A few recent comments per category, preferring ones that name a theme.
+
+    Returns ``comment``, ``score``, ``category`` and ``themes`` (list of theme codes) only:
+    no ids, so the frame is safe for a shared report once its text is escaped.
+
+    Examples
+    --------
+    >>> responses = pd.DataFrame({"score": [2, 10, 9], "comment": ["too expensive", "", "great staff"],
+    ...     "responded_at": pd.to_datetime(["2026-01-01", "2026-01-02", "2026-01-03"], utc=True)})
+    >>> tags = tag_themes(responses["comment"], "en")
+    >>> example_comments(responses, tags)[["score", "themes"]].to_dict("records")
+    [{'score': 9, 'themes': ['staff']}, {'score': 2, 'themes': ['price']}]
+    """
+    text = responses["comment"].astype("string").str.strip()
+    themes = tags.groupby("row")["theme"].agg(list).reindex(responses.index)
+    frame = pd.DataFrame({
+        "comment": text,
+        "score": responses["score"],
+        "category": categorize(responses["score"]).to_numpy(),
+        "themes": [t if isinstance(t, list) else [] for t in themes],
+        "tagged": themes.notna().to_numpy(),
+        "at": responses["responded_at"],
+    }).loc[text.fillna("").ne("")]
+    picked = (
+        frame.sort_values(["tagged", "at"], ascending=False, kind="stable")
+        .groupby("category", observed=True, sort=False)
+        .head(per_category)
+    )
+    order = {c: i for i, c in enumerate(reversed(CATEGORIES))}
+    picked = picked.sort_values("category", key=lambda c: c.map(order).astype(int), kind="stable")
+    return picked[["comment", "score", "category", "themes"]].reset_index(drop=True)

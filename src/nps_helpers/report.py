@@ -1,0 +1,343 @@
+"""What a report notebook holds in hand: one client's data for one period, in one language.
+
+:func:`open_report` reads the client's params and its own partitions once; the notebook
+then calls analysis functions on ``report.responses`` and shows their results with
+:mod:`~nps_helpers.plots` and :mod:`~nps_helpers.tables`. The ``show_*`` functions here
+cover sections whose content depends on what the data allow (churn without customer
+data, drivers without ratings...), so a notebook cell never needs an ``if``.
+"""
+from __future__ import annotations
+
+import html
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .churn import ChurnResult
+from .drivers import DriversResult
+from .i18n import Translator, translator
+from .metrics import NpsResult
+from .params import ClientParams, Defaults, load_client, load_defaults
+from .periods import Period, parse_period
+from .experience import ces, csat
+from .metrics import categorize
+from .plots import churn as churn_chart
+from .plots import driver_matrix, retention, segment_forest, theme_counts
+from .segments import nps_by_segment
+from .store import Store, load_table
+from .tables import churn_table, comments_table, driver_table, nps_table, words_table
+from .text import distinctive_words, example_comments, passives_close_to_promoting
+from .text import theme_counts as count_themes
+
+HISTORY_MONTHS = 24
+
+
+@dataclass(frozen=True)
+class Report:
+    """One client's data for one report period, its params and its translator."""
+
+    client: ClientParams
+    defaults: Defaults
+    t: Translator
+    period: Period
+    responses: pd.DataFrame
+    history: pd.DataFrame
+    customers: pd.DataFrame
+    invitations: pd.DataFrame
+    reviews: pd.DataFrame
+    internal_dir: Path
+
+    @property
+    def level(self) -> float:
+        """Confidence level of every interval in the report."""
+        return self.defaults.level
+
+    @property
+    def min_n(self) -> int:
+        """Groups below this n are flagged as uncertain."""
+        return self.client.min_n or self.defaults.min_n
+
+    @property
+    def suppress_n(self) -> int:
+        """Groups below this n have their figures withheld."""
+        return self.client.suppress_n or self.defaults.suppress_n
+
+    @property
+    def brand(self) -> str:
+        """The client's brand colour for highlights."""
+        return self.client.brand_colour
+
+    @property
+    def theme_extra(self) -> dict[str, dict[str, list[str]]]:
+        """The client's additions to the theme keyword dictionaries."""
+        return self.client.themes
+
+
+def open_report(
+    client_id: str,
+    period_start: str,
+    period_end: str,
+    *,
+    period_label: str | None = None,
+    language: str | None = None,
+    store: str | os.PathLike | None = None,
+    params_dir: str | os.PathLike = "params",
+    internal_dir: str | os.PathLike = "outputs/_internal",
+) -> Report:
+    """Read one client's params and data for the window ``[period_start, period_end)``.
+
+    ``history`` holds the 24 months up to ``period_end`` (for trends); customers,
+    invitations and reviews are empty frames when the client has none.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from nps_helpers.demo import write_demo_store
+    >>> root = Path(tempfile.mkdtemp())
+    >>> _ = write_demo_store(root / "store", clients=1, responses=400, params_dir=root / "params")
+    >>> cid = sorted(p.stem for p in (root / "params" / "clients").glob("*.yaml"))[0]
+    >>> r = open_report(cid, "2026-07-01", "2026-10-01", store=root / "store",
+    ...                 params_dir=root / "params", internal_dir=root / "internal")
+    >>> r.period.label, len(r.responses) > 0, r.t.language
+    ('2026-07-01..2026-10-01', True, 'en')
+    """
+    client = load_client(client_id, params_dir)
+    defaults = load_defaults(params_dir)
+    period = _period(period_start, period_end, period_label)
+    st = Store(store if store is not None else Path(params_dir).parent / defaults.store)
+    since = period.end - pd.DateOffset(months=HISTORY_MONTHS)
+    history = st.read("responses", client_id, start=since, end=period.end)
+    in_period = history["responded_at"] >= period.start
+    return Report(
+        client=client,
+        defaults=defaults,
+        t=translator(language or client.language or defaults.language),
+        period=period,
+        responses=history.loc[in_period].reset_index(drop=True),
+        history=history,
+        customers=load_table("customers", client_id, store=st),
+        invitations=load_table("invitations", client_id, store=st),
+        reviews=load_table("reviews", client_id, store=st),
+        internal_dir=Path(internal_dir),
+    )
+
+
+class Html:
+    """A fragment of report HTML that displays itself in a notebook (already escaped)."""
+
+    def __init__(self, markup: str):
+        self.markup = markup
+
+    def _repr_html_(self) -> str:
+        return self.markup
+
+    def __repr__(self) -> str:
+        return self.markup
+
+
+def heading(t: Translator, code: str, *, level: int = 2) -> Html:
+    """A section heading in the report's language (a label code such as 'trend').
+
+    Examples
+    --------
+    >>> heading(translator("de"), "trend").markup
+    '<h2>Verlauf</h2>'
+    """
+    return _heading(t.label(code), level)
+
+
+def paragraph(*sentences: str) -> Html:
+    """Sentences as one escaped paragraph.
+
+    Examples
+    --------
+    >>> paragraph("NPS <b>rose</b>.", "Good.").markup
+    '<p>NPS &lt;b&gt;rose&lt;/b&gt;. Good.</p>'
+    """
+    return Html("<p>" + html.escape(" ".join(s for s in sentences if s)) + "</p>")
+
+
+def show_headline(report: Report, result: NpsResult) -> Html:
+    """The headline sentence (NPS, interval, n) with the small-sample caution when due.
+
+    Examples
+    --------
+    >>> from nps_helpers.metrics import nps
+    >>> r = _example_report()
+    >>> "NPS" in show_headline(r, nps([10, 9, 8, 3])).markup
+    True
+    """
+    caution = report.t.text("small_sample", n=report.min_n) if result.n < report.min_n else ""
+    return paragraph(report.t.headline(result), caution)
+
+
+def show_churn(report: Report, result: ChurnResult) -> list:
+    """Churn by category, its verdict, retention curves and responders vs non-responders.
+
+    Without customer data this is one sentence saying why, never an error.
+
+    Examples
+    --------
+    >>> from nps_helpers.churn import churn_analysis
+    >>> r = _example_report()
+    >>> out = show_churn(r, churn_analysis(r.responses, None))
+    >>> len(out), "customer data" in out[0].markup
+    (1, True)
+    """
+    t = report.t
+    if result.status != "ok":
+        return [paragraph(t.text(result.reason or "no_customers"))]
+    parts: list = [
+        paragraph(t.text(result.verdict)),
+        churn_chart(result.rates, t, horizon_days=result.horizon_days, brand=report.brand),
+        churn_table(result.rates, t, level=result.level),
+    ]
+    if not result.retention.empty:
+        parts.append(retention(result.retention, t, brand=report.brand))
+    if result.responders.empty:
+        parts.append(paragraph(t.text(result.responders_reason or "no_invitations")))
+    else:
+        parts.append(churn_chart(result.responders, t, by="group", horizon_days=result.horizon_days,
+                                 brand=report.brand))
+    return parts
+
+
+def show_drivers(report: Report, result: DriversResult) -> list:
+    """Importance x performance of the rating questions, or why they cannot be shown.
+
+    Examples
+    --------
+    >>> from nps_helpers.drivers import relative_weights
+    >>> r = _example_report()
+    >>> show_drivers(r, relative_weights(r.responses))[0].markup.startswith("<p>")
+    True
+    """
+    if result.status != "ok":
+        return [paragraph(report.t.text(result.reason or "no_driver_ratings", n=result.min_n,
+                                         have=result.n))]
+    return [driver_matrix(result.table, report.t, brand=report.brand),
+            driver_table(result.table, report.t)]
+
+
+def show_segments(report: Report, headline: NpsResult) -> list:
+    """A forest plot and a table per segment column the client's params name.
+
+    Groups below ``min_n`` are flagged; below ``suppress_n`` their figures are withheld.
+
+    Examples
+    --------
+    >>> from nps_helpers.metrics import nps
+    >>> r = _example_report()
+    >>> show_segments(r, nps(r.responses["score"]))
+    []
+    """
+    parts: list = []
+    for column in report.client.segments:
+        if column not in report.responses.columns:
+            continue
+        frame = nps_by_segment(report.responses, column, min_n=report.min_n,
+                               suppress_n=report.suppress_n, level=report.level)
+        parts += [
+            _heading(report.t.topic(column), 3),
+            segment_forest(frame, report.t, segment=column, overall=headline, brand=report.brand,
+                           min_n=report.min_n, suppress_n=report.suppress_n),
+            nps_table(frame, report.t, label="group", header=report.t.topic(column),
+                      level=report.level, min_n=report.min_n, suppress_n=report.suppress_n),
+        ]
+    return parts
+
+
+def show_comments(report: Report, tags: pd.DataFrame) -> list:
+    """Themes by category, distinctive words, passives close to promoting, a few comments.
+
+    ``tags`` is :func:`nps_helpers.text.tag_themes` of the period's comments. Comments are
+    shown as escaped text and never with a customer id.
+
+    Examples
+    --------
+    >>> r = _example_report()
+    >>> "No comments" in show_comments(r, pd.DataFrame(columns=["row", "theme"]))[0].markup
+    True
+    """
+    t, responses = report.t, report.responses
+    if responses["comment"].fillna("").str.strip().eq("").all():
+        return [paragraph(t.text("no_comments"))]
+    languages = responses["language"] if "language" in responses else None
+    words = distinctive_words(responses["comment"], categorize(responses["score"]), languages,
+                              extra=report.theme_extra)
+    passives = passives_close_to_promoting(responses, tags, level=report.level)
+    parts: list = [
+        theme_counts(count_themes(responses, tags, level=report.level), t),
+        heading(t, "distinctive_words", level=3),
+        words_table(words, t),
+        heading(t, "passives_close", level=3),
+    ]
+    if passives.close:
+        parts.append(paragraph(t.text("passives_close_summary", n=passives.close,
+                                      passives=passives.passives, share=t.percent(passives.share))))
+    else:
+        parts.append(paragraph(t.text("no_passives_close")))
+    parts += [heading(t, "example_comments", level=3),
+              comments_table(example_comments(responses, tags), t)]
+    return parts
+
+
+def show_experience(report: Report) -> list:
+    """CSAT and CES where the survey asked them (nothing at all when it did not).
+
+    Examples
+    --------
+    >>> show_experience(_example_report())
+    []
+    """
+    t, parts = report.t, []
+    sat = csat(report.responses, level=report.level)
+    if sat.status == "ok":
+        parts.append(paragraph(t.text("csat_summary", share=t.percent(sat.share)) + " "
+                               + t.interval(100 * sat.ci_low, 100 * sat.ci_high)))
+    effort = ces(report.responses, level=report.level)
+    if effort.status == "ok":
+        parts.append(paragraph(t.text("ces_summary", mean=t.number(effort.mean, 1),
+                                      share=t.percent(effort.high.share))))
+    return [heading(t, "csat_ces"), *parts] if parts else []
+
+
+def show_method(report: Report) -> list:
+    """What NPS is and how the figures were made, in the report's language.
+
+    Examples
+    --------
+    >>> show_method(_example_report())[0].markup
+    '<h2>About the Net Promoter Score</h2>'
+    """
+    t = report.t
+    note = t.text("method_note", level=t.percent(report.level), alpha=t.percent(1 - report.level),
+                  min_n=report.min_n, suppress_n=report.suppress_n)
+    return [heading(t, "about_nps"), paragraph(t.text("nps_explained")),
+            heading(t, "method", level=3), paragraph(note)]
+
+
+def _heading(text: str, level: int) -> Html:
+    return Html(f"<h{level}>{html.escape(text)}</h{level}>")
+
+
+def _period(start: str, end: str, label: str | None) -> Period:
+    spec = label if label and not label.startswith("latest") else f"{start}..{end}"
+    period = parse_period(spec)
+    if (str(period.start.date()), str(period.end.date())) != (str(start)[:10], str(end)[:10]):
+        period = parse_period(f"{start}..{end}")
+    return period
+
+
+def _example_report() -> Report:
+    empty = pd.DataFrame()
+    frame = pd.DataFrame({"score": [10, 9, 8, 3], "comment": ["", "", "", ""],
+                          "responded_at": pd.to_datetime(["2026-07-02"] * 4, utc=True)})
+    return Report(
+        client=ClientParams(client_id="acme", display_name="Acme", industry="retail"),
+        defaults=Defaults(), t=translator("en"), period=parse_period("2026-Q3"),
+        responses=frame, history=frame, customers=empty, invitations=empty, reviews=empty,
+        internal_dir=Path("."),
+    )
