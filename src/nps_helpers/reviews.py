@@ -185,10 +185,10 @@ def _checked(reviews: pd.DataFrame) -> tuple[pd.Series, pd.DatetimeIndex, np.nda
     bad = np.isnan(stars) | (stars < 1) | (stars > 5) | (stars != np.round(stars)) | times.isna() | platforms.isna().to_numpy()
     if bad.any():
         at = int(np.argmax(bad))
+        got = ", ".join(f"{c} '{reviews[c].iloc[at]}'" for c in ("platform", "reviewed_at", "stars"))
         raise NpsInputError(
-            f"reviews, row {at}: stars {reviews['stars'].iloc[at]!r}, platform {reviews['platform'].iloc[at]!r}, "
-            f"reviewed_at {reviews['reviewed_at'].iloc[at]!r}: every review needs a platform, a time and "
-            "whole stars 1-5 (ingest the reviews with nps-report ingest --table reviews)"
+            f"reviews, row {at} ({got}): every review needs a platform, a time and whole stars 1-5; "
+            "ingest review exports with nps-report ingest --table reviews"
         )
     return platforms.astype("str"), times, stars
 
@@ -198,7 +198,7 @@ def _monthly_points(reviews, responses, platform: str | None) -> pd.DataFrame | 
     if reviews is None or reviews.empty:
         return "no_reviews"
     if platform is not None:
-        reviews = reviews[reviews["platform"].astype("string") == platform]
+        reviews = reviews[(_checked(reviews)[0] == platform).to_numpy()]
         if reviews.empty:
             return "no_reviews"
     if responses is None or responses.empty:
