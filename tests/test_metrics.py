@@ -18,6 +18,7 @@ from nps_helpers.metrics import (
     category_counts,
     nps,
     nps_difference,
+    nps_difference_frame,
     nps_frame,
     z_value,
 )
@@ -355,6 +356,26 @@ def test_difference_interval_and_p_value_agree(a, b):
     assert d.significant == (d.ci_low > 0 or d.ci_high < 0)
 
 
+@given(st.lists(st.tuples(counts_strategy | st.just((0, 0, 0)), counts_strategy), min_size=1, max_size=8),
+       levels)
+@settings(max_examples=60, deadline=None)
+def test_difference_frame_equals_nps_difference_row_by_row(pairs, level):
+    cols = ["promoters", "passives", "detractors"]
+    a = pd.DataFrame([p for p, _ in pairs], columns=cols, index=[f"r{i}" for i in range(len(pairs))])
+    b = pd.DataFrame([q for _, q in pairs], columns=cols)
+    frame = nps_difference_frame(a, b, level=level)
+    assert frame.index.tolist() == a.index.tolist()
+    for (p, q), (_, row) in zip(pairs, frame.iterrows(), strict=True):
+        d = nps_difference(_counts(*p), _counts(*q), level=level)
+        if sum(p) == 0:
+            assert row[["difference", "p_value", "ci_low"]].isna().all() and not row["significant"]
+            continue
+        assert (row["difference"], row["ci_low"], row["ci_high"], row["p_value"]) == pytest.approx(
+            (d.difference, d.ci_low, d.ci_high, d.p_value), rel=1e-12, abs=1e-12
+        )
+        assert row["significant"] == d.significant
+
+
 # --- bad input -----------------------------------------------------------------------------
 @pytest.mark.parametrize(
     "scores, fragment",
@@ -399,6 +420,10 @@ def test_bad_scores_raise_input_error(scores, fragment):
         (lambda: nps_frame(pd.DataFrame(_counts([-1], [0], [0]))), "whole numbers"),
         (lambda: nps_frame(pd.DataFrame(_counts([1], [0], [0])), method="bootstrap"), "bootstrap"),
         (lambda: z_value(-0.1), "level must be"),
+        (lambda: nps_difference_frame(pd.DataFrame(_counts([1], [0], [0])),
+                                      pd.DataFrame(_counts([1, 2], [0, 0], [0, 0]))), "align them"),
+        (lambda: nps_difference_frame(pd.DataFrame(_counts([1], [0], [0])),
+                                      pd.DataFrame({"promoters": [1]})), "missing: passives"),
     ],
 )
 def test_bad_arguments_raise_input_error(call, fragment):

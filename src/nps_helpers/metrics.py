@@ -176,7 +176,10 @@ def nps_difference(
         nan = float("nan")
         return NpsDifference(nan, nan, nan, nan, False, ra, rb, level)
     # Pseudo-observations keep each variance above zero, so se > 0 always.
-    se = 100 * float(np.sqrt(_adjusted_variance(ra) + _adjusted_variance(rb)))
+    variance = sum(
+        _adjusted_var(r.promoter_share, r.detractor_share, r.n_effective or r.n) for r in (ra, rb)
+    )
+    se = 100 * float(np.sqrt(variance))
     diff = ra.nps - rb.nps
     p_value = float(2 * stats.norm.sf(abs(diff) / se))
     return NpsDifference(
@@ -210,18 +213,7 @@ def nps_frame(
     z = z_value(level)
     if method not in ("adjusted-wald", "wald"):
         raise NpsInputError("nps_frame supports adjusted-wald and wald; use nps() for bootstrap")
-    missing = [c for c in COUNT_COLUMNS if c not in counts.columns]
-    if missing:
-        raise NpsInputError(
-            f"nps_frame needs the count columns {', '.join(COUNT_COLUMNS)}; missing: "
-            f"{', '.join(missing)}"
-        )
-    try:
-        p, pa, d = (counts[c].to_numpy(dtype=float) for c in COUNT_COLUMNS)
-    except (TypeError, ValueError):
-        raise NpsInputError("nps_frame: counts must be numbers without missing values") from None
-    if any(((x < 0) | (x != np.round(x)) | ~np.isfinite(x)).any() for x in (p, pa, d)):
-        raise NpsInputError("nps_frame: counts must be whole numbers >= 0")
+    p, pa, d = _count_arrays(counts, "nps_frame")
     out = counts.copy()
     n = p + pa + d
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -236,6 +228,45 @@ def nps_frame(
     out["ci_low"] = low
     out["ci_high"] = high
     return out
+
+
+def nps_difference_frame(
+    a: pd.DataFrame, b: pd.DataFrame, *, level: float = 0.95
+) -> pd.DataFrame:
+    """Row by row :func:`nps_difference` of two frames of category counts (vectorised).
+
+    Row ``i`` compares ``a``'s counts with ``b``'s (by position; both have the columns
+    ``promoters``, ``passives``, ``detractors``). Returns ``difference``, ``ci_low``,
+    ``ci_high``, ``p_value`` and ``significant`` with ``a``'s index; a row where either
+    side has no responses gets NaN figures and ``significant=False``.
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"promoters": [60, 5], "passives": [0, 0], "detractors": [40, 0]})
+    >>> b = pd.DataFrame({"promoters": [40, 0], "passives": [0, 0], "detractors": [60, 0]})
+    >>> nps_difference_frame(a, b)[["difference", "significant"]].to_dict("records")
+    [{'difference': 40.0, 'significant': True}, {'difference': nan, 'significant': False}]
+    """
+    z = z_value(level)
+    if len(a) != len(b):
+        raise NpsInputError(f"nps_difference_frame: {len(a)} rows against {len(b)}; align them first")
+    p1, s1, d1 = _count_arrays(a, "nps_difference_frame")
+    p2, s2, d2 = _count_arrays(b, "nps_difference_frame")
+    n1, n2 = p1 + s1 + d1, p2 + s2 + d2
+    with np.errstate(invalid="ignore", divide="ignore"):
+        diff = 100 * (p1 - d1) / n1 - 100 * (p2 - d2) / n2
+        se = 100 * np.sqrt(_adjusted_var(p1 / n1, d1 / n1, n1) + _adjusted_var(p2 / n2, d2 / n2, n2))
+        p_value = 2 * stats.norm.sf(np.abs(diff) / se)
+    return pd.DataFrame(
+        {
+            "difference": diff,
+            "ci_low": diff - z * se,
+            "ci_high": diff + z * se,
+            "p_value": p_value,
+            "significant": p_value < 1 - level,
+        },
+        index=a.index,
+    )
 
 
 def category_counts(scores: ArrayLike) -> dict[str, int]:
@@ -258,7 +289,7 @@ def z_value(level: float = 0.95) -> float:
     >>> round(z_value(0.95), 3)
     1.96
     """
-    if not (isinstance(level, (int, float)) and 0 < level < 1):
+    if not (isinstance(level, _NUMBER) and 0 < level < 1):
         raise NpsInputError(f"level must be a number between 0 and 1 (e.g. 0.95), got {level!r}")
     return float(stats.norm.ppf(0.5 + level / 2))
 
@@ -361,12 +392,29 @@ def _wald_interval(shares: np.ndarray, n, z: float, *, adjusted: bool):
     return low, high, 100 * se
 
 
-def _adjusted_variance(r: NpsResult) -> float:
-    n = r.n_effective or r.n
+def _adjusted_var(promoter_share, detractor_share, n):
+    """Variance of the NPS share difference with 3 pseudo-observations (arrays or floats)."""
     n_adj = n + 3
-    p = (r.promoter_share * n + PSEUDO["promoter"]) / n_adj
-    d = (r.detractor_share * n + PSEUDO["detractor"]) / n_adj
+    p = (promoter_share * n + PSEUDO["promoter"]) / n_adj
+    d = (detractor_share * n + PSEUDO["detractor"]) / n_adj
     return (p + d - (p - d) ** 2) / n_adj
+
+
+def _count_arrays(counts: pd.DataFrame, where: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Promoters, passives, detractors as float arrays, checked to be whole counts."""
+    missing = [c for c in COUNT_COLUMNS if c not in counts.columns]
+    if missing:
+        raise NpsInputError(
+            f"{where} needs the count columns {', '.join(COUNT_COLUMNS)}; missing: "
+            f"{', '.join(missing)}"
+        )
+    try:
+        arrays = tuple(counts[c].to_numpy(dtype=float) for c in COUNT_COLUMNS)
+    except (TypeError, ValueError):
+        raise NpsInputError(f"{where}: counts must be numbers without missing values") from None
+    if any(((x < 0) | (x != np.round(x)) | ~np.isfinite(x)).any() for x in arrays):
+        raise NpsInputError(f"{where}: counts must be whole numbers >= 0")
+    return arrays
 
 
 def _bootstrap_interval(codes, w, counts, level: float, seed: int):

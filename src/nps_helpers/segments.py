@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import NpsInputError
-from .metrics import categorize, nps_difference, nps_frame, z_value
+from .metrics import categorize, nps_difference_frame, nps_frame, z_value
 from .schema import segment_columns
 
 COUNTS = ["promoters", "passives", "detractors"]
@@ -82,7 +82,7 @@ def nps_by_segment(
     )
     table["suppressed"] = withheld > 0
     table["small_n"] = table["flag"] == "small"
-    _against_rest(table, level)
+    table = table.join(_against_rest(table, level))
     shown = ~table["suppressed"]
     for name in ["n", *COUNTS]:
         table[name] = table[name].astype("Int64").where(shown)
@@ -127,17 +127,10 @@ def _withheld(n: np.ndarray, suppress_n: int) -> np.ndarray:
     return state
 
 
-def _against_rest(table: pd.DataFrame, level: float) -> None:
-    """Fill difference, p_value and significant: each shown group against the other shown."""
-    shown = (~table["suppressed"]).to_numpy()
-    totals = table.loc[shown, COUNTS].sum()
-    difference = np.full(len(table), np.nan)
-    p_value = np.full(len(table), np.nan)
-    significant = np.zeros(len(table), dtype=bool)
-    for i in np.flatnonzero(shown):
-        own = table.loc[i, COUNTS]
-        d = nps_difference(own.to_dict(), (totals - own).to_dict(), level=level)
-        difference[i], p_value[i], significant[i] = d.difference, d.p_value, d.significant
-    table["difference"] = difference
-    table["p_value"] = p_value
-    table["significant"] = significant
+def _against_rest(table: pd.DataFrame, level: float) -> pd.DataFrame:
+    """difference, p_value, significant: each shown group against the other shown ones."""
+    shown = ~table["suppressed"]
+    own = table[COUNTS].where(shown, 0)
+    # Withheld groups compare zero counts with zero, which gives NaN figures.
+    rest = (own.sum() - own).where(shown, 0)
+    return nps_difference_frame(own, rest, level=level)[["difference", "p_value", "significant"]]

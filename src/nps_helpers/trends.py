@@ -13,7 +13,14 @@ import numpy as np
 import pandas as pd
 
 from .errors import NpsInputError
-from .metrics import NpsDifference, categorize, nps_difference, nps_frame, z_value
+from .metrics import (
+    NpsDifference,
+    categorize,
+    nps_difference,
+    nps_difference_frame,
+    nps_frame,
+    z_value,
+)
 from .periods import Freq, Period, parse_period, period_labels
 
 COUNTS = ["promoters", "passives", "detractors"]
@@ -231,14 +238,11 @@ def _window_counts(times: pd.DatetimeIndex, codes: np.ndarray, windows) -> pd.Da
 
 
 def _with_change(table: pd.DataFrame, step: int, level: float) -> pd.DataFrame:
-    difference = np.full(len(table), np.nan)
-    p_value = np.full(len(table), np.nan)
-    significant = np.zeros(len(table), dtype=bool)
-    counts = table[COUNTS].to_dict("records")
-    for i in range(step, len(table)):
-        d = nps_difference(counts[i], counts[i - step], level=level)
-        difference[i], p_value[i], significant[i] = d.difference, d.p_value, d.significant
-    out = table.assign(difference=difference, p_value=p_value, significant=significant)
+    counts = table[COUNTS]
+    # Rows with no earlier window compare with zero counts, which gives NaN figures.
+    earlier = counts.shift(step, fill_value=0)
+    change = nps_difference_frame(counts, earlier, level=level)
+    out = table.assign(**change[["difference", "p_value", "significant"]])
     extra = ["window_start"] if "window_start" in out.columns else []
     return out[TREND_COLUMNS[:3] + extra + TREND_COLUMNS[3:]]
 
