@@ -86,9 +86,12 @@ def find_score(raw: RawTable, *, among: Sequence[str] | None = None) -> str:
     'Jak chętnie polecisz nas znajomym?'
     """
     columns = list(among if among is not None else raw.columns)
-    # The wording already points at the question, so half its answers being 0-10 is enough;
-    # a column found by its answers alone must be mostly 0-10 to be listed.
-    worded = [c for c in columns if any(SCORE_WORDS.search(t) for t in raw.texts(c)) and holds_scores(raw, c, share=0.5)]
+    worded = [c for c in columns if any(SCORE_WORDS.search(t) for t in raw.texts(c))]
+    # The wording already points at the question: half its answers 0-10 is enough, and a
+    # messy export (most answers bad) still counts when no cleaner worded column exists.
+    # A column found by its answers alone must be mostly 0-10 to be listed.
+    clean = [c for c in worded if holds_scores(raw, c, share=0.5)]
+    worded = clean or [c for c in worded if holds_scores(raw, c, share=1e-9)]
     if len(worded) == 1:
         return worded[0]
     fix = "name the NPS question in a mapping file (columns: {score: <column>})"

@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
 from ..errors import NpsInputError
-from .sniff import detect_delimiter, detect_encoding
+from .sniff import detect_delimiter, detect_encoding, is_utf8
 
 REJECT_COLUMNS = ("source_file", "source_row", "column", "value", "reason")
 HEAD_BYTES = 1 << 20
@@ -169,13 +169,15 @@ def sniff_text(path: Path, *, encoding: str | None = None, delimiter: str | None
             "set encoding in the mapping file"
         )
     complete = len(head) < HEAD_BYTES
-    text = _decode(head if complete else head[: len(head) - len(head) % 4], enc, path.name, strict=complete)
+    # UTF-8 may end inside a character (a cut-off export): that tail only matters to pyarrow.
+    strict = complete and enc not in UTF8
+    text = _decode(head if complete else head[: len(head) - len(head) % 4], enc, path.name, strict=strict)
     return TextHead(enc, delimiter or detect_delimiter(text, complete=complete), text, complete)
 
 
 def _decode(data: bytes, encoding: str, name: str, *, strict: bool = True) -> str:
     try:
-        text = data.decode(encoding, errors="strict" if strict else "ignore")
+        text = data.decode(encoding, errors="strict" if strict else "replace")
     except UnicodeDecodeError as err:
         raise NpsInputError(
             f"{name}: byte {err.start} is not valid {encoding}; set encoding in the mapping file "
@@ -207,14 +209,20 @@ def read_delimited(
         raise NpsInputError(f"{path.name}: expected {header_rows} header rows; the file is shorter")
     width = len(first[0])
     try:
-        table, bad = _read_arrow(_source(path, head.encoding), head.delimiter, width, path.name)
-    except _NotUtf8:
+        table, bad = _read_arrow(_source(path, head.encoding), head.delimiter, width)
+    except _Unsplittable as err:
+        # Read as UTF-8 from the start of the file, but bytes further on are not UTF-8.
+        if head.encoding not in UTF8 or (not err.utf8 and is_utf8(path.read_bytes())):
+            raise NpsInputError(f"{path.name}: cannot be split into rows and columns ({err}); export it again") from None
         if encoding:
             raise NpsInputError(f"{path.name}: not valid {encoding}; fix encoding in the mapping file") from None
         enc = detect_encoding(path.read_bytes())
-        if enc is None or enc in UTF8:
+        if enc is None:
             raise NpsInputError(f"{path.name}: not valid UTF-8 nor a known code page; set encoding in the mapping file") from None
-        table, bad = _read_arrow(_source(path, enc), head.delimiter, width, path.name)
+        try:
+            table, bad = _read_arrow(_source(path, enc, cut=True), head.delimiter, width)
+        except _Unsplittable as again:
+            raise NpsInputError(f"{path.name}: cannot be split into rows and columns ({again}); export it again") from None
     numbers = _record_numbers(table.num_rows, [n for n, _ in bad])
     if len(numbers) < header_rows or numbers[header_rows - 1] != header_rows:
         raise NpsInputError(f"{path.name}, row {header_rows}: the header rows differ in length; export the file again")
@@ -242,18 +250,29 @@ def _require_rows(raw: RawTable) -> RawTable:
     return raw
 
 
-class _NotUtf8(Exception):
-    """pyarrow found bytes that are not UTF-8 in a file guessed to be UTF-8."""
+class _Unsplittable(Exception):
+    """pyarrow could not parse the file; ``utf8`` says it was for bytes that are not UTF-8."""
+
+    def __init__(self, message: str, *, utf8: bool):
+        super().__init__(message)
+        self.utf8 = utf8
 
 
-def _source(path: Path, encoding: str) -> Callable[[], object]:
-    if encoding in UTF8:
+def _source(path: Path, encoding: str, *, cut: bool = False) -> Callable[[], object]:
+    """What pyarrow reads: the file itself when UTF-8, else its text re-encoded as UTF-8.
+
+    ``cut`` is for a UTF-8 file that ends inside a character (a truncated export): the
+    broken tail becomes U+FFFD so the rows before it still read.
+    """
+    if encoding in UTF8 and not cut:
         return lambda: str(path)
-    data = _decode(path.read_bytes(), encoding, path.name).encode("utf-8")
+    raw = path.read_bytes()
+    text = raw.decode("utf-8", errors="replace") if encoding in UTF8 else _decode(raw, encoding, path.name)
+    data = text.encode("utf-8")
     return lambda: pa.BufferReader(data)
 
 
-def _read_arrow(source: Callable[[], object], delimiter: str, width: int, name: str) -> tuple[pa.Table, list[tuple[int, str]]]:
+def _read_arrow(source: Callable[[], object], delimiter: str, width: int) -> tuple[pa.Table, list[tuple[int, str]]]:
     """Every record as strings, and the records whose field count is not ``width``."""
     for threads in (True, False):
         bad: list[tuple[int | None, str]] = []
@@ -276,9 +295,7 @@ def _read_arrow(source: Callable[[], object], delimiter: str, width: int, name: 
                 ),
             )
         except pa.ArrowInvalid as err:
-            if "UTF8" in str(err) or "UTF-8" in str(err):
-                raise _NotUtf8 from None
-            raise NpsInputError(f"{name}: cannot be split into rows and columns ({_first_line(err)}); export it again") from None
+            raise _Unsplittable(_first_line(err), utf8="UTF8" in str(err) or "UTF-8" in str(err)) from None
         # Row numbers of set-aside records are only known when read on one thread.
         if all(n is not None for n, _ in bad):
             return table, bad
