@@ -166,3 +166,22 @@ def test_no_aggregate_follows_a_single_peer(peers, client, data):
 def test_bad_peer_input(args, kwargs, fragment):
     with pytest.raises(NpsInputError, match=fragment):
         peer_benchmark(*args, **kwargs)
+
+
+def test_peers_straight_from_the_store(tmp_path):
+    from nps_helpers.stats import portfolio_stats
+    from nps_helpers.store import Store
+
+    store = Store(tmp_path / "store")
+    for i, promoters in enumerate([2, 4, 6, 8, 10, 12]):
+        scores = [10] * promoters + [0] * (12 - promoters)
+        store.merge("responses", f"c{i}", pd.DataFrame({
+            "response_id": [str(k) for k in range(12)], "score": scores,
+            "responded_at": pd.to_datetime(["2026-02-01"] * 12, utc=True)}))
+    table = portfolio_stats(store, by=None)
+    mine = table.set_index("client_id").loc["c2", "nps"]  # 6 of 12 promoters: 0
+    r = peer_benchmark(mine, table, exclude="c2")
+    assert (r.status, r.n_peers, r.percentile) == ("ok", 5, 40.0)  # c0, c1 below of 5
+    assert peer_benchmark(mine, table[table["client_id"] != "c5"], exclude="c2").status == (
+        "too_few_peers"
+    )
