@@ -129,12 +129,15 @@ def execute_notebook(
     return out
 
 
-def run_report(job: ReportJob) -> ReportResult:
+def run_report(job: ReportJob, *, km: Any = None) -> ReportResult:
     """Render one report: execute, export, then write its HTML and internal files.
 
     Never raises for a failing report: the result carries ``status='failed'`` and the
     cell and error. The HTML appears only complete (written to a temporary file, then
     renamed); on failure any older HTML of this report is removed, being out of date.
+    ``km`` is an optional kernel manager started in the notebook's folder (a warm
+    kernel, used for this one report, then discarded by its owner); by default a fresh
+    kernel is started.
 
     Examples
     --------
@@ -159,6 +162,7 @@ def run_report(job: ReportJob) -> ReportResult:
             kernel_name=job.kernel_name,
             timeout=job.timeout,
             cwd=Path(job.notebook).parent,
+            km=km,
         )
         missing = images_without_alt(executed)
         if missing:
