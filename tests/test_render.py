@@ -24,7 +24,7 @@ from bs4 import BeautifulSoup
 from typer.testing import CliRunner
 
 from nps_helpers.cli import app
-from nps_helpers.errors import NpsParamsError
+from nps_helpers.errors import NpsInputError, NpsParamsError
 from nps_helpers.render import batch as batch_module
 from nps_helpers.render.batch import render_batch
 from nps_helpers.render.execute import execute_notebook
@@ -290,6 +290,19 @@ def test_params_typo_fails_before_any_kernel_starts(project, tmp_path, monkeypat
         render_batch("demo", params_dir=params, store=project / "data" / "store",
                      out=tmp_path / "out", progress=False)
     assert started == [] and not (tmp_path / "out").exists()
+
+
+def test_period_options_and_batch_names_are_checked_first(project, tmp_path):
+    kw = {"params_dir": project / "params", "out": tmp_path / "out", "progress": False}
+    with pytest.raises(NpsInputError, match="both --from and --to"):
+        render_batch("demo", date_from="2026-07-01", **kw)
+    with pytest.raises(NpsInputError, match="either --period or --from/--to"):
+        render_batch("demo", period="2026-Q3", date_from="2026-07-01", date_to="2026-08-01", **kw)
+    with pytest.raises(NpsParamsError, match="batch name"):
+        render_batch("../demo", **kw)
+    with pytest.raises(NpsParamsError, match="language 'fr'"):
+        render_batch("demo", language="fr", **kw)
+    assert not (tmp_path / "out").exists()
 
 
 def test_notebook_without_a_parameter_fails_before_any_kernel_starts(project, tmp_path, monkeypatch):

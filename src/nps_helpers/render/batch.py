@@ -20,6 +20,7 @@ import datetime as dt
 import fcntl
 import multiprocessing
 import os
+import re
 import shutil
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
@@ -141,6 +142,8 @@ def render_batch(
     ...
     nps_helpers.errors.NpsParamsError: no clients to render: add params/clients/<id>.yaml files or pass clients
     """
+    if batch is not None and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", batch):
+        raise NpsParamsError(f"batch name {batch!r}: use letters, digits, '-' and '_' (the file's stem)")
     params_root = Path(params_dir).resolve()
     project = params_root.parent
     defaults = load_defaults(params_root)
