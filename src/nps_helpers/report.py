@@ -15,19 +15,27 @@ from pathlib import Path
 
 import pandas as pd
 
+from .benchmarks import PeerBenchmark, industry_benchmark, peer_benchmark
 from .churn import ChurnResult
 from .drivers import DriversResult
-from .i18n import Translator, translator
-from .metrics import NpsResult
-from .params import ClientParams, Defaults, load_client, load_defaults
-from .periods import Period, parse_period
 from .experience import ces, csat
-from .metrics import categorize
+from .i18n import Translator, translator
+from .metrics import NpsResult, categorize
+from .params import ClientParams, Defaults, client_ids, load_client, load_defaults
+from .periods import Period, parse_period
+from .plots import benchmark_position, driver_matrix, retention, segment_forest, theme_counts
 from .plots import churn as churn_chart
-from .plots import driver_matrix, retention, segment_forest, theme_counts
 from .segments import nps_by_segment
+from .stats import portfolio_stats
 from .store import Store, load_table
-from .tables import churn_table, comments_table, driver_table, nps_table, words_table
+from .tables import (
+    benchmark_table,
+    churn_table,
+    comments_table,
+    driver_table,
+    nps_table,
+    words_table,
+)
 from .text import distinctive_words, example_comments, passives_close_to_promoting
 from .text import theme_counts as count_themes
 
@@ -48,6 +56,8 @@ class Report:
     invitations: pd.DataFrame
     reviews: pd.DataFrame
     internal_dir: Path
+    store: Store | None = None
+    params_dir: Path | None = None
 
     @property
     def level(self) -> float:
@@ -121,6 +131,8 @@ def open_report(
         invitations=load_table("invitations", client_id, store=st),
         reviews=load_table("reviews", client_id, store=st),
         internal_dir=Path(internal_dir),
+        store=st,
+        params_dir=Path(params_dir),
     )
 
 
@@ -171,6 +183,52 @@ def show_headline(report: Report, result: NpsResult) -> Html:
     """
     caution = report.t.text("small_sample", n=report.min_n) if result.n < report.min_n else ""
     return paragraph(report.t.headline(result), caution)
+
+
+def peer_position(report: Report, headline: NpsResult) -> PeerBenchmark:
+    """The client's percentile among the other clients of its industry in the store.
+
+    Only aggregates leave this function (percentile and pooled quartiles of at least
+    5 peers); no peer's name or figure reaches the report.
+
+    Examples
+    --------
+    >>> from nps_helpers.metrics import nps
+    >>> peer_position(_example_report(), nps([10, 9, 8, 3])).status
+    'too_few_peers'
+    """
+    peers = []
+    if report.store is not None and report.params_dir is not None:
+        peers = [c for c in client_ids(report.params_dir) if c != report.client.client_id
+                 and c in report.store.clients()
+                 and load_client(c, report.params_dir).industry == report.client.industry]
+    figures = (portfolio_stats(report.store, by=None, clients=peers, start=report.period.start,
+                               end=report.period.end, level=report.level)
+               if peers else pd.DataFrame({"nps": []}))
+    return peer_benchmark(headline, figures)
+
+
+def show_benchmarks(report: Report, headline: NpsResult, peers: PeerBenchmark) -> list:
+    """Published industry figures (cited) and the anonymous peer position.
+
+    Examples
+    --------
+    >>> from nps_helpers.benchmarks import peer_benchmark
+    >>> from nps_helpers.metrics import nps
+    >>> r, you = _example_report(), nps([10, 9, 8, 3])
+    >>> len(show_benchmarks(r, you, peer_benchmark(you, []))) > 1
+    True
+    """
+    t, industry = report.t, industry_benchmark(report.client.industry)
+    parts: list = []
+    if industry.status == "ok":
+        parts += [benchmark_position(industry.table, headline, t, peers=peers, brand=report.brand),
+                  benchmark_table(industry.table, t), paragraph(t.text("benchmark_sources"))]
+    else:
+        parts.append(paragraph(t.text(industry.status)))
+    if peers.status != "ok":
+        parts.append(paragraph(t.text(peers.status, n=peers.min_peers)))
+    return parts
 
 
 def show_churn(report: Report, result: ChurnResult) -> list:
@@ -264,7 +322,7 @@ def show_comments(report: Report, tags: pd.DataFrame) -> list:
     t, responses = report.t, report.responses
     if responses["comment"].fillna("").str.strip().eq("").all():
         return [paragraph(t.text("no_comments"))]
-    languages = responses["language"] if "language" in responses else None
+    languages = responses.get("language")
     words = distinctive_words(responses["comment"], categorize(responses["score"]), languages,
                               extra=report.theme_extra)
     passives = passives_close_to_promoting(responses, tags, level=report.level)
