@@ -51,7 +51,7 @@ def demo_data(
     responses: Annotated[int, typer.Option(help="Total responses over all clients.")] = 150_000,
     params_dir: Annotated[Path | None, typer.Option("--params", help="Also write params/clients/*.yaml here.")] = None,
 ) -> None:
-    """Write a deterministic demo store (responses, customers, invitations)."""
+    """Write a deterministic demo store (responses, customers, invitations, reviews)."""
     from .demo import write_demo_store
     from .store import resolve_store
 
@@ -135,6 +135,36 @@ def render(
     store: StoreOpt = None,
 ) -> None:
     """Render reports as self-contained HTML, in parallel; unchanged reports are skipped."""
+    result = _render(
+        batch, clients=client, period=period, date_from=date_from, date_to=date_to,
+        workers=workers, force=force, out=out, params_dir=params_dir, store=store,
+        language=language, timeout=timeout,
+    )
+    typer.echo(result.summary())
+    raise typer.Exit(code=result.exit_code)
+
+
+@app.command()
+def demo(
+    store: StoreOpt = None,
+    params_dir: Annotated[Path, typer.Option("--params", help="Params folder with the demo clients.")] = Path("params"),
+    out: Annotated[Path | None, typer.Option("--out", help="Outputs folder.")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, help="Reports rendered at once.")] = None,
+) -> None:
+    """The main job on embedded defaults: build the demo store if missing, render the demo batch."""
+    from .demo import write_demo_store
+    from .store import Store, resolve_store
+
+    root = resolve_store(store)
+    if not Store(root).clients():
+        typer.echo(write_demo_store(root))
+    result = _render("demo", store=root, params_dir=params_dir, out=out, workers=workers)
+    typer.echo(result.summary())
+    raise typer.Exit(code=result.exit_code)
+
+
+def _render(batch: str | None, **options):
+    """Run render_batch; a params error or Ctrl-C/SIGTERM ends with one line, no partial file."""
     import signal
 
     from .render.batch import render_batch
@@ -144,11 +174,7 @@ def render(
 
     previous = signal.signal(signal.SIGTERM, interrupt)
     try:
-        result = render_batch(
-            batch, clients=client, period=period, date_from=date_from, date_to=date_to,
-            workers=workers, force=force, out=out, params_dir=params_dir, store=store,
-            language=language, timeout=timeout,
-        )
+        return render_batch(batch, **options)
     except NpsError as err:
         _fail(err)
     except KeyboardInterrupt:
@@ -156,8 +182,6 @@ def render(
         raise typer.Exit(code=130) from None
     finally:
         signal.signal(signal.SIGTERM, previous)
-    typer.echo(result.summary())
-    raise typer.Exit(code=result.exit_code)
 
 
 def _cell(value) -> str:
