@@ -27,8 +27,12 @@ _EXPORTS: dict[str, str] = {
     # NPS core, trends, segments
     "NpsResult": "metrics", "NpsDifference": "metrics", "categorize": "metrics", "nps": "metrics",
     "nps_difference": "metrics", "nps_frame": "metrics", "category_counts": "metrics",
-    "client_stats": "stats", "group_stats": "stats",
+    "z_value": "metrics", "nps_difference_frame": "metrics",
+    "client_stats": "stats", "group_stats": "stats", "portfolio_stats": "stats",
     "nps_by_period": "trends", "period_change": "trends", "attach_events": "trends",
+    "PeriodChange": "trends",
+    "industry_benchmark": "benchmarks", "peer_benchmark": "benchmarks",
+    "IndustryBenchmark": "benchmarks", "PeerBenchmark": "benchmarks",
     "nps_by_segment": "segments", "nps_by_segments": "segments",
     # churn, drivers, comments, other metrics, follow-up, health
     "ChurnResult": "churn", "churn_analysis": "churn", "association_test": "churn",
@@ -42,9 +46,14 @@ _EXPORTS: dict[str, str] = {
     "followup_lists": "followup", "write_followup_lists": "followup", "write_csv": "followup",
     "customer_health": "health", "health_check": "health", "band_counts": "health",
     "band_trend": "health", "at_risk_customers": "health",
+    # review portals
+    "stars_by_month": "reviews", "stars_vs_nps": "reviews", "stars_vs_nps_by_platform": "reviews",
     # presentation
     "translator": "i18n", "Translator": "i18n",
     "open_report": "report", "Report": "report",
+    # render
+    "render_batch": "render.batch", "BatchResult": "render.batch",
+    "ReportParams": "render.job", "record_headline": "render.record",
 }
 
 __all__ = sorted(_EXPORTS)
