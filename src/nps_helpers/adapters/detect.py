@@ -16,7 +16,7 @@ from ..errors import NpsInputError
 from ..schema import DRIVER_PREFIX, RESPONSE_CORE, RESPONSE_TRACE
 from .mapping import Mapping
 from .raw import RawTable, snake
-from .validate import Plan, parse_scores
+from .validate import Plan, parse_scores, trimmed
 
 SCORE_WORDS = re.compile(
     r"recommend|\bnps\b|net promoter|polec|rekomend|priporo[čc]|рекоменд|empfehl",
@@ -52,8 +52,8 @@ _DATE_LIKE = r"^\s*(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4
 
 
 def _sample(raw: RawTable, column: str) -> pa.Array:
-    values = raw.data.column(column).slice(0, SAMPLE_ROWS).combine_chunks()
-    return pc.filter(values, pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(values)), 0))
+    values = trimmed(raw.data.column(column).slice(0, SAMPLE_ROWS))
+    return pc.filter(values, pc.greater(pc.utf8_length(values), 0))
 
 
 def holds_scores(raw: RawTable, column: str, *, share: float = 0.8) -> bool:

@@ -207,7 +207,7 @@ def read_delimited(
     first = head.records(header_rows)
     if len(first) < header_rows:
         raise NpsInputError(f"{path.name}: expected {header_rows} header rows; the file is shorter")
-    width = len(first[0])
+    width = max(len(first[0]), 1)
     try:
         table, bad = _read_arrow(_source(path, head.encoding), head.delimiter, width)
     except _Unsplittable as err:
@@ -298,7 +298,8 @@ def _read_arrow(source: Callable[[], object], delimiter: str, width: int) -> tup
             raise _Unsplittable(_first_line(err), utf8="UTF8" in str(err) or "UTF-8" in str(err)) from None
         # Row numbers of set-aside records are only known when read on one thread.
         if all(n is not None for n, _ in bad):
-            return table, bad
+            # Columns past the first record's width (a blank first line) were typed by pyarrow.
+            return table.cast(pa.schema([(name, pa.string()) for name in table.column_names])), bad
     raise AssertionError("pyarrow gave no row numbers on a single thread")
 
 
@@ -452,15 +453,9 @@ def read_parquet(path: Path) -> RawTable:
 
     try:
         table = pq.read_table(path)
-    except (pa.ArrowException, OSError, ValueError) as err:
+        columns = {name: _as_text(col) for name, col in zip(unique_names(table.column_names), table.columns, strict=True)}
+    except (pa.ArrowException, OSError, ValueError) as err:  # ValueError covers bad UTF-8 in names
         raise NpsInputError(f"{path.name}: not a readable Parquet file ({_first_line(err)}); export it again") from None
-    columns = {}
-    for name, col in zip(unique_names(table.column_names), table.columns, strict=True):
-        try:
-            text = pc.cast(col, pa.string())
-        except (pa.ArrowNotImplementedError, pa.ArrowInvalid):
-            text = pa.array([cell_text(v) for v in col.to_pylist()], type=pa.string())
-        columns[name] = pc.fill_null(text, "")
     raw = RawTable(
         source=path.name,
         data=pa.table(columns) if columns else pa.table({}),
@@ -468,6 +463,14 @@ def read_parquet(path: Path) -> RawTable:
         header=0,
     )
     return _require_rows(raw)
+
+
+def _as_text(column: pa.ChunkedArray) -> pa.Array:
+    try:
+        text = pc.cast(column, pa.string())
+    except (pa.ArrowNotImplementedError, pa.ArrowInvalid):
+        text = pa.array([cell_text(v) for v in column.to_pylist()], type=pa.string())
+    return pc.fill_null(text, "")
 
 
 def read_workbook(path: Path, *, sheet: str | None = None) -> RawTable:

@@ -32,7 +32,14 @@ _DATE_PARTS = ("{d}{s}{m}{s}%Y", "%Y{s}%m{s}%d")
 _TIME_PARTS = ("", " %H:%M", " %H:%M:%S", " %I:%M %p", " %I:%M:%S %p", " %I:%M%p", " %I:%M:%S%p")
 
 
-def _text(values: Values) -> pa.Array:
+def trimmed(values: Values) -> pa.Array:
+    """Cells as one contiguous string array, blanks as '', outer whitespace removed.
+
+    Examples
+    --------
+    >>> trimmed([" 7 ", None]).to_pylist()
+    ['7', '']
+    """
     if isinstance(values, pa.ChunkedArray):
         arr = values.combine_chunks()
     elif isinstance(values, pa.Array):
@@ -63,7 +70,7 @@ def parse_whole(values: Values, *, low: int, high: int, name: str) -> Parsed:
     >>> p.values.to_pylist(), p.reasons.to_pylist()
     ([4, None, None], [None, 'csat_out_of_range', 'csat_missing'])
     """
-    text = _text(values)
+    text = trimmed(values)
     plain = pa.array([str(k) for k in range(low, high + 1)])
     if pc.all(pc.is_in(text, value_set=plain)).as_py():
         # The usual export: nothing but plain whole numbers in range, so no regex is needed.
@@ -105,7 +112,7 @@ def parse_numbers(values: Values, *, name: str) -> Parsed:
     >>> parse_numbers(["3,5", "x"], name="driver_price").reasons.to_pylist()
     [None, 'driver_price_not_a_number']
     """
-    missing, number, value = _decimal(_text(values))
+    missing, number, value = _decimal(trimmed(values))
     reasons = pc.case_when(pc.make_struct(missing, pc.invert(number)), f"{name}_missing", f"{name}_not_a_number")
     return Parsed(value, reasons)
 
@@ -153,7 +160,7 @@ def parse_datetimes(
     >>> p.reasons.to_pylist()
     [None, None, None, 'date_unreadable']
     """
-    text = _text(values)
+    text = trimmed(values)
     missing = pc.equal(pc.utf8_length(text), 0)
     stamps = _iso_column(pc.if_else(missing, None, text), timezone) if date_format is None else None
     if stamps is None:
@@ -298,7 +305,9 @@ def row_hash(table: pa.Table) -> pa.Array:
     ...     __import__("hashlib").md5(b"1\\x1fx").hexdigest()
     True
     """
-    cells = ", ".join('"' + name.replace('"', '""') + '"' for name in table.column_names)
+    # Columns are renamed for SQL: a header may hold anything, even a NUL byte.
+    table = table.rename_columns([f"c{i}" for i in range(table.num_columns)])
+    cells = ", ".join(table.column_names)
     with cursor() as con:
         con.register("t", table)
         out = con.sql(f"SELECT md5(concat_ws(chr(31), {cells})) FROM t").to_arrow_table().column(0)
@@ -431,7 +440,7 @@ def _dates(raw: RawTable, plan: Plan, now: dt.datetime | None) -> Parsed:
 
 def _cleaned(values: pa.ChunkedArray) -> pa.Array:
     """Trimmed text with blanks as nulls."""
-    text = _text(values)
+    text = trimmed(values)
     return pc.if_else(pc.equal(pc.utf8_length(text), 0), None, text)
 
 
@@ -458,7 +467,7 @@ def _canonical(raw: RawTable, plan: Plan, values: dict[str, pa.Array], keep: pa.
 def _response_ids(data: pa.Table, column: str | None) -> pa.Array:
     if column is None:
         return row_hash(data)
-    ids = _text(data.column(column))
+    ids = trimmed(data.column(column))
     blank = pc.equal(pc.utf8_length(ids), 0)
     if not pc.any(blank).as_py():
         return ids
