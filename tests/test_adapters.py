@@ -26,6 +26,12 @@ def records(batch, *cols):
     return frame.where(frame.notna(), None).to_dict("records")
 
 
+def export(folder, name: str, text: str):
+    path = folder / name
+    path.write_text(text)
+    return path
+
+
 def accounted(batch) -> bool:
     return batch.read == len(batch.responses) + batch.unanswered + len(batch.rejects)
 
@@ -44,8 +50,7 @@ SURVEYMONKEY = (
 
 
 def test_surveymonkey_two_header_rows_and_multiline_answers(tmp_path):
-    path = tmp_path / "sm.csv"
-    path.write_text(SURVEYMONKEY)
+    path = export(tmp_path, "sm.csv", SURVEYMONKEY)
     assert detect_format(path) == "surveymonkey"
     batch = read_export(path)
     assert (batch.read, len(batch.responses), batch.unanswered) == (3, 2, 0)
@@ -58,8 +63,7 @@ def test_surveymonkey_two_header_rows_and_multiline_answers(tmp_path):
 
 
 def test_surveymonkey_names_multi_column_questions_by_answer(tmp_path):
-    path = tmp_path / "sm.csv"
-    path.write_text(SURVEYMONKEY)
+    path = export(tmp_path, "sm.csv", SURVEYMONKEY)
     mapping = Mapping(segments={"bank": "Which products do you use? - Bank"})
     batch = read_export(path, mapping=mapping)
     assert batch.responses["bank"].tolist()[0] == "Bank" and batch.responses["bank"].isna().sum() == 0
@@ -81,8 +85,7 @@ DELIGHTED = [
 
 
 def test_delighted_json_with_unix_times_null_comments_and_properties(tmp_path):
-    path = tmp_path / "delighted.json"
-    path.write_text(json.dumps(DELIGHTED))
+    path = export(tmp_path, "delighted.json", json.dumps(DELIGHTED))
     assert detect_format(path) == "delighted"
     batch = read_export(path)
     assert accounted(batch) and batch.read == 4
@@ -120,8 +123,7 @@ TYPEFORM = {
 
 
 def test_typeform_answers_by_field_ref_with_hidden_fields(tmp_path):
-    path = tmp_path / "typeform.json"
-    path.write_text(json.dumps(TYPEFORM))
+    path = export(tmp_path, "typeform.json", json.dumps(TYPEFORM))
     assert detect_format(path) == "typeform"
     batch = read_export(path)
     assert accounted(batch) and batch.read == 3
@@ -135,8 +137,7 @@ def test_typeform_answers_by_field_ref_with_hidden_fields(tmp_path):
 
 
 def test_typeform_mapping_may_name_a_field_by_its_id(tmp_path):
-    path = tmp_path / "typeform.json"
-    path.write_text(json.dumps(TYPEFORM))
+    path = export(tmp_path, "typeform.json", json.dumps(TYPEFORM))
     batch = read_export(path, mapping=Mapping(columns={"score": "id_nps_q", "comment": "id_why"}))
     assert batch.responses["score"].tolist() == [10, 4]
 
@@ -180,8 +181,7 @@ QUALTRICS = (
 
 
 def test_qualtrics_score_through_its_nps_group_sibling_and_blank_is_unanswered(tmp_path):
-    path = tmp_path / "q.csv"
-    path.write_text(QUALTRICS)
+    path = export(tmp_path, "q.csv", QUALTRICS)
     assert detect_format(path) == "qualtrics"
     batch = read_export(path, mapping=Mapping(timezone="Europe/Warsaw"))
     assert (batch.read, len(batch.responses), batch.unanswered, len(batch.rejects)) == (3, 1, 1, 1)
@@ -193,8 +193,7 @@ def test_qualtrics_score_through_its_nps_group_sibling_and_blank_is_unanswered(t
 
 
 def test_qualtrics_mapping_may_name_the_question_text(tmp_path):
-    path = tmp_path / "q.csv"
-    path.write_text(QUALTRICS)
+    path = export(tmp_path, "q.csv", QUALTRICS)
     batch = read_export(path, mapping=Mapping(columns={"score": "How satisfied are you (0-10)?"}))
     assert batch.responses["score"].tolist() == [8, 5, 9] and batch.unanswered == 0
 
@@ -236,8 +235,7 @@ def test_generic_xlsx_typed_cells_and_excel_row_numbers(tmp_path):
 
 
 def test_generic_tsv_in_slovenian(tmp_path):
-    path = tmp_path / "anketa.tsv"
-    path.write_text("Datum\tKako verjetno bi nas priporočili prijatelju?\tKomentar\n1.3.2021\t9\tOdlično\n13.3.2021\t2\tPočasi\n")
+    path = export(tmp_path, "anketa.tsv", "Datum\tKako verjetno bi nas priporočili prijatelju?\tKomentar\n1.3.2021\t9\tOdlično\n13.3.2021\t2\tPočasi\n")
     batch = read_export(path)
     assert records(batch, "score", "comment") == [{"score": 9, "comment": "Odlično"}, {"score": 2, "comment": "Počasi"}]
     assert batch.responses["responded_at"].tolist() == [utc(2021, 3, 1), utc(2021, 3, 13)]
@@ -326,22 +324,19 @@ def test_nps_question_is_found_by_its_wording(tmp_path, question):
 
 
 def test_several_worded_questions_are_listed(tmp_path):
-    path = tmp_path / "x.csv"
-    path.write_text("date,Would you recommend our app?,Would you recommend our shop?\n2021-01-01,9,8\n")
+    path = export(tmp_path, "x.csv", "date,Would you recommend our app?,Would you recommend our shop?\n2021-01-01,9,8\n")
     with pytest.raises(NpsInputError, match=r"^x\.csv, row 1: several columns could be the NPS question \('Would you recommend our app\?', 'Would you recommend our shop\?'\)"):
         read_export(path)
 
 
 def test_unknown_mapped_column_lists_the_columns(tmp_path):
-    path = tmp_path / "x.csv"
-    path.write_text("date,nps\n2021-01-01,9\n")
+    path = export(tmp_path, "x.csv", "date,nps\n2021-01-01,9\n")
     with pytest.raises(NpsInputError, match=r"columns\.score names 'Ocena', which is not a column of this file; its columns are 'date', 'nps'"):
         read_export(path, mapping=Mapping(columns={"score": "Ocena"}))
 
 
 def test_no_date_column_asks_for_a_mapping(tmp_path):
-    path = tmp_path / "x.csv"
-    path.write_text("nps,comment\n9,ok\n")
+    path = export(tmp_path, "x.csv", "nps,comment\n9,ok\n")
     with pytest.raises(NpsInputError, match=r"no date column found.*columns: \{responded_at"):
         read_export(path)
 
@@ -376,14 +371,12 @@ def test_load_mapping_reads_every_key(tmp_path):
     ],
 )
 def test_bad_mapping_names_file_and_key(tmp_path, text, key):
-    path = tmp_path / "map.yaml"
-    path.write_text(text)
+    path = export(tmp_path, "map.yaml", text)
     with pytest.raises(NpsParamsError, match=rf"^map\.yaml, key '{key}"):
         load_mapping(path)
 
 
 def test_unknown_format_is_an_input_error(tmp_path):
-    path = tmp_path / "x.csv"
-    path.write_text("date,nps\n2021-01-01,9\n")
+    path = export(tmp_path, "x.csv", "date,nps\n2021-01-01,9\n")
     with pytest.raises(NpsInputError, match="unknown format 'medallia'"):
         read_export(path, fmt="medallia")
