@@ -95,18 +95,35 @@ def run_side(side: str, csv_path: Path, store: Path) -> dict:
     return result
 
 
-def measure(label: str, side: str, csv_path: Path, workdir: Path, repeats: int, rows: int) -> dict:
-    runs = [run_side(side, csv_path, workdir / f"store-{csv_path.stem}-{side}-{k}") for k in range(repeats)]
-    for run in runs:
-        assert run["rows"] == rows, f"{label}: {run['rows']} rows stored, expected {rows}"
-    seconds = statistics.median(r["seconds"] for r in runs)
-    return {
-        "label": label,
-        "seconds": seconds,
-        "rows_per_second": rows / seconds,
-        "peak_rss_mb": statistics.median(r["peak_rss_mb"] for r in runs),
-        "runs": [round(r["seconds"], 3) for r in runs],
-    }
+SIDES = (
+    ("duckdb read_csv", "duckdb", "generic.csv"),
+    ("nps ingest (id column)", "ours", "generic.csv"),
+    ("nps ingest (no id: row hash)", "ours", "generic_no_id.csv"),
+)
+
+
+def measure(workdir: Path, repeats: int, rows: int) -> list[dict]:
+    """Every side once per round, rounds repeated, so a busy spell on the machine hits all
+    sides alike; each ingest run gets a new, empty store."""
+    runs: dict[str, list[dict]] = {label: [] for label, _, _ in SIDES}
+    for k in range(repeats):
+        for label, side, name in SIDES:
+            run = run_side(side, workdir / name, workdir / f"store-{k}-{Path(name).stem}-{side}")
+            assert run["rows"] == rows, f"{label}: {run['rows']} rows stored, expected {rows}"
+            runs[label].append(run)
+    results = []
+    for label, done in runs.items():
+        seconds = statistics.median(r["seconds"] for r in done)
+        results.append(
+            {
+                "label": label,
+                "seconds": seconds,
+                "rows_per_second": rows / seconds,
+                "peak_rss_mb": statistics.median(r["peak_rss_mb"] for r in done),
+                "runs": [round(r["seconds"], 3) for r in done],
+            }
+        )
+    return results
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -127,15 +144,12 @@ def main(argv: list[str] | None = None) -> dict:
     rows, repeats = (20_000, 1) if args.quick else (args.rows, args.repeats)
     with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
         workdir = Path(tmp)
-        with_id, no_id = workdir / "generic.csv", workdir / "generic_no_id.csv"
+        with_id, no_id = workdir / SIDES[0][2], workdir / SIDES[2][2]
         for path, flag in ((with_id, "1"), (no_id, "0")):
             subprocess.run([sys.executable, __file__, "--make", str(path), str(rows), flag], check=True)
         size_mb = with_id.stat().st_size / 2**20
-        results = [
-            measure("duckdb read_csv", "duckdb", with_id, workdir, repeats, rows),
-            measure("nps ingest (id column)", "ours", with_id, workdir, repeats, rows),
-            measure("nps ingest (no id: row hash)", "ours", no_id, workdir, repeats, rows),
-        ]
+        load_before = os.getloadavg()[0]
+        results = measure(workdir, repeats, rows)
     base = results[0]["seconds"]
     for r in results:
         r["ratio_to_duckdb"] = r["seconds"] / base
@@ -146,9 +160,14 @@ def main(argv: list[str] | None = None) -> dict:
         "target_ratio": TARGET_RATIO,
         "target_met": results[1]["ratio_to_duckdb"] <= TARGET_RATIO,
         "results": results,
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "load_average_at_start": load_before,
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
     }
-    print(f"ingest of {rows:,} rows ({size_mb:.0f} MB CSV), median of {repeats}")
+    print(f"ingest of {rows:,} rows ({size_mb:.0f} MB CSV), median of {repeats} (load average {load_before:.1f})")
     print(f"{'side':32} {'seconds':>8} {'rows/s':>12} {'peak RSS MB':>12} {'x DuckDB':>9}")
     for r in results:
         print(
