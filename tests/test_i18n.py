@@ -36,6 +36,9 @@ KEYWORDS = {**DEFAULT_KEYWORDS, "count": (1, 2), "Nn_": (1, 2)}
 # Words that are the same in every language; a message made only of these, numbers,
 # placeholders and punctuation has nothing to translate.
 COGNATES = {"NPS", "CSAT", "CES"}
+# Messages that are spelt the same in English and in that language ('Region' is the word
+# a Polish or German analyst writes), so an equal translation is not a missing one.
+SAME_WORD = {("pl", "Region"), ("de", "Region")}
 # Template calls the Python extractor cannot see: gettext("...") / _("...") in Jinja.
 TEMPLATE_CALL = re.compile(r"""(?:\bgettext|\b_)\(\s*(["'])(.+?)\1\s*\)""")
 CODE_CALL = re.compile(r"""\.(label|text)\(\s*["']([a-z_]+)["']""")
@@ -142,7 +145,8 @@ def test_no_message_is_left_empty_or_in_english(language):
                     f"{language}: {singular!r} is left in English")
         else:
             assert message.string.strip(), f"{language}: {message.id!r} has no translation"
-            assert nothing_to_translate(message.id) or message.string != message.id, (
+            assert (nothing_to_translate(message.id) or (language, message.id) in SAME_WORD
+                    or message.string != message.id), (
                 f"{language}: {message.id!r} is left in English")
 
 

@@ -77,6 +77,15 @@ LABELS: dict[str, str] = {
     "healthy": N_("Healthy"),
     "at_risk": N_("At risk"),
     "critical": N_("Critical"),
+    # Common segment columns; a client's other columns are shown as named (Translator.topic).
+    "region": N_("Region"),
+    "plan": N_("Plan"),
+    "touchpoint": N_("Touchpoint"),
+    "channel": N_("Channel"),
+    "country": N_("Country"),
+    "market": N_("Market"),
+    "product": N_("Product"),
+    "segment": N_("Segment"),
     # Importance x performance quadrants (drivers.QUADRANTS).
     "concentrate_here": N_("Concentrate here"),
     "keep_up": N_("Keep up the good work"),

@@ -12,6 +12,7 @@ import base64
 import contextlib
 import html
 import io
+import math
 import struct
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ FONT = "DejaVu Sans"  # bundled with matplotlib and covers Latin, Greek and Cyri
 PALETTE = {"detractor": "#B8410E", "passive": "#BDBDBD", "promoter": "#00785A"}
 TEXT_ON = {"detractor": "#FFFFFF", "passive": "#222222", "promoter": "#FFFFFF"}
 INK = "#222222"
+LEGEND_ROW = 20  # points of title padding per legend row
 MUTED = "#6B6B6B"
 GROUP_COLOURS = {"non_responder": "#8C8C8C", "overall": "#4D4D4D"}
 DEFAULT_BRAND = ClientParams.model_fields["brand_colour"].default
@@ -132,8 +134,7 @@ def category_split(frame: pd.DataFrame, t: Translator, *, label: str = "group") 
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: t.percent(v)))
         ax.set_xlabel(t.gettext("Share of responses"))
         ax.grid(axis="y", visible=False)
-        _legend_above(ax, len(CATEGORIES))
-        _title(ax, title)
+        _title(ax, title, _legend_above(ax, len(CATEGORIES)))
         parts = [
             t.gettext("{group}: promoters {promoters}, passives {passives}, detractors {detractors}")
             .format(group=name, **{c: t.percent(row[c]) for c in PLURAL_COLUMNS.values()})
@@ -196,8 +197,7 @@ def trend(
         ax.set_xticks(x[::step], _ticks(t, labels[::step]))
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: t.nps(v)))
         ax.set_ylabel("NPS")
-        _legend_above(ax, 3)
-        _title(ax, title)
+        _title(ax, title, _legend_above(ax, 3))
         valid = data["nps"].notna()
         parts = []
         if valid.any():
@@ -232,22 +232,24 @@ def segment_forest(
 
     ``frame`` as :func:`~nps_helpers.segments.nps_by_segment`: ``group``, ``n``, ``nps``,
     ``ci_low``, ``ci_high``; optional ``suppressed`` (else ``n < suppress_n``), ``small_n``
-    (else ``n < min_n``), ``flag`` and ``significant`` (differs from the rest). Significant groups get a filled diamond in ``brand``, small
-    ones a hollow marker. ``overall`` draws a reference line.
+    (else ``n < min_n``), ``flag`` and ``significant`` (differs from the rest). Significant
+    groups get a filled diamond in ``brand``, small ones a hollow marker. ``overall`` draws
+    a reference line. ``segment`` (the column) is named as :meth:`Translator.topic` says.
 
     Examples
     --------
     >>> from nps_helpers.i18n import translator
     >>> f = pd.DataFrame({"group": ["North", "South", "East"], "n": [120, 45, 6],
     ...     "nps": [30.0, 5.0, 50.0], "ci_low": [17.0, -18.0, 0.0], "ci_high": [42.0, 27.0, 90.0]})
-    >>> segment_forest(f, translator("en"), segment="Region").alt.split(". ")[-1]
-    'East: withheld (fewer than 10 responses).'
+    >>> alt = segment_forest(f, translator("de"), segment="region").alt.split(". ")
+    >>> alt[0], alt[-1]
+    ('NPS nach Segment: Region', 'East: ausgeblendet (weniger als 10 Antworten).')
     """
     _require(frame, ["group", "n", "nps", "ci_low", "ci_high"], "segment_forest")
     data = frame.reset_index(drop=True)
     flags = group_flags(data, min_n=min_n, suppress_n=suppress_n)
     significant = data["significant"].fillna(False).astype(bool) if "significant" in data else None
-    title = (t.gettext("NPS by segment: {segment}").format(segment=segment) if segment
+    title = (t.gettext("NPS by segment: {segment}").format(segment=t.topic(segment)) if segment
              else t.gettext("NPS by segment"))
     overall_value = overall.nps if isinstance(overall, NpsResult) else overall
     withheld = t.count("withheld (fewer than {n} response)",
@@ -293,8 +295,7 @@ def segment_forest(
         if flags["small_n"].any():
             handles.append(Line2D([], [], marker="o", color=INK, markerfacecolor="white",
                                   linestyle="", label=_fewer_than(t, min_n)))
-        _legend_above(ax, len(handles), handles=handles)
-        _title(ax, title)
+        _title(ax, title, _legend_above(ax, len(handles), handles=handles))
         return _render(fig, _alt(title, parts))
 
 
@@ -355,8 +356,7 @@ def benchmark_position(
         ax.set_xlim(-100, 100)
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: t.nps(v)))
         ax.set_xlabel("NPS")
-        _legend_above(ax, 2)
-        _title(ax, title)
+        _title(ax, title, _legend_above(ax, 2))
         return _render(fig, _alt(title, parts))
 
 
@@ -404,7 +404,7 @@ def churn(
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: t.percent(v)))
         ax.set_ylabel(t.gettext("Share of customers who left"))
         ax.grid(axis="x", visible=False)
-        _title(ax, title, legend=False)
+        _title(ax, title)
         parts = [
             t.gettext("{group}: {rate} left ({interval}), {customers}").format(
                 group=t.name(c), rate=t.percent(r), interval=t.interval(100 * lo, 100 * hi),
@@ -452,8 +452,7 @@ def retention(
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: t.number(v)))
         ax.set_xlabel(t.gettext("Days since the response"))
         ax.set_ylabel(t.gettext("Customers still active"))
-        _legend_above(ax, 3)
-        _title(ax, title)
+        _title(ax, title, _legend_above(ax, 3))
         return _render(fig, _alt(title, parts))
 
 
@@ -499,7 +498,7 @@ def driver_matrix(frame: pd.DataFrame, t: Translator, *, brand: str = DEFAULT_BR
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: t.number(v, 1)))
         ax.set_xlabel(t.gettext("Importance (share of explained variance)"))
         ax.set_ylabel(t.gettext("Average rating"))
-        _title(ax, title, legend=False)
+        _title(ax, title)
         return _render(fig, _alt(title, parts))
 
 
@@ -542,8 +541,7 @@ def theme_counts(
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlabel(t.gettext("Comments"))
         ax.grid(axis="y", visible=False)
-        _legend_above(ax, len(CATEGORIES))
-        _title(ax, title)
+        _title(ax, title, _legend_above(ax, len(CATEGORIES)))
         parts = [
             t.gettext("{group}: promoters {promoters}, passives {passives}, detractors {detractors}")
             .format(group=name, **{c: t.number(row[c]) for c in PLURAL_COLUMNS.values()})
@@ -593,15 +591,24 @@ def _render(fig: Figure, alt: str) -> Chart:
     return Chart(png=png, alt=alt, width=width, height=height)
 
 
-def _title(ax, text: str, *, legend: bool = True) -> None:
-    # A legend sits between the title and the plot; leave it room.
-    ax.set_title(text, pad=28 if legend else 8)
+def _title(ax, text: str, legend_rows: int = 0) -> None:
+    # A legend sits between the title and the plot; leave it room for each of its rows.
+    ax.set_title(text, pad=8 + LEGEND_ROW * legend_rows)
 
 
-def _legend_above(ax, ncol: int, handles: Sequence | None = None) -> None:
+def _legend_above(ax, ncol: int, handles: Sequence | None = None) -> int:
+    """A legend above the plot, in as many columns as fit beside the y axis; its rows."""
     kwargs = {"handles": handles} if handles is not None else {}
-    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=ncol, frameon=False,
-              borderaxespad=0.2, handlelength=1.2, **kwargs)
+    fig = ax.figure
+    renderer = fig.canvas.get_renderer()
+    axis = ax.yaxis.get_tightbbox(renderer)  # None when the y axis shows nothing
+    room = fig.bbox.width - (axis.width if axis is not None else 0) - 12
+    for columns in range(max(ncol, 1), 0, -1):
+        legend = ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=columns,
+                           frameon=False, borderaxespad=0.2, handlelength=1.2, **kwargs)
+        if legend.get_window_extent(renderer).width <= room:
+            break
+    return math.ceil(len(legend.legend_handles) / columns)
 
 
 def _alt(title: str, parts: Sequence[str]) -> str:
