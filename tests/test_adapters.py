@@ -62,6 +62,13 @@ def test_surveymonkey_two_header_rows_and_multiline_answers(tmp_path):
     assert batch.rejects[["source_row", "value", "reason"]].values.tolist() == [[4, "7,5", "score_not_whole"]]
 
 
+def test_surveymonkey_with_one_header_row_loses_no_response(tmp_path):
+    path = export(tmp_path, "sm1.csv", "Respondent ID,Collector ID,End Date,Would you recommend us?\n7,1,2021-03-01,9\n8,1,2021-03-02,10\n")
+    assert records(read_export(path), "response_id", "source_row") == [
+        {"response_id": "7", "source_row": 2}, {"response_id": "8", "source_row": 3},
+    ]
+
+
 def test_surveymonkey_names_multi_column_questions_by_answer(tmp_path):
     path = export(tmp_path, "sm.csv", SURVEYMONKEY)
     mapping = Mapping(segments={"bank": "Which products do you use? - Bank"})
@@ -196,6 +203,13 @@ def test_qualtrics_mapping_may_name_the_question_text(tmp_path):
     path = export(tmp_path, "q.csv", QUALTRICS)
     batch = read_export(path, mapping=Mapping(columns={"score": "How satisfied are you (0-10)?"}))
     assert batch.responses["score"].tolist() == [8, 5, 9] and batch.unanswered == 0
+
+
+def test_qualtrics_columns_with_one_header_row_lose_no_data_row(tmp_path):
+    path = export(tmp_path, "one.csv", "ResponseId,StartDate,Q1_NPS\nR_1,2020-01-01 10:00:00,9\nR_2,2020-01-02 10:00:00,3\n")
+    assert detect_format(path) == "qualtrics"
+    batch = read_export(path, mapping=Mapping(columns={"score": "Q1_NPS", "responded_at": "StartDate"}))
+    assert records(batch, "response_id", "source_row") == [{"response_id": "R_1", "source_row": 2}, {"response_id": "R_2", "source_row": 3}]
 
 
 def test_qualtrics_legacy_two_header_rows(tmp_path):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from pathlib import Path
 
 from .detect import find_score, plan_for
@@ -37,8 +38,13 @@ def matches(records: list[list[str]]) -> bool:
 def _header_rows(records: list[list[str]]) -> int:
     if len(records) >= 3 and records[2] and records[2][0].lstrip().startswith(IMPORT_ID):
         return 3
-    # Legacy exports have question texts in row 2 but no ImportId row.
-    return 2 if len(records) >= 2 and not records[1][0][:1].isdigit() else 1
+    # Legacy exports have question texts in row 2 but no ImportId row: row 2 is a header
+    # when its StartDate cell ('Start Date') is not a date.
+    folded = [c.strip().casefold() for c in records[0]] if records else []
+    if len(records) >= 2 and "startdate" in folded:
+        cell = records[1][folded.index("startdate")] if len(records[1]) > folded.index("startdate") else ""
+        return 1 if re.match(r"\s*\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}", cell) else 2
+    return 1
 
 
 def read(path: Path, mapping: Mapping | None = None) -> Batch:

@@ -12,7 +12,7 @@ import pyarrow as pa
 
 from .detect import plan_for
 from .mapping import Columns, Mapping, merged
-from .raw import RawTable, read_delimited, unique_names
+from .raw import RawTable, read_delimited, sniff_text, unique_names
 from .validate import Batch, validate_rows
 
 PLAIN_ANSWERS = ("", "response", "open-ended response")
@@ -62,8 +62,10 @@ def read(path: Path, mapping: Mapping | None = None) -> Batch:
     [{'response_id': '1101', 'score': 8, 'comment': 'Good,\\nbut slow', 'source_row': 3}]
     """
     settings = mapping or Mapping()
-    raw = read_delimited(path, header_rows=2, encoding=settings.encoding, delimiter=settings.delimiter)
-    names = column_names(list(raw.headers[0]), list(raw.headers[1]))
+    head = sniff_text(path, encoding=settings.encoding, delimiter=settings.delimiter)
+    header_rows = 2 if _answer_labels_row(head.records(2)) else 1
+    raw = read_delimited(path, header_rows=header_rows, encoding=head.encoding, delimiter=head.delimiter)
+    names = column_names(list(raw.headers[0]), list(raw.headers[-1])) if header_rows == 2 else raw.columns
     labels = {q.strip(): name for q, name in zip(raw.headers[0], names, strict=True) if q.strip() and q.strip() != name}
     raw = _renamed(raw, names, labels)
     defaults = {
@@ -73,6 +75,15 @@ def read(path: Path, mapping: Mapping | None = None) -> Batch:
     }
     base = Mapping(columns=Columns(**{k: v for k, v in defaults.items() if v}))
     return validate_rows(raw, plan_for(raw, merged(base, mapping)))
+
+
+def _answer_labels_row(records: list[list[str]]) -> bool:
+    """Whether row 2 holds answer labels (its Respondent ID cell is blank), not a response."""
+    folded = [c.strip().casefold() for c in records[0]] if records else []
+    if len(records) < 2 or "respondent id" not in folded:
+        return len(records) >= 2
+    at = folded.index("respondent id")
+    return at >= len(records[1]) or not records[1][at].strip()
 
 
 def _renamed(raw: RawTable, names: list[str], labels: dict[str, str]) -> RawTable:
