@@ -133,12 +133,13 @@ def render(
     timeout: Annotated[float | None, typer.Option("--timeout", min=1, help="Seconds allowed per report (default: defaults.yaml).")] = None,
     params_dir: Annotated[Path, typer.Option("--params", help="Params folder (defaults.yaml, clients/, batches/).")] = Path("params"),
     store: StoreOpt = None,
+    pdf: Annotated[bool, typer.Option("--pdf", help="Also print each report to <client>.pdf beside its HTML (A4, headless Chromium).")] = False,
 ) -> None:
     """Render reports as self-contained HTML, in parallel; unchanged reports are skipped."""
     result = _render(
         batch, clients=client, period=period, date_from=date_from, date_to=date_to,
         workers=workers, force=force, out=out, params_dir=params_dir, store=store,
-        language=language, timeout=timeout,
+        language=language, timeout=timeout, pdf=pdf,
     )
     typer.echo(result.summary())
     raise typer.Exit(code=result.exit_code)

@@ -9,8 +9,9 @@ The work is split in three steps so each can be replaced on its own:
    ``distributed.Client(...).get_executor()`` works the same);
 3. **finish** (here): manifest, index and a summary of failures naming client and cell.
 
-Outputs: ``<out>/<batch>/<period>/<client>.html``, ``_internal/<client>/`` beside it
-(executed notebook, follow-up CSVs), ``manifest.json`` and ``index.html``. A folder is
+Outputs: ``<out>/<batch>/<period>/<client>.html`` (and ``<client>.pdf`` with ``pdf``),
+``_internal/<client>/`` beside it (executed notebook, follow-up CSVs), ``manifest.json``
+and ``index.html``. A folder is
 locked while a batch writes it; temporary files a killed run left are removed at the start.
 """
 from __future__ import annotations
@@ -45,6 +46,7 @@ from .cache import file_digest, input_hash, report_inputs
 from .index import write_index
 from .job import CellError, ReportJob, ReportParams, ReportResult, check_notebook_parameters
 from .manifest import read_manifest, report_entry, versions, write_manifest
+from .pdf import PdfPrinter, PdfResult, follow_report
 
 ADHOC = "adhoc"
 KERNEL = "nps-reports"
@@ -73,6 +75,7 @@ class BatchResult:
     batch: str
     results: tuple[ReportResult, ...]
     indexes: tuple[str, ...] = field(default=())
+    pdfs: tuple[PdfResult, ...] = field(default=())
 
     @property
     def failed(self) -> tuple[ReportResult, ...]:
@@ -81,8 +84,8 @@ class BatchResult:
 
     @property
     def exit_code(self) -> int:
-        """0 when every report is rendered or unchanged, 1 otherwise."""
-        return 1 if self.failed else 0
+        """0 when every report (and PDF asked for) is rendered or unchanged, 1 otherwise."""
+        return 1 if self.failed or any(p.status == "failed" for p in self.pdfs) else 0
 
     def summary(self) -> str:
         """A few lines for the terminal: counts, then each failure with its cell and error."""
@@ -92,6 +95,10 @@ class BatchResult:
             f"{count['skipped']} unchanged, {count['failed']} failed"
         ]
         lines += [f"FAILED {r.client_id} ({r.period_label}): {r.error}" for r in self.failed]
+        if self.pdfs:
+            pdf = {s: sum(p.status == s for p in self.pdfs) for s in ("ok", "skipped", "failed")}
+            lines.append(f"PDF: {pdf['ok']} printed, {pdf['skipped']} unchanged, {pdf['failed']} failed")
+            lines += [f"PDF FAILED {p.client_id} ({p.period_label}): {p.error}" for p in self.pdfs if p.status == "failed"]
         lines += [f"index: {path}" for path in self.indexes]
         return "\n".join(lines)
 
@@ -123,6 +130,7 @@ def render_batch(
     timeout: float | None = None,
     progress: bool = True,
     executor: Executor | None = None,
+    pdf: bool = False,
 ) -> BatchResult:
     """Render every report of a batch; return what happened (never stops at one failure).
 
@@ -132,7 +140,9 @@ def render_batch(
     ``language`` override the batch. Every params file and the notebook's parameters
     cell are validated before any kernel starts. Reports whose inputs are unchanged are
     skipped unless ``force``. ``workers`` defaults to the number of cores; ``executor``
-    replaces the process pool (e.g. a Dask cluster's executor).
+    replaces the process pool (e.g. a Dask cluster's executor). With ``pdf``, each report
+    is also printed to ``<client>.pdf`` beside its HTML (an unchanged report too when its
+    PDF is missing or older); a PDF that fails is reported and its HTML kept.
 
     Examples
     --------
@@ -167,23 +177,31 @@ def render_batch(
         "version": __version__,
     }
     with contextlib.ExitStack() as stack:
-        folders, jobs, results = [], [], []
+        folders, jobs, results, htmls = [], [], [], {}
         for per in periods:
             folder = _open_folder(out_root / name / per.label, per, stack)
             folders.append(folder)
             for job, skipped in _plan(folder, chosen, defaults, st, params_root, language, force, common,
                                       notebook_digest=file_digest(notebook)):
+                htmls[job.client_id, per.label] = job.html
                 if skipped is not None:
                     results.append(skipped)
                 else:
                     jobs.append(job)
+        printer = stack.enter_context(PdfPrinter()) if pdf else None
+        pdfs: list[PdfResult | None] = []
         try:
             for result in _run_with_progress(jobs, workers=workers, executor=executor, progress=progress):
                 results.append(result)
+                pdfs.append(follow_report(result, htmls[result.client_id, result.period_label], printer))
+            pdfs += [follow_report(r, htmls[r.client_id, r.period_label], printer)
+                     for r in results if r.status == "skipped"]
         finally:
-            indexes = [_finish(f, [r for r in results if r.period_label == f.period.label], name, __version__)
+            printed = tuple(p for p in pdfs if p is not None)
+            indexes = [_finish(f, [r for r in results if r.period_label == f.period.label], name, __version__,
+                               [p for p in printed if p.period_label == f.period.label])
                        for f in folders]
-    return BatchResult(batch=name, results=tuple(results), indexes=tuple(str(p) for p in indexes))
+    return BatchResult(batch=name, results=tuple(results), indexes=tuple(str(p) for p in indexes), pdfs=printed)
 
 
 def run_jobs(
@@ -307,8 +325,8 @@ def _plan(
         yield job, skipped
 
 
-def _finish(folder: _Folder, results: list[ReportResult], batch: str, version: str) -> Path:
-    """Record the run in the folder's manifest and rewrite its index."""
+def _finish(folder: _Folder, results: list[ReportResult], batch: str, version: str, pdfs: list[PdfResult]) -> Path:
+    """Record the run (reports and their PDFs) in the folder's manifest and rewrite its index."""
     now = dt.datetime.now(dt.UTC)
     reports = folder.manifest["reports"]
     for r in results:
@@ -316,6 +334,9 @@ def _finish(folder: _Folder, results: list[ReportResult], batch: str, version: s
             reports[r.client_id] = report_entry(
                 r, display_name=folder.names[r.client_id], inputs=folder.inputs[r.client_id], when=now
             )
+    for p in pdfs:
+        if p.status != "skipped":
+            reports[p.client_id]["pdf"] = p.entry()
     manifest = {
         "batch": batch,
         "period": {"label": folder.period.label, "start": folder.period.start.date().isoformat(),
