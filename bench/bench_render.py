@@ -41,6 +41,7 @@ import sys
 import tempfile
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -470,6 +471,12 @@ def _run_logged(args: list[str], log: Path, cwd: Path | None = None) -> tuple[fl
     return time.perf_counter() - start, code
 
 
+def _last_line(log: Path) -> str:
+    """The last non-empty line of a log (the error a failed CLI ended with)."""
+    lines = [ln.strip() for ln in log.read_text(errors="replace").splitlines() if ln.strip()]
+    return lines[-1][:300] if lines else ""
+
+
 def naive(values: dict[str, dict[str, Any]], out: Path, kernel: str) -> Outcome:
     """papermill CLI then nbconvert CLI per client, one at a time."""
     out.mkdir(parents=True)
@@ -490,7 +497,7 @@ def naive(values: dict[str, dict[str, Any]], out: Path, kernel: str) -> Outcome:
         if code == 0 and html.exists():
             outcome.html_bytes.append(html.stat().st_size)
         else:
-            outcome.failed.append(f"{cid}: exit {code}, see {log}")
+            outcome.failed.append(f"{cid}: exit {code}: {_last_line(log)}")
     outcome.extra = {f"median_{k}": median(v) for k, v in steps.items()}
     return outcome
 
@@ -505,6 +512,8 @@ def _floor_init() -> None:
     import matplotlib
 
     matplotlib.use("Agg")
+    # nbconvert's note on the package's own headline mimetype, once per report: noise here.
+    warnings.filterwarnings("ignore", message="Your element with mimetype", category=UserWarning)
     import matplotlib.pyplot  # noqa: F401 - paid here, once, as a batch script would
     import nbformat  # noqa: F401
     import pandas  # noqa: F401
@@ -619,14 +628,14 @@ def ours(clients: Sequence[str], project: BenchProject, out: Path, workers: int,
     log = out.parent / f"{out.name}-{'cold' if force else 'warm'}.log"
     _, code = _run_logged(render_command(clients, out=out, store=project.store, params=project.params,
                                          workers=workers, force=force), log, cwd=project.root)
-    text = log.read_text(errors="replace")
-    summary = next((ln for ln in text.splitlines() if " reports, " in ln), "")
+    lines = log.read_text(errors="replace").splitlines()
+    summary = next((ln for ln in lines if " reports, " in ln), "")
     outcome = Outcome(extra={"exit_code": code, "summary": summary})
     sizes = {p.stem: p.stat().st_size for p in out.glob("*/*/*.html") if p.stem in set(clients)}
     outcome.html_bytes = list(sizes.values())
     if code != 0:
-        outcome.failed.append(f"exit {code}: {text.strip().splitlines()[-1] if text.strip() else ''} "
-                              f"(log {log})")
+        # render's summary names each failed report with its cell; otherwise the error line
+        outcome.failed += [ln for ln in lines if ln.startswith("FAILED ")] or [f"exit {code}: {_last_line(log)}"]
     outcome.failed += [f"{cid}: no HTML" for cid in clients if cid not in sizes]
     if not force and f", {len(clients)} unchanged" not in summary:
         outcome.failed.append(f"warm run re-rendered reports: {summary!r}")
