@@ -261,7 +261,7 @@ class Store:
             for t in TABLES
         }
         with _connect() as con:
-            return con.execute(query.format(**views), params or []).to_arrow_table().to_pandas()
+            return con.sql(query.format(**views), params=params or None).to_arrow_table().to_pandas()
 
 
 def load_responses(
