@@ -4,8 +4,10 @@ The inputs of one report are the client's partitions in the store (every table, 
 history: trends read past periods), the client's params, the defaults, the notebook
 file, the render template, the package version and the report's own parameters (period,
 language). Paths are not inputs: moving the store or the outputs changes no report.
-Other clients' data are not inputs either, so after a change in a peer's data, peer
-benchmarks refresh with ``--force``.
+The peer benchmark reads the other clients of the same industry, so their response
+partitions count too, by size and modification time (writes are atomic renames, so any
+change gives a new time) rather than by content, which would cost a read of every peer's
+data per report.
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
-from ..params import ClientParams, Defaults
+from ..params import ClientParams, Defaults, load_yaml_model
 from ..schema import TABLES
 from ..store import Store
 from .export import TEMPLATES
@@ -92,6 +94,7 @@ def report_inputs(
     """
     shown = report.model_dump(mode="json", include={"client_id", "period_label", "period_start", "period_end", "language"})
     inputs = {f"data:{t}": file_digest(store.partition(t, client.client_id)) for t in TABLES}
+    inputs["peers"] = peer_digest(store, client, report.params_dir)
     inputs |= {
         "client_params": text_digest(client.model_dump_json()),
         "defaults": text_digest(defaults.model_dump_json()),
@@ -101,6 +104,37 @@ def report_inputs(
         "version": version,
     }
     return inputs
+
+
+def peer_digest(store: Store, client: ClientParams, params_dir: str | Path) -> str:
+    """Hash of the same-industry clients' response partitions (size and mtime) and ids.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from nps_helpers.params import ClientParams
+    >>> client = ClientParams(client_id="acme", display_name="Acme", industry="banking")
+    >>> len(peer_digest(Store(tempfile.mkdtemp()), client, tempfile.mkdtemp()))
+    64
+    """
+    stamps = []
+    for peer in _industry_members(str(params_dir), client.industry):
+        path = store.partition("responses", peer)
+        if peer != client.client_id and path.exists():
+            stat = path.stat()
+            stamps.append(f"{peer}:{stat.st_size}:{stat.st_mtime_ns}")
+    return text_digest("\n".join(stamps))
+
+
+def _industry_members(params_dir: str, industry: str) -> list[str]:
+    files = sorted((Path(params_dir) / "clients").glob("*.yaml"))
+    return _members_of(tuple((str(p), p.stat().st_mtime_ns) for p in files), industry)
+
+
+@cache
+def _members_of(files: tuple[tuple[str, int], ...], industry: str) -> list[str]:
+    members = [load_yaml_model(path, ClientParams) for path, _ in files]
+    return [m.client_id for m in members if m.industry == industry]
 
 
 def input_hash(inputs: Mapping[str, str]) -> str:

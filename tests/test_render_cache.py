@@ -1,0 +1,45 @@
+"""The cache key follows every input of a report, peers of the same industry included."""
+from __future__ import annotations
+
+import pandas as pd
+import yaml
+
+from nps_helpers.params import ClientParams, Defaults
+from nps_helpers.render.cache import input_hash, report_inputs
+from nps_helpers.render.job import ReportParams
+from nps_helpers.store import Store
+
+
+def _client(params_dir, client_id, industry):
+    body = {"client_id": client_id, "display_name": client_id.title(), "industry": industry}
+    (params_dir / "clients" / f"{client_id}.yaml").write_text(yaml.safe_dump(body))
+    return ClientParams(**body)
+
+
+def _responses(n):
+    return pd.DataFrame({"response_id": [str(i) for i in range(n)], "score": [9] * n,
+                         "responded_at": pd.to_datetime(["2026-07-02"] * n, utc=True)})
+
+
+def test_peer_changes_in_the_same_industry_change_the_hash_others_do_not(tmp_path):
+    params_dir = tmp_path / "params"
+    (params_dir / "clients").mkdir(parents=True)
+    store = Store(tmp_path / "store")
+    acme = _client(params_dir, "acme", "banking")
+    _client(params_dir, "peer", "banking")
+    _client(params_dir, "shop", "retail")
+    for cid in ("acme", "peer", "shop"):
+        store.merge("responses", cid, _responses(3))
+    report = ReportParams(client_id="acme", period_label="2026-Q3", period_start="2026-07-01",
+                          period_end="2026-10-01", store=str(store.root),
+                          params_dir=str(params_dir), internal_dir=str(tmp_path / "i"))
+
+    def key():
+        return input_hash(report_inputs(store, acme, Defaults(), report,
+                                        notebook_digest="nb", version="1"))
+
+    before = key()
+    store.merge("responses", "shop", _responses(5))
+    assert key() == before
+    store.merge("responses", "peer", _responses(5))
+    assert key() != before
