@@ -57,7 +57,8 @@ def _sample(raw: RawTable, column: str) -> pa.Array:
 
 
 def holds_scores(raw: RawTable, column: str, *, share: float = 0.8) -> bool:
-    """Whether most non-blank values of ``column`` (in the first rows) are whole 0-10.
+    """Whether some, and at least ``share``, of the non-blank values of ``column`` (in the
+    first rows) are whole 0-10.
 
     Examples
     --------
@@ -66,9 +67,8 @@ def holds_scores(raw: RawTable, column: str, *, share: float = 0.8) -> bool:
     (True, False)
     """
     values = _sample(raw, column)
-    if len(values) == 0:
-        return False
-    return pc.sum(pc.is_null(parse_scores(values).reasons)).as_py() >= share * len(values)
+    valid = pc.sum(pc.is_null(parse_scores(values).reasons)).as_py() or 0
+    return valid > 0 and valid >= share * len(values)
 
 
 def find_score(raw: RawTable, *, among: Sequence[str] | None = None) -> str:
@@ -91,7 +91,7 @@ def find_score(raw: RawTable, *, among: Sequence[str] | None = None) -> str:
     # messy export (most answers bad) still counts when no cleaner worded column exists.
     # A column found by its answers alone must be mostly 0-10 to be listed.
     clean = [c for c in worded if holds_scores(raw, c, share=0.5)]
-    worded = clean or [c for c in worded if holds_scores(raw, c, share=1e-9)]
+    worded = clean or [c for c in worded if holds_scores(raw, c, share=0.0)]
     if len(worded) == 1:
         return worded[0]
     fix = "name the NPS question in a mapping file (columns: {score: <column>})"
