@@ -238,7 +238,7 @@ def test_benchmark_table_optional_columns():
                           "region": ["US", "Global"], "sample_size": [10000, np.nan],
                           "nps": [-3.0, 12.0]})
     page = assert_inert(tables.benchmark_table(frame, translator("pl")).html)
-    assert page.cells == ["Źródło", "Rok", "Rynek", "Liczebność próby", "NPS",
+    assert page.cells == ["Źródło", "Rok", "Region", "Liczebność próby", "NPS",
                           "Temkin 2018", "2018", "US", "10\xa0000", f"{MINUS}3",
                           "XM Institute", "2024", "Global", "\u2014", "+12"]
 

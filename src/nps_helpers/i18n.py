@@ -30,6 +30,7 @@ from babel.messages.pofile import read_po
 from .errors import NpsInputError
 from .metrics import NpsResult
 from .params import LANGUAGES
+from .reviews import ALL_PLATFORMS, MIN_MONTHS, StarsNps
 from .schema import DRIVER_PREFIX
 from .trends import PeriodChange
 
@@ -40,6 +41,11 @@ DASH = "\u2014"
 # Quotation marks per language (CLDR's delimiters, which Babel does not expose).
 QUOTES = {"en": "\u201c\u201d", "pl": "\u201e\u201d", "sl": "\u201e\u201c", "ru": "\u00ab\u00bb",
           "de": "\u201e\u201c"}
+# How review platforms are spelt (brand names, the same in every language); others as named.
+PLATFORMS = {"google": "Google", "trustpilot": "Trustpilot", "yandex": "Yandex",
+             "capterra": "Capterra", "tripadvisor": "Tripadvisor", "yelp": "Yelp",
+             "facebook": "Facebook", "app_store": "App Store", "google_play": "Google Play",
+             "g2": "G2", "feefo": "Feefo", "reviews_io": "Reviews.io"}
 
 
 def N_(msgid: str) -> str:
@@ -86,6 +92,14 @@ LABELS: dict[str, str] = {
     "market": N_("Market"),
     "product": N_("Product"),
     "segment": N_("Segment"),
+    # Short verdicts on review stars against NPS (reviews.VERDICTS and why there is none).
+    "stars_follow_nps": N_("Move together"),
+    "stars_oppose_nps": N_("Move in opposite directions"),
+    "stars_nps_unclear": N_("No clear link"),
+    "too_few_months": N_("Too few months to tell"),
+    "no_variation": N_("No variation"),
+    "no_reviews": N_("No reviews"),
+    "no_responses": N_("No survey responses"),
     # Importance x performance quadrants (drivers.QUADRANTS).
     "concentrate_here": N_("Concentrate here"),
     "keep_up": N_("Keep up the good work"),
@@ -237,6 +251,37 @@ SENTENCES: dict[str, str | tuple[str, str]] = {
     "no_reviews": N_("No ratings from review portals were provided for this client."),
     "no_variation": N_(
         "Stars or NPS were the same every month, so there is nothing to compare."
+    ),
+    "stars_nps_r": Nn_(
+        "Correlation of monthly average stars with monthly NPS: r = {r} ({level} interval: "
+        "{interval}), over {n} month.",
+        "Correlation of monthly average stars with monthly NPS: r = {r} ({level} interval: "
+        "{interval}), over {n} months.",
+    ),
+    # Customer health (health.py) and why it cannot be shown.
+    "health_summary": Nn_(
+        "At the end of the period {n} customer was active: {critical} in critical health, "
+        "{at_risk} at risk and {healthy} healthy.",
+        "At the end of the period {n} customers were active: {critical} in critical health, "
+        "{at_risk} at risk and {healthy} healthy.",
+    ),
+    "health_explained": N_(
+        "The health score (0 to 100) combines what the customer data hold: how long the "
+        "customer has been with you, their plan and revenue, their latest survey score and "
+        "its change, how often they answer surveys and how recently they did. A score of "
+        "{healthy_from} or more is healthy, below {critical_below} critical, and in between "
+        "at risk. The customers at risk are listed for your team in a separate file, not in "
+        "this report."
+    ),
+    "no_health_data": N_(
+        "Customer health cannot be shown: no customer data was provided for this client."
+    ),
+    "no_start_dates": N_(
+        "Customer health cannot be shown: the customer data does not say when customers "
+        "started."
+    ),
+    "no_active_customers": N_(
+        "Customer health cannot be shown: no customer was active at the end of the period."
     ),
     # Explanations and notes.
     "nps_explained": N_(
@@ -498,6 +543,44 @@ class Translator:
         if change.verdict in ("significant_increase", "significant_decrease"):
             return self.text(change.verdict, n=round(abs(difference)), previous=previous)
         return self.text(change.verdict, change=self.nps(difference), previous=previous)
+
+    def stars_nps(self, result: StarsNps, *, min_months: int = MIN_MONTHS) -> str:
+        """Whether review stars move with NPS: the verdict, then r with its interval.
+
+        ``result`` is :func:`~nps_helpers.reviews.stars_vs_nps`; ``min_months`` is the one
+        it was given. Without an r, the sentence says why.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from nps_helpers.reviews import stars_vs_nps
+        >>> months = pd.to_datetime([f"2026-{m:02d}-10" for m in range(1, 8)], utc=True)
+        >>> reviews = pd.DataFrame({"platform": "google", "reviewed_at": months,
+        ...                         "stars": [1, 2, 3, 3, 4, 5, 5]})
+        >>> responses = pd.DataFrame({"responded_at": months, "score": [0, 3, 8, 7, 9, 10, 10]})
+        >>> translator("pl").stars_nps(stars_vs_nps(reviews, responses)).split("NPS: ")[-1]
+        'r = 0,96 (przedział ufności 95%: od 0,72 do 0,99), na podstawie 7 miesięcy.'
+        >>> translator("en").stars_nps(stars_vs_nps(reviews.head(3), responses))[:44]
+        'Fewer than 6 months have both reviews and su'
+        """
+        if result.status != "ok":
+            return self.text(result.verdict, n=min_months)
+        return " ".join([self.text(result.verdict), self.text(
+            "stars_nps_r", n=result.months, r=self.number(result.r, 2),
+            level=self.percent(result.level), interval=self.interval(result.ci_low, result.ci_high, 2))])
+
+    def platform(self, name: str) -> str:
+        """A review platform's name: brands as they spell themselves, 'all' in this language.
+
+        Examples
+        --------
+        >>> t = translator("de")
+        >>> t.platform("trustpilot"), t.platform("all"), t.platform("Kununu")
+        ('Trustpilot', 'Alle Plattformen', 'Kununu')
+        """
+        if name == ALL_PLATFORMS:
+            return self.gettext("All platforms")
+        return PLATFORMS.get(str(name).lower(), str(name))
 
     # --- dates and text ---------------------------------------------------------------------
     def date(self, value: dt.date | dt.datetime, format: str = "long") -> str:

@@ -24,6 +24,7 @@ import seaborn as sns
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from .benchmarks import PeerBenchmark
@@ -32,7 +33,8 @@ from .i18n import N_, Translator
 from .metrics import CATEGORIES, NpsResult
 from .params import ClientParams
 from .periods import parse_period
-from .tables import MIN_N, SUPPRESS_N, group_flags, require_columns
+from .reviews import MIN_MONTHS, StarsNps
+from .tables import HEALTH_BANDS, MIN_N, SUPPRESS_N, group_flags, require_columns
 
 DPI = 110
 FONT = "DejaVu Sans"  # bundled with matplotlib and covers Latin, Greek and Cyrillic
@@ -42,6 +44,11 @@ INK = "#222222"
 LEGEND_ROW = 20  # points of title padding per legend row
 MUTED = "#6B6B6B"
 GROUP_COLOURS = {"non_responder": "#8C8C8C", "overall": "#4D4D4D"}
+BAND_COLOURS = dict(zip(HEALTH_BANDS, (PALETTE["detractor"], "#E0A526", PALETTE["promoter"]),
+                        strict=True))
+TEXT_ON_BAND = {"critical": "#FFFFFF", "at_risk": "#222222", "healthy": "#FFFFFF"}
+# Review platforms: Okabe-Ito colours, distinct from the category palette and in greyscale.
+PLATFORM_COLOURS = ("#0072B2", "#E69F00", "#CC79A7", "#56B4E9", "#000000", "#D55E00")
 DEFAULT_BRAND = ClientParams.model_fields["brand_colour"].default
 PLURAL_COLUMNS = {"promoter": "promoters", "passive": "passives", "detractor": "detractors"}
 # Where each quadrant's name sits: (x, y) in axes fraction, then alignment.
@@ -169,52 +176,162 @@ def trend(
     >>> chart.alt.split(". ")[0]
     'NPS nach Monat'
     """
-    column = "period" if "period" in frame.columns else "group"
-    _require(frame, [column, "n", "nps", "ci_low", "ci_high"], "trend")
-    data = frame.reset_index(drop=True)
-    labels = [str(p) for p in data[column]]
-    x = _naive(pd.DatetimeIndex(data["start"]) if "start" in data else _period_starts(data[column]))
-    small = group_flags(data, min_n=min_n)["small_n"].to_numpy()
-    title = t.gettext(_FREQ_TITLES[_freq(labels)])
-    events = _events(events)
+    line = _TrendLine.of(frame, min_n, "trend")
+    title = t.gettext(_FREQ_TITLES[_freq(line.labels)])
     with _house_style():
         fig, ax = _new_figure(8, 4.2)
-        ax.fill_between(x, data["ci_low"], data["ci_high"], color=brand, alpha=0.18, linewidth=0,
-                        label=t.gettext("{level} interval").format(level=t.percent(level)))
-        ax.plot(x, data["nps"], color=brand, linewidth=2, label="NPS")
-        ax.scatter(x[~small], data["nps"][~small], color=brand, zorder=3, s=28)
-        if small.any():
-            ax.scatter(x[small], data["nps"][small], facecolor="white", edgecolor=brand,
-                       zorder=3, s=28, linewidth=1.5,
-                       label=_fewer_than(t, min_n))
-        ax.axhline(0, color=MUTED, linewidth=0.8)
-        shown = [e for e in events if x.min() <= e[0] <= x.max() + _step(x)]
-        for date, text in shown:
-            ax.axvline(date, color=MUTED, linestyle=":", linewidth=1)
-            ax.annotate(text, (date, 1), xycoords=("data", "axes fraction"), xytext=(3, -3),
-                        textcoords="offset points", va="top", fontsize=8, color=INK, rotation=90)
-        step = max(1, int(np.ceil(len(x) / 9)))
-        ax.set_xticks(x[::step], _ticks(t, labels[::step]))
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: t.nps(v)))
-        ax.set_ylabel("NPS")
+        shown = line.draw(ax, t, events=_events(events), brand=brand, level=level, min_n=min_n)
+        step = max(1, int(np.ceil(len(line.x) / 9)))
+        ax.set_xticks(line.x[::step], _ticks(t, line.labels[::step]))
         _title(ax, title, _legend_above(ax, 3))
-        valid = data["nps"].notna()
-        parts = []
-        if valid.any():
-            lo, hi = data["nps"][valid].idxmin(), data["nps"][valid].idxmax()
-            first, last = data.index[valid][0], data.index[valid][-1]
-            parts.append(t.gettext(
-                "{first} to {last}: NPS {start} at the start, {end} at the end; lowest {low} "
-                "({low_period}), highest {high} ({high_period})"
-            ).format(
-                first=t.period(labels[first]), last=t.period(labels[last]),
-                start=t.nps(data["nps"][first]), end=t.nps(data["nps"][last]),
-                low=t.nps(data["nps"][lo]), low_period=t.period(labels[lo]),
-                high=t.nps(data["nps"][hi]), high_period=t.period(labels[hi]),
-            ))
-        if shown:
-            parts.append(t.gettext("Events: {events}").format(
-                events=t.join(f"{text} ({t.date(date)})" for date, text in shown)))
+        return _render(fig, _alt(title, line.describe(t, shown)))
+
+
+def stars_trend(
+    trend: pd.DataFrame,
+    stars: pd.DataFrame,
+    t: Translator,
+    *,
+    correlation: StarsNps | None = None,
+    events: Iterable = (),
+    brand: str = DEFAULT_BRAND,
+    level: float = 0.95,
+    min_n: int = MIN_N,
+    min_months: int = MIN_MONTHS,
+) -> Chart:
+    """NPS by month above the average review stars per platform, on one month axis.
+
+    ``trend`` as for :func:`trend` (monthly). ``stars`` as
+    :func:`~nps_helpers.reviews.stars_by_month`: ``platform``, ``period``, ``n``, ``stars``,
+    ``ci_low``, ``ci_high``; months without reviews (n = 0) break the line. Faint bars on the
+    right axis count the reviews. ``correlation``
+    (:func:`~nps_helpers.reviews.stars_vs_nps`, given ``min_months``) adds r, its interval
+    and the verdict to the alt text.
+
+    Examples
+    --------
+    >>> from nps_helpers.i18n import translator
+    >>> months = ["2026-01", "2026-02", "2026-03"]
+    >>> nps = pd.DataFrame({"period": months, "n": [80, 90, 85], "nps": [10.0, -4.0, 12.0],
+    ...                     "ci_low": [0.0, -15.0, 2.0], "ci_high": [20.0, 7.0, 22.0]})
+    >>> stars = pd.DataFrame({"platform": "google", "period": months, "n": [12, 0, 3],
+    ...     "stars": [4.5, None, 3.0], "ci_low": [4.1, None, 1.0], "ci_high": [4.9, None, 5.0]})
+    >>> stars_trend(nps, stars, translator("en")).alt.split(". ")[2]
+    'Google: 15 reviews, average rating 4.2 of 5.'
+    """
+    line = _TrendLine.of(trend, min_n, "stars_trend")
+    _require(stars, ["platform", "period", "n", "stars", "ci_low", "ci_high"], "stars_trend")
+    title = t.gettext("NPS and average review stars by month")
+    monthly = _FREQ_TITLES["month"]
+    platforms = _by_volume(stars)
+    labels = sorted({*line.labels, *map(str, stars["period"])})
+    x_all = _naive(_period_starts(pd.Series(labels)))
+    shown_events = _events(events)
+    with _house_style():
+        fig = Figure(figsize=(8, 7), dpi=DPI, layout="constrained")
+        FigureCanvasAgg(fig)
+        top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[3, 2.4])
+        shown = line.draw(top, t, events=shown_events, brand=brand, level=level, min_n=min_n)
+        _title(top, t.gettext(monthly), _legend_above(top, 3))
+        counts = bottom.twinx()
+        below = np.zeros(len(labels))
+        handles, parts = [], []
+        # Each platform's points sit a few days apart, so their intervals do not overlap.
+        dodge = (np.arange(len(platforms)) - (len(platforms) - 1) / 2) * 5
+        for i, (platform, rows) in enumerate(platforms):
+            colour = PLATFORM_COLOURS[i % len(PLATFORM_COLOURS)]
+            rows = rows.set_index(rows["period"].astype(str)).reindex(labels)
+            n = rows["n"].fillna(0).to_numpy(dtype=float)
+            counts.bar(x_all, n, bottom=below, width=20, color=colour, alpha=0.2, linewidth=0)
+            below += n
+            name = t.platform(platform)
+            mean = rows["stars"].to_numpy(dtype=float)
+            at = x_all + pd.Timedelta(days=float(dodge[i]))
+            bottom.errorbar(at, mean, yerr=_spread(mean, rows["ci_low"], rows["ci_high"]),
+                            fmt="none", ecolor=colour, alpha=0.5, linewidth=1.2)
+            handles += bottom.plot(at, mean, color=colour, marker="o", markersize=4,
+                                   linewidth=1.8, label=name)
+            total = int(n.sum())
+            mean = float(np.nansum(rows["stars"].astype(float) * n) / total) if total else None
+            parts.append(t.count("{platform}: {n} review, average rating {stars} of 5",
+                                 "{platform}: {n} reviews, average rating {stars} of 5",
+                                 total, platform=name, stars=t.number(mean, 1)))
+        for date, _ in shown:
+            bottom.axvline(date, color=MUTED, linestyle=":", linewidth=1)
+        handles.append(Patch(color=PLATFORM_COLOURS[0], alpha=0.2,
+                             label=t.gettext("Reviews per month (right axis)")))
+        bottom.set_ylim(0.8, 5.2)
+        bottom.set_yticks(range(1, 6))
+        bottom.yaxis.set_major_formatter(FuncFormatter(lambda v, _: t.number(v)))
+        bottom.set_ylabel(t.gettext("Average stars"))
+        # The review counts keep to the lower third, under the star lines.
+        most = max(below.max(), 1)
+        counts.set_ylim(0, most * 3)
+        counts.set_yticks([v for v in MaxNLocator(nbins=2, integer=True).tick_values(0, most)
+                           if 0 <= v <= most])
+        counts.yaxis.set_major_formatter(FuncFormatter(lambda v, _: t.number(v)))
+        counts.tick_params(axis="y", colors=MUTED)
+        counts.grid(False)
+        bottom.set_zorder(counts.get_zorder() + 1)
+        bottom.patch.set_visible(False)
+        step = max(1, int(np.ceil(len(labels) / 9)))
+        bottom.set_xticks(x_all[::step], _ticks(t, labels[::step]))
+        _title(bottom, t.gettext("Average review stars by month"),
+               _legend_above(bottom, len(handles), handles=handles))
+        parts = line.describe(t, shown) + parts
+        if correlation is not None:
+            parts.append(t.stars_nps(correlation, min_months=min_months).rstrip("."))
+        return _render(fig, _alt(title, parts))
+
+
+def health_bands(frame: pd.DataFrame, t: Translator) -> Chart:
+    """Customers per health band at each date: stacked bars, critical at the bottom.
+
+    ``frame`` as :func:`~nps_helpers.health.band_trend`: ``as_of`` (each bar shows the day
+    before it, the last day counted), ``band`` (``health.BANDS``), ``customers``, ``share``.
+
+    Examples
+    --------
+    >>> from nps_helpers.i18n import translator
+    >>> f = pd.DataFrame({"as_of": pd.to_datetime(["2026-07-01"] * 3 + ["2026-10-01"] * 3, utc=True),
+    ...     "band": ["critical", "at_risk", "healthy"] * 2, "customers": [20, 50, 30, 10, 40, 50],
+    ...     "share": [0.2, 0.5, 0.3, 0.1, 0.4, 0.5]})
+    >>> health_bands(f, translator("en")).alt.split(". ")[-1]
+    'Sep 30, 2026: critical 10 (10%), at risk 40 (40%), healthy 50 (50%).'
+    """
+    _require(frame, ["as_of", "band", "customers", "share"], "health_bands")
+    dates = sorted(pd.to_datetime(frame["as_of"], utc=True).unique())
+    table = frame.assign(as_of=pd.to_datetime(frame["as_of"], utc=True))
+    bands = list(HEALTH_BANDS)  # worst at the bottom of each bar
+    customers = table.pivot_table(index="as_of", columns="band", values="customers",
+                                  aggfunc="sum", observed=True).reindex(index=dates, columns=bands)
+    shares = table.pivot_table(index="as_of", columns="band", values="share", aggfunc="sum",
+                               observed=True).reindex(index=dates, columns=bands)
+    names = [t.date((d - pd.Timedelta(days=1)).date(), "medium") for d in dates]
+    title = t.gettext("Customers by health band")
+    with _house_style():
+        fig, ax = _new_figure(8, 4.2)
+        x = np.arange(len(dates))
+        below = np.zeros(len(dates))
+        for band in bands:
+            values = customers[band].fillna(0).to_numpy(dtype=float)
+            ax.bar(x, values, bottom=below, width=0.6, color=BAND_COLOURS[band], label=t.label(band))
+            for xi, y0, h, share in zip(x, below, values, shares[band].fillna(0), strict=True):
+                if share >= 0.06:
+                    ax.text(xi, y0 + h / 2, t.percent(share), ha="center", va="center",
+                            color=TEXT_ON_BAND[band], fontweight="bold")
+            below += values
+        ax.set_xticks(x, names)
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: t.number(v)))
+        ax.set_ylabel(t.gettext("Active customers"))
+        ax.grid(axis="x", visible=False)
+        _title(ax, title, _legend_above(ax, len(bands)))
+        parts = [
+            t.gettext("{date}: critical {critical}, at risk {at_risk}, healthy {healthy}").format(
+                date=name, **{band: f"{t.number(customers.at[d, band])} "
+                              f"({t.percent(shares.at[d, band])})" for band in bands})
+            for name, d in zip(names, dates, strict=True)
+        ]
         return _render(fig, _alt(title, parts))
 
 
@@ -551,6 +668,68 @@ def theme_counts(
 
 
 # --- internals --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _TrendLine:
+    """An NPS-per-period frame made ready to draw: labels, x positions, small-n flags."""
+
+    data: pd.DataFrame
+    labels: list[str]
+    x: pd.DatetimeIndex
+    small: np.ndarray
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame, min_n: int, where: str) -> _TrendLine:
+        column = "period" if "period" in frame.columns else "group"
+        _require(frame, [column, "n", "nps", "ci_low", "ci_high"], where)
+        data = frame.reset_index(drop=True)
+        x = _naive(pd.DatetimeIndex(data["start"]) if "start" in data
+                   else _period_starts(data[column]))
+        small = group_flags(data, min_n=min_n)["small_n"].to_numpy()
+        return cls(data, [str(p) for p in data[column]], x, small)
+
+    def draw(self, ax, t: Translator, *, events, brand: str, level: float, min_n: int) -> list:
+        """Band, line, points (hollow below ``min_n``) and the events in range; returns those."""
+        data, x, small = self.data, self.x, self.small
+        ax.fill_between(x, data["ci_low"], data["ci_high"], color=brand, alpha=0.18, linewidth=0,
+                        label=t.gettext("{level} interval").format(level=t.percent(level)))
+        ax.plot(x, data["nps"], color=brand, linewidth=2, label="NPS")
+        ax.scatter(x[~small], data["nps"][~small], color=brand, zorder=3, s=28)
+        if small.any():
+            ax.scatter(x[small], data["nps"][small], facecolor="white", edgecolor=brand,
+                       zorder=3, s=28, linewidth=1.5, label=_fewer_than(t, min_n))
+        ax.axhline(0, color=MUTED, linewidth=0.8)
+        shown = [e for e in events if x.min() <= e[0] <= x.max() + _step(x)]
+        for date, text in shown:
+            ax.axvline(date, color=MUTED, linestyle=":", linewidth=1)
+            ax.annotate(text, (date, 1), xycoords=("data", "axes fraction"), xytext=(3, -3),
+                        textcoords="offset points", va="top", fontsize=8, color=INK, rotation=90)
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: t.nps(v)))
+        ax.set_ylabel("NPS")
+        return shown
+
+    def describe(self, t: Translator, shown: Sequence) -> list[str]:
+        """Alt text: first and last NPS, the lowest and highest, and the events shown."""
+        data, labels = self.data, self.labels
+        valid = data["nps"].notna()
+        parts = []
+        if valid.any():
+            lo, hi = data["nps"][valid].idxmin(), data["nps"][valid].idxmax()
+            first, last = data.index[valid][0], data.index[valid][-1]
+            parts.append(t.gettext(
+                "{first} to {last}: NPS {start} at the start, {end} at the end; lowest {low} "
+                "({low_period}), highest {high} ({high_period})"
+            ).format(
+                first=t.period(labels[first]), last=t.period(labels[last]),
+                start=t.nps(data["nps"][first]), end=t.nps(data["nps"][last]),
+                low=t.nps(data["nps"][lo]), low_period=t.period(labels[lo]),
+                high=t.nps(data["nps"][hi]), high_period=t.period(labels[hi]),
+            ))
+        if shown:
+            parts.append(t.gettext("Events: {events}").format(
+                events=t.join(f"{text} ({t.date(date)})" for date, text in shown)))
+        return parts
+
+
 @contextlib.contextmanager
 def _house_style() -> Iterator[None]:
     rc = {
@@ -683,3 +862,16 @@ def _fewer_than(t: Translator, n: int) -> str:
 
 def _colour(code: str, brand: str) -> str:
     return PALETTE.get(code) or GROUP_COLOURS.get(code) or brand
+
+
+def _by_volume(stars: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    """Each platform's rows, the platform with the most reviews first."""
+    totals = stars.groupby("platform", sort=True)["n"].sum().sort_values(ascending=False,
+                                                                         kind="stable")
+    return [(str(p), stars[stars["platform"] == p]) for p in totals.index]
+
+
+def _spread(value: np.ndarray, low: pd.Series, high: pd.Series) -> np.ndarray:
+    """Error-bar lengths below and above each value (0 where the interval is unknown)."""
+    low, high = low.to_numpy(dtype=float), high.to_numpy(dtype=float)
+    return np.nan_to_num(np.vstack([value - low, high - value]))

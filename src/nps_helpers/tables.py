@@ -28,6 +28,8 @@ LOWER_MARK = "\u25bc"
 SHARE_COLUMNS = {"promoter": "promoter_share", "passive": "passive_share",
                  "detractor": "detractor_share"}
 ELLIPSIS = "\u2026"
+# Health bands (health.BANDS) from worst to best; health.py loads scikit-learn, so it is not imported.
+HEALTH_BANDS = ("critical", "at_risk", "healthy")
 NUM = ' class="num"'
 # Free text gets dir="auto", so a right-to-left comment keeps its own direction.
 TEXT = ' class="text" dir="auto"'
@@ -324,6 +326,74 @@ def words_table(
         best = words.sort_values(score, ascending=False, kind="stable")["word"].head(top)
         rows.append([t.name(code), ", ".join(str(w) for w in best)])
     return _table(headers, rows, text=[1], caption=caption)
+
+
+def stars_table(
+    frame: pd.DataFrame, t: Translator, *, level: float = LEVEL, caption: str | None = None
+) -> Table:
+    """Per review platform: months compared, the correlation of stars with NPS, the verdict.
+
+    ``frame`` as :func:`~nps_helpers.reviews.stars_vs_nps_by_platform`: ``platform`` ('all'
+    for every platform pooled), ``verdict``, ``months``, ``r``, ``ci_low``, ``ci_high``.
+    Rows without an r show '—' and say why in the verdict column.
+
+    Examples
+    --------
+    >>> from nps_helpers.i18n import translator
+    >>> f = pd.DataFrame({"platform": ["all", "yelp"], "verdict": ["stars_follow_nps", "too_few_months"],
+    ...     "months": [12, 3], "r": [0.71, None], "ci_low": [0.22, None], "ci_high": [0.91, None]})
+    >>> html = stars_table(f, translator("de")).html
+    >>> '<td class="num">0,71 (0,22 bis 0,91)</td><td>Bewegen sich gemeinsam</td>' in html
+    True
+    >>> '<th scope="row" class="text" dir="auto">Yelp</th><td class="num">3</td><td class="num">—</td>' in html
+    True
+    """
+    require_columns(frame, ["platform", "verdict", "months", "r", "ci_low", "ci_high"], "stars_table")
+    headers = [t.gettext("Platform"), t.gettext("Months compared"),
+               t.gettext("Correlation r ({level} interval)").format(level=t.percent(level)),
+               t.gettext("Stars and NPS")]
+    rows = [
+        [t.platform(row["platform"]), t.number(row["months"]),
+         DASH if pd.isna(row["r"]) else
+         f"{t.number(row['r'], 2)} ({t.interval(row['ci_low'], row['ci_high'], 2)})",
+         t.label(row["verdict"])]
+        for _, row in frame.iterrows()
+    ]
+    return _table(headers, rows, numeric=[1, 2], caption=caption)
+
+
+def health_table(frame: pd.DataFrame, t: Translator, *, caption: str | None = None) -> Table:
+    """Customers per health band (count and share) at each date, and the active total.
+
+    ``frame`` as :func:`~nps_helpers.health.band_trend`: ``as_of`` (a column per date, headed
+    by the day before it, the last day counted), ``band``, ``customers``, ``share``.
+
+    Examples
+    --------
+    >>> from nps_helpers.i18n import translator
+    >>> f = pd.DataFrame({"as_of": pd.to_datetime(["2026-10-01"] * 3, utc=True),
+    ...     "band": ["critical", "at_risk", "healthy"], "customers": [1200, 500, 300],
+    ...     "share": [0.6, 0.25, 0.15]})
+    >>> html = health_table(f, translator("pl")).html
+    >>> '<th scope="col" class="num">30 wrz 2026</th>' in html, "1\xa0200 (60%)" in html
+    (True, True)
+    >>> html[html.index("Aktywni"):].split("</td>")[0].endswith("2\xa0000")
+    True
+    """
+    require_columns(frame, ["as_of", "band", "customers", "share"], "health_table")
+    table = frame.assign(as_of=pd.to_datetime(frame["as_of"], utc=True))
+    dates = sorted(table["as_of"].unique())
+    counts = table.pivot_table(index="band", columns="as_of", values="customers", aggfunc="sum",
+                               observed=True).reindex(columns=dates)
+    shares = table.pivot_table(index="band", columns="as_of", values="share", aggfunc="sum",
+                               observed=True).reindex(columns=dates)
+    order = [b for b in HEALTH_BANDS if b in counts.index]
+    headers = [t.gettext("Health"),
+               *[t.date((d - pd.Timedelta(days=1)).date(), "medium") for d in dates]]
+    rows = [[t.label(band), *[f"{t.number(counts.at[band, d])} ({t.percent(shares.at[band, d])})"
+                              for d in dates]] for band in order]
+    rows.append([t.gettext("Active customers"), *[t.number(counts[d].sum()) for d in dates]])
+    return _table(headers, rows, numeric=range(1, len(headers)), caption=caption)
 
 
 # --- internals --------------------------------------------------------------------------
