@@ -35,10 +35,22 @@ CHROMIUM_ARGS = (
     "--no-first-run",
 )
 TIMEOUT_MS = 60_000
+# The side margin of report.css's @page rule; the A4 content box is 182 mm, in CSS pixels.
+SIDE_MARGIN_MM = 14
+CONTENT_WIDTH_PX = round((210 - 2 * SIDE_MARGIN_MM) / 25.4 * 96)
+# A table too wide for the page even with its text wrapped (many columns) would be cut off
+# at the page's edge: scale it down to fit instead, measured at the page's width.
+FIT_TABLES = """() => {
+  for (const table of document.querySelectorAll("main table")) {
+    const room = table.parentElement.getBoundingClientRect().width;
+    const width = table.getBoundingClientRect().width;
+    if (width > room) table.style.zoom = Math.floor(100 * room / width) / 100;
+  }
+}"""
 # Chromium fills the spans: the document's title (client, report, period in the report's
 # language) and "page / pages", which reads the same in every language.
 FOOTER = (
-    '<div style="width:100%;margin:0 14mm;display:flex;justify-content:space-between;'
+    f'<div style="box-sizing:border-box;width:100%;padding:0 {SIDE_MARGIN_MM}mm;display:flex;justify-content:space-between;'
     'font:7.5pt system-ui,\'DejaVu Sans\',sans-serif;color:#4a5561">'
     '<span class="title"></span>'
     '<span style="white-space:pre"><span class="pageNumber"></span> / <span class="totalPages"></span></span>'
@@ -108,8 +120,8 @@ class PdfPrinter:
     """Prints reports with one headless Chromium, started at the first print.
 
     Playwright's synchronous API must not run on a thread with an asyncio loop (a
-    Jupyter kernel's), so the browser lives on a thread of its own. Use as a context
-    manager; the browser is closed on exit.
+    Jupyter kernel's), so the browser lives on a thread of its own. ``executable``
+    defaults to :data:`CHROMIUM`. Use as a context manager; the browser is closed on exit.
 
     Examples
     --------
@@ -121,8 +133,8 @@ class PdfPrinter:
     b'%PDF-'
     """
 
-    def __init__(self, executable: str = CHROMIUM) -> None:
-        self.executable = executable
+    def __init__(self, executable: str | None = None) -> None:
+        self.executable = executable or CHROMIUM
         self._thread: ThreadPoolExecutor | None = None
         self._playwright: Any = None
         self._browser: Any = None
@@ -158,7 +170,7 @@ class PdfPrinter:
                 route.abort()
 
         browser = self._browser or self._start()
-        page = browser.new_page()
+        page = browser.new_page(viewport={"width": CONTENT_WIDTH_PX, "height": 1000})
         try:
             page.set_default_timeout(TIMEOUT_MS)
             page.route("**/*", refuse_remote)
@@ -168,6 +180,8 @@ class PdfPrinter:
                     f"{html.name} asks for {blocked[0][:80]}: a report must hold everything "
                     "inline (render it again; check the notebook's outputs)"
                 )
+            page.emulate_media(media="print")
+            page.evaluate(FIT_TABLES)
             data = page.pdf(
                 format="A4",
                 prefer_css_page_size=True,
