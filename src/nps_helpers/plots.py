@@ -228,9 +228,9 @@ def stars_trend(
     x_all = _naive(_period_starts(pd.Series(labels)))
     shown_events = _events(events)
     with _house_style():
-        fig = Figure(figsize=(8, 7), dpi=DPI, layout="constrained")
+        fig = Figure(figsize=(8, 6.4), dpi=DPI, layout="constrained")
         FigureCanvasAgg(fig)
-        top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[3, 2.4])
+        top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[2.2, 2.4])
         shown = line.draw(top, t, events=shown_events, brand=brand, level=level, min_n=min_n)
         _title(top, t.gettext(monthly), _legend_above(top, 3))
         counts = bottom.twinx()

@@ -19,12 +19,22 @@ from .benchmarks import PeerBenchmark, industry_benchmark, peer_benchmark
 from .churn import ChurnResult
 from .drivers import DriversResult
 from .experience import ces, csat
+from .followup import write_csv
 from .i18n import Translator, translator
 from .metrics import NpsResult, categorize
 from .params import ClientParams, Defaults, client_ids, load_client, load_defaults
 from .periods import Period, parse_period
-from .plots import benchmark_position, driver_matrix, retention, segment_forest, theme_counts
+from .plots import (
+    benchmark_position,
+    driver_matrix,
+    health_bands,
+    retention,
+    segment_forest,
+    stars_trend,
+    theme_counts,
+)
 from .plots import churn as churn_chart
+from .reviews import stars_by_month, stars_vs_nps, stars_vs_nps_by_platform
 from .segments import nps_by_segment
 from .stats import portfolio_stats
 from .store import Store, load_table
@@ -33,13 +43,17 @@ from .tables import (
     churn_table,
     comments_table,
     driver_table,
+    health_table,
     nps_table,
+    stars_table,
     words_table,
 )
 from .text import distinctive_words, example_comments, passives_close_to_promoting
 from .text import theme_counts as count_themes
 
 HISTORY_MONTHS = 24
+HEALTH_QUARTERS = 4  # band counts at the end of the period and of the quarters before it
+AT_RISK_FILE = "customers_at_risk.csv"
 
 
 @dataclass(frozen=True)
@@ -262,6 +276,67 @@ def show_churn(report: Report, result: ChurnResult) -> list:
     return parts
 
 
+def show_health(report: Report) -> list:
+    """Customers per health band at the end of the period and of the three quarters before.
+
+    A sentence with the counts now, a stacked bar chart and a table of the trend, and how
+    the score is made. Only counts are shown: customer ids never reach the report (the
+    at-risk list goes to an internal CSV, :func:`write_at_risk_list`). Without customer
+    data this is one sentence saying why, never an error.
+
+    Examples
+    --------
+    >>> [part.markup for part in show_health(_example_report())]
+    ['<p>Customer health cannot be shown: no customer data was provided for this client.</p>']
+    """
+    t = report.t
+    reason = _no_health(report)
+    if reason:
+        return [paragraph(t.text(reason))]
+    from .health import BANDS, band_trend
+
+    dates = [report.period.end - pd.DateOffset(months=3 * k)
+             for k in range(HEALTH_QUARTERS - 1, -1, -1)]
+    options = _health_options(report)
+    trend = band_trend(report.customers, _linkable(report.history), report.invitations, dates,
+                       **options)
+    active = trend.groupby("as_of")["customers"].transform("sum")
+    trend = trend[active > 0]
+    now = trend[trend["as_of"] == trend["as_of"].max()].set_index("band")
+    if now.empty:
+        return [paragraph(t.text("no_active_customers"))]
+    figures = {band: f"{t.number(now.at[band, 'customers'])} ({t.percent(now.at[band, 'share'])})"
+               for band in BANDS}
+    weights = options["weights"]
+    return [
+        paragraph(t.text("health_summary", n=int(now["customers"].sum()), **figures)),
+        health_bands(trend, t),
+        health_table(trend, t),
+        paragraph(t.text("health_explained", healthy_from=t.number(weights.healthy_from),
+                         critical_below=t.number(weights.critical_below))),
+    ]
+
+
+def write_at_risk_list(report: Report) -> Path | None:
+    """Write the customers at risk at the end of the period to ``internal_dir`` as a CSV.
+
+    The list holds customer ids, so it goes beside the report, never into it; lowest
+    health first, with plan and revenue where known. None (no file) without customer data.
+
+    Examples
+    --------
+    >>> write_at_risk_list(_example_report()) is None
+    True
+    """
+    if _no_health(report):
+        return None
+    from .health import at_risk_customers, customer_health
+
+    health = customer_health(report.customers, _linkable(report.history), report.invitations,
+                             as_of=report.period.end, **_health_options(report))
+    return write_csv(at_risk_customers(health, report.customers), report.internal_dir / AT_RISK_FILE)
+
+
 def show_drivers(report: Report, result: DriversResult) -> list:
     """Importance x performance of the rating questions, or why they cannot be shown.
 
@@ -277,6 +352,42 @@ def show_drivers(report: Report, result: DriversResult) -> list:
                                          have=result.n))]
     return [driver_matrix(result.table, report.t, brand=report.brand),
             driver_table(result.table, report.t)]
+
+
+def show_reviews(report: Report, trend: pd.DataFrame) -> list:
+    """Average review stars per platform beside the NPS trend, and whether the two move together.
+
+    ``trend`` is the monthly :func:`~nps_helpers.trends.nps_by_period` of ``report.history``;
+    reviews count from the same 24 months. The sentence gives the verdict with r and its
+    interval ('too few months' below 6); a table compares the platforms when there are
+    several. Without reviews this is one sentence saying so, never an error.
+
+    Examples
+    --------
+    >>> r = _example_report()
+    >>> [part.markup for part in show_reviews(r, pd.DataFrame())]
+    ['<p>No ratings from review portals were provided for this client.</p>']
+    """
+    t = report.t
+    reviews = report.reviews
+    if not reviews.empty:
+        when = pd.to_datetime(reviews["reviewed_at"], utc=True)
+        since = report.period.end - pd.DateOffset(months=HISTORY_MONTHS)
+        reviews = reviews[((when >= since) & (when < report.period.end)).to_numpy()]
+    if reviews.empty:
+        return [paragraph(t.text("no_reviews"))]
+    pooled = stars_vs_nps(reviews, report.history, level=report.level)
+    parts: list = [paragraph(t.stars_nps(pooled))]
+    if trend.empty:
+        return parts
+    parts.append(stars_trend(trend, stars_by_month(reviews, level=report.level), t,
+                             correlation=pooled, events=report.client.events, brand=report.brand,
+                             level=report.level, min_n=report.min_n))
+    if reviews["platform"].nunique() > 1:
+        parts.append(stars_table(stars_vs_nps_by_platform(reviews, report.history,
+                                                          level=report.level),
+                                 t, level=report.level))
+    return parts
 
 
 def show_segments(report: Report, headline: NpsResult) -> list:
@@ -375,6 +486,28 @@ def show_method(report: Report) -> list:
                   min_n=report.min_n, suppress_n=report.suppress_n)
     return [heading(t, "about_nps"), paragraph(t.text("nps_explained")),
             heading(t, "method", level=3), paragraph(note)]
+
+
+def _no_health(report: Report) -> str | None:
+    """Why customer health cannot be shown (a sentence code), or None when it can."""
+    customers = report.customers
+    if customers.empty or "customer_id" not in customers.columns:
+        return "no_health_data"
+    if "started_at" not in customers.columns or customers["started_at"].isna().all():
+        return "no_start_dates"
+    return None
+
+
+def _health_options(report: Report) -> dict:
+    from .health import HealthWeights
+
+    return {"weights": HealthWeights.from_params(report.client.health_weights),
+            "plan_scores": report.client.plan_scores or None}
+
+
+def _linkable(responses: pd.DataFrame) -> pd.DataFrame:
+    # Responses without customer ids still leave tenure, plan and revenue to score.
+    return responses if "customer_id" in responses.columns else responses.assign(customer_id=pd.NA)
 
 
 def _heading(text: str, level: int) -> Html:
