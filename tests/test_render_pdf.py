@@ -56,6 +56,14 @@ def cli_render(project: Path, *extra: str):
     ])
 
 
+def copy_project(project: Path, to: Path) -> Path:
+    """A copy of the rendered project to change (the store is shared, read only)."""
+    for part in ("params", "notebooks", "outputs"):
+        shutil.copytree(project / part, to / part)
+    (to / "data").symlink_to(project / "data", target_is_directory=True)
+    return to
+
+
 def pages_text(pdf: Path) -> list[str]:
     """pdftotext of each page (form feeds separate pages)."""
     out = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True)
@@ -212,10 +220,7 @@ def test_wide_chart_and_table_fit_one_page_per_section(wide_pdf):
 
 
 def test_cached_html_without_its_pdf_gets_one_and_a_current_pdf_is_kept(demo_project, tmp_path):
-    project = tmp_path / "copy"
-    for part in ("params", "notebooks", "outputs"):
-        shutil.copytree(demo_project / part, project / part)
-    (project / "data").symlink_to(demo_project / "data", target_is_directory=True)
+    project = copy_project(demo_project, tmp_path / "copy")
     folder = project / "outputs" / "demo" / PERIOD
     pdf, html = folder / f"{CLIENT}.pdf", folder / f"{CLIENT}.html"
     pdf.unlink()
@@ -234,10 +239,7 @@ def test_cached_html_without_its_pdf_gets_one_and_a_current_pdf_is_kept(demo_pro
 
 
 def test_pdf_failure_keeps_the_html_and_fails_the_run(demo_project, tmp_path, monkeypatch):
-    project = tmp_path / "copy"
-    for part in ("params", "notebooks", "outputs"):
-        shutil.copytree(demo_project / part, project / part)
-    (project / "data").symlink_to(demo_project / "data", target_is_directory=True)
+    project = copy_project(demo_project, tmp_path / "copy")
     folder = project / "outputs" / "demo" / PERIOD
     (folder / f"{CLIENT}.pdf").unlink()
     monkeypatch.setattr(pdf_module, "CHROMIUM", str(tmp_path / "no-chromium"))
