@@ -19,7 +19,8 @@ _EXPORTS: dict[str, str] = {
     "NpsRenderError": "errors", "NpsStoreError": "errors",
     # store and ingest
     "Store": "store", "load_responses": "store", "load_table": "store", "resolve_store": "store",
-    "ingest_files": "ingest",
+    "ingest_files": "ingest", "IngestReport": "ingest",
+    "read_export": "adapters", "detect_format": "adapters", "load_mapping": "adapters",
     "write_demo_store": "demo", "demo_profiles": "demo", "comment_bank": "demo",
     # params and periods
     "ClientParams": "params", "Defaults": "params", "BatchParams": "params",
