@@ -123,9 +123,10 @@ def pooled_nps(stats: pd.DataFrame, *, level: float = 0.95) -> NpsResult:
 
     Examples
     --------
-    >>> pooled_nps(pd.DataFrame({"promoters": [60, 10], "passives": [20, 10],
-    ...     "detractors": [20, 30]})).n
-    150
+    >>> r = pooled_nps(pd.DataFrame({"promoters": [60, 10], "passives": [20, 10],
+    ...     "detractors": [20, 30]}))
+    >>> r.n, round(r.nps, 1)
+    (150, 13.3)
     """
     _need(stats, COUNTS, "pooled_nps")
     return nps({c: int(stats[c].sum()) for c in COUNTS}, level=level)
