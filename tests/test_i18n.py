@@ -22,6 +22,7 @@ from nps_helpers.errors import NpsInputError
 from nps_helpers.i18n import (
     LABELS,
     MINUS,
+    PLATFORMS,
     SENTENCES,
     Translator,
     catalogue_path,
@@ -188,6 +189,11 @@ def test_every_code_the_analysis_returns_has_words():
     assert set(reviews.VERDICTS) | {"too_few_months", "no_reviews", "no_responses",
                                     "no_variation"} <= set(SENTENCES)
     assert set(health.BANDS) <= set(LABELS)
+    # The stars table names each verdict and each reason briefly.
+    assert set(reviews.VERDICTS) | {"too_few_months", "no_reviews", "no_responses",
+                                    "no_variation"} <= set(LABELS)
+    assert {"no_health_data", "no_start_dates", "no_active_customers", "health_summary",
+            "health_explained"} <= set(SENTENCES)
 
 
 def test_codes_used_in_code_notebooks_and_templates_exist():
@@ -372,6 +378,80 @@ def test_topics_translate_default_themes_and_keep_a_clients_own():
     # Group values are data: only customer-group codes are translated, not headings.
     assert t.name("detractor") == "Критики"
     assert t.name("report_title") == "report_title"
+
+
+@pytest.mark.parametrize("column", ["region", "plan", "touchpoint", "channel", "country", "market",
+                                    "product", "segment"])
+def test_common_segment_columns_are_named_in_every_language(column):
+    names = {lang: translator(lang).topic(column) for lang in LANGUAGES}
+    assert names["en"] == column.capitalize()
+    for lang, name in names.items():
+        assert name != column, f"{lang}: segment column {column!r} shows raw"
+        assert name != names["en"] or (lang, names["en"]) in SAME_WORD or lang == "en", (
+            f"{lang}: {column!r} is left in English")
+
+
+def _months(n: int) -> pd.DatetimeIndex:
+    return pd.date_range("2026-01-10", periods=n, freq="MS", tz="UTC")
+
+
+def _stars_against(scores: list[int], stars: list[int]) -> reviews.StarsNps:
+    when = _months(len(scores))
+    return reviews.stars_vs_nps(
+        pd.DataFrame({"platform": "google", "reviewed_at": when, "stars": stars}),
+        pd.DataFrame({"responded_at": when, "score": scores}))
+
+
+def test_stars_sentence_gives_the_verdict_r_and_its_interval():
+    result = _stars_against([0, 3, 8, 7, 9, 10, 10, 2], [1, 2, 3, 3, 4, 5, 5, 1])
+    assert result.status == "ok"
+    t = translator("de")
+    sentence = t.stars_nps(result)
+    assert sentence.startswith(t.text(result.verdict) + " Korrelation")
+    assert f"r = {t.number(result.r, 2)} (Konfidenzintervall 95\xa0%: " in sentence
+    assert t.interval(result.ci_low, result.ci_high, 2) in sentence
+    assert sentence.endswith("über 8 Monate.")
+
+
+@pytest.mark.parametrize(("language", "months", "word"), [
+    ("pl", 1, "miesiąca"), ("pl", 2, "miesięcy"), ("pl", 22, "miesięcy"),
+    ("ru", 1, "месяц"), ("ru", 2, "месяца"), ("ru", 5, "месяцев"), ("ru", 22, "месяца"),
+    ("sl", 1, "meseca"), ("sl", 2, "mesecev"), ("sl", 5, "mesecev"),
+])
+def test_months_of_the_correlation_take_the_plural_form(language, months, word):
+    sentence = translator(language).text("stars_nps_r", n=months, r="0", level="95%",
+                                         interval="0 – 1")
+    assert sentence.rstrip(".").split()[-1] == word
+
+
+def test_stars_sentence_says_why_there_is_no_r():
+    few = _stars_against([0, 5, 10], [1, 3, 5])
+    assert few.status == "too_few_months"
+    assert translator("pl").stars_nps(few) == translator("pl").text("too_few_months", n=6)
+    assert "меньше 5 — слишком мало" in translator("ru").stars_nps(few, min_months=5)
+    flat = _stars_against([0, 5, 10, 0, 5, 10, 7], [4] * 7)
+    assert translator("en").stars_nps(flat) == translator("en").text("no_variation")
+
+
+def test_platform_names():
+    t = translator("sl")
+    assert [t.platform(p) for p in ("google", "TRUSTPILOT", "app_store", "all", "Bolha")] == [
+        "Google", "Trustpilot", "App Store", "Vse platforme", "Bolha"]
+    assert translator("ru").platform("yandex") == "Яндекс"
+    assert all(name.strip() for name in PLATFORMS.values())
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("pl", ["aktywny był 1 klient", "aktywnych było 2 klientów", "aktywnych było 5 klientów",
+            "aktywnych było 22 klientów", "aktywnych było 25 klientów"]),
+    ("ru", ["был активен 1 клиент", "было активно 2 клиента", "было активно 5 клиентов",
+            "было активно 22 клиента", "было активно 25 клиентов"]),
+])
+def test_health_summary_plural_forms(language, expected):
+    t = translator(language)
+    got = [t.text("health_summary", n=n, critical="x", at_risk="y", healthy="z") for n in
+           (1, 2, 5, 22, 25)]
+    assert [e in g for e, g in zip(expected, got, strict=True)] == [True] * 5
 
 
 def test_unknown_language_code_and_missing_value_are_clear_errors():

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import base64
+import io
 import warnings
 from html.parser import HTMLParser
 
@@ -9,6 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+from PIL import Image
 
 from nps_helpers import plots
 from nps_helpers.benchmarks import peer_benchmark
@@ -18,6 +20,8 @@ from nps_helpers.drivers import relative_weights
 from nps_helpers.errors import NpsInputError
 from nps_helpers.i18n import translator
 from nps_helpers.metrics import nps
+from nps_helpers.params import LANGUAGES
+from nps_helpers.reviews import stars_by_month, stars_vs_nps
 from nps_helpers.segments import nps_by_segment
 from nps_helpers.stats import group_stats
 from nps_helpers.text import tag_themes, theme_counts
@@ -69,6 +73,34 @@ def theme_frame():
                          "mentions": [7, 2, 5, 9]})
 
 
+def review_rows(months: int = 8, seed: int = 5) -> pd.DataFrame:
+    """Reviews on two platforms; Trustpilot has months without any (gaps in its line)."""
+    rng = np.random.default_rng(seed)
+    starts = pd.date_range("2026-01-01", periods=months, freq="MS", tz="UTC")
+    per_month = {"google": [6, 5, 0, 7, 4, 6, 5, 8], "trustpilot": [2, 0, 3, 1, 2, 2, 0, 3]}
+    rows = []
+    for platform, counts in per_month.items():
+        for start, k in zip(starts, counts[:months], strict=True):
+            rows += [{"platform": platform, "reviewed_at": start + pd.Timedelta(days=int(day)),
+                      "stars": int(stars)}
+                     for day, stars in zip(rng.integers(0, 27, k), rng.integers(1, 6, k), strict=True)]
+    return pd.DataFrame(rows)
+
+
+def survey_rows(months: int = 8, seed: int = 6) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    starts = pd.date_range("2026-01-01", periods=months, freq="MS", tz="UTC")
+    return pd.DataFrame({"score": rng.integers(0, 11, 40 * months),
+                         "responded_at": np.repeat(starts, 40) + pd.Timedelta(days=3)})
+
+
+def band_frame():
+    return pd.DataFrame({
+        "as_of": pd.to_datetime(["2026-07-01"] * 3 + ["2026-10-01"] * 3, utc=True),
+        "band": ["critical", "at_risk", "healthy"] * 2, "customers": [30, 50, 20, 25, 45, 40],
+        "share": [0.3, 0.5, 0.2, 25 / 110, 45 / 110, 40 / 110]})
+
+
 CHARTS = {
     "category_split": lambda t: plots.category_split(split_frame(), t),
     "trend": lambda t: plots.trend(trend_frame(), t, events=[
@@ -82,6 +114,11 @@ CHARTS = {
     "retention": lambda t: plots.retention(retention_frame(), t),
     "driver_matrix": lambda t: plots.driver_matrix(driver_frame(), t),
     "theme_counts": lambda t: plots.theme_counts(theme_frame(), t),
+    "stars_trend": lambda t: plots.stars_trend(
+        nps_by_period(survey_rows()), stars_by_month(review_rows()), t,
+        correlation=stars_vs_nps(review_rows(), survey_rows()),
+        events=[{"date": "2026-03-10", "label": "Новые цены"}]),
+    "health_bands": lambda t: plots.health_bands(band_frame(), t),
 }
 
 
@@ -235,6 +272,80 @@ def test_alt_text_with_markup_is_escaped_in_the_img_tag():
     assert '"><script>alert(1)</script>' in chart.alt
 
 
+def test_stars_trend_alt_text_has_each_platforms_mean_and_the_correlation():
+    reviews, responses = review_rows(), survey_rows()
+    t = translator("pl")
+    result = stars_vs_nps(reviews, responses)
+    chart = plots.stars_trend(nps_by_period(responses), stars_by_month(reviews), t,
+                              correlation=result)
+    for platform, stars in reviews.groupby("platform")["stars"]:
+        # The mean of every review, not of the monthly means.
+        assert t.count("{platform}: {n} review, average rating {stars} of 5",
+                       "{platform}: {n} reviews, average rating {stars} of 5", len(stars),
+                       platform=platform.capitalize(), stars=t.number(stars.mean(), 1)) in chart.alt
+    assert t.stars_nps(result) in chart.alt
+    assert f"r = {t.number(result.r, 2)}" in chart.alt
+    assert chart.alt.startswith("NPS i średnia liczba gwiazdek w opiniach według miesięcy.")
+
+
+def test_stars_trend_says_when_there_are_too_few_months():
+    reviews, responses = review_rows(months=4), survey_rows(months=4)
+    result = stars_vs_nps(reviews, responses)
+    assert result.status == "too_few_months"
+    alt = plots.stars_trend(nps_by_period(responses), stars_by_month(reviews), translator("en"),
+                            correlation=result).alt
+    assert "Fewer than 6 months have both reviews and survey responses" in alt
+    assert "r = " not in alt
+
+
+def test_stars_trend_shares_the_month_axis_when_reviews_start_later():
+    later = review_rows().assign(reviewed_at=lambda f: f["reviewed_at"] + pd.DateOffset(months=3))
+    chart = plots.stars_trend(nps_by_period(survey_rows()), stars_by_month(later),
+                              translator("de"))
+    assert chart.png.startswith(PNG)
+    assert "Google: 41 Bewertungen" in chart.alt
+
+
+def test_health_bands_alt_text_counts_and_shares_per_date():
+    alt = plots.health_bands(band_frame(), translator("de")).alt
+    assert alt.startswith("Kunden nach Gesundheitsstufe. 30.06.2026: kritisch 30 (30\xa0%)")
+    assert alt.endswith("30.09.2026: kritisch 25 (23\xa0%), gefährdet 45 (41\xa0%), gesund 40 (36\xa0%).")
+
+
+def test_health_bands_takes_band_trend():
+    from nps_helpers.health import band_trend
+
+    customers = pd.DataFrame({"customer_id": list("abcd"), "churned_at": pd.NaT,
+                              "started_at": pd.to_datetime(["2019-01-01", "2025-06-01"] * 2, utc=True)})
+    responses = pd.DataFrame({"customer_id": list("abcd"), "score": [10, 9, 2, 0],
+                              "responded_at": pd.to_datetime(["2025-12-01"] * 4, utc=True)})
+    frame = band_trend(customers, responses, None, ["2025-10-01", "2026-01-01"])
+    alt = plots.health_bands(frame, translator("en")).alt
+    expected = frame[frame["as_of"] == frame["as_of"].max()].set_index("band")["customers"]
+    assert alt.endswith(f"Dec 31, 2025: critical {expected['critical']} "
+                        f"({expected['critical'] * 25}%), at risk {expected['at_risk']} "
+                        f"({expected['at_risk'] * 25}%), healthy {expected['healthy']} "
+                        f"({expected['healthy'] * 25}%).")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_legends_stay_inside_the_chart(language):
+    """Long legends wrap into rows instead of running off the right edge."""
+    frame = segment_frame().assign(n=[120, 45, 12])  # significant, small and plain groups
+    chart = plots.segment_forest(frame, translator(language), segment="touchpoint", min_n=30,
+                                 suppress_n=10)
+    grey = np.asarray(Image.open(io.BytesIO(chart.png)).convert("L"))
+    assert grey[:, -4:].min() == 255, "something is drawn at the right edge"
+
+
+def test_segment_forest_names_the_column_in_the_report_language():
+    t = translator("pl")
+    assert plots.segment_forest(segment_frame(), t, segment="touchpoint").alt.startswith(
+        "NPS według segmentów: Punkt kontaktu.")
+    assert plots.segment_forest(segment_frame(), t, segment="branch_name").alt.startswith(
+        "NPS według segmentów: branch name.")
+
+
 # --- palette ---------------------------------------------------------------------------
 # Machado, Oliveira & Fernandes (2009), severity 1.0, on linear RGB.
 CVD = {
@@ -266,18 +377,26 @@ def _contrast(a, b):
     return (lum[1] + 0.05) / (lum[0] + 0.05)
 
 
+@pytest.mark.parametrize("palette", ["PALETTE", "BAND_COLOURS"])
 @pytest.mark.parametrize("vision", CVD)
-def test_category_colours_stay_apart_for_colour_blind_readers(vision):
+def test_category_colours_stay_apart_for_colour_blind_readers(vision, palette):
     matrix = np.asarray(CVD[vision])
-    labs = {c: _lab(matrix @ _linear(h)) for c, h in plots.PALETTE.items()}
-    pairs = [("detractor", "passive"), ("detractor", "promoter"), ("passive", "promoter")]
-    distance = min(np.linalg.norm(labs[a] - labs[b]) for a, b in pairs)
-    assert distance > 25, f"{vision}: categories only {distance:.0f} apart in CIELAB"
+    labs = [_lab(matrix @ _linear(h)) for h in getattr(plots, palette).values()]
+    distance = min(np.linalg.norm(a - b) for i, a in enumerate(labs) for b in labs[i + 1:])
+    assert distance > 25, f"{vision}: {palette} only {distance:.0f} apart in CIELAB"
 
 
 def test_text_on_category_bars_is_readable():
     for category, colour in plots.PALETTE.items():
         assert _contrast(colour, plots.TEXT_ON[category]) >= 4.5
+    for band, colour in plots.BAND_COLOURS.items():
+        assert _contrast(colour, plots.TEXT_ON_BAND[band]) >= 4.5
+
+
+def test_health_bands_cover_the_bands_of_health():
+    from nps_helpers.health import BANDS
+
+    assert tuple(plots.BAND_COLOURS) == BANDS
 
 
 # --- bad input -------------------------------------------------------------------------
@@ -288,6 +407,10 @@ def test_text_on_category_bars_is_readable():
     (lambda t: plots.driver_matrix(driver_frame().drop(columns="quadrant"), t), "quadrant"),
     (lambda t: plots.theme_counts(theme_frame().assign(mentions=0), t), "no comment names"),
     (lambda t: plots.category_split(pd.DataFrame({"group": ["a"]}), t), "promoters"),
+    (lambda t: plots.stars_trend(trend_frame(), stars_by_month(review_rows()).drop(columns="n"), t),
+     "stars_trend: .*lacks column.*n"),
+    (lambda t: plots.stars_trend(trend_frame().iloc[:0], stars_by_month(review_rows()), t), "no rows"),
+    (lambda t: plots.health_bands(band_frame().drop(columns="share"), t), "health_bands: .*share"),
 ])
 def test_bad_frames_raise_a_clear_error(call, message):
     with pytest.raises(NpsInputError, match=message):

@@ -15,7 +15,9 @@ from nps_helpers.churn import churn_analysis
 from nps_helpers.demo import CURATED, client_tables
 from nps_helpers.drivers import relative_weights
 from nps_helpers.errors import NpsInputError
+from nps_helpers.health import band_counts, band_trend, customer_health
 from nps_helpers.i18n import MINUS, translator
+from nps_helpers.reviews import stars_vs_nps_by_platform
 from nps_helpers.segments import nps_by_segment
 from nps_helpers.text import distinctive_words
 from nps_helpers.trends import nps_by_period
@@ -250,6 +252,64 @@ def test_benchmark_table_takes_the_shipped_figures():
     assert set(bench.table["source"]) <= set(page.cells)
 
 
+# --- review stars and customer health ----------------------------------------------------
+def _reviews_and_responses():
+    months = pd.date_range("2026-01-10", periods=8, freq="MS", tz="UTC")
+    stars = [1, 2, 2, 3, 4, 4, 5, 5]
+    reviews = pd.DataFrame({"platform": ["google"] * 8 + ["yandex"] * 3,
+                            "reviewed_at": months.append(months[:3]), "stars": stars + [4, 4, 4]})
+    responses = pd.DataFrame({"responded_at": months, "score": [0, 2, 4, 5, 7, 8, 9, 10]})
+    return reviews, responses
+
+
+def test_stars_table_rows_per_platform_in_the_language():
+    frame = stars_vs_nps_by_platform(*_reviews_and_responses())
+    page = assert_inert(tables.stars_table(frame, translator("ru")).html)
+    assert page.cells[:4] == ["Площадка", "Сравнено месяцев",
+                              "Корреляция r (доверительный интервал 95\xa0%)", "Звёзды и NPS"]
+    pooled = frame.iloc[0]
+    r = f"{pooled['r']:.2f}".replace(".", ",")
+    low, high = (f"{v:.2f}".replace(".", ",") for v in (pooled["ci_low"], pooled["ci_high"]))
+    assert page.cells[4:8] == ["Все площадки", "8", f"{r} (от {low} до {high})",
+                               "Меняются согласованно"]
+    assert page.cells[-4:] == ["Яндекс", "3", "\u2014", "Слишком мало месяцев для вывода"]
+
+
+@pytest.mark.parametrize("verdict", ["stars_follow_nps", "stars_oppose_nps", "stars_nps_unclear",
+                                     "too_few_months", "no_variation", "no_reviews", "no_responses"])
+def test_every_stars_verdict_has_a_short_name(verdict):
+    frame = pd.DataFrame({"platform": ["google"], "verdict": [verdict], "months": [0],
+                          "r": [np.nan], "ci_low": [np.nan], "ci_high": [np.nan]})
+    for language in ("en", "pl", "sl", "ru", "de"):
+        cells = Page(tables.stars_table(frame, translator(language)).html).cells
+        assert cells[-1] and cells[-1] != verdict
+
+
+def test_health_table_counts_shares_and_active_total():
+    customers = pd.DataFrame({"customer_id": [f"c{i}" for i in range(8)], "churned_at": pd.NaT,
+                              "started_at": pd.to_datetime(["2018-01-01", "2025-09-01"] * 4, utc=True)})
+    responses = pd.DataFrame({"customer_id": [f"c{i}" for i in range(8)],
+                              "score": [10, 10, 9, 8, 6, 3, 0, 0],
+                              "responded_at": pd.to_datetime(["2025-12-01"] * 8, utc=True)})
+    frame = band_trend(customers, responses, None, ["2025-10-01", "2026-01-01"])
+    page = assert_inert(tables.health_table(frame, translator("en")).html)
+    assert page.cells[:3] == ["Health", "Sep 30, 2025", "Dec 31, 2025"]
+    bands = customer_health(customers, responses, as_of="2026-01-01")["band"].value_counts()
+    for band, label in (("critical", "Critical"), ("at_risk", "At risk"), ("healthy", "Healthy")):
+        row = page.cells[page.cells.index(label):][:3]
+        count = int(bands.get(band, 0))
+        assert row[2] == f"{count} ({round(100 * count / 8)}%)"
+    assert page.cells[-3:] == ["Active customers", "8", "8"]
+
+
+def test_health_table_of_band_counts_alone():
+    frame = band_counts(pd.DataFrame({"band": ["healthy"] * 3 + ["critical"]})).assign(
+        as_of=pd.Timestamp("2026-04-01", tz="UTC"))
+    page = assert_inert(tables.health_table(frame, translator("sl")).html)
+    assert page.cells == ["Stanje", "31. mar. 2026", "Kritični", "1 (25\xa0%)", "Ogroženi",
+                          "0 (0\xa0%)", "Zdravi", "3 (75\xa0%)", "Aktivne stranke", "4"]
+
+
 def test_tables_do_not_modify_the_callers_frame():
     frame = segments()
     copy = frame.copy()
@@ -263,6 +323,10 @@ def test_tables_do_not_modify_the_callers_frame():
     (lambda t: tables.comments_table(pd.DataFrame({"text": ["x"]}), t), "comment"),
     (lambda t: tables.words_table(pd.DataFrame({"group": ["x"], "word": ["y"]}), t), "z"),
     (lambda t: tables.group_flags(pd.DataFrame({"x": [1]})), "'n'"),
+    (lambda t: tables.stars_table(pd.DataFrame({"platform": ["x"], "verdict": ["no_reviews"]}), t),
+     "months"),
+    (lambda t: tables.health_table(pd.DataFrame({"band": ["healthy"], "customers": [1]}), t),
+     "as_of"),
 ])
 def test_missing_columns_are_named(call, column):
     with pytest.raises(NpsInputError, match=column):

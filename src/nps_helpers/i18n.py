@@ -46,6 +46,8 @@ PLATFORMS = {"google": "Google", "trustpilot": "Trustpilot", "yandex": "Yandex",
              "capterra": "Capterra", "tripadvisor": "Tripadvisor", "yelp": "Yelp",
              "facebook": "Facebook", "app_store": "App Store", "google_play": "Google Play",
              "g2": "G2", "feefo": "Feefo", "reviews_io": "Reviews.io"}
+# Brands that readers of a language know by a name of their own.
+LOCAL_PLATFORMS = {"ru": {"yandex": "Яндекс"}}
 
 
 def N_(msgid: str) -> str:
@@ -577,10 +579,13 @@ class Translator:
         >>> t = translator("de")
         >>> t.platform("trustpilot"), t.platform("all"), t.platform("Kununu")
         ('Trustpilot', 'Alle Plattformen', 'Kununu')
+        >>> translator("ru").platform("yandex"), t.platform("yandex")
+        ('Яндекс', 'Yandex')
         """
         if name == ALL_PLATFORMS:
             return self.gettext("All platforms")
-        return PLATFORMS.get(str(name).lower(), str(name))
+        key = str(name).lower()
+        return LOCAL_PLATFORMS.get(self.language, {}).get(key) or PLATFORMS.get(key, str(name))
 
     # --- dates and text ---------------------------------------------------------------------
     def date(self, value: dt.date | dt.datetime, format: str = "long") -> str:
