@@ -436,7 +436,7 @@ def test_stars_sentence_says_why_there_is_no_r():
 def test_platform_names():
     t = translator("sl")
     assert [t.platform(p) for p in ("google", "TRUSTPILOT", "app_store", "all", "Bolha")] == [
-        "Google", "Trustpilot", "App Store", "Vse platforme", "Bolha"]
+        "Google", "Trustpilot", "App Store", "Vsi portali", "Bolha"]
     assert translator("ru").platform("yandex") == "Яндекс"
     assert all(name.strip() for name in PLATFORMS.values())
 

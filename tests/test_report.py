@@ -97,7 +97,7 @@ def test_reviews_show_the_verdict_chart_and_platform_table():
     assert sentence.markup == f"<p>{r.t.stars_nps(expected)}</p>"
     assert expected.months == 12 and "über 12 Monate" in sentence.markup
     assert isinstance(chart, Chart) and "Google: 48 Bewertungen" in chart.alt
-    assert isinstance(table, Table) and "Alle Plattformen" in table.html
+    assert isinstance(table, Table) and "Alle Portale" in table.html
     assert SECRET not in markup(parts)
 
 

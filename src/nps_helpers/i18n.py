@@ -578,7 +578,7 @@ class Translator:
         --------
         >>> t = translator("de")
         >>> t.platform("trustpilot"), t.platform("all"), t.platform("Kununu")
-        ('Trustpilot', 'Alle Plattformen', 'Kununu')
+        ('Trustpilot', 'Alle Portale', 'Kununu')
         >>> translator("ru").platform("yandex"), t.platform("yandex")
         ('Яндекс', 'Yandex')
         """
