@@ -24,7 +24,7 @@ _EXPORTS: dict[str, str] = {
     "write_demo_store": "demo", "demo_profiles": "demo", "comment_bank": "demo",
     # params and periods
     "ClientParams": "params", "Defaults": "params", "BatchParams": "params",
-    "Period": "periods", "parse_period": "periods", "period_labels": "periods",
+    "Period": "periods", "parse_period": "periods", "period_labels": "periods", "window": "periods",
     # NPS core, trends, segments
     "NpsResult": "metrics", "NpsDifference": "metrics", "categorize": "metrics", "nps": "metrics",
     "nps_difference": "metrics", "nps_frame": "metrics", "category_counts": "metrics",
@@ -47,6 +47,12 @@ _EXPORTS: dict[str, str] = {
     "followup_lists": "followup", "write_followup_lists": "followup", "write_csv": "followup",
     "customer_health": "health", "health_check": "health", "band_counts": "health",
     "band_trend": "health", "at_risk_customers": "health",
+    # portfolio (internal notebooks)
+    "open_portfolio": "portfolio", "Portfolio": "portfolio", "league_table": "portfolio",
+    "period_table": "portfolio", "benchmark_spread": "portfolio", "churn_summary": "portfolio",
+    "health_summary": "portfolio", "data_quality": "portfolio", "customer_checks": "portfolio",
+    "churn_horizons": "portfolio", "churn_by_segments": "portfolio",
+    "holdout_health_check": "portfolio",
     # review portals
     "stars_by_month": "reviews", "stars_vs_nps": "reviews", "stars_vs_nps_by_platform": "reviews",
     # presentation

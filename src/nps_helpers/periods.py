@@ -115,3 +115,27 @@ def _from_pandas(p: pd.Period, freq: Freq) -> Period:
     start = p.start_time.tz_localize("UTC")
     end = (p + 1).start_time.tz_localize("UTC")
     return Period(label, start, end)
+
+
+def window(start: str, end: str, label: str | None = None) -> Period:
+    """The window ``[start, end)``, named by ``label`` when the label means that window.
+
+    Render passes both the label ('2026-Q3') and its dates; a label that does not match
+    the dates (or cannot be parsed) gives way to the dates.
+
+    Examples
+    --------
+    >>> window("2026-07-01", "2026-10-01", "2026-Q3").label
+    '2026-Q3'
+    >>> window("2026-07-01", "2026-09-01", "2026-Q3").label
+    '2026-07-01..2026-09-01'
+    """
+    dates = parse_period(f"{str(start)[:10]}..{str(end)[:10]}")
+    if label:
+        try:
+            named = parse_period(label)
+        except NpsInputError:
+            return dates
+        if (named.start, named.end) == (dates.start, dates.end):
+            return named
+    return dates

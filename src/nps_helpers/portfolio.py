@@ -37,9 +37,9 @@ from .health import BANDS, HealthCheck, HealthWeights, health_check
 from .i18n import Translator, translator
 from .metrics import CATEGORIES, NpsResult, nps, nps_difference_frame, nps_frame, z_value
 from .params import ClientParams, Defaults, client_ids, load_client, load_defaults
-from .periods import Period, parse_period
+from .periods import Period, window
 from .schema import check_client_id
-from .store import TIME_COLUMN, Store, _connect
+from .store import TIME_COLUMN, Store, _connect, query_frame
 
 COUNTS = ["promoters", "passives", "detractors"]
 SHARES = ["promoter_share", "passive_share", "detractor_share"]
@@ -676,7 +676,7 @@ def open_portfolio(
     ids = sorted(set(stored) | set(client_ids(params_dir)))
     params = {cid: _client_or_none(cid, params_dir) for cid in ids}
     return Portfolio(store=st, defaults=defaults, t=translator(language),
-                     period=_window(period_start, period_end, period_label),
+                     period=window(period_start, period_end, period_label),
                      clients=client_directory(params), client_params=params)
 
 
@@ -712,8 +712,8 @@ def table_counts(store: Store, clients: Sequence[str]) -> pd.DataFrame:
     with _connect() as con:
         for name in TABLES:
             files = {str(store.partition(name, c)): c for c in ids if store.has(name, c)}
-            rows = (con.execute("SELECT file_name, num_rows FROM parquet_file_metadata(?)",
-                                [list(files)]).df() if files else pd.DataFrame(columns=["file_name", "num_rows"]))
+            rows = (query_frame(con, "SELECT file_name, num_rows FROM parquet_file_metadata($1)",
+                                [list(files)]) if files else pd.DataFrame(columns=["file_name", "num_rows"]))
             per_client = rows["num_rows"].groupby(rows["file_name"].map(files)).sum()
             table[name] = table["client_id"].map(per_client).fillna(0).astype("int64")
     return table
@@ -775,9 +775,9 @@ def read_customer_sample(
     have = {t: p.exists() for t, p in paths.items()}
     with _connect() as con:
         def scan(table: str, select: str, where: str = "TRUE", args: Sequence = ()) -> pd.DataFrame:
-            return con.execute(
-                f"SELECT {select} FROM read_parquet($1, hive_partitioning = false) WHERE {where}",
-                [str(paths[table]), *args]).df()
+            return query_frame(
+                con, f"SELECT {select} FROM read_parquet($1, hive_partitioning = false) WHERE {where}",
+                [str(paths[table]), *args])
 
         total = int(scan("customers", "count(*) AS n").iloc[0, 0]) if have["customers"] else 0
         if not total and have["responses"]:
@@ -905,18 +905,6 @@ def _client_or_none(client_id: str, params_dir: str | os.PathLike) -> ClientPara
     if not (Path(params_dir) / "clients" / f"{check_client_id(client_id)}.yaml").exists():
         return None
     return load_client(client_id, params_dir)
-
-
-def _window(start: str, end: str, label: str | None) -> Period:
-    window = parse_period(f"{str(start)[:10]}..{str(end)[:10]}")
-    if label:
-        try:
-            named = parse_period(label)
-        except NpsInputError:
-            return window
-        if (named.start, named.end) == (window.start, window.end):
-            return named
-    return window
 
 
 def _need(frame: pd.DataFrame, columns: Sequence[str], where: str) -> None:

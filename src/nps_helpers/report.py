@@ -23,7 +23,7 @@ from .followup import write_csv
 from .i18n import Translator, translator
 from .metrics import NpsResult, categorize
 from .params import ClientParams, Defaults, client_ids, load_client, load_defaults
-from .periods import Period, parse_period
+from .periods import Period, parse_period, window
 from .plots import (
     benchmark_position,
     driver_matrix,
@@ -129,7 +129,7 @@ def open_report(
     """
     client = load_client(client_id, params_dir)
     defaults = load_defaults(params_dir)
-    period = _period(period_start, period_end, period_label)
+    period = window(period_start, period_end, period_label)
     st = Store(store if store is not None else Path(params_dir).parent / defaults.store)
     since = period.end - pd.DateOffset(months=HISTORY_MONTHS)
     history = st.read("responses", client_id, start=since, end=period.end)
@@ -512,14 +512,6 @@ def _linkable(responses: pd.DataFrame) -> pd.DataFrame:
 
 def _heading(text: str, level: int) -> Html:
     return Html(f"<h{level}>{html.escape(text)}</h{level}>")
-
-
-def _period(start: str, end: str, label: str | None) -> Period:
-    spec = label if label and not label.startswith("latest") else f"{start}..{end}"
-    period = parse_period(spec)
-    if (str(period.start.date()), str(period.end.date())) != (str(start)[:10], str(end)[:10]):
-        period = parse_period(f"{start}..{end}")
-    return period
 
 
 def _example_report() -> Report:

@@ -11,7 +11,7 @@ from .errors import NpsInputError
 from .metrics import categorize, nps_frame
 from .periods import period_labels
 from .schema import check_client_id, segment_columns
-from .store import Store, _connect, _time_filter, load_responses
+from .store import Store, _connect, _time_filter, load_responses, query_frame
 
 STAT_KEYS = ("n", "promoters", "passives", "detractors", "nps", "ci_low", "ci_high")
 # Period labels in SQL, the same as periods.period_labels (the session runs in UTC).
@@ -126,5 +126,5 @@ def portfolio_stats(
         ORDER BY ALL
     """
     with _connect() as con:
-        counts = con.execute(query, [files, *args]).df()
+        counts = query_frame(con, query, [files, *args])
     return nps_frame(counts, level=level)[[*keys, *STAT_KEYS]]

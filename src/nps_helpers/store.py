@@ -190,15 +190,27 @@ class Store:
 
     @contextlib.contextmanager
     def lock(self, client_id: str) -> Iterator[None]:
-        """Hold an exclusive lock on one client's partitions (ingests of one client queue)."""
+        """Hold an exclusive lock on one client's partitions (ingests of one client queue).
+
+        The holder is the client's only writer, so temporary files of the client's
+        partitions, rejects and log found then were left by a killed writer: removed.
+        """
         lock_dir = self.root / ".locks"
         lock_dir.mkdir(parents=True, exist_ok=True)
         with open(lock_dir / f"{check_client_id(client_id)}.lock", "w") as fh:
             fcntl.flock(fh, fcntl.LOCK_EX)
             try:
+                self._remove_leftovers(client_id)
                 yield
             finally:
                 fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def _remove_leftovers(self, client_id: str) -> None:
+        files = [self.partition(t, client_id) for t in TABLES]
+        files += [self.rejects_path(client_id), self.root / "ingests" / f"{client_id}.jsonl"]
+        for path in files:
+            for tmp in path.parent.glob(f".{path.name}.*.tmp"):
+                tmp.unlink(missing_ok=True)
 
     # --- rejects and ingest log ------------------------------------------------------
     def rejects_path(self, client_id: str) -> Path:
@@ -261,7 +273,7 @@ class Store:
             for t in TABLES
         }
         with _connect() as con:
-            return con.sql(query.format(**views), params=params or None).to_arrow_table().to_pandas()
+            return query_frame(con, query.format(**views), params)
 
 
 def load_responses(
@@ -299,6 +311,19 @@ def load_table(
     """
     st = store if isinstance(store, Store) else Store(store)
     return st.read(table, client_id)
+
+
+def query_frame(con: duckdb.DuckDBPyConnection, query: str, params: Sequence | None = None) -> pd.DataFrame:
+    """Run ``query`` on ``con`` and return a DataFrame (through Arrow: no copy, no warnings).
+
+    Examples
+    --------
+    >>> with _connect() as con:
+    ...     query_frame(con, "SELECT $1::INTEGER + 1 AS x", [41])
+        x
+    0  42
+    """
+    return con.sql(query, params=list(params) if params else None).to_arrow_table().to_pandas()
 
 
 def _connect() -> duckdb.DuckDBPyConnection:
