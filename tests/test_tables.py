@@ -310,6 +310,15 @@ def test_health_table_of_band_counts_alone():
                           "0 (0\xa0%)", "Zdravi", "3 (75\xa0%)", "Aktivne stranke", "4"]
 
 
+def test_headers_align_with_their_columns():
+    frame = pd.DataFrame({"comment": ["fine"], "score": [9], "themes": [["price"]]})
+    html = tables.comments_table(frame, translator("en")).html
+    head = html[html.index("<thead>"):html.index("</thead>")]
+    assert head == ('<thead><tr><th scope="col" class="num">Score</th>'
+                    '<th scope="col" class="text">Comment</th>'
+                    '<th scope="col" class="text">Themes</th></tr>')
+
+
 def test_tables_do_not_modify_the_callers_frame():
     frame = segments()
     copy = frame.copy()

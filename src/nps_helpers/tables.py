@@ -33,6 +33,7 @@ HEALTH_BANDS = ("critical", "at_risk", "healthy")
 NUM = ' class="num"'
 # Free text gets dir="auto", so a right-to-left comment keeps its own direction.
 TEXT = ' class="text" dir="auto"'
+TEXT_HEADER = ' class="text"'
 # C0/C1 controls (but tab, newline, return), noncharacters and lone surrogates.
 _FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff\ud800-\udfff]")
 
@@ -250,7 +251,8 @@ def driver_table(frame: pd.DataFrame, t: Translator, *, caption: str | None = No
     rows = [[t.topic(row["driver"]), t.percent(row["share"]), t.number(row["mean"], 1),
              *([t.label(row["quadrant"])] if has_quadrant else [])]
             for _, row in ordered.iterrows()]
-    return _table(headers, rows, numeric=[1, 2], text=[0], caption=caption)
+    return _table(headers, rows, numeric=[1, 2], text=[0, 3] if has_quadrant else [0],
+                  caption=caption)
 
 
 def comments_table(
@@ -343,7 +345,7 @@ def stars_table(
     >>> f = pd.DataFrame({"platform": ["all", "yelp"], "verdict": ["stars_follow_nps", "too_few_months"],
     ...     "months": [12, 3], "r": [0.71, None], "ci_low": [0.22, None], "ci_high": [0.91, None]})
     >>> html = stars_table(f, translator("de")).html
-    >>> '<td class="num">0,71 (0,22 bis 0,91)</td><td>Bewegen sich gemeinsam</td>' in html
+    >>> '<td class="num">0,71 (0,22 bis 0,91)</td><td class="text" dir="auto">Bewegen sich gemeinsam</td>' in html
     True
     >>> '<th scope="row" class="text" dir="auto">Yelp</th><td class="num">3</td><td class="num">—</td>' in html
     True
@@ -359,7 +361,7 @@ def stars_table(
          t.label(row["verdict"])]
         for _, row in frame.iterrows()
     ]
-    return _table(headers, rows, numeric=[1, 2], caption=caption)
+    return _table(headers, rows, numeric=[1, 2], text=[3], caption=caption)
 
 
 def health_table(frame: pd.DataFrame, t: Translator, *, caption: str | None = None) -> Table:
@@ -439,9 +441,10 @@ def _table(
     parts = ['<table class="nps-table">']
     if caption:
         parts.append(f"<caption>{_text(caption)}</caption>")
+    # A text column's header aligns with its text; the row-header column's aligns by itself.
     parts.append("<thead><tr>" + "".join(
-        f'<th scope="col"{NUM if j in numeric else ""}>{_text(h)}</th>'
-        for j, h in enumerate(headers)) + "</tr></thead><tbody>")
+        f'<th scope="col"{NUM if j in numeric else TEXT_HEADER if j in text and j else ""}>'
+        f'{_text(h)}</th>' for j, h in enumerate(headers)) + "</tr></thead><tbody>")
     parts += ["<tr>" + "".join(cell(j, v) for j, v in enumerate(row)) + "</tr>" for row in rows]
     parts.append("</tbody>")
     if notes:
