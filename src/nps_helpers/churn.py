@@ -351,6 +351,11 @@ def _logit(x: np.ndarray, y: np.ndarray, names: list[str], level: float):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", (ConvergenceWarning, PerfectSeparationWarning, RuntimeWarning))
         fit = sm.Logit(y, sm.add_constant(x, has_constant="add")).fit(disp=0, maxiter=100)
+    rate = y.mean()
+    if 0 < rate < 1:
+        # The constant-only model has a closed form; statsmodels would fit it numerically
+        # (Nelder-Mead then BFGS), which on many customers costs more than the model itself.
+        fit.set_null_options(llnull=len(y) * (rate * np.log(rate) + (1 - rate) * np.log1p(-rate)))
     converged = bool(fit.mle_retvals.get("converged", True))
     ci = np.asarray(fit.conf_int(alpha=1 - level))
     lr_p = float(fit.llr_pvalue)

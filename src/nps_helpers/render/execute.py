@@ -82,8 +82,10 @@ def execute_notebook(
 ) -> NotebookNode:
     """Execute a (parameterised) notebook top to bottom in a kernel; return it with outputs.
 
-    ``timeout`` bounds the whole run, not each cell. ``km`` may be an already started
-    kernel manager (a warm kernel); otherwise a fresh kernel is started and shut down.
+    ``timeout`` bounds the whole run, not each cell. The kernel serves this notebook only
+    and is shut down at the end: by default a fresh kernel forked from this process's
+    pre-loaded zygote (:mod:`~nps_helpers.render.kernels`), or spawned when forking is off
+    or unavailable; ``km`` may give another kernel manager (started or not) instead.
     A failure raises :class:`CellFailure` naming the cell as numbered in the committed
     notebook (the injected parameters cell is not counted).
 
@@ -98,7 +100,11 @@ def execute_notebook(
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
+    from .kernels import kernel_manager, notebook_imports
+
     out = nbformat.from_dict(nb)
+    if km is None:
+        km = kernel_manager(kernel_name, preload=notebook_imports(nb))
     deadline = time.monotonic() + timeout
     running = {"index": -1}
     client = NotebookClient(
@@ -112,7 +118,8 @@ def execute_notebook(
         on_cell_start=lambda cell, cell_index: running.update(index=cell_index),
     )
     try:
-        client.execute(cwd=str(cwd))
+        # cleanup_kc: shut the kernel down even when it came from km (it serves one report).
+        client.execute(cwd=str(cwd), cleanup_kc=True)
     except CellExecutionError as err:
         raise CellFailure(_cell_error(out, running["index"], err.ename, err.evalue)) from None
     except CellTimeoutError:
@@ -135,9 +142,8 @@ def run_report(job: ReportJob, *, km: Any = None) -> ReportResult:
     Never raises for a failing report: the result carries ``status='failed'`` and the
     cell and error. The HTML appears only complete (written to a temporary file, then
     renamed); on failure any older HTML of this report is removed, being out of date.
-    ``km`` is an optional kernel manager started in the notebook's folder (a warm
-    kernel, used for this one report, then discarded by its owner); by default a fresh
-    kernel is started.
+    ``km`` is an optional kernel manager (see :func:`execute_notebook`), used for this one
+    report and shut down; by default the report gets a fresh kernel of its own.
 
     Examples
     --------
