@@ -123,3 +123,10 @@ def test_inputs_are_not_modified():
     csat(responses)
     pd.testing.assert_frame_equal(invitations, before[0])
     pd.testing.assert_frame_equal(responses, before[1])
+
+
+def test_ces_interval_stays_on_the_1_to_7_scale():
+    result = ces(pd.DataFrame({"ces": [1, 7, 7]}))
+    assert result.mean == 5.0
+    assert 1.0 <= result.ci_low < result.mean < result.ci_high <= 7.0
+    assert result.ci_high == 7.0  # the raw t interval reaches past 12

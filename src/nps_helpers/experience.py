@@ -118,8 +118,9 @@ def ces(responses: pd.DataFrame, *, level: float = 0.95) -> CesResult:
         status="ok",
         n=n,
         mean=mean,
-        ci_low=float(mean - half),
-        ci_high=float(mean + half),
+        # A small sample's t interval can run past the scale; the mean cannot.
+        ci_low=float(max(mean - half, 1.0)),
+        ci_high=float(min(mean + half, 7.0)),
         high=_share(int((values >= 5).sum()), n, level),
         level=level,
     )

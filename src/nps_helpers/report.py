@@ -464,12 +464,12 @@ def show_experience(report: Report) -> list:
     t, parts = report.t, []
     sat = csat(report.responses, level=report.level)
     if sat.status == "ok":
-        parts.append(paragraph(t.text("csat_summary", share=t.percent(sat.share)) + " "
-                               + t.interval(100 * sat.ci_low, 100 * sat.ci_high)))
+        share = f"{t.percent(sat.share)} ({t.interval(100 * sat.ci_low, 100 * sat.ci_high)})"
+        parts.append(paragraph(t.text("csat_summary", share=share)))
     effort = ces(report.responses, level=report.level)
     if effort.status == "ok":
-        parts.append(paragraph(t.text("ces_summary", mean=t.number(effort.mean, 1),
-                                      share=t.percent(effort.high.share))))
+        mean = f"{t.number(effort.mean, 1)} ({t.interval(effort.ci_low, effort.ci_high, 1)})"
+        parts.append(paragraph(t.text("ces_summary", mean=mean, share=t.percent(effort.high.share))))
     return [heading(t, "csat_ces"), *parts] if parts else []
 
 
