@@ -749,6 +749,9 @@ def _house_style() -> Iterator[None]:
         "axes.labelcolor": INK,
         "xtick.color": INK,
         "ytick.color": INK,
+        # Labels are client data (segment values, event names): "$9 - $19" must print as
+        # written, and "x $\foo{$" must not stop the report with a mathtext error.
+        "text.parse_math": False,
     }
     with matplotlib.rc_context(rc):
         yield

@@ -35,6 +35,9 @@ _MARKS = {"pl": set("ąćęłńśźżó"), "sl": set("čšž"), "de": set("äö�
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LETTER = re.compile(r"[^\W\d_]")
 _WORD = re.compile(r"[^\W\d_]+(?:['\-][^\W\d_]+)*")
+# A customer may write an e-mail address into a comment; a shared report never shows it.
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+EMAIL_MASK = "…@…"
 
 
 @dataclass(frozen=True)
@@ -414,17 +417,18 @@ def example_comments(
     """A few recent comments per category, preferring ones that name a theme.
 
     Returns ``comment``, ``score``, ``category`` and ``themes`` (list of theme codes) only:
-    no ids, so the frame is safe for a shared report once its text is escaped.
+    no ids, and e-mail addresses in the text masked, so the frame is safe for a shared
+    report once its text is escaped.
 
     Examples
     --------
-    >>> responses = pd.DataFrame({"score": [2, 10, 9], "comment": ["too expensive", "", "great staff"],
+    >>> responses = pd.DataFrame({"score": [2, 10, 9], "comment": ["too expensive", "", "great staff, ann@x.org"],
     ...     "responded_at": pd.to_datetime(["2026-01-01", "2026-01-02", "2026-01-03"], utc=True)})
     >>> tags = tag_themes(responses["comment"], "en")
-    >>> example_comments(responses, tags)[["score", "themes"]].to_dict("records")
-    [{'score': 9, 'themes': ['staff']}, {'score': 2, 'themes': ['price']}]
+    >>> example_comments(responses, tags)[["comment", "themes"]].to_dict("records")
+    [{'comment': 'great staff, …@…', 'themes': ['staff']}, {'comment': 'too expensive', 'themes': ['price']}]
     """
-    text = responses["comment"].astype("string").str.strip()
+    text = responses["comment"].astype("string").str.strip().str.replace(_EMAIL, EMAIL_MASK, regex=True)
     themes = tags.groupby("row")["theme"].agg(list).reindex(responses.index)
     frame = pd.DataFrame({
         "comment": text,
