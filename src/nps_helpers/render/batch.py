@@ -20,9 +20,11 @@ import contextlib
 import datetime as dt
 import fcntl
 import multiprocessing
+import multiprocessing.connection
 import os
 import re
 import shutil
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -228,7 +230,7 @@ def run_jobs(
             yield run_report(job)
         return
     own = executor is None
-    pool = executor or ProcessPoolExecutor(max_workers=n, mp_context=_context())
+    pool = executor or ProcessPoolExecutor(max_workers=n, mp_context=_context(), initializer=_end_with_batch)
     futures: dict[Future, ReportJob] = {}
     try:
         futures = {pool.submit(run_report, job): job for job in jobs}
@@ -420,6 +422,25 @@ def _context() -> multiprocessing.context.BaseContext:
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["nps_helpers.render.execute"])
     return ctx
+
+
+def _end_with_batch() -> None:
+    """Worker initializer: end the worker as soon as the batch process is gone.
+
+    A batch killed with SIGKILL cannot stop its pool; without this its workers would go
+    on running kernels and writing reports into a folder it no longer locks, and then
+    wait forever. Its kernel follows: ipykernel exits when its parent (the worker, or the
+    worker's kernel zygote, which exits with the worker) is gone.
+    """
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="end-with-batch", daemon=True).start()
 
 
 def _result_of(future: Future, job: ReportJob) -> ReportResult:
