@@ -115,3 +115,10 @@ def test_numbers_follow_the_locale(rendered):
     assert re.search(r"\d\.\d{3}\b", german) and not re.search(r"\d,\d{3}\b", german)
     assert re.search(r"\d,\d{3}\b", english)
     assert "Quartal" in german and "quarter" in english
+
+
+def test_the_batch_index_follows_the_language(rendered):
+    index = (rendered["pl"].parent / "index.html").read_text(encoding="utf-8")
+    page = _read(index)
+    assert page.lang == "pl"
+    assert "Raporty NPS" in " ".join(page.parts) and "Client" not in page.parts

@@ -25,6 +25,7 @@ from typer.testing import CliRunner
 
 from nps_helpers.cli import app
 from nps_helpers.errors import NpsInputError, NpsParamsError
+from nps_helpers.i18n import translator
 from nps_helpers.render import batch as batch_module
 from nps_helpers.render.batch import render_batch
 from nps_helpers.render.execute import execute_notebook
@@ -162,7 +163,7 @@ def test_headline_in_manifest_and_index_matches_a_direct_count(rendered, project
     assert manifest["period"] == {"label": "2026-Q3", "start": "2026-07-01", "end": "2026-10-01"}
     index = BeautifulSoup((folder / "index.html").read_text(), "html.parser")
     row = index.find("a", href="acme-co.html").find_parent("tr")
-    assert row.find_all("td")[0].get_text() == f"{expected:.0f}"
+    assert row.find_all("td")[0].get_text() == translator("en").nps(expected)
 
 
 def test_report_html_is_inert_and_self_contained(rendered, project):

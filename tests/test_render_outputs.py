@@ -101,7 +101,7 @@ def test_index_lists_every_report_escaped_with_links_only_to_rendered_ones():
     assert soup.find_all("script") == []
     rows = [[c.get_text() for c in tr.find_all(["th", "td"])] for tr in soup.tbody.find_all("tr")]
     assert rows == [
-        ["Acme", "–", "–", "–", "failed: NpsStoreError"],
-        ["Zed <script>alert(1)</script>", "-12", "-20 to -5", "88", "ok"],
+        ["Acme", "\u2014", "\u2014", "\u2014", "Failed: NpsStoreError"],
+        ["Zed <script>alert(1)</script>", "\u221212", "\u221220 to \u22125", "88", "Rendered"],
     ]
     assert [a["href"] for a in soup.find_all("a")] == ["zed.html"]
