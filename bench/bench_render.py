@@ -132,17 +132,25 @@ def method_figures(
 
 
 def paired_ratios(repeat: dict[str, dict[str, Any] | None]) -> dict[str, float | None]:
-    """The ratios of per-report wall time between methods of the same repeat.
+    """The ratios of per-report wall time between methods of the same repeat, and the same
+    of CPU time (suffix ``_cpu``: steadier than wall time on a busy machine).
 
-    >>> paired_ratios({"naive": {"wall_per_report_s": 8.0}, "floor": {"wall_per_report_s": 0.5},
-    ...     "ours_cold": {"wall_per_report_s": 1.0}, "ours_warm": {"wall_per_report_s": 0.05}})
-    {'naive_over_ours_cold': 8.0, 'ours_cold_over_floor': 2.0, 'ours_warm_over_cold': 0.05}
+    >>> r = paired_ratios({"naive": {"wall_per_report_s": 8.0, "cpu_per_report_s": 9.0},
+    ...     "floor": {"wall_per_report_s": 0.5, "cpu_per_report_s": 1.0},
+    ...     "ours_cold": {"wall_per_report_s": 1.0, "cpu_per_report_s": 1.5},
+    ...     "ours_warm": {"wall_per_report_s": 0.05, "cpu_per_report_s": 0.3}})
+    >>> r["naive_over_ours_cold"], r["ours_cold_over_floor"], r["ours_warm_over_cold"], r["naive_over_ours_cold_cpu"]
+    (8.0, 2.0, 0.05, 6.0)
     """
-    def wall(method: str) -> float | None:
+    def figure(method: str, key: str) -> float | None:
         figures = repeat.get(method)
-        return figures["wall_per_report_s"] if figures else None
+        return figures[key] if figures else None
 
-    return {name: ratio(wall(top), wall(bottom)) for name, (top, bottom) in RATIOS.items()}
+    out = {}
+    for suffix, key in (("", "wall_per_report_s"), ("_cpu", "cpu_per_report_s")):
+        for name, (top, bottom) in RATIOS.items():
+            out[name + suffix] = ratio(figure(top, key), figure(bottom, key))
+    return out
 
 
 SUMMARY_KEYS = ("wall_per_report_s", "cpu_per_report_s", "peak_process_mb", "peak_tree_mb", "html_median_bytes")
@@ -163,7 +171,8 @@ def summarize(repeats: Sequence[dict[str, Any]]) -> tuple[dict[str, dict[str, fl
         method: {key: median((r.get(method) or {}).get(key) for r in repeats) for key in SUMMARY_KEYS}
         for method in METHODS
     }
-    ratios = {name: median(r["ratios"].get(name) for r in repeats) for name in RATIOS}
+    names = [name + suffix for suffix in ("", "_cpu") for name in RATIOS]
+    ratios = {name: median(r["ratios"].get(name) for r in repeats) for name in names}
     return medians, ratios
 
 
@@ -182,11 +191,12 @@ def judge(medians: dict[str, dict[str, float | None]], ratios: dict[str, float |
     for what, figure, op, bound in TARGETS:
         if "." in figure:
             method, key = figure.split(".", 1)
-            value = (medians.get(method) or {}).get(key)
+            value, cpu = (medians.get(method) or {}).get(key), None
         else:
-            value = ratios.get(figure)
+            value, cpu = ratios.get(figure), ratios.get(f"{figure}_cpu")
         status = "n/a" if value is None else "PASS" if compare[op](value, bound) else "MISS"
-        rows.append({"target": what, "figure": figure, "op": op, "bound": bound, "value": value, "status": status})
+        rows.append({"target": what, "figure": figure, "op": op, "bound": bound, "value": value,
+                     "status": status, "same_ratio_of_cpu": cpu})
     return rows
 
 
@@ -327,7 +337,8 @@ class Monitor:
 
     def peaks_by_label(self) -> dict[str, float]:
         """Peak RSS (MB) per process, keyed 'label [pid]'."""
-        return {f"{label} [{pid}]": round(mb, 1) for pid, (label, mb) in self.peaks.items()}
+        peaks = dict(self.peaks)  # a copy: the sampling thread may be adding a process
+        return {f"{label} [{pid}]": round(mb, 1) for pid, (label, mb) in peaks.items()}
 
 
 @dataclass
@@ -400,20 +411,26 @@ def bench_project(clients: int, responses: int, seed: int) -> tuple[BenchProject
         build_s = round(time.perf_counter() - start, 1)
         done.write_text(json.dumps({"build_s": build_s}))
         info.update(cached=False, build_s=build_s)
-    _link_project_files(project)
+    _refresh_project_files(project)
     return project, info
 
 
-def _link_project_files(project: BenchProject) -> None:
-    """Refresh the project's own defaults, batches and notebooks (render resolves the
-    notebook as <params>/../notebooks/<name>), so the bench runs the notebook as it is now."""
+def _refresh_project_files(project: BenchProject) -> None:
+    """Copy the repo's defaults, batches and notebook in, as they are now.
+
+    Every method of every repeat then runs this one snapshot (render resolves the notebook
+    as <params>/../notebooks/<name>): an edit to the repo's notebook during a long run
+    would otherwise change ours' inputs between cold and warm, and the methods' work.
+    """
     shutil.copy2(PROJECT / "params" / "defaults.yaml", project.params / "defaults.yaml")
     batches = PROJECT / "params" / "batches"
     if batches.is_dir():
         shutil.copytree(batches, project.params / "batches", dirs_exist_ok=True)
-    link = project.root / "notebooks"
-    if not link.is_symlink():
-        link.symlink_to(NOTEBOOK.parent, target_is_directory=True)
+    folder = project.notebook.parent
+    if folder.is_symlink():
+        folder.unlink()
+    folder.mkdir(exist_ok=True)
+    shutil.copy2(NOTEBOOK, project.notebook)
 
 
 def report_parameters(project: BenchProject, clients: Sequence[str]
@@ -477,7 +494,7 @@ def _last_line(log: Path) -> str:
     return lines[-1][:300] if lines else ""
 
 
-def naive(values: dict[str, dict[str, Any]], out: Path, kernel: str) -> Outcome:
+def naive(values: dict[str, dict[str, Any]], notebook: Path, out: Path, kernel: str) -> Outcome:
     """papermill CLI then nbconvert CLI per client, one at a time."""
     out.mkdir(parents=True)
     outcome = Outcome()
@@ -485,8 +502,8 @@ def naive(values: dict[str, dict[str, Any]], out: Path, kernel: str) -> Outcome:
     for cid, params in values.items():
         executed, log = out / f"{cid}.ipynb", out / f"{cid}.log"
         seconds, code = _run_logged(
-            [str(BIN / "papermill"), str(NOTEBOOK), str(executed), "-k", kernel, "--cwd",
-             str(NOTEBOOK.parent), "--no-progress-bar", *papermill_args(params)], log)
+            [str(BIN / "papermill"), str(notebook), str(executed), "-k", kernel, "--cwd",
+             str(notebook.parent), "--no-progress-bar", *papermill_args(params)], log)
         steps["papermill_s"].append(seconds)
         if code == 0:
             seconds, code = _run_logged(
@@ -572,7 +589,7 @@ def _flush_figures(shell: Any) -> None:
     plt.close("all")
 
 
-def floor_report(params: dict[str, Any], html_path: str) -> int:
+def floor_report(params: dict[str, Any], notebook: str, html_path: str) -> int:
     """One report in plain Python: papermill's parameter cell, every code cell exec'd in a
     fresh namespace, HTML exported in-process. Returns the HTML size in bytes."""
     import builtins
@@ -583,11 +600,11 @@ def floor_report(params: dict[str, Any], html_path: str) -> int:
     if not _FLOOR:
         _floor_init()
     shell, exporter = _FLOOR["shell"], _FLOOR["exporter"]
-    nb = parameterize_notebook(load_notebook_node(str(NOTEBOOK)), params)
+    nb = parameterize_notebook(load_notebook_node(notebook), params)
     namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": builtins,
                                  "get_ipython": lambda: shell}
     cwd = os.getcwd()
-    os.chdir(NOTEBOOK.parent)  # papermill --cwd and render run the notebook from its folder
+    os.chdir(Path(notebook).parent)  # papermill --cwd and render run the notebook from its folder
     try:
         for cell in nb.cells:
             if cell.cell_type == "code":
@@ -600,7 +617,7 @@ def floor_report(params: dict[str, Any], html_path: str) -> int:
     return len(data)
 
 
-def floor(values: dict[str, dict[str, Any]], out: Path, workers: int) -> Outcome:
+def floor(values: dict[str, dict[str, Any]], notebook: Path, out: Path, workers: int) -> Outcome:
     """The floor: a pool of plain Python processes (spawned, so imports are paid in each)."""
     import multiprocessing
 
@@ -608,7 +625,7 @@ def floor(values: dict[str, dict[str, Any]], out: Path, workers: int) -> Outcome
     outcome = Outcome()
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
                              initializer=_floor_init) as pool:
-        futures = {cid: pool.submit(floor_report, params, str(out / f"{cid}.html"))
+        futures = {cid: pool.submit(floor_report, params, str(notebook), str(out / f"{cid}.html"))
                    for cid, params in values.items()}
         for cid, future in futures.items():
             try:
@@ -625,6 +642,7 @@ def ours(clients: Sequence[str], project: BenchProject, out: Path, workers: int,
          ) -> Outcome:
     """``nps-report render`` of these clients; warm runs must skip every report."""
     out.mkdir(parents=True, exist_ok=True)
+    before = manifest_inputs(out)
     log = out.parent / f"{out.name}-{'cold' if force else 'warm'}.log"
     _, code = _run_logged(render_command(clients, out=out, store=project.store, params=project.params,
                                          workers=workers, force=force), log, cwd=project.root)
@@ -638,8 +656,29 @@ def ours(clients: Sequence[str], project: BenchProject, out: Path, workers: int,
         outcome.failed += [ln for ln in lines if ln.startswith("FAILED ")] or [f"exit {code}: {_last_line(log)}"]
     outcome.failed += [f"{cid}: no HTML" for cid in clients if cid not in sizes]
     if not force and f", {len(clients)} unchanged" not in summary:
-        outcome.failed.append(f"warm run re-rendered reports: {summary!r}")
+        changed = changed_inputs(before, manifest_inputs(out))
+        outcome.failed.append(f"warm run re-rendered reports: {summary!r}; inputs that changed since "
+                              f"the cold run: {', '.join(changed) or 'none'}")
     return outcome
+
+
+def manifest_inputs(out: Path) -> dict[str, dict[str, str]]:
+    """Per client, the input digests render recorded in the manifests under ``out``."""
+    found: dict[str, dict[str, str]] = {}
+    for path in out.glob("*/*/manifest.json"):
+        for cid, entry in json.loads(path.read_text())["reports"].items():
+            found[cid] = entry.get("inputs", {})
+    return found
+
+
+def changed_inputs(before: dict[str, dict[str, str]], after: dict[str, dict[str, str]]) -> list[str]:
+    """The input names whose digest differs for any client between two manifests.
+
+    >>> changed_inputs({"a": {"notebook": "1", "data": "x"}}, {"a": {"notebook": "2", "data": "x"}})
+    ['notebook']
+    """
+    return sorted({key for cid, new in after.items() for key, digest in new.items()
+                   if before.get(cid, {}).get(key) != digest})
 
 
 # ------------------------------------------------------------------------------- main
@@ -681,8 +720,8 @@ def run_repeat(k: int, values: dict[str, dict[str, Any]], project: BenchProject,
     naive_values = with_internal(values, base / "naive" / "_internal")
     floor_values = with_internal(values, base / "floor" / "_internal")
     steps = {
-        "naive": lambda: naive(naive_values, base / "naive", kernel),
-        "floor": lambda: floor(floor_values, base / "floor", workers),
+        "naive": lambda: naive(naive_values, project.notebook, base / "naive", kernel),
+        "floor": lambda: floor(floor_values, project.notebook, base / "floor", workers),
         "ours_cold": lambda: ours(clients, project, base / "ours", workers, force=True),
         "ours_warm": lambda: ours(clients, project, base / "ours", workers, force=False),
     }
@@ -724,12 +763,12 @@ def print_table(doc: dict[str, Any]) -> None:
                       fmt(m["peak_tree_mb"], ".0f"), fmt(html, ".0f"))
     console.print(table)
     targets = Table(title="targets (issue 7), paired ratios medianed over repeats")
-    for col in ("target", "value", "bound", "status"):
+    for col in ("target", "value", "bound", "status", "same ratio of CPU s"):
         targets.add_column(col, justify="left" if col == "target" else "right")
     colour = {"PASS": "green", "MISS": "red", "n/a": "yellow"}
     for t in doc["targets"]:
         targets.add_row(t["target"], fmt(t["value"], ".3g"), f"{t['op']} {t['bound']:g}",
-                        f"[{colour[t['status']]}]{t['status']}[/]")
+                        f"[{colour[t['status']]}]{t['status']}[/]", fmt(t["same_ratio_of_cpu"], ".3g"))
     console.print(targets)
 
 

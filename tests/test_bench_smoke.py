@@ -7,6 +7,7 @@ import json
 import math
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -38,7 +39,9 @@ def test_ratios_are_paired_within_a_repeat_then_medianed():
     repeats = [repeat(8.0, 0.5, 1.0, 0.05), repeat(2.0, 0.25, 0.5, 0.1), repeat(6.0, 0.4, 2.0, 0.1)]
     assert [r["ratios"]["naive_over_ours_cold"] for r in repeats] == [8.0, 4.0, 3.0]
     medians, ratios = br.summarize(repeats)
-    assert ratios == {"naive_over_ours_cold": 4.0, "ours_cold_over_floor": 2.0, "ours_warm_over_cold": 0.05}
+    assert {k: v for k, v in ratios.items() if not k.endswith("_cpu")} == {
+        "naive_over_ours_cold": 4.0, "ours_cold_over_floor": 2.0, "ours_warm_over_cold": 0.05}
+    assert ratios["naive_over_ours_cold_cpu"] == 1.0  # every method used 1 CPU-s per report
     # unpaired: median naive 6.0 / median cold 1.0 = 6.0, not the paired 4.0
     assert medians["naive"]["wall_per_report_s"] / medians["ours_cold"]["wall_per_report_s"] == 6.0
 
@@ -85,7 +88,7 @@ def test_result_document_is_strict_json_with_every_part():
     assert set(back["medians"]) == set(br.METHODS)
     for method in br.METHODS:
         assert set(back["medians"][method]) == set(br.SUMMARY_KEYS)
-    assert set(back["ratios"]) == set(br.RATIOS)
+    assert set(back["ratios"]) == set(br.RATIOS) | {f"{name}_cpu" for name in br.RATIOS}
     assert [t["figure"] for t in back["targets"]] == [t[1] for t in br.TARGETS]
     assert {t["status"] for t in back["targets"]} <= {"PASS", "MISS", "n/a"}
     assert back["ratios"]["naive_over_ours_cold"] == 6.0  # median of 8.0/1.0 and 6.0/1.5
@@ -97,6 +100,7 @@ def test_ratios_do_not_depend_on_the_unit(walls, scale):
     scaled = br.paired_ratios(repeat(*(w * scale for w in walls)))
     for name in br.RATIOS:
         assert math.isclose(one[name], scaled[name], rel_tol=1e-9)
+        assert one[f"{name}_cpu"] == 1.0  # every method used 1 CPU-s per report
 
 
 def test_papermill_args_read_back_as_papermill_reads_them():
@@ -140,9 +144,18 @@ def test_median_ignores_missing_values():
 
 
 def test_monitor_sees_a_child_process_peak():
-    code = "import time; x = bytearray(200 * 2**20); x[::4096] = b'1' * len(x[::4096]); time.sleep(0.5)"
+    # The child holds 200 MB until the sampler has seen it (or 30 s, on a very busy machine).
+    code = ("import sys, time; x = bytearray(200 * 2**20); x[::4096] = b'1' * len(x[::4096]); "
+            "print('ready', flush=True); time.sleep(30)")
     with br.Monitor() as monitor:
-        subprocess.run([sys.executable, "-c", code], check=True)
+        child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+        assert child.stdout.readline().strip() == "ready"
+        deadline = time.monotonic() + 30
+        while max(monitor.peaks_by_label().values(), default=0) < 200 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        child.kill()
+        child.wait()
+        child.stdout.close()
     peaks = monitor.peaks_by_label()
     assert max(peaks.values()) >= 200
     assert any(label.startswith("python") for label in peaks)
