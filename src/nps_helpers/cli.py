@@ -134,12 +134,13 @@ def render(
     params_dir: Annotated[Path, typer.Option("--params", help="Params folder (defaults.yaml, clients/, batches/).")] = Path("params"),
     store: StoreOpt = None,
     pdf: Annotated[bool, typer.Option("--pdf", help="Also print each report to <client>.pdf beside its HTML (A4, headless Chromium).")] = False,
+    dask: Annotated[str | None, typer.Option("--dask", metavar="SCHEDULER", help="Run the reports on a Dask cluster: its scheduler address (tcp://host:8786), or 'local' for a LocalCluster of --workers processes. Workers need the same paths (docs/scale-out.md).")] = None,
 ) -> None:
     """Render reports as self-contained HTML, in parallel; unchanged reports are skipped."""
     result = _render(
         batch, clients=client, period=period, date_from=date_from, date_to=date_to,
         workers=workers, force=force, out=out, params_dir=params_dir, store=store,
-        language=language, timeout=timeout, pdf=pdf,
+        language=language, timeout=timeout, pdf=pdf, dask=dask,
     )
     typer.echo(result.summary())
     raise typer.Exit(code=result.exit_code)
