@@ -55,6 +55,7 @@ KERNEL = "nps-reports"
 FALLBACK_KERNEL = "python3"
 INTERNAL = "_internal"
 LOCK = ".render.lock"
+DASK_CONNECT_TIMEOUT = "30s"
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,7 @@ def render_batch(
     progress: bool = True,
     executor: Executor | None = None,
     pdf: bool = False,
+    dask: str | None = None,
 ) -> BatchResult:
     """Render every report of a batch; return what happened (never stops at one failure).
 
@@ -142,7 +144,9 @@ def render_batch(
     ``language`` override the batch. Every params file and the notebook's parameters
     cell are validated before any kernel starts. Reports whose inputs are unchanged are
     skipped unless ``force``. ``workers`` defaults to the number of cores; ``executor``
-    replaces the process pool (e.g. a Dask cluster's executor). With ``pdf``, each report
+    replaces the process pool (e.g. a Dask cluster's executor). ``dask`` runs the reports on
+    a Dask cluster instead, one task each: a scheduler address, or ``'local'`` for a
+    LocalCluster of ``workers`` single-threaded processes (docs/scale-out.md). With ``pdf``, each report
     is also printed to ``<client>.pdf`` beside its HTML (an unchanged report too when its
     PDF is missing or older); a PDF that fails is reported and its HTML kept.
 
@@ -190,6 +194,10 @@ def render_batch(
                     results.append(skipped)
                 else:
                     jobs.append(job)
+        if dask is not None and jobs and executor is None:
+            executor = _dask_executor(dask, workers=workers, stack=stack, kernel=kernel,
+                                      paths=[str(notebook), str(st.root), str(params_root),
+                                             *(str(f.path) for f in folders)])
         printer = stack.enter_context(PdfPrinter()) if pdf else None
         pdfs: list[PdfResult | None] = []
         try:
@@ -441,6 +449,52 @@ def _end_with_batch() -> None:
         os._exit(1)
 
     threading.Thread(target=watch, name="end-with-batch", daemon=True).start()
+
+
+def _dask_executor(address: str, *, workers: int | None, stack: contextlib.ExitStack, kernel: str,
+                   paths: Sequence[str]) -> Executor:
+    """An executor on a Dask cluster (a new LocalCluster for 'local'), closed with ``stack``.
+
+    Every worker must see the notebook, store, params and output folders at the same paths
+    and have the kernel; a worker that does not is named before any report starts.
+    """
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise NpsRenderError("--dask needs the 'distributed' package: pip install distributed") from None
+    if address == "local":
+        cluster = stack.enter_context(LocalCluster(
+            n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
+            dashboard_address=":0"))
+        client = stack.enter_context(Client(cluster))
+    else:
+        try:
+            client = stack.enter_context(Client(address, timeout=DASK_CONNECT_TIMEOUT))
+        except OSError as err:
+            raise NpsRenderError(
+                f"no Dask scheduler answers at {address} ({err}): start one (dask scheduler) or "
+                "fix the address, e.g. tcp://host:8786"
+            ) from None
+    problems = {w: p for w, p in client.run(_worker_problems, list(paths), kernel).items() if p}
+    if problems:
+        worker, problem = next(iter(problems.items()))
+        raise NpsRenderError(
+            f"Dask worker {worker} {problem} ({len(problems)} worker(s) in all): every worker needs "
+            "the project's environment and the same paths (see docs/scale-out.md)"
+        )
+    return client.get_executor(pure=False)
+
+
+def _worker_problems(paths: Sequence[str], kernel: str) -> str:
+    """Run on each Dask worker: what it lacks to render ('' when nothing)."""
+    missing = [p for p in paths if not os.path.exists(p)]
+    if missing:
+        return f"cannot see {missing[0]}"
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    if kernel not in KernelSpecManager().find_kernel_specs():
+        return f"has no '{kernel}' kernel (python -m ipykernel install --user --name {kernel})"
+    return ""
 
 
 def _result_of(future: Future, job: ReportJob) -> ReportResult:
