@@ -175,6 +175,9 @@ class ForkProvisioner(LocalProvisioner):
         if isinstance(self.process, ForkedKernel):
             self.process.close()
         await super().cleanup(restart=restart)
+        zygote = self._zygote
+        if zygote is not None and not zygote.alive() and _state["zygote"] is not zygote:
+            shutil.rmtree(zygote.folder, ignore_errors=True)  # kept for this kernel's sockets
 
 
 class ForkedKernel:
@@ -353,8 +356,13 @@ class Zygote:
         except (ValueError, KeyError, TypeError):
             raise ZygoteUnavailable(f"the kernel zygote refused: {line[:200]!r}") from None
 
-    def close(self) -> None:
-        """End the zygote (its folder goes with it)."""
+    def close(self, *, remove_folder: bool = True) -> None:
+        """End the zygote and remove its folder, or kill it and keep the folder (a spawned
+        kernel may still use its ipc sockets there)."""
+        if not remove_folder:
+            self.process.kill()
+            self.process.wait()
+            return
         if self.process.stdin is not None:
             with contextlib.suppress(OSError):
                 self.process.stdin.close()
@@ -520,7 +528,7 @@ def _note_failure(zygote: Zygote, err: Exception) -> None:
     with _lock:
         if _state["zygote"] is zygote:
             _state["zygote"] = None
-    zygote.close()
+    zygote.close(remove_folder=False)  # the fallback kernel's ipc sockets go there
 
 
 def _python_command(argv: Sequence[str]) -> list[str] | None:
