@@ -81,15 +81,19 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
 def write_csv(frame: pd.DataFrame, path: str | os.PathLike) -> Path:
     """Write ``frame`` as a UTF-8 CSV with BOM, formulas neutralised, atomically.
 
+    Lines end in CRLF (RFC 4180, as Excel writes), so a cell holding a bare carriage
+    return is quoted: unquoted, Excel would start a new row there, and its first cell
+    could be a live formula.
+
     Examples
     --------
     >>> import tempfile
-    >>> p = write_csv(pd.DataFrame({"comment": ["=1+1"]}), Path(tempfile.mkdtemp()) / "a.csv")
+    >>> p = write_csv(pd.DataFrame({"comment": ["=1+1", "a\\r=2+2"]}), Path(tempfile.mkdtemp()) / "a.csv")
     >>> p.read_bytes()
-    b"\\xef\\xbb\\xbfcomment\\n'=1+1\\n"
+    b'\\xef\\xbb\\xbfcomment\\r\\n\\'=1+1\\r\\n"a\\r=2+2"\\r\\n'
     """
     target = Path(path)
-    text = neutralise_formulas(frame).to_csv(index=False, lineterminator="\n", date_format="%Y-%m-%dT%H:%M:%S%z")
+    text = neutralise_formulas(frame).to_csv(index=False, lineterminator="\r\n", date_format="%Y-%m-%dT%H:%M:%S%z")
     atomic_write_bytes(target, text.encode("utf-8-sig"))
     return target
 

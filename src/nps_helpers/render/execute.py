@@ -183,6 +183,7 @@ def run_report(job: ReportJob, *, km: Any = None) -> ReportResult:
     except Exception as err:  # noqa: BLE001 - a report's failure must not stop the batch
         with contextlib.suppress(FileNotFoundError):
             os.remove(job.html)
+        _remove(Path(job.params.internal_dir))  # half a run's follow-up lists: never published
         return job.result("failed", seconds=time.perf_counter() - started, error=_as_cell_error(err))
     return job.result(
         "ok",
