@@ -213,8 +213,9 @@ def peer_position(report: Report, headline: NpsResult) -> PeerBenchmark:
     """
     peers = []
     if report.store is not None and report.params_dir is not None:
+        present = set(report.store.clients())  # once: listing the store per candidate was O(clients^2)
         peers = [c for c in client_ids(report.params_dir) if c != report.client.client_id
-                 and c in report.store.clients()
+                 and c in present
                  and load_client(c, report.params_dir).industry == report.client.industry]
     figures = (portfolio_stats(report.store, by=None, clients=peers, start=report.period.start,
                                end=report.period.end, level=report.level)
