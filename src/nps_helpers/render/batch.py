@@ -209,7 +209,8 @@ def render_batch(
         finally:
             printed = tuple(p for p in pdfs if p is not None)
             indexes = [_finish(f, [r for r in results if r.period_label == f.period.label], name, __version__,
-                               [p for p in printed if p.period_label == f.period.label])
+                               [p for p in printed if p.period_label == f.period.label],
+                               language or defaults.language)
                        for f in folders]
     return BatchResult(batch=name, results=tuple(results), indexes=tuple(str(p) for p in indexes), pdfs=printed)
 
@@ -335,7 +336,8 @@ def _plan(
         yield job, skipped
 
 
-def _finish(folder: _Folder, results: list[ReportResult], batch: str, version: str, pdfs: list[PdfResult]) -> Path:
+def _finish(folder: _Folder, results: list[ReportResult], batch: str, version: str, pdfs: list[PdfResult],
+            language: str) -> Path:
     """Record the run (reports and their PDFs) in the folder's manifest and rewrite its index."""
     now = dt.datetime.now(dt.UTC)
     reports = folder.manifest["reports"]
@@ -352,6 +354,7 @@ def _finish(folder: _Folder, results: list[ReportResult], batch: str, version: s
         "period": {"label": folder.period.label, "start": folder.period.start.date().isoformat(),
                    "end": folder.period.end.date().isoformat()},
         "updated_at": now.isoformat(timespec="seconds"),
+        "language": language,
         "versions": versions(),
         "reports": dict(sorted(reports.items())),
     }
