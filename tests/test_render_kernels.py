@@ -181,6 +181,30 @@ def test_a_kernel_that_dies_fails_only_its_report(project):
     assert probe_output(jobs[2])["ppid"] == zygote_pid()
 
 
+def test_an_edited_project_module_reaches_the_next_report(project, tmp_path, monkeypatch):
+    package = tmp_path / "lib"
+    package.mkdir()
+    module = package / "stamped_helper.py"
+    module.write_text("VALUE = 'before'\n")
+    monkeypatch.setenv("PYTHONPATH", str(package))
+    cells = [new_code_cell(PARAMETERS, metadata={"tags": ["parameters"]}),
+             new_code_cell("import stamped_helper\nprint(stamped_helper.VALUE)")]
+    nbformat.write(new_notebook(cells=cells), project / "notebooks" / "stamped.ipynb")
+
+    def printed(out: str) -> str:
+        job = job_for(project, "acme-co", "stamped.ipynb", out)
+        assert run_report(job).ok
+        nb = nbformat.read(Path(job.internal_dir) / "acme-co.ipynb", as_version=4)
+        return nb.cells[-1].outputs[0]["text"].strip()
+
+    assert printed("stamp-1") == "before"
+    first = zygote_pid()
+    module.write_text("VALUE = 'after'\n")
+    os.utime(module, ns=(module.stat().st_mtime_ns + 10**9,) * 2)
+    assert printed("stamp-2") == "after"
+    assert zygote_pid() != first
+
+
 def test_with_forking_off_kernels_are_spawned(project, monkeypatch):
     monkeypatch.setenv(kernels.FORK_ENV, "0")
     job = job_for(project, "acme-co", "probe.ipynb", "off")

@@ -52,6 +52,7 @@ INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 READY_TIMEOUT = 120  # seconds a first request may wait while the zygote imports
 FAILURES_BEFORE_GIVING_UP = 3
 ZYGOTE_CODE = "from nps_helpers.render.kernels import zygote_main; zygote_main()"
+SOURCES = "sources.json"  # in the zygote's folder: the project files it imported, with mtimes
 
 log = logging.getLogger(__name__)
 
@@ -315,6 +316,7 @@ class Zygote:
         self.folder = tempfile.mkdtemp(prefix="nps-zygote-")  # mode 0700: only we may connect
         self.address = os.path.join(self.folder, "zygote.sock")
         self._count = itertools.count(1)
+        self._sources: dict[str, int] | None = None
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
             listener.bind(self.address)
@@ -336,6 +338,24 @@ class Zygote:
     def alive(self) -> bool:
         """True while the zygote process runs."""
         return self.process.poll() is None
+
+    def stale(self) -> bool:
+        """True when a source file the zygote imported from outside the installed libraries
+        (e.g. an editable ``nps_helpers``) changed since: a long-lived worker (a Dask worker,
+        a JupyterLab session) must not fork kernels that hold the old code."""
+        if self._sources is None:
+            try:
+                with open(os.path.join(self.folder, SOURCES), encoding="utf-8") as f:
+                    self._sources = json.load(f)
+            except (OSError, ValueError):
+                return False  # still importing: it will read the files as they are now
+        for path, stamp in self._sources.items():
+            try:
+                if os.stat(path).st_mtime_ns != stamp:
+                    return True
+            except OSError:
+                return True
+        return False
 
     async def fork(self, module: str, args: Sequence[str], *, env: Mapping[str, str], cwd: str) -> int:
         """Ask for a kernel (``python -m module *args``); its pid. Raises :class:`ZygoteUnavailable`."""
@@ -412,6 +432,7 @@ def zygote_main() -> None:
         # A Python thread would be missing from every child, perhaps holding a lock it needs.
         sys.exit(f"kernel zygote: an import started a thread ({threading.enumerate()[1].name}); "
                  "not forking kernels")
+    _write_sources(os.path.join(folder, SOURCES))
     gc.collect()
     gc.freeze()  # imported objects stay out of the children's collections: pages stay shared
     signal.signal(signal.SIGCHLD, _reap)
@@ -426,6 +447,24 @@ def zygote_main() -> None:
                     os._exit(0)
             else:
                 _serve(listener, selector)
+
+
+def _write_sources(path: str) -> None:
+    """Record the modification time of every imported source file that is not part of an
+    installed library or the standard library, for :meth:`Zygote.stale`."""
+    import sysconfig
+
+    installed = tuple(os.path.realpath(p) for p in {*sysconfig.get_paths().values(), sys.base_prefix, sys.prefix})
+    stamps = {}
+    for module in list(sys.modules.values()):
+        file = getattr(module, "__file__", None)
+        if not file or os.path.realpath(file).startswith(installed):
+            continue
+        with contextlib.suppress(OSError):
+            stamps[file] = os.stat(file).st_mtime_ns
+    with open(path + ".tmp", "w", encoding="utf-8") as f:
+        json.dump(stamps, f)
+    os.replace(path + ".tmp", path)
 
 
 def _serve(listener: socket.socket, selector: Any) -> None:
@@ -510,11 +549,12 @@ def _reap(signum: int, frame: Any) -> None:
 _lock = threading.Lock()
 _state: dict[str, Any] = {"zygote": None, "failures": 0}
 def _zygote_for(python: Sequence[str], *, cwd: Any, preload: Iterable[str], env: Mapping[str, str]) -> Zygote:
-    """This process's zygote for these settings; a zygote for other settings is replaced."""
+    """This process's zygote for these settings; a zygote for other settings is replaced,
+    and so is one that imported project code edited since (see :meth:`Zygote.stale`)."""
     key = (tuple(python), os.path.abspath(cwd) if cwd else None, tuple(preload))
     with _lock:
         old = _state["zygote"]
-        if old is not None and old.key == key and old.alive():
+        if old is not None and old.key == key and old.alive() and not old.stale():
             return old
         _state["zygote"] = new = Zygote(key, python, cwd=key[1], preload=key[2], env=env)
     if old is not None:
