@@ -45,6 +45,7 @@ import warnings
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from multiprocessing import resource_tracker
 from pathlib import Path
 from typing import Any
 
@@ -267,11 +268,11 @@ def become_subreaper() -> bool:
         return False
 
 
-def reap_children(timeout: float = 30.0) -> None:
-    """Wait for every remaining child (adopted orphans included) to exit, and reap it."""
+def reap_children(keep: set[int], timeout: float = 30.0) -> None:
+    """Wait for every child not in ``keep`` (adopted orphans included) to exit, and reap it."""
     import psutil
 
-    psutil.wait_procs(psutil.Process().children(), timeout=timeout)
+    psutil.wait_procs([p for p in psutil.Process().children() if p.pid not in keep], timeout=timeout)
     with contextlib.suppress(ChildProcessError):
         while os.waitpid(-1, os.WNOHANG)[0]:
             pass
@@ -297,7 +298,7 @@ class Monitor:
         self.interval = interval
         self.peaks: dict[int, tuple[str, float]] = {}
         self.peak_tree_mb = 0.0
-        self._before: set[int] = set()
+        self.preexisting: set[int] = set()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -305,7 +306,7 @@ class Monitor:
         import psutil
 
         # Processes alive before the measured action (e.g. a resource tracker) are not its own.
-        self._before = {proc.pid for proc in psutil.Process().children(recursive=True)}
+        self.preexisting = {proc.pid for proc in psutil.Process().children(recursive=True)}
         self._thread.start()
         return self
 
@@ -320,7 +321,7 @@ class Monitor:
         while True:
             total = 0.0
             for proc in me.children(recursive=True):
-                if proc.pid in self._before:
+                if proc.pid in self.preexisting:
                     continue
                 try:
                     mb = proc.memory_info().rss / 2**20
@@ -357,7 +358,7 @@ def measure(reports: int, action: Callable[[], Outcome]) -> dict[str, Any]:
         start = time.perf_counter()
         outcome = action()
         wall = time.perf_counter() - start
-        reap_children()
+        reap_children(keep=monitor.preexisting)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return method_figures(
@@ -795,6 +796,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         parser.error(f"--n {args.n} is more than --clients-in-store {args.clients_in_store}")
 
     subreaper = become_subreaper()
+    # Started now, the floor pool's resource tracker (alive until we exit) is no method's own.
+    resource_tracker.ensure_running()
     project, store_info = bench_project(args.clients_in_store, args.responses, args.seed)
     clients = sorted(p.stem for p in (project.params / "clients").glob("*.yaml"))[: args.n]
     kernel = _kernel_name()

@@ -159,7 +159,7 @@ def test_monitor_sees_a_child_process_peak():
     peaks = monitor.peaks_by_label()
     assert max(peaks.values()) >= 200
     assert any(label.startswith("python") for label in peaks)
-    assert monitor.peak_tree_mb >= max(peaks.values())
+    assert round(monitor.peak_tree_mb, 1) >= max(peaks.values())  # peaks are rounded to 0.1 MB
 
 
 def test_run_all_finds_the_bench_scripts():
