@@ -231,18 +231,16 @@ def run_jobs(
     """
     if not jobs:
         return
-    from .execute import run_report
-
     n = min(workers or os.cpu_count() or 1, len(jobs))
     if executor is None and n == 1:
         for job in jobs:
-            yield run_report(job)
+            yield _run_report(job)
         return
     own = executor is None
     pool = executor or ProcessPoolExecutor(max_workers=n, mp_context=_context(), initializer=_end_with_batch)
     futures: dict[Future, ReportJob] = {}
     try:
-        futures = {pool.submit(run_report, job): job for job in jobs}
+        futures = {pool.submit(_run_report, job): job for job in jobs}
         for future in as_completed(futures):
             yield _result_of(future, futures[future])
     finally:
@@ -251,6 +249,14 @@ def run_jobs(
         else:
             for future in futures:
                 future.cancel()
+
+
+def _run_report(job: ReportJob) -> ReportResult:
+    """:func:`~nps_helpers.render.execute.run_report`, imported where the job runs: the
+    batch process then never imports nbformat and nbclient (2 CPU-s before any work)."""
+    from .execute import run_report
+
+    return run_report(job)
 
 
 def _run_with_progress(
