@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -238,6 +239,20 @@ def test_zygote_folder_is_private_and_goes_when_its_owner_dies(tmp_path):
     with contextlib.suppress(psutil.NoSuchProcess):
         psutil.Process(int(pid)).wait(timeout=60)
     assert not Path(folder).exists()
+
+
+def test_folders_of_killed_zygotes_are_swept_and_live_ones_kept(tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    for name, pid in (("dead", gone.pid), ("alive", os.getpid()), ("starting", None)):
+        folder = tmp_path / f"{kernels.FOLDER_PREFIX}{name}"
+        folder.mkdir()
+        if pid is not None:
+            (folder / "pid").write_text(str(pid))
+    kernels._sweep_leftovers()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{kernels.FOLDER_PREFIX}alive",
+                                                         f"{kernels.FOLDER_PREFIX}starting"]
 
 
 @pytest.mark.parametrize(("argv", "expected"), [

@@ -52,6 +52,7 @@ INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 READY_TIMEOUT = 120  # seconds a first request may wait while the zygote imports
 FAILURES_BEFORE_GIVING_UP = 3
 ZYGOTE_CODE = "from nps_helpers.render.kernels import zygote_main; zygote_main()"
+FOLDER_PREFIX = "nps-zygote-"
 SOURCES = "sources.json"  # in the zygote's folder: the project files it imported, with mtimes
 
 log = logging.getLogger(__name__)
@@ -313,7 +314,7 @@ class Zygote:
     def __init__(self, key: tuple, python: Sequence[str], *, cwd: str | None, preload: Sequence[str],
                  env: Mapping[str, str]):
         self.key = key
-        self.folder = tempfile.mkdtemp(prefix="nps-zygote-")  # mode 0700: only we may connect
+        self.folder = tempfile.mkdtemp(prefix=FOLDER_PREFIX)  # mode 0700: only we may connect
         self.address = os.path.join(self.folder, "zygote.sock")
         self._count = itertools.count(1)
         self._sources: dict[str, int] | None = None
@@ -330,6 +331,8 @@ class Zygote:
             raise
         finally:
             listener.close()
+        with open(os.path.join(self.folder, "pid"), "w", encoding="ascii") as f:
+            f.write(str(self.process.pid))
 
     def ipc_prefix(self) -> str:
         """A fresh path prefix for one kernel's ipc sockets, inside the private folder."""
@@ -547,7 +550,7 @@ def _reap(signum: int, frame: Any) -> None:
 # ------------------------------------------------------------------------ bookkeeping
 
 _lock = threading.Lock()
-_state: dict[str, Any] = {"zygote": None, "failures": 0}
+_state: dict[str, Any] = {"zygote": None, "failures": 0, "swept": False}
 def _zygote_for(python: Sequence[str], *, cwd: Any, preload: Iterable[str], env: Mapping[str, str]) -> Zygote:
     """This process's zygote for these settings; a zygote for other settings is replaced,
     and so is one that imported project code edited since (see :meth:`Zygote.stale`)."""
@@ -556,10 +559,27 @@ def _zygote_for(python: Sequence[str], *, cwd: Any, preload: Iterable[str], env:
         old = _state["zygote"]
         if old is not None and old.key == key and old.alive() and not old.stale():
             return old
+        if not _state["swept"]:
+            _state["swept"] = True
+            _sweep_leftovers()
         _state["zygote"] = new = Zygote(key, python, cwd=key[1], preload=key[2], env=env)
     if old is not None:
         old.close()
     return new
+
+
+def _sweep_leftovers() -> None:
+    """Remove the folders of zygotes killed before they could remove them (SIGKILL)."""
+    import glob
+
+    for folder in glob.glob(os.path.join(tempfile.gettempdir(), FOLDER_PREFIX + "*")):
+        try:
+            with open(os.path.join(folder, "pid"), encoding="ascii") as f:
+                os.kill(int(f.read()), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except (OSError, ValueError):
+            continue  # another user's, still starting, or alive
 
 
 def _note_failure(zygote: Zygote, err: Exception) -> None:
