@@ -16,8 +16,15 @@ The fallback is a kernel spawned the usual way: with ``NPS_FORK_KERNELS=0``, whe
 or unix sockets are missing (not Linux), for a kernelspec that is not a Python ipykernel,
 and whenever the zygote cannot serve a request. Known differences from a spawned kernel:
 the kernels of one zygote share Python's string-hash salt (set at interpreter start), so
-set iteration order repeats from report to report, and the kernel's parent process is
-the zygote (it exits when the zygote does, which exits with its worker).
+set iteration order repeats from report to report; the kernel's parent process is the
+zygote (it exits when the zygote does, which exits with its worker); the warnings filters
+are the same but not in the same order (none of them overlap).
+
+A zygote lives as long as its worker process. It is replaced when the notebook's imports
+differ, and when a project source file it imported (one outside the installed libraries,
+such as an editable ``nps_helpers``) changed since, so a long-lived Dask worker or
+JupyterLab session never renders with old code. It reaps its children itself, so their CPU
+time reaches the worker's accounting.
 """
 from __future__ import annotations
 
@@ -457,7 +464,8 @@ def _write_sources(path: str) -> None:
     installed library or the standard library, for :meth:`Zygote.stale`."""
     import sysconfig
 
-    installed = tuple(os.path.realpath(p) for p in {*sysconfig.get_paths().values(), sys.base_prefix, sys.prefix})
+    paths = sysconfig.get_paths()
+    installed = tuple(os.path.join(os.path.realpath(paths[k]), "") for k in ("stdlib", "platstdlib", "purelib", "platlib"))
     stamps = {}
     for module in list(sys.modules.values()):
         file = getattr(module, "__file__", None)
