@@ -142,12 +142,7 @@ def category_split(frame: pd.DataFrame, t: Translator, *, label: str = "group") 
         ax.set_xlabel(t.gettext("Share of responses"))
         ax.grid(axis="y", visible=False)
         _title(ax, title, _legend_above(ax, len(CATEGORIES)))
-        parts = [
-            t.gettext("{group}: promoters {promoters}, passives {passives}, detractors {detractors}")
-            .format(group=name, **{c: t.percent(row[c]) for c in PLURAL_COLUMNS.values()})
-            for name, (_, row) in zip(names, shares.iterrows(), strict=True)
-        ]
-        return _render(fig, _alt(title, parts))
+        return _render(fig, _alt(title, _category_parts(t, names, shares, t.percent)))
 
 
 def trend(
@@ -659,12 +654,7 @@ def theme_counts(
         ax.set_xlabel(t.gettext("Comments"))
         ax.grid(axis="y", visible=False)
         _title(ax, title, _legend_above(ax, len(CATEGORIES)))
-        parts = [
-            t.gettext("{group}: promoters {promoters}, passives {passives}, detractors {detractors}")
-            .format(group=name, **{c: t.number(row[c]) for c in PLURAL_COLUMNS.values()})
-            for name, (_, row) in zip(names, counts.iterrows(), strict=True)
-        ]
-        return _render(fig, _alt(title, parts))
+        return _render(fig, _alt(title, _category_parts(t, names, counts, t.number)))
 
 
 # --- internals --------------------------------------------------------------------------
@@ -857,6 +847,15 @@ def _events(events) -> list[tuple[pd.Timestamp, str]]:
         stamp = pd.Timestamp(date)
         out.append((stamp.tz_convert(None) if stamp.tzinfo else stamp, str(text)))
     return sorted(out)
+
+
+def _category_parts(t: Translator, names, frame: pd.DataFrame, fmt) -> list[str]:
+    """One alt-text phrase per row: the group's promoters, passives and detractors."""
+    return [
+        t.gettext("{group}: promoters {promoters}, passives {passives}, detractors {detractors}")
+        .format(group=name, **{c: fmt(row[c]) for c in PLURAL_COLUMNS.values()})
+        for name, (_, row) in zip(names, frame.iterrows(), strict=True)
+    ]
 
 
 def _fewer_than(t: Translator, n: int) -> str:
