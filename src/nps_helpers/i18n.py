@@ -656,6 +656,7 @@ class Translator:
         """
         return format_list(list(items), locale=self.locale)
 
+
 # Chart tick formatters ask for the same few values on every redraw; Babel's pattern apply
 # is slow enough that this cache saves a tenth of a second per report.
 @lru_cache(maxsize=16384)
