@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given
@@ -115,3 +116,51 @@ def test_write_followup_lists_names_files_after_the_lists(tmp_path):
     assert {p.name for p in paths.values()} == {f"{name}.csv" for name in LISTS}
     call = pd.read_csv(paths["detractors_to_call"], encoding="utf-8-sig")
     assert call["comment"].tolist()[1] == "'=cmd|' /C calc'!A0"
+
+
+_TEXT_DTYPES = ["str", "string[python]", "string[pyarrow]", pd.StringDtype("python", na_value=np.nan)]
+
+
+@pytest.mark.parametrize("dtype", [*_TEXT_DTYPES, object, "category"])
+def test_text_columns_of_every_dtype_are_neutralised(dtype):
+    frame = pd.DataFrame({"c": pd.array(["=1+1", "ok", None, "\tx", "'=x", "a=b", ""], dtype=dtype),
+                          "n": [1, -2, 3, 4, 5, 6, 7]}, index=[3, 3, 1, 0, 9, 9, 2])
+    before = frame.copy()
+    out = neutralise_formulas(frame)
+    got = ["<NA>" if pd.isna(v) else v for v in out["c"]]
+    assert got == ["'=1+1", "ok", "<NA>", "'\tx", "'=x", "a=b", ""]
+    assert out.index.equals(frame.index) and out["n"].tolist() == [1, -2, 3, 4, 5, 6, 7]
+    if dtype in _TEXT_DTYPES:
+        assert out["c"].dtype == frame["c"].dtype
+    pd.testing.assert_frame_equal(frame, before)
+
+
+def test_a_text_column_without_formulas_is_left_as_it_is():
+    frame = pd.DataFrame({"c": pd.array(["a", None, "b"], dtype="string")})
+    pd.testing.assert_frame_equal(neutralise_formulas(frame), frame)
+
+
+def test_write_csv_bytes_of_text_columns_by_hand(tmp_path):
+    frame = pd.DataFrame({"c": pd.array(["=1", None, "a,b", "-"], dtype="string"),
+                          "s": pd.Series(["x", "+y", None, "@"], dtype="str"), "n": [1, 2, 3, 4]})
+    raw = write_csv(frame, tmp_path / "t.csv").read_bytes()
+    assert raw == b"\xef\xbb\xbfc,s,n\r\n'=1,x,1\r\n,'+y,2\r\n\"a,b\",,3\r\n'-,'@,4\r\n"
+
+
+def test_churned_ids_match_whatever_their_type():
+    responses = pd.DataFrame({"customer_id": [1, 2, 3], "score": [10, 9, 2],
+                              "responded_at": pd.to_datetime(["2026-01-01"] * 3, utc=True)})
+    customers = pd.DataFrame({"customer_id": pd.array(["1", "3", None], dtype="string"),
+                              "churned_at": pd.to_datetime(["2026-02-01", "2026-02-01", "2026-02-01"], utc=True)})
+    lists = followup_lists(responses, customers=customers)
+    assert lists["promoters_to_ask"]["customer_id"].tolist() == [2]
+    assert lists["detractors_to_call"].empty
+
+
+def test_themes_come_from_the_latest_response_in_the_order_of_the_tags():
+    responses = _responses()
+    # a's latest response is row 1; the tags are in no particular order.
+    tags = pd.DataFrame({"row": [1, 0, 4, 1, 1], "theme": ["staff", "price", "support", "billing", "staff"]})
+    call = followup_lists(responses, tags)["detractors_to_call"].set_index("customer_id")
+    assert call["themes"].to_dict() == {"a": "staff;billing;staff", "d": "support", "f": ""}
+    assert followup_lists(responses, tags.iloc[:0])["promoters_to_ask"]["themes"].tolist() == ["", ""]

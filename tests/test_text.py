@@ -2,20 +2,25 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 
+import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nps_helpers.errors import NpsInputError, NpsParamsError
 from nps_helpers.text import (
     LANGUAGES,
     THEMES,
+    _normalise,
     comment_languages,
     detect_language,
     dictionary,
     distinctive_words,
+    example_comments,
+    joined_themes,
     passives_close_to_promoting,
     tag_themes,
     theme_counts,
@@ -233,3 +238,135 @@ def test_inputs_are_not_modified():
     passives_close_to_promoting(responses, tags)
     distinctive_words(responses["comment"], responses["score"], responses["language"], min_count=1)
     pd.testing.assert_frame_equal(responses, before)
+
+
+# --- repeated comments are read once: the same result as a plain reading, row by row ----
+def _plain_tags(comments: pd.Series, languages) -> list[tuple]:
+    """tag_themes written plainly: every row read on its own, in its language(s)."""
+    langs = comment_languages(comments, languages)
+    rows = []
+    for label, text, language in zip(comments.index, comments, langs, strict=True):
+        value = _normalise(text if isinstance(text, str) else "")
+        codes = LANGUAGES if language == "und" else (language,)
+        found = set().union(*(dictionary(code).themes_of(value, {}) for code in codes))
+        rows += [(label, theme, language) for theme in THEMES if theme in found]
+    return rows
+
+
+_POOL = [text for _, text, _ in SENTENCES] + ["", None, "late", "  ", "Доставка опоздала", "drogo"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_POOL), st.sampled_from([None, "en", "pl-PL", "DE", "fr", ""])),
+                max_size=30),
+       st.randoms(use_true_random=False))
+def test_repeated_comments_get_the_themes_of_a_plain_reading(picks, random):
+    labels = random.sample(range(1000), len(picks))
+    comments = pd.Series([text for text, _ in picks], index=labels, dtype=object)
+    languages = [language for _, language in picks]
+    tags = tag_themes(comments, languages)
+    assert list(tags.itertuples(index=False, name=None)) == _plain_tags(comments, languages)
+    assert tags["row"].dtype == comments.index.dtype
+    assert tags["theme"].dtype == "string" and tags["language"].dtype == "string"
+    assert tags.index.equals(pd.RangeIndex(len(tags)))
+
+
+def test_phrases_match_whole_words_only():
+    extra = {"en": {"parking": ["car park", "car parking*"]}}
+    comments = pd.Series(["no car park here", "car parking is awful", "two car parks", "scar park",
+                          "the car-park", "car  park", "car", ""])
+    found = _themes_by_row(tag_themes(comments, "en", extra))
+    # 'car parking': the first phrase stops mid-word, the second one matches there.
+    assert [row for row, themes in found.items() if "parking" in themes] == [0, 1, 4, 5]
+
+
+def test_no_comments_give_an_empty_frame_of_the_usual_columns():
+    for comments in (pd.Series([], dtype=object), pd.Series([None, "", "  "], index=[7, 8, 9])):
+        tags = tag_themes(comments)
+        assert tags.empty and tags.columns.tolist() == ["row", "theme", "language"]
+        assert tags.dtypes.astype(str).tolist() == ["int64", "string", "string"]
+
+
+def test_languages_of_repeated_and_missing_codes():
+    comments = pd.Series(["Доставка опоздала"] * 6 + ["fine", "fine"])
+    codes = ["pl-PL", None, float("nan"), pd.NA, "", "  ", "EN_gb", "fr"]
+    assert comment_languages(comments, codes).tolist() == ["pl", "ru", "ru", "ru", "ru", "ru", "en", "und"]
+    texts = ["Доставка опоздала", None, "Доставка опоздала", float("nan"), "", "Die App"]
+    assert detect_language(texts).fillna("-").tolist() == ["ru", "-", "ru", "-", "-", "de"]
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["slow support", "great great staff", "the app", "", "slow app"]),
+                          st.sampled_from(["a", "b", None])), max_size=25))
+def test_distinctive_words_count_repeated_texts_like_a_plain_count(rows):
+    texts = pd.Series([text for text, _ in rows])
+    groups = pd.Series([group for _, group in rows], dtype=object)
+    stops = dictionary("en").stop_words
+    plain: dict[str, Counter] = {}
+    for text, group in rows:
+        if group is not None:
+            plain.setdefault(group, Counter()).update(w for w in text.split() if w not in stops)
+    with np.errstate(divide="ignore", invalid="ignore"):  # a one-word vocabulary has no finite z
+        words = distinctive_words(texts, groups, "en", min_count=1)
+    if len(plain) < 2 or not sum(plain.values(), Counter()):
+        assert words.empty
+        return
+    total = sum(plain.values(), Counter())
+    for row in words.itertuples(index=False):
+        assert row.count == plain[row.group][row.word]
+        assert row.count_other == total[row.word] - plain[row.group][row.word]
+    assert len(words) == len(plain) * len(total)
+
+
+def test_distinctive_words_leave_out_missing_groups_and_need_one_group_per_text():
+    texts = pd.Series(["slow", "slow", "fast", "fast"])
+    words = distinctive_words(texts, pd.Series(["a", None, "b", "b"]), "en", min_count=1)
+    assert words.set_index(["group", "word"])["count"].to_dict() == {
+        ("a", "slow"): 1, ("a", "fast"): 0, ("b", "fast"): 2, ("b", "slow"): 0}
+    with pytest.raises(NpsInputError, match="3 labels for 4 texts"):
+        distinctive_words(texts, pd.Series(["a", "b", "a"]), "en")
+
+
+def test_joined_themes_keep_the_order_of_rows_and_themes():
+    tags = pd.DataFrame({"row": [5, 2, 5, None, 2, 9], "theme": ["staff", "price", "billing", "x", "support", "quality"]})
+    joined = joined_themes(tags)
+    assert joined.to_dict() == {5: "staff;billing", 2: "price;support", 9: "quality"}
+    assert joined.index.name == "row" and joined.dtype == "string"
+    assert joined_themes(tags.iloc[:0]).empty
+    assert joined_themes(tags, sep=", ")[2] == "price, support"
+
+
+def _commented():
+    return pd.DataFrame({
+        "score": [10, 9, 10, 8, 7, 2, 0, 3, 9],
+        "comment": ["Great staff, write to ann@x.org", "  ", "Fine", "Slow delivery", "ok",
+                    "Too expensive, rude staff", None, "bad", "Lovely app, bob@y.com"],
+        "responded_at": pd.to_datetime([f"2026-03-0{d}" for d in range(1, 10)], utc=True),
+    }, index=[10, 11, 12, 13, 14, 15, 16, 17, 18])
+
+
+def test_example_comments_by_hand():
+    responses = _commented()
+    picked = example_comments(responses, tag_themes(responses["comment"], "en"), per_category=2)
+    # Promoters, passives, detractors; in each, the tagged comments first, the newest first.
+    assert picked.to_dict("list") == {
+        "comment": ["Lovely app, …@…", "Great staff, write to …@…", "Slow delivery", "ok",
+                    "Too expensive, rude staff", "bad"],
+        "score": [9, 10, 8, 7, 2, 3],
+        "category": ["promoter", "promoter", "passive", "passive", "detractor", "detractor"],
+        "themes": [["usability"], ["staff"], ["delivery"], [], ["price", "staff"], []],
+    }
+    one = example_comments(responses, tag_themes(responses["comment"], "en"), per_category=1)
+    assert one["comment"].tolist() == ["Lovely app, …@…", "Slow delivery", "Too expensive, rude staff"]
+    assert responses.loc[10, "comment"] == "Great staff, write to ann@x.org"  # input kept
+
+
+def test_example_comments_without_comments_or_tags():
+    responses = _commented()
+    untagged = example_comments(responses, pd.DataFrame(columns=["row", "theme"]), per_category=1)
+    assert untagged["comment"].tolist() == ["Lovely app, …@…", "ok", "bad"]
+    assert untagged["themes"].tolist() == [[], [], []]
+    for empty in (responses.iloc[:0], responses.assign(comment=None)):
+        picked = example_comments(empty, tag_themes(empty["comment"], "en"))
+        assert picked.empty and picked.columns.tolist() == ["comment", "score", "category", "themes"]
+        assert picked["themes"].dtype == object

@@ -17,6 +17,7 @@ import pandas as pd
 from .errors import NpsInputError
 from .experience import to_utc
 from .store import atomic_write_bytes
+from .text import joined_themes
 
 LISTS = {
     "promoters_to_ask": (9, 10),
@@ -71,7 +72,13 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for column in out.columns:
         values = out[column]
-        if pd.api.types.is_string_dtype(values) or values.dtype == object:
+        if isinstance(values.dtype, pd.StringDtype):
+            # Text columns (str, string) are checked at once; they keep their dtype.
+            risky = values.str.startswith(FORMULA_STARTS, na=False).to_numpy(dtype=bool)
+            if risky.any():
+                out[column] = values.mask(risky, "'" + values)
+        elif pd.api.types.is_string_dtype(values) or values.dtype == object:
+            # Mixed cells: only the text ones may be formulas, and pandas re-infers the dtype.
             out[column] = values.map(
                 lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v
             )
@@ -122,10 +129,11 @@ def _latest_per_customer(responses, tags, customers, since) -> pd.DataFrame:
         rows = rows[rows["responded_at"] >= to_utc(since)]
     if customers is not None and {"customer_id", "churned_at"} <= set(customers.columns):
         gone = customers.loc[customers["churned_at"].notna(), "customer_id"].astype("string")
-        rows = rows[~rows["customer_id"].astype("string").isin(gone)]
-    if tags is not None:
-        joined = tags.groupby("row", sort=False)["theme"].agg(";".join)
-        rows["themes"] = joined.reindex(rows.index).fillna("").to_numpy()
+        # As plain objects: a str column's isin makes an Arrow scalar of every churned id.
+        ids = pd.Index(rows["customer_id"].astype("string").to_numpy(dtype=object), dtype=object)
+        rows = rows[~ids.isin(gone.to_numpy(dtype=object))]
     rows = rows.sort_values("responded_at", kind="stable").groupby("customer_id", sort=False).tail(1)
+    if tags is not None:
+        rows["themes"] = joined_themes(tags).reindex(rows.index).fillna("").to_numpy(dtype=object)
     order = [c for c in _COLUMNS if c in rows.columns]
     return rows[order].sort_values("responded_at", ascending=False, kind="stable")

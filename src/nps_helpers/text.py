@@ -121,7 +121,7 @@ def detect_language(texts: Sequence[str] | pd.Series) -> pd.Series:
     """
     series = texts if isinstance(texts, pd.Series) else pd.Series(list(texts), dtype="object")
     owners = _stop_word_owners()
-    guesses = [_guess(text, owners) for text in series.to_numpy(dtype=object)]
+    guesses = _per_distinct(series.to_numpy(dtype=object), lambda text: _guess(text, owners))
     return pd.Series(guesses, index=series.index, dtype="string")
 
 
@@ -144,25 +144,31 @@ def tag_themes(
     """
     text = comments.astype("string").fillna("").reset_index(drop=True)
     langs = comment_languages(text, languages, extra)
-    frames = []
-    for language, rows in text.groupby(langs.to_numpy(), sort=True):
-        codes = LANGUAGES if language == UNKNOWN else (language,)
-        found = [set() for _ in range(len(rows))]
-        for code in codes:
-            d, cache = dictionary(code, extra), {}
-            for themes, value in zip(found, rows.to_numpy(dtype=object), strict=True):
-                themes |= d.themes_of(_normalise(value), cache)
-        pairs = [(pos, theme) for pos, themes in zip(rows.index, found, strict=True) for theme in themes]
-        if pairs:
-            frames.append(pd.DataFrame(pairs, columns=["position", "theme"]).assign(language=language))
-    tags = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
-        {"position": pd.Series(dtype="int64"), "theme": [], "language": []})
-    order = {t: i for i, t in enumerate(THEMES)}
-    tags = tags.assign(_theme=tags["theme"].map(lambda t: order.get(t, len(order))))
-    tags = tags.sort_values(["position", "_theme", "theme"])
-    tags.insert(0, "row", comments.index[tags["position"].to_numpy()])
-    tags = tags.drop(columns=["position", "_theme"])
-    return tags.astype({"theme": "string", "language": "string"}).reset_index(drop=True)
+    # Comments repeat (survey templates, 'Great service', empty ones), so each distinct
+    # (language, text) pair is read once and its themes are copied to every row holding it.
+    lang_codes, lang_values = pd.factorize(langs)
+    text_codes, text_values = pd.factorize(text)
+    lang_values, text_values = lang_values.to_numpy(dtype=object), text_values.to_numpy(dtype=object)
+    pair_codes, pairs = pd.factorize(lang_codes * len(text_values) + text_codes)
+    readers: dict[str, tuple[Dictionary, dict[str, frozenset[str]]]] = {}
+    found = []
+    for language_code, text_code in zip(*np.divmod(pairs, len(text_values)), strict=True):
+        language, value = lang_values[language_code], _normalise(text_values[text_code])
+        themes: set[str] = set()
+        for code in LANGUAGES if language == UNKNOWN else (language,):
+            if code not in readers:
+                readers[code] = dictionary(code, extra), {}
+            d, cache = readers[code]
+            themes |= d.themes_of(value, cache)
+        found.append(sorted(themes, key=_theme_order))
+    sizes = np.fromiter((len(found[c]) for c in pair_codes), dtype=np.int64, count=len(pair_codes))
+    positions = np.repeat(np.arange(len(text)), sizes)
+    tags = pd.DataFrame({
+        "row": comments.index[positions],
+        "theme": [theme for c in pair_codes for theme in found[c]],
+        "language": lang_values[lang_codes[positions]],
+    })
+    return tags.astype({"theme": "string", "language": "string"})
 
 
 def comment_languages(
@@ -185,12 +191,12 @@ def comment_languages(
         if len(values) != len(comments):
             raise NpsInputError(f"languages: got {len(values)} codes for {len(comments)} comments")
         given = pd.Series(values, index=comments.index, dtype="object")
-    codes = given.map(lambda c: re.split(r"[-_]", str(c).strip().lower())[0] if isinstance(c, str) and c.strip() else None)
-    missing = codes.isna()
+    codes = _per_distinct(given.to_numpy(dtype=object), _language_code)
+    missing = pd.isna(codes)
     if missing.any():
-        codes[missing] = detect_language(comments[missing].astype("string").fillna("")).astype(object)
-    codes = codes.map(lambda c: c if isinstance(c, str) and c in known else UNKNOWN)
-    return codes.astype("string")
+        codes[missing] = detect_language(comments[missing].astype("string").fillna("")).to_numpy(dtype=object)
+    codes = _per_distinct(codes, lambda c: c if isinstance(c, str) and c in known else UNKNOWN)
+    return pd.Series(codes, index=comments.index, dtype="string")
 
 
 def theme_counts(responses: pd.DataFrame, tags: pd.DataFrame, *, level: float = 0.95) -> pd.DataFrame:
@@ -247,14 +253,24 @@ def distinctive_words(
     {'detractor': 'slow', 'promoter': 'great'}
     """
     text = texts.astype("string").fillna("")
+    labels = pd.Series(groups).astype("string")
+    if len(labels) != len(text):
+        raise NpsInputError(f"groups: got {len(labels)} labels for {len(text)} texts")
     langs = comment_languages(text, languages, extra)
+    # Texts repeat: the words of each distinct (language, text) are counted once, times
+    # the number of its rows in each group (a missing group is left out).
+    repeats = pd.DataFrame({"group": labels.to_numpy(), "language": langs.to_numpy(), "text": text.to_numpy()})
+    words_of: dict[tuple[str, str], Counter] = {}
     counts: dict[str, Counter] = {}
-    for value, language, group in zip(text.to_numpy(), langs.to_numpy(), pd.Series(groups).to_numpy(), strict=True):
-        if pd.isna(group):
-            continue
-        stops = _stop_words(language)
-        words = [w for w in _WORD.findall(_normalise(value)) if len(w) > 1 and w not in stops]
-        counts.setdefault(str(group), Counter()).update(words)
+    for (group, language, value), n in repeats.groupby(["group", "language", "text"], sort=False).size().items():
+        words = words_of.get((language, value))
+        if words is None:
+            stops = _stop_words(language)
+            words = words_of[language, value] = Counter(
+                w for w in _WORD.findall(_normalise(value)) if len(w) > 1 and w not in stops)
+        counter = counts.setdefault(group, Counter())
+        for word, count in words.items():
+            counter[word] += count * int(n)
     total = sum(counts.values(), Counter())
     vocab = sorted(w for w, c in total.items() if c >= min_count)
     if len(counts) < 2 or not vocab:
@@ -304,7 +320,7 @@ def passives_close_to_promoting(
     passive = scores.between(7, 8)
     chosen = tags if fixable is None else tags[tags["theme"].isin(list(fixable))]
     chosen = chosen[chosen["row"].isin(responses.index[passive])]
-    themes = chosen.groupby("row", sort=False)["theme"].agg(";".join)
+    themes = joined_themes(chosen)
     keep = [c for c in ("response_id", "customer_id", "responded_at", "score", "comment", "language")
             if c in responses.columns]
     rows = responses.loc[themes.index, keep].assign(themes=themes.to_numpy())
@@ -318,7 +334,49 @@ def passives_close_to_promoting(
                           by_theme.astype({"theme": "string"}), rows)
 
 
+def joined_themes(tags: pd.DataFrame, sep: str = ";") -> pd.Series:
+    """Each tagged row's themes as one text ('support;billing'), indexed by row label.
+
+    Rows come in the order they first appear in ``tags`` and keep their themes' order;
+    a missing row label is left out.
+
+    Examples
+    --------
+    >>> joined_themes(pd.DataFrame({"row": [3, 1, 3], "theme": ["price", "staff", "billing"]})).to_dict()
+    {3: 'price;billing', 1: 'staff'}
+    """
+    codes, labels = pd.factorize(tags["row"])
+    inside = codes >= 0
+    codes = codes[inside]
+    # One stable sort puts each row's themes side by side: a join per row instead of a
+    # pandas group per row.
+    themes = tags["theme"].to_numpy(dtype=object)[inside][np.argsort(codes, kind="stable")]
+    sizes = np.bincount(codes, minlength=len(labels))
+    ends = np.cumsum(sizes)
+    starts = ends - sizes
+    return pd.Series([sep.join(themes[a:b]) for a, b in zip(starts, ends, strict=True)],
+                     index=pd.Index(labels, name="row"), name="theme", dtype="string")
+
+
 # --- internals --------------------------------------------------------------------------
+def _per_distinct(values: np.ndarray, fn) -> np.ndarray:
+    """``fn`` of each value, called once per distinct value (and once, on None, for missing ones)."""
+    codes, uniques = pd.factorize(values)
+    results = np.empty(len(uniques) + 1, dtype=object)
+    results[:] = [*(fn(v) for v in uniques), fn(None)]
+    return results[codes]
+
+
+def _language_code(code) -> str | None:
+    """'pl-PL', ' EN_gb' -> 'pl', 'en'; None for anything that is not a code."""
+    return re.split(r"[-_]", code.strip().lower())[0] if isinstance(code, str) and code.strip() else None
+
+
+def _theme_order(theme: str) -> tuple[int, str]:
+    """Known themes in the order of THEMES, then a client's own ones by name."""
+    return (THEMES.index(theme) if theme in THEMES else len(THEMES), theme)
+
+
 def _normalise(text: str) -> str:
     """Lower case, 'ё' as 'е', 'ß' as 'ss', one kind of apostrophe: how keywords are compared."""
     return text.casefold().replace("ё", "е").replace("\u2019", "'")
@@ -356,7 +414,9 @@ def _compiled(language: str, keywords: Mapping[str, tuple[str, ...]], stops: fro
         if single:
             words[theme] = re.compile("|".join(single))
         if several:
-            phrases[theme] = re.compile("|".join(several))
+            # The word-boundary checks wrap all of a theme's phrases at once: most positions
+            # in a comment are mid-word and fail the first check, instead of one per phrase.
+            phrases[theme] = re.compile(rf"(?<![\w'\-])(?:{'|'.join(several)})(?![\w'\-])")
     return Dictionary(language, dict(keywords), stops, words, phrases)
 
 
@@ -366,8 +426,8 @@ def _word_regex(word: str) -> str:
 
 
 def _phrase_regex(keyword: str) -> str:
-    body = r"[\s\-]+".join(_word_regex(w) for w in _normalise(keyword).split())
-    return rf"(?<![\w'\-]){body}(?![\w'\-])"
+    """A keyword of several words as a pattern; spaces or hyphens may separate the words."""
+    return r"[\s\-]+".join(_word_regex(w) for w in _normalise(keyword).split())
 
 
 @functools.cache
@@ -379,6 +439,7 @@ def _stop_word_owners() -> dict[str, tuple[str, ...]]:
     return {w: tuple(langs) for w, langs in owners.items()}
 
 
+@functools.cache
 def _stop_words(language: str) -> frozenset[str]:
     if language in LANGUAGES:
         return _shipped(language).stop_words
@@ -428,14 +489,12 @@ def example_comments(
     >>> example_comments(responses, tags)[["comment", "themes"]].to_dict("records")
     [{'comment': 'great staff, …@…', 'themes': ['staff']}, {'comment': 'too expensive', 'themes': ['price']}]
     """
-    text = responses["comment"].astype("string").str.strip().str.replace(_EMAIL, EMAIL_MASK, regex=True)
-    themes = tags.groupby("row")["theme"].agg(list).reindex(responses.index)
+    text = responses["comment"].astype("string").str.strip()
     frame = pd.DataFrame({
         "comment": text,
         "score": responses["score"],
         "category": categorize(responses["score"]).to_numpy(),
-        "themes": [t if isinstance(t, list) else [] for t in themes],
-        "tagged": themes.notna().to_numpy(),
+        "tagged": responses.index.isin(tags["row"]),
         "at": responses["responded_at"],
     }).loc[text.fillna("").ne("")]
     picked = (
@@ -443,6 +502,11 @@ def example_comments(
         .groupby("category", observed=True, sort=False)
         .head(per_category)
     )
+    # Only the few comments picked need their themes listed and their e-mail addresses masked.
+    themes = tags[tags["row"].isin(picked.index)].groupby("row")["theme"].agg(list).reindex(picked.index)
+    picked = picked.assign(comment=picked["comment"].str.replace(_EMAIL, EMAIL_MASK, regex=True),
+                           themes=pd.Series([t if isinstance(t, list) else [] for t in themes],
+                                            index=picked.index, dtype=object))
     order = {c: i for i, c in enumerate(reversed(CATEGORIES))}
     picked = picked.sort_values("category", key=lambda c: c.map(order).astype(int), kind="stable")
     return picked[["comment", "score", "category", "themes"]].reset_index(drop=True)
