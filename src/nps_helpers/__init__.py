@@ -39,7 +39,7 @@ _EXPORTS: dict[str, str] = {
     "ChurnResult": "churn", "churn_analysis": "churn", "association_test": "churn",
     "retention_curves": "churn",
     "DriversResult": "drivers", "relative_weights": "drivers",
-    "detect_language": "text", "tag_themes": "text", "theme_counts": "text",
+    "detect_language": "text", "tag_themes": "text", "joined_themes": "text", "theme_counts": "text",
     "distinctive_words": "text", "passives_close_to_promoting": "text",
     "example_comments": "text",
     "csat": "experience", "ces": "experience", "response_rate": "experience",
