@@ -12,6 +12,7 @@ from scipy import stats
 
 from nps_helpers.errors import NpsInputError
 from nps_helpers.experience import (
+    answered_within,
     ces,
     csat,
     match_invitations,
@@ -130,3 +131,52 @@ def test_ces_interval_stays_on_the_1_to_7_scale():
     assert result.mean == 5.0
     assert 1.0 <= result.ci_low < result.mean < result.ci_high <= 7.0
     assert result.ci_high == 7.0  # the raw t interval reaches past 12
+
+
+def _direct_match(invitations, responses, window_days=30):
+    """Each invitation answered iff some answer of the same customer lies in [sent, sent + window]."""
+    window = pd.Timedelta(days=window_days)
+    answers = [(str(r.customer_id), r.responded_at) for r in responses.itertuples(index=False)
+               if pd.notna(r.customer_id) and pd.notna(r.responded_at)]
+    return [any(c == str(i.customer_id) and i.invited_at <= t <= i.invited_at + window for c, t in answers)
+            for i in invitations.itertuples(index=False)
+            if pd.notna(i.customer_id) and pd.notna(i.invited_at)]
+
+
+_moments = st.lists(st.tuples(st.sampled_from(["a", "b", "c", None]), st.integers(0, 120)), max_size=25)
+
+
+@given(sent=_moments, got=_moments, window=st.integers(0, 40))
+def test_match_invitations_equals_a_direct_enumeration(sent, got, window):
+    start = pd.Timestamp("2026-01-01", tz="UTC")
+    invitations = pd.DataFrame({"customer_id": [c for c, _ in sent],
+                                "invited_at": [start + pd.Timedelta(days=d) for _, d in sent]})
+    # Answers at whole hours, some exactly on a window's edge.
+    responses = pd.DataFrame({"customer_id": [c for c, _ in got],
+                              "responded_at": [start + pd.Timedelta(hours=12 * d) for _, d in got]})
+    matched = match_invitations(invitations, responses, window_days=window)
+    assert matched["responded"].tolist() == _direct_match(invitations, responses, window)
+    assert matched["customer_id"].dtype == "string" and matched["responded"].dtype == bool
+    kept = invitations.dropna().reset_index(drop=True)
+    assert matched["customer_id"].tolist() == kept["customer_id"].tolist()
+    assert matched["invited_at"].tolist() == kept["invited_at"].tolist()
+
+
+def test_match_invitations_edges():
+    invitations = pd.DataFrame({"customer_id": ["a", "a", "b", None, "c"],
+                                "invited_at": _utc("2026-01-01", "2026-03-01", "2026-01-01", "2026-01-01", None)})
+    # The last answer of 'a' (the highest id seen) comes before its second invitation.
+    responses = pd.DataFrame({"customer_id": ["a", None, "z"],
+                              "responded_at": _utc("2026-01-31", "2026-01-02", "2026-01-02")})
+    matched = match_invitations(invitations, responses)
+    assert matched["customer_id"].tolist() == ["a", "a", "b"]
+    assert matched["responded"].tolist() == [True, False, False]
+    assert match_invitations(invitations, responses.iloc[:0])["responded"].tolist() == [False] * 3
+    assert match_invitations(invitations.iloc[:0], responses).empty
+
+
+def test_answered_within_compares_moments_across_units():
+    sent = pd.DatetimeIndex(_utc("2026-01-01 00:00:00", "2026-01-01 00:00:00")).as_unit("s")
+    got = pd.DatetimeIndex(_utc("2026-01-31 00:00:00.000001", "2026-01-31 00:00:00.000000")).as_unit("us")
+    assert answered_within(np.array([0, 1]), sent, np.array([0, 1]), got).tolist() == [False, True]
+    assert answered_within(np.array([0]), sent[:1], np.array([], dtype=int), got[:0]).tolist() == [False]

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy import stats
 
 from nps_helpers.errors import NpsInputError, NpsParamsError
 from nps_helpers.health import (
@@ -16,8 +17,10 @@ from nps_helpers.health import (
     at_risk_customers,
     band_counts,
     band_trend,
+    band_trend_of,
     bands,
     customer_health,
+    health_by_date,
     health_check,
 )
 
@@ -208,3 +211,169 @@ def test_bad_input_and_inputs_not_modified():
         pd.testing.assert_frame_equal(frame, copy)
     with pytest.raises(NpsInputError, match="'started_at'"):
         customer_health(customers.drop(columns="started_at"), responses)
+
+
+# --- several dates at once: the same frames as the plain computation -------------------
+def _plain_health(customers, responses, invitations, as_of, window_days=30):
+    """customer_health written plainly, customer by customer (no shared preparation)."""
+    end = pd.Timestamp(as_of)
+    rows = []
+    seen = set()
+    for c in customers.itertuples(index=False):
+        if c.customer_id in seen:
+            continue
+        seen.add(c.customer_id)
+        if c.started_at <= end and (pd.isna(c.churned_at) or c.churned_at > end):
+            rows.append(c)
+    said = [r for r in responses.itertuples(index=False)
+            if pd.notna(r.customer_id) and pd.notna(r.score) and r.responded_at <= end]
+    said.sort(key=lambda r: r.responded_at)  # stable: a tie keeps the input order
+    answers = [r for r in responses.itertuples(index=False) if pd.notna(r.customer_id)]
+    window = pd.Timedelta(days=window_days)
+    parts = {k: [] for k in ("tenure", "revenue", "plan", "nps", "trend", "recency", "responsiveness")}
+    revenue = np.array([c.revenue for c in rows], dtype=float)
+    medians = {p: np.median(revenue[[c.plan == p for c in rows]]) for p in {c.plan for c in rows}}
+    # Plans ranked by median revenue (random revenues: no two medians tie).
+    plan_rank = dict(zip(sorted(medians, key=medians.get), np.arange(len(medians)) / max(len(medians) - 1, 1), strict=True))
+    for c in rows:
+        parts["tenure"].append(1 - math.exp(-((end - c.started_at) / pd.Timedelta(days=1)) / 730.5))
+        # The average rank over n: the 'mean' percentile plus half a place.
+        parts["revenue"].append(stats.percentileofscore(revenue, c.revenue, kind="mean") / 100
+                                + 0.5 / len(rows))
+        parts["plan"].append(plan_rank[c.plan])
+        mine = [r for r in said if r.customer_id == c.customer_id]
+        last = mine[-1].score if mine else None
+        parts["nps"].append(0.5 if last is None else 1.0 if last >= 9 else 0.5 if last >= 7 else 0.0)
+        parts["trend"].append((last - mine[-2].score + 10) / 20 if len(mine) > 1 else 0.5)
+        parts["recency"].append(math.exp(-((end - mine[-1].responded_at) / pd.Timedelta(days=1)) / 180) if mine else 0.0)
+        sent = [i.invited_at for i in invitations.itertuples(index=False)
+                if i.customer_id == c.customer_id and i.invited_at <= end - window]
+        answered = sum(any(a.customer_id == c.customer_id and t <= a.responded_at <= t + window for a in answers)
+                       for t in sent)
+        parts["responsiveness"].append((answered + 1) / (len(sent) + 2))
+    w = HealthWeights().components()
+    score = 100 * sum(w[k] * np.array(v, dtype=float) for k, v in parts.items()) / sum(w.values())
+    table = pd.DataFrame({"customer_id": [c.customer_id for c in rows], "score": score})
+    return table.sort_values(["score", "customer_id"]).reset_index(drop=True)
+
+
+def _edge_book(seed: int):
+    """A small book with the edge cases: ties, churn and start exactly on a date, answers
+    without a score, answers of unknown customers, a window closing on the date."""
+    customers, responses, invitations = _book(n=25, seed=seed)
+    rng = np.random.default_rng(seed)
+    on = AS_OF - pd.Timedelta(days=90)
+    customers.loc[0, "churned_at"] = on  # churned exactly on a date: not active then
+    customers.loc[1, "started_at"] = on  # started exactly on a date: active then
+    customers.loc[2, "churned_at"] = on + pd.Timedelta(days=10)
+    customers = pd.concat([customers, customers.iloc[[3]].assign(revenue=1.0)], ignore_index=True)
+    tied = responses.iloc[[4, 4]].assign(score=[3, 9])  # two answers at the same moment
+    extra = pd.DataFrame({
+        "customer_id": ["c005", "c006", "nobody", "c007"],
+        "responded_at": [on - pd.Timedelta(days=1), on + pd.Timedelta(days=2), on, AS_OF],
+        "score": [np.nan, 4.0, 10.0, 8.0],
+    })
+    responses = pd.concat([responses, tied, extra], ignore_index=True).sample(frac=1, random_state=seed)
+    answered_at_the_edge = pd.DataFrame({
+        "customer_id": ["c005", "c006", "c008"],
+        "invited_at": [on - pd.Timedelta(days=31), on - pd.Timedelta(days=28), AS_OF - pd.Timedelta(days=30)]})
+    invitations = pd.concat([invitations, answered_at_the_edge], ignore_index=True)
+    responses = responses[rng.random(len(responses)) > 0.1].reset_index(drop=True)
+    return customers, responses.astype({"score": float}), invitations
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_health_by_date_matches_the_plain_computation(seed):
+    customers, responses, invitations = _edge_book(seed)
+    dates = [AS_OF - pd.Timedelta(days=d) for d in (400, 180, 90, 0)] + [AS_OF - pd.Timedelta(days=30)]
+    healths = health_by_date(customers, responses, invitations, dates)
+    assert list(healths) == dates
+    for date in dates:
+        plain = _plain_health(customers, responses, invitations, date)
+        health = healths[date]
+        assert health["customer_id"].tolist() == plain["customer_id"].tolist()
+        np.testing.assert_allclose(health["score"], plain["score"], rtol=1e-12)
+        pd.testing.assert_frame_equal(health, customer_health(customers, responses, invitations, as_of=date))
+
+
+def test_health_by_date_edge_cases():
+    customers, responses, invitations = _edge_book(3)
+    on = AS_OF - pd.Timedelta(days=90)
+    healths = health_by_date(customers, responses, invitations, [on, AS_OF])
+    ids = set(healths[on]["customer_id"])
+    assert "c000" not in ids and "c001" in ids and "c002" in ids
+    assert "c002" not in set(healths[AS_OF]["customer_id"])
+    assert healths[AS_OF]["customer_id"].is_unique
+    # No responses and no invitations: every voice part is neutral and recency 0.
+    silent = health_by_date(customers, responses.iloc[:0], invitations.iloc[:0], [AS_OF])[AS_OF]
+    assert (silent[["c_nps", "c_trend"]] == 0.5).all().all() and (silent["c_recency"] == 0).all()
+    assert (silent["c_responsiveness"] == 0.5).all()
+    # One response: nps and recency from it, the trend neutral.
+    one = responses[responses["customer_id"] == "c009"].head(1)
+    row = health_by_date(customers, one, None, [AS_OF])[AS_OF].set_index("customer_id").loc["c009"]
+    assert row["c_trend"] == 0.5
+    assert row["c_recency"] == pytest.approx(math.exp(-((AS_OF - one["responded_at"].iloc[0]).days) / 180))
+    # Nobody active yet: an empty frame with the usual columns.
+    empty = health_by_date(customers, responses, invitations, ["2000-01-01"])[pd.Timestamp("2000-01-01", tz="UTC")]
+    assert empty.empty and list(empty.columns) == [
+        "customer_id", "score", "band", "c_tenure", "c_nps", "c_trend", "c_responsiveness", "c_recency"]
+
+
+@settings(max_examples=12, deadline=None)
+@given(seed=st.integers(0, 10_000), days=st.lists(st.integers(-30, 500), min_size=1, max_size=4))
+def test_health_by_date_equals_one_call_per_date(seed, days):
+    customers, responses, invitations = _book(n=30, seed=seed)
+    dates = [AS_OF - pd.Timedelta(days=d) for d in days]
+    options = {"weights": HealthWeights(recency=0.3), "plan_scores": {"Plus": 0.9}}
+    healths = health_by_date(customers, responses, invitations, dates, **options)
+    for date in dates:
+        pd.testing.assert_frame_equal(
+            healths[date], customer_health(customers, responses, invitations, as_of=date, **options))
+
+
+def test_band_trend_of_counts_each_frame():
+    customers, responses, invitations = _book(n=50, seed=11)
+    dates = [AS_OF - pd.Timedelta(days=200), AS_OF]
+    trend = band_trend_of(health_by_date(customers, responses, invitations, dates))
+    pd.testing.assert_frame_equal(trend, band_trend(customers, responses, invitations, dates))
+    for date in dates:
+        counts = customer_health(customers, responses, invitations, as_of=date)["band"].value_counts()
+        got = trend[trend["as_of"] == date].set_index("band")["customers"]
+        assert got.to_dict() == {b: counts.get(b, 0) for b in BANDS}
+
+
+def test_ids_missing_from_the_customers_or_the_answers():
+    customers, responses, invitations = _book(n=10, seed=12)
+    customers.loc[3, "customer_id"] = None
+    responses.loc[responses["customer_id"] == "c004", "customer_id"] = None
+    health = customer_health(customers, responses, invitations, as_of=AS_OF)
+    assert health["customer_id"].isna().sum() == 1
+    nameless = health[health["customer_id"].isna()].iloc[0]
+    assert (nameless["c_nps"], nameless["c_recency"], nameless["c_responsiveness"]) == (0.5, 0.0, 0.5)
+    c004 = health.set_index("customer_id").loc["c004"]
+    assert (c004["c_nps"], c004["c_recency"]) == (0.5, 0.0)
+
+
+def test_equal_scores_are_ordered_by_customer_id():
+    twins = pd.DataFrame({"customer_id": ["d", "b", None, "c", "a"], "churned_at": pd.NaT,
+                          "started_at": pd.Timestamp("2024-01-01", tz="UTC")})
+    responses = pd.DataFrame({"customer_id": ["c"], "score": [0], "responded_at": [AS_OF]})
+    health = customer_health(twins, responses, as_of=AS_OF)
+    assert health["customer_id"].tolist()[:4] == ["c", "a", "b", "d"]
+    assert pd.isna(health["customer_id"].iloc[-1])
+    expected = pd.DataFrame({"customer_id": twins["customer_id"].to_numpy(), "score": health["score"].max()})
+    expected.loc[3, "score"] = health["score"].min()
+    assert health[["customer_id", "score"]].equals(
+        expected.sort_values(["score", "customer_id"]).reset_index(drop=True))
+
+
+@pytest.mark.parametrize("dtype", ["str", "string", object])
+def test_ids_keep_the_dtype_pandas_infers_from_them(dtype):
+    customers, responses, invitations = _book(n=8, seed=13)
+    customers = customers.astype({"customer_id": dtype})
+    inferred = pd.DataFrame({"customer_id": customers["customer_id"].to_numpy()})["customer_id"].dtype
+    health = customer_health(customers, responses, invitations, as_of=AS_OF)
+    assert health["customer_id"].dtype == inferred
+    assert sorted(health["customer_id"]) == sorted(customers["customer_id"])
+    nobody = customer_health(customers, responses, invitations, as_of="2000-01-01")
+    assert nobody["customer_id"].dtype == object and nobody.empty

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import os
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -18,7 +19,7 @@ import pandas as pd
 from .benchmarks import PeerBenchmark, industry_benchmark, peer_benchmark
 from .churn import ChurnResult
 from .drivers import DriversResult
-from .experience import ces, csat
+from .experience import ces, csat, to_utc
 from .followup import write_csv
 from .i18n import Translator, translator
 from .metrics import NpsResult, categorize
@@ -97,6 +98,15 @@ class Report:
     def theme_extra(self) -> dict[str, dict[str, list[str]]]:
         """The client's additions to the theme keyword dictionaries."""
         return self.client.themes
+
+    @cached_property
+    def _health(self) -> dict[pd.Timestamp, pd.DataFrame]:
+        # Computed once: show_health and write_at_risk_list both need it, and it is costly.
+        from .health import health_by_date
+
+        dates = [self.period.end - pd.DateOffset(months=3 * k) for k in range(HEALTH_QUARTERS - 1, -1, -1)]
+        return health_by_date(self.customers, _linkable(self.history), self.invitations, dates,
+                              **_health_options(self))
 
 
 def open_report(
@@ -294,13 +304,9 @@ def show_health(report: Report) -> list:
     reason = _no_health(report)
     if reason:
         return [paragraph(t.text(reason))]
-    from .health import BANDS, band_trend
+    from .health import BANDS, band_trend_of
 
-    dates = [report.period.end - pd.DateOffset(months=3 * k)
-             for k in range(HEALTH_QUARTERS - 1, -1, -1)]
-    options = _health_options(report)
-    trend = band_trend(report.customers, _linkable(report.history), report.invitations, dates,
-                       **options)
+    trend = band_trend_of(report._health)
     active = trend.groupby("as_of")["customers"].transform("sum")
     trend = trend[active > 0]
     now = trend[trend["as_of"] == trend["as_of"].max()].set_index("band")
@@ -308,7 +314,7 @@ def show_health(report: Report) -> list:
         return [paragraph(t.text("no_active_customers"))]
     figures = {band: f"{t.number(now.at[band, 'customers'])} ({t.percent(now.at[band, 'share'])})"
                for band in BANDS}
-    weights = options["weights"]
+    weights = _health_options(report)["weights"]
     return [
         paragraph(t.text("health_summary", n=int(now["customers"].sum()), **figures)),
         health_bands(trend, t),
@@ -331,10 +337,9 @@ def write_at_risk_list(report: Report) -> Path | None:
     """
     if _no_health(report):
         return None
-    from .health import at_risk_customers, customer_health
+    from .health import at_risk_customers
 
-    health = customer_health(report.customers, _linkable(report.history), report.invitations,
-                             as_of=report.period.end, **_health_options(report))
+    health = report._health[to_utc(report.period.end)]
     return write_csv(at_risk_customers(health, report.customers), report.internal_dir / AT_RISK_FILE)
 
 
