@@ -39,6 +39,7 @@ _EXPORTS: dict[str, str] = {
     "ChurnResult": "churn", "churn_analysis": "churn", "association_test": "churn",
     "retention_curves": "churn",
     "DriversResult": "drivers", "relative_weights": "drivers",
+    "health_by_date": "health", "band_trend_of": "health", "answered_within": "experience",
     "detect_language": "text", "tag_themes": "text", "joined_themes": "text", "theme_counts": "text",
     "distinctive_words": "text", "passives_close_to_promoting": "text",
     "example_comments": "text",
