@@ -76,6 +76,25 @@ def test_surveymonkey_names_multi_column_questions_by_answer(tmp_path):
     assert batch.responses["bank"].tolist()[0] == "Bank" and batch.responses["bank"].isna().sum() == 0
 
 
+def test_surveymonkey_labelled_scores_are_read_and_bad_ones_keep_their_reason(tmp_path):
+    # SurveyMonkey labels the ends of the scale: '0 - Not at all likely', '10 - Extremely likely'.
+    scores = ["10 - Extremely likely", "0 - Not at all likely", "7", "10 (Extremely likely)", "Extremely likely 10",
+              "", "7,5", "11", "ten", "N/A"]
+    lines = [
+        "Respondent ID,Collector ID,Start Date,End Date,How likely is it that you would recommend us to a friend?,Why?",
+        ",,,,Response,Open-Ended Response",
+        *(f"{900 + k},1,03/{k + 10}/2021 10:00:00 AM,03/{k + 10}/2021 10:05:00 AM,{s if ',' not in s else chr(34) + s + chr(34)},c{k}"
+          for k, s in enumerate(scores)),
+    ]
+    path = export(tmp_path, "sm.csv", "\n".join(lines) + "\n")
+    batch = read_export(path)
+    assert accounted(batch) and (batch.read, len(batch.responses), batch.unanswered) == (10, 5, 2)
+    assert batch.responses["score"].tolist() == [10, 0, 7, 10, 10]
+    assert batch.rejects[["source_row", "value", "reason"]].values.tolist() == [
+        [9, "7,5", "score_not_whole"], [10, "11", "score_out_of_range"], [11, "ten", "score_not_a_number"],
+    ]
+
+
 # --- Delighted ---------------------------------------------------------------------------
 
 DELIGHTED = [
@@ -140,7 +159,8 @@ def test_typeform_answers_by_field_ref_with_hidden_fields(tmp_path):
     ]
     assert batch.responses["comment"].tolist()[0] == "Fast"
     assert batch.responses["responded_at"].tolist() == [utc(2021, 3, 1, 10), utc(2021, 3, 2, 10, 1)]
-    assert batch.rejects[["source_row", "reason"]].values.tolist() == [[3, "score_missing"]]
+    # The third respondent skipped the NPS question: unanswered, not rejected.
+    assert batch.unanswered == 1 and batch.rejects.empty
 
 
 def test_typeform_mapping_may_name_a_field_by_its_id(tmp_path):
@@ -150,6 +170,25 @@ def test_typeform_mapping_may_name_a_field_by_its_id(tmp_path):
 
 
 # --- Google Forms ------------------------------------------------------------------------
+
+
+def test_google_forms_labelled_scores_and_two_digit_years(tmp_path):
+    # A Google Sheet saved by Excel: M/D/YY H:MM, scale ends labelled in the answer.
+    path = export(
+        tmp_path, "form.csv",
+        "Timestamp,¿Qué tan probable es que nos recomiendes?,¿Por qué?\n"
+        "9/8/18 3:42,10 - Muy probable,rápido\n"
+        "9/13/18 17:05,0 - Nada probable,lento\n"
+        "10/1/18 9:00,,\n"
+        "10/2/18 9:00,6,\n",
+    )
+    assert detect_format(path) == "google-forms"
+    batch = read_export(path)
+    assert records(batch, "score", "comment") == [
+        {"score": 10, "comment": "rápido"}, {"score": 0, "comment": "lento"}, {"score": 6, "comment": None},
+    ]
+    assert batch.responses["responded_at"].tolist() == [utc(2018, 9, 8, 3, 42), utc(2018, 9, 13, 17, 5), utc(2018, 10, 2, 9)]
+    assert (batch.unanswered, len(batch.rejects)) == (1, 0)
 
 
 def test_google_forms_csv_with_us_timestamps(tmp_path):
@@ -269,7 +308,7 @@ def test_generic_parquet_with_typed_columns(tmp_path):
     batch = read_export(path)
     assert records(batch, "response_id", "score", "plan") == [{"response_id": "p1", "score": 10, "plan": "pro"}]
     assert batch.responses["responded_at"].tolist() == [utc(2021, 6, 1, 8)]
-    assert batch.rejects[["source_row", "reason"]].values.tolist() == [[2, "score_missing"], [3, "date_missing"]]
+    assert batch.unanswered == 1 and batch.rejects[["source_row", "reason"]].values.tolist() == [[3, "date_missing"]]
 
 
 @pytest.mark.parametrize("lines", [False, True])
@@ -328,6 +367,15 @@ def test_mapping_encoding_and_delimiter_override_detection(tmp_path):
         "Насколько вероятно, что вы порекомендуете нас другу?",
         "Wie wahrscheinlich ist es, dass Sie uns weiterempfehlen?",
         "NPS",
+        "¿Qué tan probable es que recomiendes nuestra tienda a un amigo?",
+        "¿Con qué probabilidad recomendaría nuestra empresa?",
+        "Qual a probabilidade de você recomendar a nossa loja a um amigo?",
+        "Em uma escala de 0 a 10, o quanto você indicaria a nossa empresa?",
+        "Quelle est la probabilité que vous recommandiez notre magasin à un ami ?",
+        "Quanto è probabile che consiglieresti il nostro negozio a un amico?",
+        "Con quale probabilità raccomanderesti il nostro servizio?",
+        "Hoe waarschijnlijk is het dat u ons zou aanbevelen aan een vriend?",
+        "Hoe waarschijnlijk is het dat je ons zou aanraden?",
     ],
 )
 def test_nps_question_is_found_by_its_wording(tmp_path, question):
@@ -335,6 +383,59 @@ def test_nps_question_is_found_by_its_wording(tmp_path, question):
     frame = pd.DataFrame({"date": ["2021-01-01", "2021-01-02"], "Age band (0-10)": ["3", "4"], question: ["9", "0"]})
     frame.to_csv(path, index=False)
     assert read_export(path).responses["score"].tolist() == [9, 0]
+
+
+@pytest.mark.parametrize(
+    "name", ["NPS_Score", "NPS_SCORE", "nps score", "npsScore", "NPSScore", "LTR", "Likelihood to recommend (0-10)",
+             "Recommend (0-10)", "nps-2024"],
+)
+def test_common_score_column_names_are_found(tmp_path, name):
+    frame = pd.DataFrame({"date": ["2021-01-01", "2021-01-02"], "Age band (0-10)": ["3", "4"], name: ["9", "0"],
+                          "Snapshot": ["1", "2"]})
+    path = tmp_path / "x.csv"
+    frame.to_csv(path, index=False)
+    batch = read_export(path)
+    assert batch.responses["score"].tolist() == [9, 0]
+
+
+def test_names_that_only_contain_ltr_or_nps_are_not_the_question(tmp_path):
+    path = export(tmp_path, "x.csv", "date,Ultra score,SnpsCount\n2021-01-01,9,8\n")
+    with pytest.raises(NpsInputError, match=r"no column is worded like the NPS question.*'Ultra score', 'SnpsCount'"):
+        read_export(path)
+
+
+def test_a_second_recommend_question_in_another_language_is_listed_not_taken(tmp_path):
+    path = export(
+        tmp_path, "x.csv",
+        "fecha,¿Recomendarías nuestra app?,¿Recomendarías nuestra tienda?,Comentario\n2021-01-01,9,8,bien\n",
+    )
+    with pytest.raises(NpsInputError, match=r"^x\.csv, row 1: several columns could be the NPS question \('¿Recomendarías nuestra app\?', '¿Recomendarías nuestra tienda\?'\); name the NPS question"):
+        read_export(path)
+    mapped = read_export(path, mapping=Mapping(columns={"score": "¿Recomendarías nuestra tienda?"}))
+    assert records(mapped, "score", "comment") == [{"score": 8, "comment": "bien"}]
+
+
+@pytest.mark.parametrize(
+    ("date", "comment"),
+    [
+        ("Fecha", "Comentario"), ("Fecha de respuesta", "¿Por qué?"), ("Data", "Motivo"), ("Data", "Por que?"),
+        ("Date", "explication"), ("Horodatage", "Pourquoi ?"), ("Data", "Perché?"), ("Datum", "Waarom?"),
+        ("Datum", "Opmerking"), ("Marca temporal", "Commentaire"), ("CUSTOMER_RESPONSE_DATE", "text"),
+        ("SubmittedAt", "Verbatim"),
+    ],
+)
+def test_date_and_comment_columns_are_found_in_other_languages(tmp_path, date, comment):
+    frame = pd.DataFrame({"id": ["a", "b"], comment: ["bien", "mal"], date: ["2021-01-01", "2021-01-02"], "NPS": ["9", "2"]})
+    path = tmp_path / "x.csv"
+    frame.to_csv(path, index=False)
+    batch = read_export(path)
+    assert records(batch, "score", "comment") == [{"score": 9, "comment": "bien"}, {"score": 2, "comment": "mal"}]
+    assert batch.responses["responded_at"].tolist() == [utc(2021, 1, 1), utc(2021, 1, 2)]
+
+
+def test_a_text_entry_column_is_not_the_comment_but_a_text_column_is(tmp_path):
+    path = export(tmp_path, "x.csv", "date,NPS,Q3_4_TEXT,text\n2021-01-01,9,other plan,fast\n")
+    assert records(read_export(path), "score", "comment") == [{"score": 9, "comment": "fast"}]
 
 
 def test_several_worded_questions_are_listed(tmp_path):

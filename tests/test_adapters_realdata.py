@@ -6,17 +6,23 @@ the adapters; the files are read in place and never copied into the repository.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import hashlib
 import json
 from collections import Counter
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 from typer.testing import CliRunner
 
 from nps_helpers.adapters import detect_format, read_export
+from nps_helpers.adapters.detect import plan_for
+from nps_helpers.adapters.generic import read_table
 from nps_helpers.adapters.mapping import load_mapping
+from nps_helpers.adapters.raw import RawTable
+from nps_helpers.adapters.validate import validate_rows
 from nps_helpers.cli import app
 from nps_helpers.errors import NpsInputError
 from nps_helpers.ingest import ingest_files
@@ -186,3 +192,93 @@ def test_qualtrics_sample_with_mapping_matches_a_hand_count(tmp_path):
     assert got["responded_at"] == dt.datetime.strptime(record["RecordedDate"], "%Y-%m-%d %H:%M:%S").replace(tzinfo=dt.UTC)
     assert got["source_row"] == 4
     assert_stats_equal(cli_stats(store, "q", "year"), hand_stats([("2017", int(record["Q1"]))]))
+
+
+# --- bt_telecom_nps_verbatims.csv: NPS_SCORE by name, 32 blank scores --------------------
+
+BT = REAL / "bt_telecom_nps_verbatims.csv"
+SCALE_ENDS = (  # how SurveyMonkey and Google Forms label the ends of the scale, by language
+    ("0 - Not at all likely", "10 - Extremely likely"),
+    ("0 – Zdecydowanie nie polecę", "10 – Zdecydowanie polecę"),
+    ("0 (Sploh ni verjetno)", "10 (Zelo verjetno)"),
+    ("Совсем маловероятно 0", "Очень вероятно 10"),
+    ("0 = Äußerst unwahrscheinlich", "Äußerst wahrscheinlich 10"),
+)
+
+
+def test_bt_telecom_is_read_without_a_mapping_and_blank_scores_are_unanswered():
+    _, rows = read_rows(BT)
+    scored = [r for r in rows if r[3].strip()]
+    assert (len(rows), len(scored)) == (2385, 2353)
+    batch = read_export(BT)
+    assert (batch.read, len(batch.responses), batch.unanswered, len(batch.rejects)) == (2385, 2353, 32, 0)
+    got = batch.responses
+    assert got["score"].tolist() == [int(r[3]) for r in scored]
+    assert got["comment"].fillna("").tolist() == [r[4].strip() for r in scored]
+    assert got["responded_at"].tolist() == [dt.datetime.strptime(r[0], "%d/%m/%Y %H:%M").replace(tzinfo=dt.UTC) for r in scored]
+
+
+def test_bt_telecom_with_mapping_matches_a_hand_count(tmp_path):
+    _, rows = read_rows(BT)
+    scored = [r for r in rows if r[3].strip()]
+    store = tmp_path / "store"
+    (report,) = ingest_files([BT], client_id="bt", mapping=FIXTURES / "bt_telecom.yaml", store=store)
+    assert (report.read, report.stored, report.duplicates, report.unanswered, report.rejected) == (2385, 2353, 0, 32, {})
+    by_stage = hand_stats([(r[1], int(r[3])) for r in scored])
+    assert [(s["group"], s["n"], round(s["nps"], 2)) for s in by_stage] == [
+        ("Equipment Received", 231, -56.71), ("First Payment", 1130, -29.29), ("Order", 962, -9.98), ("Service in Use", 30, -76.67),
+    ]
+    assert_stats_equal(cli_stats(store, "bt", "survey_sub_type"), by_stage)
+
+
+def test_bt_telecom_with_labelled_scale_ends_loses_no_row(tmp_path):
+    # The same answers as an export that labels the ends of the scale: 764 zeros and 528 tens.
+    header, rows = read_rows(BT)
+    ends = [r for r in rows if r[3] in ("0", "10")]
+    assert len(ends) == 1292
+    variant = tmp_path / "bt_labelled.csv"
+    with open(variant, "w", newline="", encoding="utf-8") as fh:
+        out = csv.writer(fh)
+        out.writerow(header[0])
+        for k, r in enumerate(rows):
+            low, high = SCALE_ENDS[k % len(SCALE_ENDS)]
+            out.writerow([*r[:3], {"0": low, "10": high}.get(r[3], r[3]), *r[4:]])
+    (report,) = ingest_files([variant], client_id="bt", mapping=FIXTURES / "bt_telecom.yaml", store=tmp_path / "store")
+    assert (report.read, report.stored, report.unanswered, report.rejected) == (2385, 2353, 32, {})
+    got = Store(tmp_path / "store").read("responses", "bt")
+    assert sorted(got["score"].tolist()) == sorted(int(r[3]) for r in rows if r[3].strip())
+
+
+# --- botanic_nps_fr.csv and miro_nps.csv: no date; their columns are still found ---------------
+
+
+def with_wave_date(path: Path) -> RawTable:
+    """The file as read, with a 'date' column for the survey wave (neither file has one)."""
+    raw = read_table(path)
+    return dataclasses.replace(raw, data=raw.data.append_column("date", pa.array(["2021-06-30"] * raw.data.num_rows)))
+
+
+def test_botanic_na_scores_are_unanswered_and_explication_is_the_comment():
+    path = REAL / "botanic_nps_fr.csv"
+    with open(path, newline="", encoding="latin-1") as fh:
+        nps = [r[2] for r in list(csv.reader(fh))[1:]]
+    assert (len(nps), nps.count("NA")) == (13954, 342)
+    raw = with_wave_date(path)
+    plan = plan_for(raw)
+    assert (plan.score, plan.comment, plan.responded_at) == ("nps", "explication", "date")
+    batch = validate_rows(raw, plan)
+    assert (batch.read, len(batch.responses), batch.unanswered, len(batch.rejects)) == (13954, 13612, 342, 0)
+    counts = Counter(category(int(s)) for s in nps if s != "NA")
+    assert (counts["promoters"], counts["passives"], counts["detractors"]) == (8465, 3953, 1194)
+    assert Counter(category(s) for s in batch.responses["score"]) == counts
+
+
+def test_miro_nps_score_and_text_columns_are_found():
+    path = REAL / "miro_nps.csv"
+    raw = with_wave_date(path)
+    plan = plan_for(raw)
+    assert (plan.score, plan.comment, plan.customer_id) == ("NPS_Score", "text", "user_id")
+    batch = validate_rows(raw, plan)
+    header, rows = read_rows(path)
+    assert (batch.read, len(batch.responses), batch.unanswered) == (441, 441, 0)
+    assert batch.responses["score"].tolist() == [int(r[2]) for r in rows]

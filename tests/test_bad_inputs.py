@@ -132,8 +132,9 @@ def test_cli_refusal_is_one_line_and_exit_2(tmp_path):
 
 
 def test_scores_out_of_range_and_not_numeric(tmp_path):
-    report = ingest(tmp_path, "scores.csv", "Date,NPS\n2021-03-01,11\n2021-03-02,-1\n2021-03-03,n/a\n2021-03-04,7,5\n2021-03-05,\"7,5\"\n2021-03-06,8\n")
-    assert report.stored == 1
+    report = ingest(tmp_path, "scores.csv", "Date,NPS\n2021-03-01,11\n2021-03-02,-1\n2021-03-03,n/a\n2021-03-04,7,5\n2021-03-05,\"7,5\"\n2021-03-06,8\n2021-03-07,ten\n")
+    # 'n/a' is no answer: counted as unanswered, not rejected.
+    assert (report.stored, report.unanswered) == (1, 1)
     assert report.rejected == {"score_out_of_range": 2, "score_not_a_number": 1, "wrong_field_count": 1, "score_not_whole": 1}
 
 
@@ -150,8 +151,9 @@ def test_mixed_date_formats_that_agree_on_the_order_all_read(tmp_path):
 
 
 def test_future_and_implausibly_old_dates(tmp_path):
-    report = ingest(tmp_path, "when.csv", "Date,NPS\n2099-01-01,9\n1.2.21,8\n2021-03-01,7\n", mapping=Mapping(date_format="day-first"))
-    assert report.stored == 1 and report.rejected == {"date_in_future": 1, "date_too_old": 1}
+    # A two-digit year reads by Excel's pivot: '21' is 2021, '79' is 1979 (before 1980: too old).
+    report = ingest(tmp_path, "when.csv", "Date,NPS\n2099-01-01,9\n1.2.79,8\n2021-03-01,7\n1.2.21,6\n", mapping=Mapping(date_format="day-first"))
+    assert report.stored == 2 and report.rejected == {"date_in_future": 1, "date_too_old": 1}
 
 
 def test_duplicated_file_in_one_call(tmp_path):
@@ -192,7 +194,7 @@ def test_nul_bytes_and_duplicate_headers(tmp_path):
 
 def test_zero_row_client_gets_a_clear_store_error(tmp_path):
     report = ingest(tmp_path, "allbad.csv", "Date,NPS\n2021-03-01,eleven\n2021-03-02,\n", mapping=Mapping(columns={"score": "NPS"}))
-    assert (report.read, report.stored, sum(report.rejected.values())) == (2, 0, 2)
+    assert (report.read, report.stored, report.unanswered, sum(report.rejected.values())) == (2, 0, 1, 1)
     with pytest.raises(NpsStoreError, match="no responses for client 'acme'"):
         load_responses("acme", store=tmp_path / "store")
     result = CliRunner().invoke(app, ["stats", "--client", "acme", "--store", str(tmp_path / "store")])

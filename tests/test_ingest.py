@@ -19,13 +19,13 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # A cp1250, semicolon-delimited export with Polish headers, D.M.YYYY dates and bad rows.
 POLISH_HEADER = "Identyfikator;Data wypełnienia;Ocena (0-10);Komentarz;Województwo;Cena (1-5)"
 POLISH_ROWS = [
-    # (cells, reason it is rejected or None)
+    # (cells, reason it is rejected, 'unanswered' for a blank score, or None)
     ("P-001;5.3.2021 14:05;10;Świetna obsługa, dziękuję!;mazowieckie;5", None),
     ("P-002;15.3.2021 9:00;7,0;Może być;śląskie;", None),
     ("P-003;1.4.2021;7,5;Pół na pół;małopolskie;3", "score_not_whole"),
     ("P-004;2.4.2021 8:30;11;Za dużo;pomorskie;4", "score_out_of_range"),
     ("P-005;3.4.2021;dziesięć;Słownie;łódzkie;4", "score_not_a_number"),
-    ("P-006;4.4.2021;;Bez oceny;lubelskie;2", "score_missing"),
+    ("P-006;4.4.2021;;Bez oceny;lubelskie;2", "unanswered"),
     ("P-007;31.2.2021;9;Zła data;opolskie;4", "date_unreadable"),
     ("P-008;1.1.2099;9;Z przyszłości;lubuskie;4", "date_in_future"),
     ("P-009;5.4.2021;8;Brak ceny;podlaskie;sześć", "driver_cena_not_a_number"),
@@ -48,12 +48,12 @@ def test_polish_cp1250_export_with_mapping_accounts_for_every_row(tmp_path):
     store = Store(tmp_path / "store")
     (report,) = ingest_files([path], client_id="bank-pl", mapping=FIXTURES / "polish_cp1250.yaml", store=store)
 
-    expected_rejects = [(i + 2, reason) for i, (_, reason) in enumerate(POLISH_ROWS) if reason]
+    expected_rejects = [(i + 2, reason) for i, (_, reason) in enumerate(POLISH_ROWS) if reason not in (None, "unanswered")]
     reasons: dict[str, int] = {}
     for _, reason in expected_rejects:
         reasons[reason] = reasons.get(reason, 0) + 1
     assert report.read == len(POLISH_ROWS) == 13
-    assert (report.stored, report.duplicates, report.unanswered) == (3, 1, 0)
+    assert (report.stored, report.duplicates, report.unanswered) == (3, 1, 1)
     assert report.rejected == reasons
     assert report.read == report.stored + report.duplicates + report.unanswered + sum(report.rejected.values())
 
@@ -172,8 +172,8 @@ def test_cli_prints_one_line_per_file(tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
-        "ankieta_nps.csv: read 13, stored 3, duplicates 1, unanswered 0, rejected 9 (date_in_future 1, "
-        "date_unreadable 1, driver_cena_not_a_number 1, score_missing 1, score_not_a_number 1, "
+        "ankieta_nps.csv: read 13, stored 3, duplicates 1, unanswered 1, rejected 8 (date_in_future 1, "
+        "date_unreadable 1, driver_cena_not_a_number 1, score_not_a_number 1, "
         "score_not_whole 1, score_out_of_range 1, wrong_field_count 2)"
     ]
 

@@ -30,12 +30,26 @@ from nps_helpers.errors import NpsInputError
 NOW = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
 
 
+NUMBER = r"-?[0-9]+(?:[.,][0-9]+)?"
+# A label, then a number, then a label; no other digit; a label kept apart from the number
+# by a character that is neither a letter nor a digit (nor a minus sign before the number).
+LABELLED = re.compile(rf"(?:[^0-9]*[^\w-]|[^0-9]*_)?({NUMBER})(?:[\W_][^0-9]*)?")
+
+
+NO_ANSWER_FORMS = {"NA", "na", "Na", "N/A", "n/a", "N/a", "#N/A", "#n/a", "NaN", "nan", "NAN", "Nan",
+                   "NULL", "null", "Null", "None", "none", "NONE"}
+
+
 def reference_score(text: str) -> tuple[int | None, str | None]:
-    """An independent reading of one score cell, with Decimal instead of Arrow kernels."""
+    """An independent reading of one score cell, with Python's re and Decimal instead of
+    Arrow kernels."""
     t = text.strip(" \t")
-    if not t:
+    if t == "" or t in NO_ANSWER_FORMS:
         return None, "score_missing"
-    if len(t) > 24 or not re.fullmatch(r"-?[0-9]+([.,][0-9]+)?", t):
+    labelled = LABELLED.fullmatch(t)
+    if labelled and any(c.isalpha() for c in t):
+        t = labelled.group(1)
+    if len(t) > 24 or not re.fullmatch(NUMBER, t):
         return None, "score_not_a_number"
     value = Decimal(t.replace(",", "."))
     if value != value.to_integral_value():
@@ -68,6 +82,27 @@ def reference_score(text: str) -> tuple[int | None, str | None]:
         ("1e1", None, "score_not_a_number"),
         ("", None, "score_missing"),
         ("   ", None, "score_missing"),
+        ("NA", None, "score_missing"),
+        ("NaN", None, "score_missing"),
+        ("N/A", None, "score_missing"),
+        ("10 - Extremely likely", 10, None),
+        ("0 - Not at all likely", 0, None),
+        ("10 (Extremely likely)", 10, None),
+        ("Extremely likely 10", 10, None),
+        ("Not at all likely - 0", 0, None),
+        ("10 – Zdecydowanie polecam", 10, None),
+        ("0 - Zelo malo verjetno", 0, None),
+        ("10 — Очень вероятно", 10, None),
+        ("Äußerst wahrscheinlich: 10", 10, None),
+        ("9,0 = sehr wahrscheinlich", 9, None),
+        ("7,5 - ziemlich", None, "score_not_whole"),
+        ("11 - Extremely likely", None, "score_out_of_range"),
+        ("-1 - Not at all likely", None, "score_out_of_range"),
+        ("Extremely likely", None, "score_not_a_number"),
+        ("10/10 Extremely likely", None, "score_not_a_number"),
+        ("0 - 10", None, "score_not_a_number"),
+        ("Q7", None, "score_not_a_number"),
+        ("7pts", None, "score_not_a_number"),
     ],
 )
 def test_score_examples_from_the_brief(text, value, reason):
@@ -90,8 +125,13 @@ def test_scores_accept_arrow_and_null_cells():
     assert parsed.reasons.to_pylist() == [None, "score_missing", None]
 
 
+LABELS = ("Extremely likely", "Nie polecę", "Zelo verjetno", "Очень вероятно", "Äußerst", "e")
 CELL = st.one_of(
-    st.text(alphabet="0123456789.,- \tabe", max_size=10),
+    st.text(alphabet="0123456789.,- \tabe()_", max_size=10),
+    st.builds(lambda n, sep, label, first: f"{label}{sep}{n}" if first else f"{n}{sep}{label}",
+              st.one_of(st.integers(-2, 12).map(str), st.sampled_from(["7,5", "10.0", "ten", "1e1"])),
+              st.sampled_from([" - ", " – ", " ", ": ", " (", "-", "_", "="]), st.sampled_from(LABELS), st.booleans()),
+    st.sampled_from(["NA", "nan", "N/A", "#N/A", "NULL", "None"]),
     st.integers(-20, 30).map(str),
     st.builds(lambda i, sep, zeros: f"{i}{sep}{'0' * zeros}", st.integers(0, 12), st.sampled_from(".,"), st.integers(1, 4)),
     st.decimals(-15, 15, places=2).map(lambda d: str(d).replace(".", ",")),
@@ -111,6 +151,33 @@ def test_scores_match_an_independent_decimal_reading(cells):
 @given(st.integers(0, 10), st.sampled_from(["", ".0", ",0", ".000", ",00"]), st.text(" \t", max_size=3))
 def test_any_written_form_of_a_whole_score_reads_as_itself(score, tail, pad):
     assert parse_scores([f"{pad}{score}{tail}{pad}"]).values.to_pylist() == [score]
+
+
+def test_labelled_ratings_and_no_answer_placeholders():
+    parsed = parse_whole(["5 - Very satisfied", "Very dissatisfied 1", "NA", "6 - Delighted", "#N/A"], low=1, high=5, name="csat")
+    assert parsed.values.to_pylist() == [5, 1, None, None, None]
+    assert parsed.reasons.to_pylist() == [None, None, "csat_missing", "csat_out_of_range", "csat_missing"]
+    assert parse_numbers(["NA", "nan", "4,5"], name="driver_x").reasons.to_pylist() == ["driver_x_missing", "driver_x_missing", None]
+
+
+def test_labelled_scores_count_exactly_in_several_languages():
+    # A SurveyMonkey-like column: the ends of the scale labelled, the middle bare.
+    ends = {
+        "en": ("0 - Not at all likely", "10 - Extremely likely"),
+        "pl": ("0 – Zdecydowanie nie polecę", "10 – Zdecydowanie polecę"),
+        "sl": ("0 (Sploh ne bi priporočil)", "10 (Zagotovo bi priporočil)"),
+        "ru": ("Совсем маловероятно 0", "Очень вероятно 10"),
+        "de": ("0 = Äußerst unwahrscheinlich", "10 = Äußerst wahrscheinlich"),
+    }
+    cells = [cell for low, high in ends.values() for cell in (low, high, "7", "8", "")]
+    bad = ["7,5 - Ziemlich", "11 - Extremely likely", "ten", "Extremely likely", "N/A"]
+    parsed = parse_scores(cells + bad)
+    assert parsed.values.to_pylist() == [0, 10, 7, 8, None] * 5 + [None] * 5
+    assert parsed.reasons.to_pylist() == [None] * 4 + ["score_missing"] + [None] * 4 + ["score_missing"] + [None] * 4 + [
+        "score_missing"
+    ] + [None] * 4 + ["score_missing"] + [None] * 4 + ["score_missing"] + [
+        "score_not_whole", "score_out_of_range", "score_not_a_number", "score_not_a_number", "score_missing",
+    ]
 
 
 def test_ratings_use_their_own_range_and_name():
@@ -208,6 +275,50 @@ def test_date_reasons():
     ]
 
 
+def test_two_digit_years_read_by_excels_pivot():
+    # 00-29 are 2000-2029, 30-99 are 1930-1999; 1930 is before 1980, so too old.
+    later = dt.datetime(2031, 1, 1, tzinfo=dt.UTC)
+    parsed = parse_datetimes(["9/8/18 3:42", "1/2/29", "1/2/30", "12/31/99 23:59", "1/2/00"], date_format="month-first", now=later)
+    assert stamps(parsed) == [utc(2018, 9, 8, 3, 42), utc(2029, 1, 2), None, utc(1999, 12, 31, 23, 59), utc(2000, 1, 2)]
+    assert parsed.reasons.to_pylist() == [None, None, "date_too_old", None, None]
+    day_first = parse_datetimes(["09.08.18 15:42", "31-12-05", "1/2/2018"], date_format="day-first", now=NOW)
+    assert stamps(day_first) == [utc(2018, 8, 9, 15, 42), utc(2005, 12, 31), utc(2018, 2, 1)]
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        (["9/8/18 3:42", "12/25/18 1:00"], [utc(2018, 9, 8, 3, 42), utc(2018, 12, 25, 1)]),
+        (["9/8/18 3:42", "25/12/18 1:00"], [utc(2018, 8, 9, 3, 42), utc(2018, 12, 25, 1)]),
+        (["9/8/18 3:42 PM", "9/13/2018"], [utc(2018, 9, 8, 15, 42), utc(2018, 9, 13)]),
+    ],
+)
+def test_day_or_month_first_is_detected_with_two_digit_years(values, expected):
+    assert stamps(parse_datetimes(values, now=NOW)) == expected
+
+
+def test_two_digit_years_alone_may_still_be_ambiguous():
+    with pytest.raises(AmbiguousDates) as err:
+        parse_datetimes(["9/8/18 3:42", "1/2/18"], now=NOW)
+    assert err.value.at == 0
+
+
+def test_a_strptime_pattern_keeps_its_own_two_digit_year():
+    # The pattern's %y is DuckDB's (pivot 69): the text is handed to it as written.
+    parsed = parse_datetimes(["05.03.50"], date_format="%d.%m.%y", now=dt.datetime(2060, 1, 1, tzinfo=dt.UTC))
+    assert stamps(parsed) == [utc(2050, 3, 5)] and parsed.reasons.to_pylist() == [None]
+
+
+def test_an_excel_us_export_with_two_digit_years_is_all_read():
+    rows = 889
+    when = [dt.datetime(2018, 1, 1) + dt.timedelta(minutes=487 * k) for k in range(rows)]
+    text = [f"{w.month}/{w.day}/{w.year % 100} {w.hour}:{w.minute:02d}" for w in when]
+    raw = _raw({"Date": text, "Likelihood to recommend": [str(k % 11) for k in range(rows)]})
+    batch = validate_rows(raw, Plan(score="Likelihood to recommend", responded_at="Date"), now=NOW)
+    assert (len(batch.responses), batch.unanswered, len(batch.rejects)) == (rows, 0, 0)
+    assert batch.responses["responded_at"].tolist() == [w.replace(tzinfo=dt.UTC) for w in when]
+
+
 def test_date_order_evidence():
     assert date_order(["13/01/2021", "01/01/2021"]).order == "day-first"
     assert date_order(["01/13/2021"]).order == "month-first"
@@ -239,7 +350,7 @@ def test_first_bad_value_decides_the_reason_and_counts_add_up():
             "csat": ["5", "5", "5", "5", "9", ""],
         }
     )
-    batch = validate_rows(raw, Plan(score="nps", responded_at="when", csat="csat"), now=NOW)
+    batch = validate_rows(raw, Plan(score="nps", responded_at="when", csat="csat", blank_score="reject"), now=NOW)
     assert batch.rejects[["source_row", "column", "value", "reason"]].values.tolist() == [
         [3, "nps", "x", "score_not_a_number"],
         [4, "when", "bad", "date_unreadable"],
@@ -251,12 +362,16 @@ def test_first_bad_value_decides_the_reason_and_counts_add_up():
     assert batch.read == len(batch.responses) + batch.unanswered + len(batch.rejects)
 
 
-def test_blank_score_is_unanswered_only_when_the_plan_says_so():
-    raw = _raw({"when": ["2021-01-01", "2021-01-02", "2021-01-03"], "nps": ["9", "", "12"]})
-    counted = validate_rows(raw, Plan(score="nps", responded_at="when", blank_score="unanswered"), now=NOW)
-    assert (len(counted.responses), counted.unanswered, counted.rejects["reason"].tolist()) == (1, 1, ["score_out_of_range"])
-    rejected = validate_rows(raw, Plan(score="nps", responded_at="when"), now=NOW)
-    assert rejected.unanswered == 0 and rejected.rejects["reason"].tolist() == ["score_missing", "score_out_of_range"]
+def test_blank_score_is_unanswered_unless_the_plan_rejects_it():
+    raw = _raw({"when": ["2021-01-01"] * 6, "nps": ["9", "", "12", "NA", " N/A ", "NaN"]})
+    counted = validate_rows(raw, Plan(score="nps", responded_at="when"), now=NOW)
+    assert (len(counted.responses), counted.unanswered, counted.rejects["reason"].tolist()) == (1, 4, ["score_out_of_range"])
+    rejected = validate_rows(raw, Plan(score="nps", responded_at="when", blank_score="reject"), now=NOW)
+    assert rejected.unanswered == 0
+    assert rejected.rejects[["value", "reason"]].values.tolist() == [
+        ["", "score_missing"], ["12", "score_out_of_range"], ["NA", "score_missing"], [" N/A ", "score_missing"],
+        ["NaN", "score_missing"],
+    ]
 
 
 def test_canonical_columns_types_and_ids():

@@ -65,7 +65,8 @@ def read(path: Path, mapping: Mapping | None = None) -> Batch:
         segments=_segments(raw.columns),
         date_format="unix",
     )
-    return validate_rows(raw, plan_for(raw, merged(base, mapping)))
+    # Every Delighted response is its score: one without a score is broken, not unanswered.
+    return validate_rows(raw, plan_for(raw, merged(base, mapping), blank_score="reject"))
 
 
 def _segments(columns: list[str]) -> dict[str, str]:

@@ -1,13 +1,16 @@
 """Find the canonical columns of an export: the NPS question by its wording, the rest by name.
 
 The NPS question is the column whose header (or question text) speaks of recommending,
-in English, Polish, Slovenian, Russian or German, and whose answers are 0-10. When no
-column or several fit, the error lists the candidates and asks for a mapping file.
+in English, Polish, Slovenian, Russian, German, Spanish, Portuguese, French, Italian or
+Dutch (or is named NPS, LTR, Net Promoter), and whose answers are 0-10. When no column or
+several fit, the error lists the candidates and asks for a mapping file. Headers are
+matched word by word, with ``snake_case`` and ``camelCase`` split into words.
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Literal
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -16,15 +19,20 @@ from ..errors import NpsInputError
 from ..schema import DRIVER_PREFIX, RESPONSE_CORE, RESPONSE_TRACE
 from .mapping import Mapping
 from .raw import RawTable, snake
-from .validate import Plan, parse_scores, trimmed
+from .validate import Plan, no_answer, parse_scores, trimmed
 
+# Matched against words(header): en, pl, sl, ru, de, then es, pt, fr, it, nl. A header that
+# is just 'text' is an export's free text; Qualtrics' '_TEXT' suffix is any text entry.
 SCORE_WORDS = re.compile(
-    r"recommend|\bnps\b|net promoter|polec|rekomend|priporo[čc]|рекоменд|empfehl",
+    r"recommend|\bnps\b|\bltr\b|net promoter|polec|rekomend|priporo[čc]|рекоменд|empfehl|"
+    r"recomiend|recomend|indicaria|recommand|raccomand|consiglier|consigliare|aanbe(?:vel|veel)|aanra(?:ad|de)",
     re.IGNORECASE,
 )
 COMMENT_WORDS = re.compile(
-    r"comment|\bwhy\b|reason|feedback|remark|suggest|komentar|uwag|dlaczego|zakaj|pripomb|"
-    r"коммент|почему|причин|kommentar|warum|grund|anmerk",
+    r"comment|\bwhy\b|reason|feedback|remark|suggest|verbatim|^(?:free )?text$|komentar|uwag|dlaczego|zakaj|pripomb|"
+    r"коммент|почему|причин|kommentar|warum|grund|anmerk|"
+    r"coment|\bpor ?qu|motivo|raz[oó]n|razão|explica|sugeren|sugest|observa|"
+    r"pourquoi|raison|remarqu|perch[eé]|spiegaz|osservaz|suggeri|waarom|opmerking|toelichting",
     re.IGNORECASE,
 )
 # Names tried in order; the first that a column bears (ignoring case and spaces) wins.
@@ -32,6 +40,8 @@ DATE_NAMES = (
     "responded_at", "submitted_at", "submitted", "recordeddate", "recorded date", "enddate",
     "end date", "timestamp", "date submitted", "created_at", "created", "date", "datum", "data",
     "дата", "sygnatura czasowa", "zeitstempel", "časovni žig", "отметка времени",
+    "fecha", "marca temporal", "carimbo de data/hora", "horodateur", "horodatage",
+    "informazioni cronologiche", "tijdstempel",
 )
 ID_NAMES = (
     "response_id", "responseid", "response id", "respondent id", "respondent_id", "_recordid",
@@ -41,7 +51,9 @@ CUSTOMER_NAMES = (
     "customer_id", "customer id", "customerid", "customer", "user_id", "user id", "account_id",
     "account id", "email", "e-mail", "email address", "adres e-mail", "e-mail-adresse",
 )
-LANGUAGE_NAMES = ("language", "userlanguage", "lang", "język", "jezik", "язык", "sprache")
+LANGUAGE_NAMES = (
+    "language", "userlanguage", "lang", "język", "jezik", "язык", "sprache", "idioma", "langue", "lingua", "taal",
+)
 SEGMENT_NAMES = (
     "region", "market", "country", "plan", "segment", "touchpoint", "channel", "product", "tier",
     "branch", "store", "department",
@@ -51,14 +63,26 @@ SAMPLE_ROWS = 5000
 _DATE_LIKE = r"^\s*(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})"
 
 
+def words(header: str) -> str:
+    """A header as lower-case words: ``snake_case``, ``camelCase`` and punctuation split.
+
+    Examples
+    --------
+    >>> words("NPS_Score"), words("npsScore"), words("NPSScore"), words("Likelihood to recommend (0-10)")
+    ('nps score', 'nps score', 'nps score', 'likelihood to recommend 0 10')
+    """
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=[0-9])", " ", header)
+    return " ".join(re.sub(r"[\W_]+", " ", spaced).split()).casefold()
+
+
 def _sample(raw: RawTable, column: str) -> pa.Array:
     values = trimmed(raw.data.column(column).slice(0, SAMPLE_ROWS))
-    return pc.filter(values, pc.greater(pc.utf8_length(values), 0))
+    return pc.filter(values, pc.invert(no_answer(values)))
 
 
 def holds_scores(raw: RawTable, column: str, *, share: float = 0.8) -> bool:
-    """Whether some, and at least ``share``, of the non-blank values of ``column`` (in the
-    first rows) are whole 0-10.
+    """Whether some, and at least ``share``, of the answered values of ``column`` (in the
+    first rows; blank and ``NA`` left out) are whole 0-10, bare or labelled.
 
     Examples
     --------
@@ -86,7 +110,7 @@ def find_score(raw: RawTable, *, among: Sequence[str] | None = None) -> str:
     'Jak chętnie polecisz nas znajomym?'
     """
     columns = list(among if among is not None else raw.columns)
-    worded = [c for c in columns if any(SCORE_WORDS.search(t) for t in raw.texts(c))]
+    worded = [c for c in columns if any(SCORE_WORDS.search(words(t)) for t in raw.texts(c))]
     # The wording already points at the question: half its answers 0-10 is enough, and a
     # messy export (most answers bad) still counts when no cleaner worded column exists.
     # A column found by its answers alone must be mostly 0-10 to be listed.
@@ -143,9 +167,9 @@ def find_date(raw: RawTable, *, skip: Sequence[str] = ()) -> str | None:
     if exact and dated(exact):
         return exact
     for name in DATE_NAMES:
-        word = re.compile(rf"(^|\W){re.escape(name)}($|\W)", re.IGNORECASE)
+        word = re.compile(rf"(^| ){re.escape(words(name))}($| )")
         for col in raw.columns:
-            if col not in skip and word.search(col) and dated(col):
+            if col not in skip and word.search(words(col)) and dated(col):
                 return col
     return None
 
@@ -163,7 +187,7 @@ def find_comment(raw: RawTable, score: str, *, skip: Sequence[str] = ()) -> str 
     columns = raw.columns
     worded = [
         c for c in columns
-        if c not in (score, *skip) and any(COMMENT_WORDS.search(t) for t in raw.texts(c)) and not holds_scores(raw, c)
+        if c not in (score, *skip) and any(COMMENT_WORDS.search(words(t)) for t in raw.texts(c)) and not holds_scores(raw, c)
     ]
     if not worded:
         return None
@@ -176,9 +200,11 @@ def plan_for(
     mapping: Mapping | None = None,
     *,
     among: Sequence[str] | None = None,
-    blank_score: str = "reject",
+    blank_score: Literal["reject", "unanswered"] = "unanswered",
 ) -> Plan:
     """Resolve a mapping against the file's columns and detect what it leaves out.
+
+    A blank score is counted as unanswered unless ``blank_score`` is 'reject'.
 
     Examples
     --------

@@ -15,7 +15,7 @@ from .validate import Batch, validate_rows
 
 TIMESTAMP_NAMES = (
     "timestamp", "sygnatura czasowa", "zeitstempel", "časovni žig", "отметка времени",
-    "marca temporal", "horodateur", "informazioni cronologiche",
+    "marca temporal", "horodateur", "informazioni cronologiche", "carimbo de data/hora", "tijdstempel",
 )
 EMAIL_NAMES = ("email address", "email", "adres e-mail", "e-mail-adresse", "e-poštni naslov", "адрес электронной почты")
 

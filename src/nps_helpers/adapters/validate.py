@@ -28,6 +28,15 @@ OLDEST = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)
 FUTURE_SLACK = dt.timedelta(days=1)
 _NUMBER = r"^-?\d+([.,]\d+)?$"
 _WHOLE = r"^-?\d+([.,]0+)?$"
+# A number with a label before or after it ('10 - Extremely likely', 'Extremely likely 10',
+# '10 (Extremely likely)'): no other digit in the cell, and the label kept apart from the
+# number by a space or a sign, so '7e', 'Q7' and '10/10' are not read as labelled.
+_LABELLED = r"^(?:\D*[^\pL\d-])?(-?\d+(?:[.,]\d+)?)(?:[^\pL\d]\D*)?$"
+# What R, pandas and spreadsheets write for a cell with no answer, as they write it.
+NO_ANSWER = ("NA", "N/A", "NaN", "#N/A", "NULL", "None")
+_NO_ANSWER_FORMS = pa.array(sorted({f(w) for w in NO_ANSWER for f in (str, str.lower, str.upper, str.capitalize)}))
+# Excel's pivot for two-digit years: 00-29 are 2000-2029, 30-99 are 1930-1999.
+_TWO_DIGIT_YEAR = r"^(\d{1,2}[./-]\d{1,2}[./-])([%s]\d)(\D|$)"
 _DATE_PARTS = ("{d}{s}{m}{s}%Y", "%Y{s}%m{s}%d")
 _TIME_PARTS = ("", " %H:%M", " %H:%M:%S", " %I:%M %p", " %I:%M:%S %p", " %I:%M%p", " %I:%M:%S%p")
 
@@ -58,23 +67,39 @@ class Parsed:
     reasons: pa.Array
 
 
+def no_answer(text: pa.Array) -> pa.Array:
+    """Which trimmed cells hold no answer: blank, or a placeholder such as ``NA`` or ``N/A``.
+
+    Examples
+    --------
+    >>> no_answer(trimmed(["", "NA", "nan", "N/A", "#N/A", "0", "Nancy"])).to_pylist()
+    [True, True, True, True, True, False, False]
+    """
+    # Exact forms in a hash set, not a lower-cased copy of the column: this runs on every
+    # score column that is not all plain numbers.
+    return pc.or_(pc.equal(pc.utf8_length(text), 0), pc.is_in(text, value_set=_NO_ANSWER_FORMS))
+
+
 def parse_whole(values: Values, *, low: int, high: int, name: str) -> Parsed:
     """Whole numbers ``low..high`` as int8; ``7``, ``7.0``, ``7,0`` and `` 7 `` all read 7.
 
-    Reasons, the first that applies: ``<name>_missing`` (blank), ``<name>_not_a_number``,
+    A cell whose only number stands beside a label (``10 - Extremely likely``, ``Extremely
+    likely 10``, ``10 (Äußerst wahrscheinlich)``) is that number. Reasons, the first that
+    applies: ``<name>_missing`` (blank, ``NA``, ``N/A``, ``NaN``...), ``<name>_not_a_number``,
     ``<name>_not_whole``, ``<name>_out_of_range``.
 
     Examples
     --------
-    >>> p = parse_whole(["4", "6", ""], low=1, high=5, name="csat")
+    >>> p = parse_whole(["4", "6", "", "5 - Very satisfied", "NA"], low=1, high=5, name="csat")
     >>> p.values.to_pylist(), p.reasons.to_pylist()
-    ([4, None, None], [None, 'csat_out_of_range', 'csat_missing'])
+    ([4, None, None, 5, None], [None, 'csat_out_of_range', 'csat_missing', None, 'csat_missing'])
     """
     text = trimmed(values)
     plain = pa.array([str(k) for k in range(low, high + 1)])
     if pc.all(pc.is_in(text, value_set=plain)).as_py():
         # The usual export: nothing but plain whole numbers in range, so no regex is needed.
         return Parsed(pc.cast(text, pa.int8()), pa.nulls(len(text), pa.string()))
+    text = _unlabelled(text, no_answer(text))
     missing, number, value = _decimal(text)
     whole = pc.match_substring_regex(text, _WHOLE)
     inside = pc.and_(pc.greater_equal(value, low), pc.less_equal(value, high))
@@ -91,14 +116,15 @@ def parse_whole(values: Values, *, low: int, high: int, name: str) -> Parsed:
 
 
 def parse_scores(values: Values) -> Parsed:
-    """NPS answers: whole numbers 0-10 (``7,5``, ``11``, ``-1``, ``ten``, blank are rejected).
+    """NPS answers: whole numbers 0-10, bare or labelled (``7,5``, ``11``, ``-1``, ``ten`` are
+    bad; a blank or ``NA`` is ``score_missing``, which a plan may count as unanswered).
 
     Examples
     --------
-    >>> p = parse_scores(["7", " 7,0 ", "7,5", "11", "ten", ""])
+    >>> p = parse_scores(["7", " 7,0 ", "10 - Extremely likely", "7,5", "11", "ten", ""])
     >>> p.values.to_pylist()
-    [7, 7, None, None, None, None]
-    >>> p.reasons.to_pylist()[2:]
+    [7, 7, 10, None, None, None, None]
+    >>> p.reasons.to_pylist()[3:]
     ['score_not_whole', 'score_out_of_range', 'score_not_a_number', 'score_missing']
     """
     return parse_whole(values, low=0, high=10, name="score")
@@ -117,9 +143,20 @@ def parse_numbers(values: Values, *, name: str) -> Parsed:
     return Parsed(value, reasons)
 
 
+def _unlabelled(text: pa.Array, missing: pa.Array) -> pa.Array:
+    """Each labelled cell as its number alone; every other cell as it is."""
+    other = pc.invert(pc.or_(missing, pc.match_substring_regex(text, _NUMBER)))
+    if not pc.any(other).as_py():
+        return text
+    # The label regex runs on the cells that are neither blank nor a bare number only.
+    rest = pc.filter(text, other)
+    labelled = pc.match_substring_regex(rest, r"\pL")
+    return pc.replace_with_mask(text, other, pc.if_else(labelled, pc.replace_substring_regex(rest, _LABELLED, r"\1"), rest))
+
+
 def _decimal(text: pa.Array) -> tuple[pa.Array, pa.Array, pa.Array]:
-    """Blank mask, number mask and float value (comma or point; at most 24 characters)."""
-    missing = pc.equal(pc.utf8_length(text), 0)
+    """No-answer mask, number mask and float value (comma or point; at most 24 characters)."""
+    missing = no_answer(text)
     number = pc.and_(pc.match_substring_regex(text, _NUMBER), pc.less_equal(pc.utf8_length(text), 24))
     value = pc.cast(pc.replace_substring(pc.if_else(number, text, None), ",", "."), pa.float64())
     return missing, number, value
@@ -148,8 +185,9 @@ def parse_datetimes(
     ``date_format`` is None (detect: ISO 8601 first, then ``D/M/Y`` or ``M/D/Y`` from the
     data), 'day-first', 'month-first', 'unix' (seconds) or a strptime pattern. Detection
     raises :class:`AmbiguousDates` when no value tells day from month. Reasons:
-    ``date_missing``, ``date_unreadable``, ``date_too_old`` (before 1980, often a two-digit
-    year), ``date_in_future`` (more than a day ahead).
+    ``date_missing``, ``date_unreadable``, ``date_too_old`` (before 1980), ``date_in_future``
+    (more than a day ahead). A two-digit year in ``D/M/YY`` reads by Excel's pivot: 00-29 are
+    2000-2029, 30-99 are 1930-1999.
 
     Examples
     --------
@@ -200,6 +238,8 @@ def _iso_column(text: pa.Array, timezone: str) -> pa.Array | None:
 
 def _duckdb_stamps(text: pa.Array, missing: pa.Array, date_format: str | None, timezone: str) -> pa.Array:
     """Timestamps through DuckDB: ISO casts, then D/M/Y layouts in the detected order."""
+    if date_format is None or date_format in DATE_ORDERS:
+        text = _full_years(text)
     with cursor() as con:
         con.execute(f"SET TimeZone = '{_zone(timezone)}'")
         con.register("t", pa.table({"v": text}))
@@ -217,6 +257,15 @@ def _duckdb_stamps(text: pa.Array, missing: pa.Array, date_format: str | None, t
         if expr is not None:
             stamps = _stamps(con, expr)
     return stamps
+
+
+def _full_years(text: pa.Array) -> pa.Array:
+    """D/M/YY dates with the century written out by Excel's pivot (``9/8/18`` as ``9/8/2018``).
+
+    DuckDB's ``%Y`` would read ``18`` as the year 18, and its ``%y`` pivots at 69, not 30.
+    """
+    text = pc.replace_substring_regex(text, _TWO_DIGIT_YEAR % "0-2", r"\120\2\3")
+    return pc.replace_substring_regex(text, _TWO_DIGIT_YEAR % "3-9", r"\119\2\3")
 
 
 # ISO 8601 (with or without offset) as DuckDB casts it; the digit test keeps out words
@@ -318,8 +367,9 @@ def row_hash(table: pa.Table) -> pa.Array:
 class Plan:
     """Which source column feeds each canonical column, and how to read the values.
 
-    ``blank_score`` is 'unanswered' for tools where a blank score means the respondent
-    left the survey before the question (Qualtrics): counted, not rejected.
+    ``blank_score`` is 'unanswered' where a blank score (or ``NA``) means the respondent
+    skipped the question or left the survey before it: counted, not rejected. 'reject' is
+    for tools whose every response carries a score (Delighted).
     """
 
     score: str
@@ -334,7 +384,7 @@ class Plan:
     drivers: Mapping[str, str] = field(default_factory=dict)
     date_format: str | None = None
     timezone: str = "UTC"
-    blank_score: Literal["reject", "unanswered"] = "reject"
+    blank_score: Literal["reject", "unanswered"] = "unanswered"
 
 
 @dataclass(frozen=True)
