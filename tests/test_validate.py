@@ -390,7 +390,9 @@ def test_canonical_columns_types_and_ids():
     out = validate_rows(raw, plan, now=NOW).responses
     assert out.columns.tolist() == [
         "response_id", "responded_at", "score", "comment", "driver_price", "region", "source_file", "source_row",
+        "date_given",
     ]
+    assert out["date_given"].tolist() == [False, False]
     assert str(out["score"].dtype) == "int8" and str(out["responded_at"].dtype) == "datetime64[us, UTC]"
     # A row whose tool id is blank is identified by the hash of its cells instead.
     assert out["response_id"].tolist() == ["r1", hashlib.md5("\x1f".join([" ", "2021-01-02 11:00", "0", "", "", ""]).encode()).hexdigest()]

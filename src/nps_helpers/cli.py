@@ -69,6 +69,7 @@ def ingest(
     format: Annotated[Format, typer.Option("--format", help="Export format.")] = Format.auto,
     mapping: Annotated[Path | None, typer.Option("--mapping", help="Column mapping YAML.")] = None,
     table: Annotated[Table, typer.Option("--table", help="responses (survey exports) or reviews (review-portal exports).")] = Table.responses,
+    date: Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD: the date of every response of files without dates (a survey wave).")] = None,
     store: StoreOpt = None,
 ) -> None:
     """Read survey exports into the store; every row is stored, a duplicate, unanswered or rejected.
@@ -76,11 +77,14 @@ def ingest(
     Rejected rows go to the store's rejects/<client>.csv with their reasons; the exit code
     is non-zero only when a file cannot be read at all, and then nothing is written.
     With --table reviews the files are review-portal exports (platform, date, 1-5 stars, text).
+    With --date every response gets that date, recorded as given (date_given true).
     """
     from .ingest import ingest_files
 
     try:
-        reports = ingest_files(files, client_id=client, fmt=format.value, mapping=mapping, store=store, table=table.value)
+        reports = ingest_files(
+            files, client_id=client, fmt=format.value, mapping=mapping, store=store, table=table.value, date=date
+        )
     except NpsError as err:
         _fail(err)
     for report in reports:

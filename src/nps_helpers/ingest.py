@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Literal
 
 from .adapters import read_export
-from .adapters.mapping import Mapping, load_mapping
+from .adapters.mapping import Columns, GivenDate, Mapping, load_mapping, merged
 from .adapters.reviews import read_review_exports
 from .adapters.validate import Batch
 from .errors import NpsInputError
@@ -24,13 +24,16 @@ from .store import Store
 
 @dataclass(frozen=True)
 class IngestReport:
-    """What ingesting one file did, row by row.
+    """What ingesting one file did, row by row, and what reading it changed or supplied.
 
     Examples
     --------
     >>> IngestReport("a.csv", read=5, stored=3, duplicates=1, unanswered=0,
     ...              rejected={"score_out_of_range": 1}).summary()
     'a.csv: read 5, stored 3, duplicates 1, unanswered 0, rejected 1 (score_out_of_range 1)'
+    >>> IngestReport("b.csv", read=1, stored=1, duplicates=0, unanswered=0,
+    ...              notes=("1 cell re-decoded from cp850",)).summary()
+    'b.csv: read 1, stored 1, duplicates 0, unanswered 0, rejected 0; 1 cell re-decoded from cp850'
     """
 
     file: str
@@ -39,6 +42,7 @@ class IngestReport:
     duplicates: int
     unanswered: int
     rejected: dict[str, int] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         assert self.read == self.stored + self.duplicates + self.unanswered + self.rejected_total, (
@@ -57,6 +61,7 @@ class IngestReport:
         return (
             f"{self.file}: read {self.read}, stored {self.stored}, duplicates {self.duplicates}, "
             f"unanswered {self.unanswered}, rejected {self.rejected_total}" + (f" ({reasons})" if reasons else "")
+            + "".join(f"; {note}" for note in self.notes)
         )
 
 
@@ -68,6 +73,7 @@ def ingest_files(
     mapping: str | os.PathLike | Mapping | None = None,
     store: str | os.PathLike | Store | None = None,
     table: Literal["responses", "reviews"] = "responses",
+    date: dt.date | str | None = None,
 ) -> list[IngestReport]:
     """Read exports into one client's store; one report per file, in the order given.
 
@@ -75,7 +81,9 @@ def ingest_files(
     be read at all (an :class:`~nps_helpers.errors.NpsInputError` naming file, row and
     column) leaves the store as it was. Rejected rows go to the client's rejects file.
     ``table="reviews"`` reads review-portal exports with a review mapping
-    (:mod:`nps_helpers.adapters.reviews`) into the reviews table.
+    (:mod:`nps_helpers.adapters.reviews`) into the reviews table. ``date`` (ISO) dates
+    every response of files without dates (a survey wave), as the mapping's
+    ``responded_at: {value: DATE}`` does; the responses record it as given, not read.
 
     Examples
     --------
@@ -90,9 +98,13 @@ def ingest_files(
     check_client_id(client_id)
     target = store if isinstance(store, Store) else Store(store)
     if table == "reviews":
+        if date is not None:
+            raise NpsInputError("--date dates survey responses; review exports are dated by their own column")
         batches = read_review_exports(files, fmt=fmt, mapping=mapping)
     elif table == "responses":
         settings = mapping if isinstance(mapping, Mapping) or mapping is None else load_mapping(mapping)
+        if date is not None:
+            settings = merged(settings or Mapping(), Mapping(columns=Columns(responded_at=GivenDate(value=_date(date)))))
         batches = [read_export(path, fmt=fmt, mapping=settings) for path in files]
     else:
         raise NpsInputError(f"cannot ingest into table {table!r}: use responses or reviews")
@@ -110,8 +122,18 @@ def _write(store: Store, client_id: str, batch: Batch, fmt: str, table: str) -> 
         duplicates=merged.duplicates if merged else 0,
         unanswered=batch.unanswered,
         rejected={str(k): int(v) for k, v in batch.rejects["reason"].value_counts().items()},
+        notes=batch.notes,
     )
     store.log_ingest(
         client_id, {**asdict(report), "table": table, "format": fmt, "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
     )
     return report
+
+
+def _date(value: dt.date | str) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise NpsInputError(f"--date {value!r} is not a date; write it as YYYY-MM-DD, e.g. 2020-06-30") from None

@@ -23,8 +23,10 @@ RESPONSE_CORE = (
     "csat",
     "ces",
 )
-# Bookkeeping columns the ingest adds; never shown in a report.
-RESPONSE_TRACE = ("source_file", "source_row")
+# Bookkeeping columns the ingest adds; never shown in a report. ``date_given`` is true when
+# responded_at was not read from the file but given for every row of a file without dates
+# (a survey wave, ``--date``): a method note can say how many responses are dated so.
+RESPONSE_TRACE = ("source_file", "source_row", "date_given")
 DRIVER_PREFIX = "driver_"
 
 CUSTOMER_CORE = ("customer_id", "started_at", "churned_at", "revenue", "plan", "region")

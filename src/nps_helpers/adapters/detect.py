@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 
 from ..errors import NpsInputError
 from ..schema import DRIVER_PREFIX, RESPONSE_CORE, RESPONSE_TRACE
-from .mapping import Mapping
+from .mapping import Columns, GivenDate, Mapping
 from .raw import RawTable, snake
 from .validate import Plan, no_answer, parse_scores, trimmed
 
@@ -121,15 +121,17 @@ def find_score(raw: RawTable, *, among: Sequence[str] | None = None) -> str:
     fix = "name the NPS question in a mapping file (columns: {score: <column>})"
     if worded:
         raise NpsInputError(
-            f"{raw.where()}: several columns could be the NPS question ({_listing(worded)}); {fix}"
+            f"{raw.where()}: several columns could be the NPS question ({_listing(worded)}); {fix}{raw.header_taken()}"
         )
     scored = [c for c in columns if holds_scores(raw, c)]
     if scored:
         raise NpsInputError(
             f"{raw.where()}: no column is worded like the NPS question ('how likely ... recommend'); "
-            f"columns with 0-10 answers: {_listing(scored)}; {fix}"
+            f"columns with 0-10 answers: {_listing(scored)}; {fix}{raw.header_taken()}"
         )
-    raise NpsInputError(f"{raw.where()}: no column holds 0-10 answers, so this does not look like an NPS export; {fix}")
+    raise NpsInputError(
+        f"{raw.where()}: no column holds 0-10 answers, so this does not look like an NPS export; {fix}{raw.header_taken()}"
+    )
 
 
 def _listing(columns: Sequence[str], limit: int = 8) -> str:
@@ -205,6 +207,8 @@ def plan_for(
     """Resolve a mapping against the file's columns and detect what it leaves out.
 
     A blank score is counted as unanswered unless ``blank_score`` is 'reject'.
+    A date given for every row (``responded_at: {value: DATE}``) takes the place of a
+    date column; without either the error asks for one.
 
     Examples
     --------
@@ -216,16 +220,24 @@ def plan_for(
     ('Ocena', 'Date', {'region': 'Region'})
     """
     mapping = mapping or Mapping()
-    given = {k: _resolve(raw, v, f"columns.{k}") for k, v in mapping.columns.model_dump().items() if v}
+    wave = mapping.columns.responded_at if isinstance(mapping.columns.responded_at, GivenDate) else None
+    given = {
+        k: _resolve(raw, v, f"columns.{k}")
+        for k in Columns.model_fields
+        if isinstance(v := getattr(mapping.columns, k), str) and v
+    }
     score = given.get("score") or find_score(raw, among=among)
     used = [score, *given.values()]
-    responded_at = given.get("responded_at") or find_date(raw, skip=used)
-    if responded_at is None:
+    responded_at = None if wave else given.get("responded_at") or find_date(raw, skip=used)
+    if responded_at is None and wave is None:
         raise NpsInputError(
             f"{raw.where()}: no date column found (looked for names like 'date', 'timestamp', "
-            "'submitted'); name it in a mapping file (columns: {responded_at: <column>})"
+            "'submitted'); name it in a mapping file (columns: {responded_at: <column>}), or give the "
+            "survey's date to every row with --date YYYY-MM-DD (columns: {responded_at: {value: YYYY-MM-DD}})"
+            f"{raw.header_taken()}"
         )
-    used.append(responded_at)
+    if responded_at:
+        used.append(responded_at)
     found = dict(given, score=score, responded_at=responded_at)
     for key, names in (("response_id", ID_NAMES), ("customer_id", CUSTOMER_NAMES), ("language", LANGUAGE_NAMES),
                        ("csat", ("csat",)), ("ces", ("ces",))):
@@ -248,6 +260,7 @@ def plan_for(
         **found,
         segments=segments,
         drivers=drivers,
+        given_date=wave.value if wave else None,
         date_format=mapping.date_format,
         timezone=mapping.timezone,
         blank_score=blank_score,

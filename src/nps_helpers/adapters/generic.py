@@ -56,7 +56,10 @@ def _parses(path: Path) -> bool:
 
 
 def read_table(path: Path, mapping: Mapping | None = None) -> RawTable:
-    """Any generic export as a text table (the sheet, encoding and delimiter from ``mapping``).
+    """Any generic export as a text table (sheet, header row, encoding and delimiter from ``mapping``).
+
+    Without ``header_row`` in the mapping, the header of a CSV or XLSX file is found
+    (:func:`~nps_helpers.adapters.raw.header_index`): titles above it are skipped.
 
     Examples
     --------
@@ -69,12 +72,12 @@ def read_table(path: Path, mapping: Mapping | None = None) -> RawTable:
     mapping = mapping or Mapping()
     kind = file_kind(path)
     if kind == "xlsx":
-        return read_workbook(path, sheet=mapping.sheet)
+        return read_workbook(path, sheet=mapping.sheet, header_row=mapping.header_row)
     if kind == "parquet":
         return read_parquet(path)
     if kind == "json":
         return from_records(path.name, [flatten(r) for r in json_records(load_json(path), path.name)])
-    return read_delimited(path, encoding=mapping.encoding, delimiter=mapping.delimiter)
+    return read_delimited(path, header_row=mapping.header_row, encoding=mapping.encoding, delimiter=mapping.delimiter)
 
 
 def read(path: Path, mapping: Mapping | None = None) -> Batch:

@@ -10,12 +10,16 @@ A mapping is YAML, every key optional::
     delimiter: ";"
     timezone: Europe/Warsaw       # zone of times written without an offset
     sheet: Responses              # the sheet of a workbook with several
+    header_row: 3                 # the spreadsheet row of the column names (found if left out)
 
+A file without dates (one survey wave) takes one date for every row, recorded as given
+rather than read: ``columns: {responded_at: {value: 2020-06-30}}`` (or ``--date``).
 Whatever the mapping leaves out is detected from the file.
 """
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 import os
 import re
 import zoneinfo
@@ -28,11 +32,25 @@ DATE_ORDERS = ("day-first", "month-first")
 _SAFE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 
+class GivenDate(Strict):
+    """One date for every row of a file that has none (a survey wave), given by the user."""
+
+    value: dt.date
+
+
 class Columns(Strict):
-    """Source column (header text) of each canonical column; unset ones are detected."""
+    """Source column (header text) of each canonical column; unset ones are detected.
+
+    Examples
+    --------
+    >>> Columns(responded_at={"value": "2020-06-30"}).responded_at
+    GivenDate(value=datetime.date(2020, 6, 30))
+    """
 
     response_id: str | None = Field(None, description="The tool's response id; else a row hash.")
-    responded_at: str | None = Field(None, description="When the response was given.")
+    responded_at: str | GivenDate | None = Field(
+        None, description="When the response was given: a column, or {value: DATE} for every row."
+    )
     score: str | None = Field(None, description="The 0-10 'how likely to recommend' answer.")
     comment: str | None = None
     customer_id: str | None = None
@@ -64,6 +82,9 @@ class Mapping(Strict):
     delimiter: str | None = None
     timezone: str = Field("UTC", description="IANA zone of times written without an offset.")
     sheet: str | None = Field(None, description="Workbook sheet to read (XLSX only).")
+    header_row: int | None = Field(
+        None, ge=1, description="Spreadsheet row (1-based) of the column names; found when unset."
+    )
 
     @field_validator("segments", "drivers")
     @classmethod
@@ -88,7 +109,7 @@ class Mapping(Strict):
         try:
             return codecs.lookup(value).name
         except LookupError:
-            raise ValueError(f"unknown encoding {value!r} (try utf-8, cp1250, cp1251)") from None
+            raise ValueError(f"unknown encoding {value!r} (try utf-8, cp1250, cp1251, cp1252, latin-1)") from None
 
     @field_validator("delimiter")
     @classmethod
@@ -136,6 +157,7 @@ def merged(base: Mapping, user: Mapping | None) -> Mapping:
     """
     if user is None:
         return base
-    columns = base.columns.model_copy(update=user.columns.model_dump(exclude_none=True))
+    set_by_user = {k: getattr(user.columns, k) for k in user.columns.model_fields_set}
+    columns = base.columns.model_copy(update={k: v for k, v in set_by_user.items() if v is not None})
     update = {k: getattr(user, k) for k in user.model_fields_set - {"columns"}}
     return base.model_copy(update={**update, "columns": columns})

@@ -21,12 +21,22 @@ import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
 from ..errors import NpsInputError
-from .sniff import detect_delimiter, detect_encoding, is_utf8
+from .sniff import (
+    WESTERN,
+    detect_delimiter,
+    detect_encoding,
+    is_utf8,
+    redecode_western,
+    western_text,
+)
 
 REJECT_COLUMNS = ("source_file", "source_row", "column", "value", "reason")
 HEAD_BYTES = 1 << 20
 BLOCK_BYTES = 1 << 24
 UTF8 = ("utf-8", "utf-8-sig")
+HEADER_SEARCH = 50
+# A cell that is a number, a date or a time: a row holding one is data, not column names.
+_VALUE = re.compile(r"^[-+]?[\d\s.,:/%-]*\d[\d\s.,:/%-]*$")
 
 
 def rejects_frame(
@@ -54,8 +64,9 @@ class RawTable:
     ``data`` has one string column per source column (named from the first header row,
     made unique), ``rows`` the row number of each data row as a user sees it (the
     spreadsheet row; the item number in JSON), ``header`` the row number of the last
-    header row (0 when there is none), ``headers`` the header rows' cells, ``labels`` other names a column is known by (question text, ids) and ``broken`` the
-    rows that could not be split into columns, already in the rejects layout.
+    header row (0 when there is none), ``headers`` the header rows' cells, ``labels`` other names a column is known by (question text, ids), ``broken`` the
+    rows that could not be split into columns, already in the rejects layout, and ``notes``
+    what the reading changed that the ingest summary says (cells re-decoded...).
     """
 
     source: str
@@ -65,6 +76,7 @@ class RawTable:
     headers: tuple[tuple[str, ...], ...] = ()
     labels: Mapping[str, str] = field(default_factory=dict)
     broken: pd.DataFrame = field(default_factory=lambda: rejects_frame("", [], "", [], ""))
+    notes: tuple[str, ...] = ()
 
     @property
     def read(self) -> int:
@@ -82,6 +94,13 @@ class RawTable:
             row = self.header - max(len(self.headers), 1) + 1
         parts = [self.source] + ([f"row {row}"] if row else [])
         return ", ".join(parts + ([f"column {column!r}"] if column else []))
+
+    def header_taken(self) -> str:
+        """Which row was read as the header, for errors a wrong one may cause ('' when none)."""
+        if not self.header:
+            return ""
+        first = self.header - max(len(self.headers), 1) + 1
+        return f" (row {first} was taken as the header; if it is another row, set header_row in the mapping file)"
 
     def texts(self, column: str) -> list[str]:
         """Every name of ``column``: its header and its labels (question text...)."""
@@ -165,7 +184,7 @@ def sniff_text(path: Path, *, encoding: str | None = None, delimiter: str | None
     enc = encoding or detect_encoding(head)
     if enc is None:
         raise NpsInputError(
-            f"{path.name}: not text in a known encoding (UTF-8, UTF-16, cp1250, cp1251); "
+            f"{path.name}: not text in a known encoding (UTF-8, UTF-16, cp1250, cp1251, cp1252, latin-1); "
             "set encoding in the mapping file"
         )
     complete = len(head) < HEAD_BYTES
@@ -176,23 +195,65 @@ def sniff_text(path: Path, *, encoding: str | None = None, delimiter: str | None
 
 
 def _decode(data: bytes, encoding: str, name: str, *, strict: bool = True) -> str:
+    if encoding in WESTERN:
+        # Every byte means something here (the five Windows-1252 leaves out are cp850's).
+        return western_text(data.decode("latin-1"))
     try:
         text = data.decode(encoding, errors="strict" if strict else "replace")
     except UnicodeDecodeError as err:
         raise NpsInputError(
             f"{name}: byte {err.start} is not valid {encoding}; set encoding in the mapping file "
-            "(utf-8, utf-16, cp1250, cp1251) or export as UTF-8"
+            "(utf-8, utf-16, cp1250, cp1251, cp1252, latin-1) or export as UTF-8"
         ) from None
     return text.removeprefix("\ufeff")
 
 
-def read_delimited(
-    path: Path, *, header_rows: int = 1, encoding: str | None = None, delimiter: str | None = None
-) -> RawTable:
-    """Read a CSV/TSV export as text; ``header_rows`` records above the data are headers.
+def header_index(records: list[list[str]]) -> int:
+    """Index of the header among the first records: the first row of names above data.
 
-    Rows with the wrong number of fields go to ``broken``; blank rows are skipped (they
-    hold no answer) but still count in the row numbers.
+    A row of names holds no number or date. A title above the header is a row of names
+    too, but the next non-blank row is another row of names, either with more of them or
+    after a blank row. With no such row the first non-blank one is the header.
+
+    Examples
+    --------
+    >>> header_index([["Customer survey, Q3"], [], ["Date", "NPS", "Comment"], ["2021-01-02", "9", "ok"]])
+    2
+    >>> header_index([["Date", "NPS"], ["Data", "Ocena"], ["2021-01-02", "9"]])
+    0
+    """
+    rows = [[cell.strip() for cell in rec] for rec in records]
+    filled = [i for i, row in enumerate(rows) if any(row)]
+
+    def names(row: list[str]) -> list[str] | None:
+        cells = [cell for cell in row if cell]
+        return None if any(_VALUE.match(cell) for cell in cells) else cells
+
+    for at, i in enumerate(filled):
+        these = names(rows[i])
+        if these is None:
+            continue
+        after = names(rows[filled[at + 1]]) if at + 1 < len(filled) else None
+        if after is None or (len(after) <= len(these) and filled[at + 1] == i + 1):
+            return i
+    return filled[0] if filled else 0
+
+
+def read_delimited(
+    path: Path,
+    *,
+    header_rows: int = 1,
+    header_row: int | None = 1,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+) -> RawTable:
+    """Read a CSV/TSV export as text; ``header_rows`` records from row ``header_row`` are headers.
+
+    ``header_row`` is the spreadsheet row of the (first) header, None to find it
+    (:func:`header_index`); rows above it (a title, blank rows) are not data. Rows with the
+    wrong number of fields go to ``broken``; blank rows are skipped (they hold no answer)
+    but still count in the row numbers. A Windows-1252 file's cells typed in DOS are
+    re-decoded (:func:`~nps_helpers.adapters.sniff.redecode_western`) and noted.
 
     Examples
     --------
@@ -202,12 +263,19 @@ def read_delimited(
     >>> raw = read_delimited(p)
     >>> raw.data.to_pydict(), raw.rows.tolist(), raw.broken["source_row"].tolist()
     ({'id': ['1', '2'], 'score': ['9', '1\\n0']}, [2, 4], [5])
+    >>> _ = p.write_text('NPS export\\n\\nid,score\\n1,9\\n')
+    >>> raw = read_delimited(p, header_row=None)
+    >>> raw.data.to_pydict(), raw.rows.tolist(), raw.header
+    ({'id': ['1'], 'score': ['9']}, [4], 3)
     """
     head = sniff_text(path, encoding=encoding, delimiter=delimiter)
-    first = head.records(header_rows)
+    records = head.records(max(header_row or 0, HEADER_SEARCH) + header_rows)
+    top = header_index(records) + 1 if header_row is None else header_row
+    first = records[top - 1 : top - 1 + header_rows]
     if len(first) < header_rows:
-        raise NpsInputError(f"{path.name}: expected {header_rows} header rows; the file is shorter")
+        raise NpsInputError(f"{path.name}: expected {header_rows} header row(s) from row {top}; the file is shorter")
     width = max(len(first[0]), 1)
+    encoding_read = head.encoding
     try:
         table, bad = _read_arrow(_source(path, head.encoding), head.delimiter, width)
     except _Unsplittable as err:
@@ -216,30 +284,37 @@ def read_delimited(
             raise NpsInputError(f"{path.name}: cannot be split into rows and columns ({err}); export it again") from None
         if encoding:
             raise NpsInputError(f"{path.name}: not valid {encoding}; fix encoding in the mapping file") from None
-        enc = detect_encoding(path.read_bytes())
-        if enc is None:
+        encoding_read = detect_encoding(path.read_bytes())
+        if encoding_read is None:
             raise NpsInputError(f"{path.name}: not valid UTF-8 nor a known code page; set encoding in the mapping file") from None
         try:
-            table, bad = _read_arrow(_source(path, enc, cut=True), head.delimiter, width)
+            table, bad = _read_arrow(_source(path, encoding_read, cut=True), head.delimiter, width)
         except _Unsplittable as again:
             raise NpsInputError(f"{path.name}: cannot be split into rows and columns ({again}); export it again") from None
+    notes: tuple[str, ...] = ()
+    if encoding_read in WESTERN:
+        redecoded = redecode_western(table)
+        table, notes = redecoded.table, tuple(filter(None, [redecoded.note()]))
     numbers = _record_numbers(table.num_rows, [n for n, _ in bad])
-    if len(numbers) < header_rows or numbers[header_rows - 1] != header_rows:
-        raise NpsInputError(f"{path.name}, row {header_rows}: the header rows differ in length; export the file again")
-    headers = tuple(tuple(r.values()) for r in table.slice(0, header_rows).to_pylist())
-    data = table.slice(header_rows).rename_columns(unique_names(headers[0]))
-    rows = numbers[header_rows:]
+    at = int(np.searchsorted(numbers, top))
+    last = top + header_rows - 1
+    if numbers[at : at + header_rows].tolist() != list(range(top, last + 1)):
+        raise NpsInputError(f"{path.name}, row {top}: the header rows differ in length; export the file again")
+    headers = tuple(tuple(r.values()) for r in table.slice(at, header_rows).to_pylist())
+    data = table.slice(at + header_rows).rename_columns(unique_names(headers[0]))
+    rows = numbers[at + header_rows :]
     keep = _not_blank(data)
     if keep is not None:
         data, rows = data.filter(keep), rows[np.asarray(keep)]
-    broken = [(n, text) for n, text in bad if n > header_rows and text.strip()]
+    broken = [(n, text) for n, text in bad if n > last and text.strip()]
     raw = RawTable(
         source=path.name,
         data=data,
         rows=rows,
-        header=header_rows,
+        header=last,
         headers=headers,
         broken=rejects_frame(path.name, [n for n, _ in broken], "(row)", [t for _, t in broken], "wrong_field_count"),
+        notes=notes,
     )
     return _require_rows(raw)
 
@@ -262,12 +337,18 @@ def _source(path: Path, encoding: str, *, cut: bool = False) -> Callable[[], obj
     """What pyarrow reads: the file itself when UTF-8, else its text re-encoded as UTF-8.
 
     ``cut`` is for a UTF-8 file that ends inside a character (a truncated export): the
-    broken tail becomes U+FFFD so the rows before it still read.
+    broken tail becomes U+FFFD so the rows before it still read. A Windows-1252 file goes
+    as Latin-1 text, one character per byte, so its cells can be read again one by one.
     """
     if encoding in UTF8 and not cut:
         return lambda: str(path)
     raw = path.read_bytes()
-    text = raw.decode("utf-8", errors="replace") if encoding in UTF8 else _decode(raw, encoding, path.name)
+    if encoding in UTF8:
+        text = raw.decode("utf-8", errors="replace")
+    elif encoding in WESTERN:
+        text = raw.decode("latin-1")
+    else:
+        text = _decode(raw, encoding, path.name)
     data = text.encode("utf-8")
     return lambda: pa.BufferReader(data)
 
@@ -284,7 +365,9 @@ def _read_arrow(source: Callable[[], object], delimiter: str, width: int) -> tup
         try:
             table = pcsv.read_csv(
                 source(),
-                read_options=pcsv.ReadOptions(autogenerate_column_names=True, use_threads=threads, block_size=BLOCK_BYTES),
+                read_options=pcsv.ReadOptions(
+                    column_names=[f"f{i}" for i in range(width)], use_threads=threads, block_size=BLOCK_BYTES
+                ),
                 parse_options=pcsv.ParseOptions(
                     delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=keep_aside
                 ),
@@ -298,8 +381,7 @@ def _read_arrow(source: Callable[[], object], delimiter: str, width: int) -> tup
             raise _Unsplittable(_first_line(err), utf8="UTF8" in str(err) or "UTF-8" in str(err)) from None
         # Row numbers of set-aside records are only known when read on one thread.
         if all(n is not None for n, _ in bad):
-            # Columns past the first record's width (a blank first line) were typed by pyarrow.
-            return table.cast(pa.schema([(name, pa.string()) for name in table.column_names])), bad
+            return table, bad
     raise AssertionError("pyarrow gave no row numbers on a single thread")
 
 
@@ -473,10 +555,11 @@ def _as_text(column: pa.ChunkedArray) -> pa.Array:
     return pc.fill_null(text, "")
 
 
-def read_workbook(path: Path, *, sheet: str | None = None) -> RawTable:
-    """One sheet of an XLSX workbook: the first non-empty row is the header.
+def read_workbook(path: Path, *, sheet: str | None = None, header_row: int | None = None) -> RawTable:
+    """One sheet of an XLSX workbook; the header is row ``header_row``, else found (:func:`header_index`).
 
     A workbook with several non-empty sheets needs ``sheet`` (the mapping's ``sheet:``).
+    Rows above the header (a title, blank rows) are not data; row numbers are the sheet's.
 
     Examples
     --------
@@ -486,6 +569,10 @@ def read_workbook(path: Path, *, sheet: str | None = None) -> RawTable:
     >>> raw = read_workbook(p)
     >>> raw.data.to_pydict(), raw.rows.tolist()
     ({'score': ['9']}, [2])
+    >>> ws.insert_rows(1, 2); ws["A1"] = "NPS survey, June"; wb.save(p)
+    >>> raw = read_workbook(p)
+    >>> raw.data.to_pydict(), raw.rows.tolist(), raw.header
+    ({'score': ['9']}, [4], 3)
     """
     import zipfile
 
@@ -513,9 +600,14 @@ def read_workbook(path: Path, *, sheet: str | None = None) -> RawTable:
             "name one in the mapping file (sheet: ...)"
         )
     rows = sheets[chosen]
-    top = next((i for i, r in enumerate(rows) if _row_has_data(r)), None)
-    if top is None:
+    if not any(_row_has_data(r) for r in rows):
         raise NpsInputError(f"{path.name}, sheet {chosen!r} is empty: export it again with its responses")
+    if header_row is None:
+        top = header_index([[cell_text(v) for v in r] for r in rows[:HEADER_SEARCH]])
+    elif header_row <= len(rows) and _row_has_data(rows[header_row - 1]):
+        top = header_row - 1
+    else:
+        raise NpsInputError(f"{path.name}, sheet {chosen!r}, row {header_row}: header_row names an empty row; fix it in the mapping file")
     width = max(len(r) for r in rows[top:])
     header = unique_names(cell_text(v) for v in [*rows[top], *[None] * (width - len(rows[top]))])
     body = [(i + 1, r) for i, r in enumerate(rows) if i > top and _row_has_data(r)]

@@ -370,10 +370,11 @@ class Plan:
     ``blank_score`` is 'unanswered' where a blank score (or ``NA``) means the respondent
     skipped the question or left the survey before it: counted, not rejected. 'reject' is
     for tools whose every response carries a score (Delighted).
+    ``given_date`` dates every row when the file has no date column (``responded_at`` None).
     """
 
     score: str
-    responded_at: str
+    responded_at: str | None
     response_id: str | None = None
     customer_id: str | None = None
     comment: str | None = None
@@ -385,13 +386,15 @@ class Plan:
     date_format: str | None = None
     timezone: str = "UTC"
     blank_score: Literal["reject", "unanswered"] = "unanswered"
+    given_date: dt.date | None = None
 
 
 @dataclass(frozen=True)
 class Batch:
     """One file's rows, ready for the store: canonical responses, rejects and the counts.
 
-    ``read == len(responses) + unanswered + len(rejects)`` always holds.
+    ``read == len(responses) + unanswered + len(rejects)`` always holds. ``notes`` say what
+    reading changed or supplied (cells re-decoded, a date given for every row).
     """
 
     source: str
@@ -399,6 +402,7 @@ class Batch:
     rejects: pd.DataFrame
     unanswered: int
     read: int
+    notes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         assert self.read == len(self.responses) + self.unanswered + len(self.rejects), (
@@ -411,7 +415,10 @@ def validate_rows(raw: RawTable, plan: Plan, *, now: dt.datetime | None = None) 
     """Check every row of ``raw`` against ``plan``: canonical responses plus rejects.
 
     A row is rejected for the first bad value in this order: score, date, csat, ces,
-    drivers. Without a response id column the id is :func:`row_hash` of the row.
+    drivers. Without a response id column the id is :func:`row_hash` of the row. Each
+    response's ``date_given`` says whether its time was given for every row rather than
+    read from the file (``plan.given_date``: midday of that date in ``plan.timezone``, the same calendar day in
+    every zone within 12 hours of it).
 
     Examples
     --------
@@ -424,7 +431,7 @@ def validate_rows(raw: RawTable, plan: Plan, *, now: dt.datetime | None = None) 
     """
     column = raw.data.column
     parsed = {"score": parse_scores(column(plan.score)), "responded_at": _dates(raw, plan, now)}
-    sources = {"score": plan.score, "responded_at": plan.responded_at}
+    sources = {"score": plan.score, "responded_at": plan.responded_at or "(given date)"}
     for name, low, high in (("csat", 1, 5), ("ces", 1, 7)):
         if getattr(plan, name):
             sources[name] = getattr(plan, name)
@@ -455,6 +462,7 @@ def validate_rows(raw: RawTable, plan: Plan, *, now: dt.datetime | None = None) 
         rejects=pd.concat(rejects, ignore_index=True).sort_values("source_row", kind="stable", ignore_index=True),
         unanswered=pc.sum(unanswered).as_py() or 0 if plan.blank_score == "unanswered" else 0,
         read=raw.read,
+        notes=raw.notes + ((f"responded_at given as {plan.given_date} for every row",) if plan.given_date else ()),
     )
 
 
@@ -464,7 +472,24 @@ def _optional(parsed: Parsed) -> Parsed:
     return Parsed(parsed.values, pc.if_else(blank, None, parsed.reasons))
 
 
+def _given(raw: RawTable, plan: Plan, now: dt.datetime | None) -> Parsed:
+    """Every row at midday of ``plan.given_date`` in the plan's timezone."""
+    import zoneinfo
+
+    assert plan.given_date is not None
+    at = dt.datetime.combine(plan.given_date, dt.time(12), zoneinfo.ZoneInfo(_zone(plan.timezone))).astimezone(dt.UTC)
+    if not OLDEST <= at <= (now or dt.datetime.now(dt.UTC)) + FUTURE_SLACK:
+        raise NpsInputError(
+            f"{raw.source}: the date given for every row, {plan.given_date}, is "
+            f"{'before 1980' if at < OLDEST else 'in the future'}; give the date the survey ran"
+        )
+    stamp = pa.scalar(at, pa.timestamp("us", "UTC"))
+    return Parsed(pa.repeat(stamp, raw.data.num_rows), pa.nulls(raw.data.num_rows, pa.string()))
+
+
 def _dates(raw: RawTable, plan: Plan, now: dt.datetime | None) -> Parsed:
+    if plan.responded_at is None:
+        return _given(raw, plan, now)
     values = raw.data.column(plan.responded_at)
     try:
         parsed = parse_datetimes(values, date_format=plan.date_format, timezone=plan.timezone, now=now)
@@ -509,6 +534,7 @@ def _canonical(raw: RawTable, plan: Plan, values: dict[str, pa.Array], keep: pa.
     cols.update({name: _cleaned(data.column(col)) for name, col in plan.segments.items()})
     cols["source_file"] = pa.repeat(pa.scalar(raw.source), data.num_rows)
     cols["source_row"] = pa.array(raw.rows if every else raw.rows[keep.to_numpy(zero_copy_only=False)], type=pa.int64())
+    cols["date_given"] = pa.repeat(pa.scalar(plan.responded_at is None), data.num_rows)
     frame = pa.table(cols).to_pandas(types_mapper={pa.int8(): pd.Int8Dtype()}.get)
     frame["score"] = frame["score"].astype("int8")
     return frame
