@@ -31,7 +31,9 @@ _SAFE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 class Columns(Strict):
     """Source column (header text) of each canonical column; unset ones are detected."""
 
-    response_id: str | None = Field(None, description="The tool's response id; else a row hash.")
+    response_id: str | None = Field(
+        None, description="The tool's response id; else rows are told apart by customer id or place in the file."
+    )
     responded_at: str | None = Field(None, description="When the response was given.")
     score: str | None = Field(None, description="The 0-10 'how likely to recommend' answer.")
     comment: str | None = None
