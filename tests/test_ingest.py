@@ -316,7 +316,7 @@ def test_a_newer_export_under_the_same_name_without_ids_suggests_replace(tmp_pat
     path.write_text("Date,NPS\n2021-03-01,9\n2021-03-02,3\n2021-03-03,10\n")
     assert invoke("ingest", str(path), "--client", "vet", "--store", store) == [
         "wave.csv: read 3, stored 3, duplicates 0, unanswered 0, rejected 0",
-        "  a file named wave.csv with other rows was read before; if this is a newer export of the same survey, "
+        "  a file named wave.csv with other rows was read before; if this is the same survey, "
         "ingest it again with --replace so its rows are not counted twice",
     ]
     assert invoke("ingest", str(path), "--client", "vet", "--replace", "--store", store) == [
@@ -356,3 +356,24 @@ def test_remove_one_file_then_the_client_and_list_clients(tmp_path):
     ]
     result = CliRunner().invoke(app, ["remove", "--client", "vet", "--store", store])
     assert result.exit_code == 2 and result.stderr.startswith("error: no data for client 'vet'")
+
+
+def test_a_store_from_before_row_identity_is_told_to_replace(tmp_path):
+    # A store written when id-less rows were identified by a hash of all their cells:
+    # its log lines have no fingerprint, and reading the file now gives other ids.
+    path = tmp_path / "wave.csv"
+    path.write_text("Date,NPS\n2021-03-01,9\n2021-03-02,3\n")
+    store = Store(tmp_path / "s")
+    store.merge("responses", "vet", pd.DataFrame({
+        "response_id": ["old1", "old2"], "score": pd.array([9, 3], dtype="int8"),
+        "responded_at": pd.to_datetime(["2021-03-01", "2021-03-02"], utc=True), "source_file": ["wave.csv"] * 2,
+    }))
+    store.log_ingest("vet", {"file": "wave.csv", "read": 2, "stored": 2, "table": "responses"})
+    (report,) = ingest_files([path], client_id="vet", store=store)
+    assert report.notes() == [
+        "wave.csv was read before by an older version, which identified rows without an id otherwise; "
+        "if this is the same survey, ingest it again with --replace so its rows are not counted twice"
+    ]
+    (again,) = ingest_files([path], client_id="vet", store=store, replace=True)
+    assert (again.stored, again.replaced, again.replaced_files) == (2, 4, ("wave.csv",))
+    assert len(store.read("responses", "vet")) == 2

@@ -211,11 +211,13 @@ def _write(store: Store, client_id: str, batch: Batch, fmt: str, table: str, *, 
         r.get("fingerprint") for r in earlier
     }:
         # Rows without an id are told apart by their file's content: a newer export of the
-        # same survey is another file, and its old rows would be counted twice.
+        # same survey is another file, and its old rows would be counted twice. Records
+        # without a fingerprint come from a version that identified such rows otherwise.
+        legacy = any("fingerprint" not in r for r in earlier if r.get("file") == batch.source)
         hint = (
-            f"a file named {batch.source} with other rows was read before; if this is a newer export "
-            "of the same survey, ingest it again with --replace so its rows are not counted twice"
-        )
+            f"{batch.source} was read before by an older version, which identified rows without an id otherwise"
+            if legacy else f"a file named {batch.source} with other rows was read before"
+        ) + "; if this is the same survey, ingest it again with --replace so its rows are not counted twice"
     report = IngestReport(
         file=batch.source,
         read=batch.read,
