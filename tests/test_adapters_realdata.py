@@ -8,8 +8,8 @@ from __future__ import annotations
 import csv
 import dataclasses
 import datetime as dt
-import hashlib
 import json
+import random
 from collections import Counter
 from pathlib import Path
 
@@ -38,6 +38,8 @@ pytestmark = pytest.mark.skipif(
 )
 
 TIMESERIES = REAL / "NPStimeseries.csv"
+BT = REAL / "bt_telecom_nps_verbatims.csv"
+MIRO = REAL / "miro_nps.csv"
 SUDZILLA = REAL / "sudzilla_survey_input_01.csv"
 QUALTRICS = REAL / "qualtrics_sample.csv"
 SUDZILLA_QUESTIONS = [
@@ -101,9 +103,11 @@ def test_timeseries_ingests_by_cli_and_stats_match_a_hand_count(tmp_path):
     store = tmp_path / "store"
     result = CliRunner().invoke(app, ["ingest", str(TIMESERIES), "--client", "fin", "--store", str(store)])
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip() == (
-        f"NPStimeseries.csv: read {len(rows)}, stored {len(rows)}, duplicates 0, unanswered 0, rejected 0"
-    )
+    assert result.stdout.splitlines() == [
+        f"NPStimeseries.csv: read {len(rows)}, stored {len(rows)}, duplicates 0, unanswered 0, rejected 0",
+        "  not stored: 'Customer Name', 'Month', 'Quarter' — add them under segments: to keep them "
+        "(then ingest again with --replace)",
+    ]
     by_month = [(dt.datetime.strptime(r[2], "%d/%m/%Y").strftime("%Y-%m"), int(r[6])) for r in rows]
     assert_stats_equal(cli_stats(store, "fin", "month"), hand_stats(by_month))
     assert_stats_equal(cli_stats(store, "fin", "market"), hand_stats([(r[1], int(r[6])) for r in rows]))
@@ -163,8 +167,11 @@ def test_sudzilla_with_mapping_matches_a_hand_count(tmp_path):
     assert got["responded_at"].tolist() == [
         dt.datetime.strptime(r[0], "%m/%d/%Y %H:%M:%S").replace(tzinfo=dt.UTC) for r in rows
     ]
-    # No tool id: each row is identified by the MD5 of its cells.
-    assert got["response_id"].tolist() == [hashlib.md5("\x1f".join(r).encode()).hexdigest() for r in rows]
+    # No response or customer id: each row is identified by its place in the file.
+    ids = got["response_id"].tolist()
+    assert len(set(ids)) == len(rows) and all(len(i) == 32 for i in ids)
+    repeats = len(rows) - len({(r[0], r[1], r[2].strip()) for r in rows})
+    assert report.repeats == repeats
     hand = hand_stats([(dt.datetime.strptime(r[0], "%m/%d/%Y %H:%M:%S").strftime("%Y-%m"), int(r[1])) for r in rows])
     assert_stats_equal(cli_stats(store, "sud", "month"), hand)
 
@@ -337,3 +344,122 @@ def test_carpentrycon_without_dates_ingests_with_the_wave_date(tmp_path):
     hand = hand_stats([("2020", int(r[header[0].index("nps")])) for r in rows])
     assert hand[0]["n"] == 124 and (hand[0]["promoters"], hand[0]["passives"], hand[0]["detractors"]) == (84, 33, 7)
     assert_stats_equal(cli_stats(store, "cc", "year"), hand)
+# --- bt_telecom: a wave export without ids, with day-only dates -----------------------------
+
+BT_MAPPING = "columns: {score: NPS_SCORE, responded_at: CUSTOMER_RESPONSE_DATE}\ndate_format: day-first\n"
+
+
+def bt_wave(folder: Path, name: str = "bt_wave.csv", *, extra: bool = False, shuffle: bool = False) -> tuple[Path, list[list[str]]]:
+    """The BT file as a wave export: day-only dates, no comment, no id, no blank score
+    (blanks are another matter); ``extra`` adds a column, ``shuffle`` reorders the rows."""
+    (header,), rows = read_rows(BT)
+    keep = [header.index(c) for c in ("CUSTOMER_RESPONSE_DATE", "SURVEY_SUB_TYPE", "NPS_RATING", "NPS_SCORE", "Qtr")]
+    wave = [[r[i] for i in keep] for r in rows if r[header.index("NPS_SCORE")].strip()]
+    for r in wave:
+        r[0] = r[0].split()[0]
+    if shuffle:
+        random.Random(12).shuffle(wave)
+    names = [header[i] for i in keep]
+    if extra:
+        names, wave = [*names, "Survey channel"], [[*r, "email"] for r in wave]
+    path = folder / name
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([names, *wave])
+    return path, wave
+
+
+def cli(*args: str) -> list[str]:
+    result = CliRunner().invoke(app, list(args))
+    assert result.exit_code == 0, result.output
+    return result.stdout.splitlines()
+
+
+def test_bt_wave_without_ids_keeps_every_row_and_reingests_add_nothing(tmp_path):
+    path, wave = bt_wave(tmp_path)
+    store = str(tmp_path / "store")
+    (tmp_path / "bt.yaml").write_text(BT_MAPPING)
+    ingest = ["ingest", "--client", "bt", "--mapping", str(tmp_path / "bt.yaml"), "--store", store]
+    n = len(wave)
+    assert n == 2353
+    # Hand count: rows whose (day, score) another row of the file already has; the old
+    # row hash (over every cell) took 997 of them for duplicates.
+    repeats = n - len({(r[0], r[3]) for r in wave})
+    assert repeats == 1424 and n - len({tuple(r) for r in wave}) == 997
+    assert cli(*ingest, str(path)) == [
+        f"bt_wave.csv: read {n}, stored {n}, duplicates 0, unanswered 0, rejected 0",
+        f"  {repeats} rows repeat another row of this file: kept as separate responses",
+        "  not stored: 'SURVEY_SUB_TYPE', 'NPS_RATING', 'Qtr' — add them under segments: to keep them "
+        "(then ingest again with --replace)",
+    ]
+    hand = [(dt.datetime.strptime(r[0], "%d/%m/%Y").strftime("%Y-%m"), int(r[3])) for r in wave]
+    assert_stats_equal(cli_stats(Path(store), "bt", "month"), hand_stats(hand))
+    (overall,) = hand_stats([("all", s) for _, s in hand])
+    assert (overall["n"], overall["promoters"], overall["passives"], overall["detractors"]) == (2353, 690, 392, 1271)
+    assert round(overall["nps"], 2) == -24.69
+
+    before = Store(store).partition("responses", "bt").read_bytes()
+    assert cli(*ingest, str(path))[0] == f"bt_wave.csv: read {n}, stored 0, duplicates {n}, unanswered 0, rejected 0"
+    # A re-export: another name, one more column, the rows in another order.
+    again, _ = bt_wave(tmp_path, "bt_wave_reexport.csv", extra=True, shuffle=True)
+    lines = cli(*ingest, str(again))
+    assert lines[0] == f"bt_wave_reexport.csv: read {n}, stored 0, duplicates {n}, unanswered 0, rejected 0"
+    assert "'Survey channel'" in lines[-1]
+    assert Store(store).partition("responses", "bt").read_bytes() == before
+
+
+def test_bt_wave_replace_with_a_mapping_that_adds_a_segment(tmp_path):
+    path, wave = bt_wave(tmp_path)
+    store = str(tmp_path / "store")
+    (tmp_path / "bt.yaml").write_text(BT_MAPPING)
+    (tmp_path / "bt_stage.yaml").write_text(BT_MAPPING + "segments: {stage: SURVEY_SUB_TYPE}\n")
+    cli("ingest", str(path), "--client", "bt", "--mapping", str(tmp_path / "bt.yaml"), "--store", store)
+    # Without --replace the better mapping adds nothing: every row is a duplicate.
+    plain = cli("ingest", str(path), "--client", "bt", "--mapping", str(tmp_path / "bt_stage.yaml"), "--store", store)
+    assert plain[0] == "bt_wave.csv: read 2353, stored 0, duplicates 2353, unanswered 0, rejected 0"
+    assert "stage" not in Store(store).read("responses", "bt")
+    # The re-export (another name, same content) is matched by its fingerprint.
+    again, _ = bt_wave(tmp_path, "bt_wave_reexport.csv", extra=True, shuffle=True)
+    lines = cli("ingest", str(again), "--client", "bt", "--mapping", str(tmp_path / "bt_stage.yaml"), "--replace", "--store", store)
+    assert lines[:2] == [
+        "bt_wave_reexport.csv: read 2353, stored 2353, duplicates 0, unanswered 0, rejected 0",
+        "  replaced 2353 rows read before from bt_wave.csv",
+    ]
+    got = Store(store).read("responses", "bt")
+    assert len(got) == 2353 and set(got["source_file"]) == {"bt_wave_reexport.csv"}
+    assert got["stage"].notna().all()
+    by_stage = hand_stats([(r[1], int(r[3])) for r in wave])
+    assert [(g["group"], g["n"], round(g["nps"], 2)) for g in by_stage] == [
+        ("Equipment Received", 231, -56.71), ("First Payment", 1130, -29.29), ("Order", 962, -9.98), ("Service in Use", 30, -76.67),
+    ]
+    assert_stats_equal(cli_stats(Path(store), "bt", "stage"), by_stage)
+    log = Store(store).ingest_log("bt")
+    assert [(r["file"], r["stored"], r["replaced"]) for r in log] == [("bt_wave_reexport.csv", 2353, 2353)]
+    assert log[0]["fingerprint"] and log[0]["replaced_files"] == ["bt_wave.csv"]
+    days = sorted(dt.datetime.strptime(r[0], "%d/%m/%Y").date().isoformat() for r in wave)
+    assert cli("clients", "--store", store) == [
+        f"bt: 2353 responses, {days[0]} to {days[-1]}, files: bt_wave_reexport.csv, last ingest {log[0]['at']}"
+    ]
+    assert cli("remove", "--client", "bt", "--file", "bt_wave_reexport.csv", "--store", store) == [
+        "removed bt_wave_reexport.csv from bt: 2353 responses, 0 rejects, 1 ingest record"
+    ]
+    assert cli("clients", "--store", store) == [f"no clients in store {store}: ingest an export first (nps-report ingest FILE --client ID)"]
+
+
+# --- miro_nps.csv: a customer id, exact repeats ----------------------------------------------
+
+
+def test_miro_with_customer_ids_drops_exact_repeats_only(tmp_path):
+    header, rows = read_rows(MIRO)
+    assert header[0] == ["user_id", "text", "NPS_Score"]
+    # The file has no date: this variant gives the whole wave one day.
+    path = tmp_path / "miro_wave.csv"
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([["Date", *header[0]], *(["2021-06-30", *r] for r in rows)])
+    (tmp_path / "miro.yaml").write_text("columns: {score: NPS_Score, comment: text}\n")
+    store = tmp_path / "store"
+    (report,) = ingest_files([path], client_id="miro", mapping=tmp_path / "miro.yaml", store=store)
+    unique = list(dict.fromkeys((r[0], r[1].strip(), int(r[2])) for r in rows))
+    assert (len(rows), len(unique)) == (441, 426)
+    assert (report.read, report.stored, report.duplicates, report.repeats) == (441, 426, 15, 0)
+    assert_stats_equal(cli_stats(store, "miro", "year"), hand_stats([("2021", s) for _, _, s in unique]))
+    assert round(hand_stats([("all", s) for _, _, s in unique])[0]["nps"], 2) == 60.80

@@ -163,9 +163,17 @@ def test_duplicated_file_in_one_call(tmp_path):
     assert (first.stored, second.stored, second.duplicates) == (3, 0, 3)
 
 
-def test_duplicate_rows_inside_one_file(tmp_path):
+def test_identical_rows_inside_one_file_without_ids_are_all_kept(tmp_path):
     report = ingest(tmp_path, "dups.csv", GOOD + "2021-03-01,9,fine\n")
-    assert (report.read, report.stored, report.duplicates) == (4, 3, 1)
+    assert (report.read, report.stored, report.duplicates, report.repeats) == (4, 4, 0, 1)
+
+
+def test_duplicate_rows_inside_one_file_with_ids(tmp_path):
+    report = ingest(tmp_path, "ids.csv", "Id,Date,NPS\n1,2021-03-01,9\n2,2021-03-02,6\n1,2021-03-01,9\n")
+    assert (report.read, report.stored, report.duplicates, report.repeats) == (3, 2, 1, 0)
+    customers = "Customer,Date,NPS\nc1,2021-03-01,9\nc2,2021-03-01,9\nc1,2021-03-01,9\n"
+    report = ingest(tmp_path, "customers.csv", customers)
+    assert (report.read, report.stored, report.duplicates, report.repeats) == (3, 2, 1, 0)
 
 
 @pytest.mark.parametrize("cut", [-1, -5, -9])
@@ -195,6 +203,12 @@ def test_nul_bytes_and_duplicate_headers(tmp_path):
 def test_zero_row_client_gets_a_clear_store_error(tmp_path):
     report = ingest(tmp_path, "allbad.csv", "Date,NPS\n2021-03-01,eleven\n2021-03-02,\n", mapping=Mapping(columns={"score": "NPS"}))
     assert (report.read, report.stored, report.unanswered, sum(report.rejected.values())) == (2, 0, 1, 1)
+    # A file with no valid row is refused whole, so the client has no responses.
+    message = refused(tmp_path, "allbad.csv", "Date,NPS\n2021-03-01,eleven\n2021-03-02,\n", mapping=Mapping(columns={"score": "NPS"}))
+    assert message == (
+        "allbad.csv: no valid row: 1 of 2 rows rejected as score_not_a_number (row 2, column 'NPS': 'eleven'); "
+        "check that columns: score: in the mapping file names the 0-10 NPS question; nothing was stored"
+    )
     with pytest.raises(NpsStoreError, match="no responses for client 'acme'"):
         load_responses("acme", store=tmp_path / "store")
     result = CliRunner().invoke(app, ["stats", "--client", "acme", "--store", str(tmp_path / "store")])
@@ -213,7 +227,7 @@ def test_unanswered_qualtrics_rows_are_counted_not_rejected(tmp_path):
     content = (
         "RecordedDate,ResponseId,Q1,Q1_NPS_GROUP\nRecorded,Response ID,Recommend?,Group\n"
         '"{""ImportId"":""recordedDate""}","{""ImportId"":""_recordId""}","{""ImportId"":""QID1""}","{""ImportId"":""QID1_NPS_GROUP""}"\n'
-        "2021-03-01 10:00:00,R_1,,\n2021-03-01 11:00:00,R_2,,\n2021-03-01 12:00:00,R_3,12,\n"
+        "2021-03-01 10:00:00,R_1,,\n2021-03-01 11:00:00,R_2,,\n2021-03-01 12:00:00,R_3,12,\n2021-03-01 13:00:00,R_4,9,3\n"
     )
     report = ingest(tmp_path, "q.csv", content)
-    assert (report.read, report.stored, report.unanswered, report.rejected) == (3, 0, 2, {"score_out_of_range": 1})
+    assert (report.read, report.stored, report.unanswered, report.rejected) == (4, 1, 2, {"score_out_of_range": 1})

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from nps_helpers.adapters.mapping import Mapping
 from nps_helpers.cli import app
 from nps_helpers.errors import NpsInputError
 from nps_helpers.ingest import IngestReport, ingest_files
@@ -104,11 +105,20 @@ def test_reingest_adds_nothing_and_keeps_one_copy_of_each_reject(tmp_path):
     assert [r["stored"] for r in store.ingest_log("pl")] == [3, 0]
 
 
-def test_the_same_rows_under_another_file_name_are_duplicates(tmp_path):
+def test_the_same_customer_answer_under_another_file_name_is_a_duplicate(tmp_path):
+    (tmp_path / "a.csv").write_text("Date,Customer,NPS,Comment\n2021-01-01,c1,9,ok\n2021-01-02,c2,3,slow\n")
+    (tmp_path / "b.csv").write_text("Date,Customer,NPS,Comment\n2021-01-02,c2,3,slow\n2021-01-03,c3,10,\n")
+    first, second = ingest_files([tmp_path / "a.csv", tmp_path / "b.csv"], client_id="c", store=tmp_path / "s")
+    assert (first.stored, second.stored, second.duplicates) == (2, 1, 1)
+
+
+def test_rows_without_any_id_in_two_different_files_are_different_responses(tmp_path):
+    # Nothing tells whether the 3 of 2021-01-02 in b.csv is the person of a.csv: rows
+    # without a response or customer id are told apart by their file.
     (tmp_path / "a.csv").write_text("Date,NPS,Comment\n2021-01-01,9,ok\n2021-01-02,3,slow\n")
     (tmp_path / "b.csv").write_text("Date,NPS,Comment\n2021-01-02,3,slow\n2021-01-03,10,\n")
     first, second = ingest_files([tmp_path / "a.csv", tmp_path / "b.csv"], client_id="c", store=tmp_path / "s")
-    assert (first.stored, second.stored, second.duplicates) == (2, 1, 1)
+    assert (first.stored, second.stored, second.duplicates) == (2, 2, 0)
 
 
 def test_a_file_that_cannot_be_read_stops_the_batch_before_any_write(tmp_path):
@@ -198,3 +208,172 @@ def test_cli_format_option_chooses_the_adapter(tmp_path):
         app, ["ingest", str(path), "--client", "acme", "--format", "google-forms", "--store", str(tmp_path / "s")]
     )
     assert result.exit_code == 0 and "stored 1" in result.stdout
+
+
+# --- files read wrongly are refused whole ----------------------------------------------------
+
+
+def test_a_file_with_no_valid_row_is_refused_and_nothing_is_written(tmp_path):
+    import openpyxl
+
+    good = tmp_path / "good.csv"
+    good.write_text("Date,NPS\n2021-01-01,9\n")
+    us = tmp_path / "us_export.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["Date", "How likely are you to recommend us?"])
+    for day, score in ((5, 9), (6, 3), (7, 10)):
+        book.active.append([f"1/{day}/1921", score])
+    book.save(us)
+    store = Store(tmp_path / "store")
+    message = (
+        "us_export.xlsx: no valid row: 3 of 3 rows rejected as date_too_old (row 2, column 'Date': '1/5/1921'); "
+        "a date before 1980 is usually a two-digit year read wrong: set date_format in the mapping file "
+        "(such as '%m/%d/%y'); nothing was stored"
+    )
+    with pytest.raises(NpsInputError) as err:
+        ingest_files([good, us], client_id="acme", store=store, mapping=Mapping(date_format="month-first"))
+    assert str(err.value) == message
+    assert not store.has("responses", "acme") and not store.rejects_path("acme").exists()
+    assert store.ingest_log("acme") == []
+    (tmp_path / "us.yaml").write_text("date_format: month-first\n")
+    result = CliRunner().invoke(
+        app, ["ingest", str(us), "--client", "acme", "--mapping", str(tmp_path / "us.yaml"), "--store", str(store.root)]
+    )
+    assert result.exit_code == 2 and result.stderr.splitlines() == [f"error: {message}"]
+    assert not store.root.exists() or not any(store.root.rglob("*.parquet"))
+
+
+def test_one_reason_rejecting_more_than_half_the_rows_is_refused(tmp_path):
+    rows = ["2021-01-01,9", "2099-01-02,8", "2099-01-03,7", "2099-01-04,6", "2021-01-05,10"]
+    path = tmp_path / "future.csv"
+    path.write_text("Date,NPS\n" + "\n".join(rows) + "\n")
+    with pytest.raises(NpsInputError) as err:
+        ingest_files([path], client_id="acme", store=tmp_path / "s")
+    assert str(err.value) == (
+        "future.csv: 3 of 5 rows rejected as date_in_future (row 3, column 'Date': '2099-01-02'); the dates may be "
+        "day-first or month-first the other way: set date_format in the mapping file; nothing was stored"
+    )
+    # Half the rows is not more than half: stored, the rest rejected.
+    path.write_text("Date,NPS\n" + "\n".join([*rows[:3], rows[4]]) + "\n")
+    (report,) = ingest_files([path], client_id="acme", store=tmp_path / "s")
+    assert (report.stored, report.rejected) == (2, {"date_in_future": 2})
+
+
+def test_a_reingest_where_every_row_is_a_duplicate_is_not_an_error(tmp_path):
+    path = tmp_path / "nps.csv"
+    path.write_text("Date,NPS\n2021-01-01,9\n")
+    ingest_files([path], client_id="acme", store=tmp_path / "s")
+    (again,) = ingest_files([path], client_id="acme", store=tmp_path / "s")
+    assert (again.stored, again.duplicates) == (0, 1)
+
+
+# --- --replace, remove, clients --------------------------------------------------------------
+
+WAVE = "Date,NPS,Clinic\n2021-03-01,9,North\n2021-03-01,9,South\n2021-03-02,3,North\n2021-03-03,eleven,South\n"
+
+
+def invoke(*args: str) -> list[str]:
+    result = CliRunner().invoke(app, list(args))
+    assert result.exit_code == 0, result.output
+    return result.stdout.splitlines()
+
+
+def test_replace_rereads_a_file_with_a_segment_and_keeps_rejects_and_log_consistent(tmp_path):
+    path = tmp_path / "wave.csv"
+    path.write_text(WAVE)
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("segments: {clinic: Clinic}\n")
+    store = str(tmp_path / "s")
+    assert invoke("ingest", str(path), "--client", "vet", "--store", store) == [
+        "wave.csv: read 4, stored 3, duplicates 0, unanswered 0, rejected 1 (score_not_a_number 1)",
+        "  1 row repeats another row of this file: kept as separate responses",
+        "  not stored: 'Clinic' — add it under segments: to keep it (then ingest again with --replace)",
+    ]
+    assert invoke("ingest", str(path), "--client", "vet", "--mapping", str(mapping), "--replace", "--store", store) == [
+        "wave.csv: read 4, stored 3, duplicates 0, unanswered 0, rejected 1 (score_not_a_number 1)",
+        "  replaced 3 rows read before from wave.csv",
+        "  1 row repeats another row of this file: kept as separate responses",
+    ]
+    got = Store(store).read("responses", "vet")
+    assert got["clinic"].tolist() == ["North", "South", "North"] and got["score"].tolist() == [9, 9, 3]
+    assert Store(store).read_rejects("vet")["source_row"].tolist() == ["5"]
+    assert [(r["file"], r["stored"], r["replaced"]) for r in Store(store).ingest_log("vet")] == [("wave.csv", 3, 3)]
+
+
+def test_replace_with_nothing_to_replace_says_so(tmp_path):
+    path = tmp_path / "wave.csv"
+    path.write_text(WAVE)
+    lines = invoke("ingest", str(path), "--client", "vet", "--replace", "--store", str(tmp_path / "s"))
+    assert lines[0].startswith("wave.csv: read 4, stored 3")
+    assert lines[-1] == "  nothing replaced: no file named wave.csv or with the same content was read before"
+
+
+def test_a_newer_export_under_the_same_name_without_ids_suggests_replace(tmp_path):
+    path = tmp_path / "wave.csv"
+    path.write_text("Date,NPS\n2021-03-01,9\n2021-03-02,3\n")
+    store = str(tmp_path / "s")
+    invoke("ingest", str(path), "--client", "vet", "--store", store)
+    path.write_text("Date,NPS\n2021-03-01,9\n2021-03-02,3\n2021-03-03,10\n")
+    assert invoke("ingest", str(path), "--client", "vet", "--store", store) == [
+        "wave.csv: read 3, stored 3, duplicates 0, unanswered 0, rejected 0",
+        "  a file named wave.csv with other rows was read before; if this is the same survey, "
+        "ingest it again with --replace so its rows are not counted twice",
+    ]
+    assert invoke("ingest", str(path), "--client", "vet", "--replace", "--store", store) == [
+        "wave.csv: read 3, stored 3, duplicates 0, unanswered 0, rejected 0",
+        "  replaced 5 rows read before from wave.csv",
+    ]
+    assert len(Store(store).read("responses", "vet")) == 3
+
+
+def test_remove_one_file_then_the_client_and_list_clients(tmp_path):
+    store = str(tmp_path / "s")
+    (tmp_path / "wave.csv").write_text(WAVE)
+    (tmp_path / "later.csv").write_text("Date,NPS\n2021-04-01,10\n2021-04-02,x\n2021-04-03,8\n")
+    (tmp_path / "other.csv").write_text("Date,NPS\n2020-01-01,0\n")
+    invoke("ingest", str(tmp_path / "wave.csv"), str(tmp_path / "later.csv"), "--client", "vet", "--store", store)
+    invoke("ingest", str(tmp_path / "other.csv"), "--client", "zoo", "--store", store)
+    at = {c: Store(store).ingest_log(c)[-1]["at"] for c in ("vet", "zoo")}
+    assert invoke("clients", "--store", store) == [
+        f"vet: 5 responses, 2021-03-01 to 2021-04-03, files: later.csv, wave.csv, last ingest {at['vet']}",
+        f"zoo: 1 response, 2020-01-01 to 2020-01-01, files: other.csv, last ingest {at['zoo']}",
+    ]
+    assert invoke("remove", "--client", "vet", "--file", "wave.csv", "--store", store) == [
+        "removed wave.csv from vet: 3 responses, 1 reject, 1 ingest record"
+    ]
+    left = Store(store)
+    assert left.read("responses", "vet")["source_file"].unique().tolist() == ["later.csv"]
+    assert left.read_rejects("vet")["source_file"].tolist() == ["later.csv"]
+    assert [r["file"] for r in left.ingest_log("vet")] == ["later.csv"]
+    assert invoke("remove", "--client", "vet", "--store", store) == ["removed client vet: 2 responses, 1 reject, 1 ingest record"]
+    assert left.clients() == ["zoo"] and not left.rejects_path("vet").exists() and left.ingest_log("vet") == []
+    assert invoke("clients", "--store", store)[0].startswith("zoo: 1 response,")
+    # Nothing left to remove: one line naming what there is, exit code 2.
+    result = CliRunner().invoke(app, ["remove", "--client", "zoo", "--file", "wave.csv", "--store", store])
+    assert result.exit_code == 2 and result.stderr.splitlines() == [
+        "error: client 'zoo' has no rows from a file named 'wave.csv' (its files: 'other.csv'); "
+        "give the name as nps-report clients prints it"
+    ]
+    result = CliRunner().invoke(app, ["remove", "--client", "vet", "--store", store])
+    assert result.exit_code == 2 and result.stderr.startswith("error: no data for client 'vet'")
+
+
+def test_a_store_from_before_row_identity_is_told_to_replace(tmp_path):
+    # A store written when id-less rows were identified by a hash of all their cells:
+    # its log lines have no fingerprint, and reading the file now gives other ids.
+    path = tmp_path / "wave.csv"
+    path.write_text("Date,NPS\n2021-03-01,9\n2021-03-02,3\n")
+    store = Store(tmp_path / "s")
+    store.merge("responses", "vet", pd.DataFrame({
+        "response_id": ["old1", "old2"], "score": pd.array([9, 3], dtype="int8"),
+        "responded_at": pd.to_datetime(["2021-03-01", "2021-03-02"], utc=True), "source_file": ["wave.csv"] * 2,
+    }))
+    store.log_ingest("vet", {"file": "wave.csv", "read": 2, "stored": 2, "table": "responses"})
+    (report,) = ingest_files([path], client_id="vet", store=store)
+    assert report.advice() == [
+        "wave.csv was read before by an older version, which identified rows without an id otherwise; "
+        "if this is the same survey, ingest it again with --replace so its rows are not counted twice"
+    ]
+    (again,) = ingest_files([path], client_id="vet", store=store, replace=True)
+    assert (again.stored, again.replaced, again.replaced_files) == (2, 4, ("wave.csv",))
+    assert len(store.read("responses", "vet")) == 2

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from nps_helpers.errors import NpsInputError, NpsStoreError
-from nps_helpers.store import Store, load_responses, resolve_store
+from nps_helpers.store import ClientOverview, Store, load_responses, resolve_store
 
 
 def _responses(ids, scores, dates):
@@ -102,3 +102,56 @@ def test_store_root_resolution(monkeypatch, tmp_path):
     monkeypatch.setenv("NPS_STORE", str(tmp_path))
     assert resolve_store() == tmp_path
     assert resolve_store("elsewhere").name == "elsewhere"
+
+
+def _from(ids, files):
+    frame = _responses(ids, [9] * len(ids), ["2026-01-01"] * len(ids))
+    frame["source_file"] = files
+    return frame
+
+
+def test_merge_replaces_the_rows_of_the_named_files_in_one_write(store):
+    store.merge("responses", "acme", _from(["1", "2", "3"], ["a.csv", "a.csv", "b.csv"]))
+    result = store.merge("responses", "acme", _from(["1", "9"], ["a2.csv", "a2.csv"]), replace_files=["a.csv"])
+    assert (result.added, result.duplicates, result.replaced) == (2, 0, 2)
+    got = store.read("responses", "acme")
+    assert sorted(zip(got["response_id"], got["source_file"], strict=True)) == [("1", "a2.csv"), ("3", "b.csv"), ("9", "a2.csv")]
+    # Replacing every row with nothing stored leaves no partition behind.
+    assert store.merge("responses", "acme", _from([], []), replace_files=["a2.csv", "b.csv"]).replaced == 3
+    assert not store.has("responses", "acme")
+
+
+def test_remove_a_file_from_every_table_with_its_rejects_and_log(store):
+    store.merge("responses", "acme", _from(["1", "2"], ["a.csv", "b.csv"]))
+    store.merge("reviews", "acme", pd.DataFrame({"review_id": ["g:1"], "stars": [5], "source_file": ["a.csv"]}))
+    store.merge("customers", "acme", pd.DataFrame({"customer_id": ["c1"]}))
+    rejects = pd.DataFrame({"source_file": ["a.csv", "b.csv"], "source_row": ["3", "4"], "column": ["s", "s"],
+                            "value": ["x", "y"], "reason": ["score_not_a_number"] * 2})
+    store.add_rejects("acme", rejects)
+    for name in ("a.csv", "b.csv"):
+        store.log_ingest("acme", {"file": name, "stored": 1})
+    removal = store.remove("acme", "a.csv")
+    assert removal.summary() == "removed a.csv from acme: 1 response, 1 review, 1 reject, 1 ingest record"
+    assert store.read("responses", "acme")["response_id"].tolist() == ["2"]
+    assert not store.has("reviews", "acme") and store.has("customers", "acme")
+    assert store.read_rejects("acme")["source_file"].tolist() == ["b.csv"]
+    assert store.ingest_log("acme") == [{"file": "b.csv", "stored": 1}]
+    assert store.files("acme") == ["b.csv"]
+    whole = store.remove("acme")
+    assert whole.summary() == "removed client acme: 1 response, 1 customer, 1 reject, 1 ingest record"
+    assert store.clients() == [] and not store.has("customers", "acme") and store.ingest_log("acme") == []
+    with pytest.raises(NpsStoreError, match="no data for client 'acme'"):
+        store.remove("acme")
+
+
+def test_overview_lists_clients_with_counts_dates_files_and_last_ingest(store):
+    store.merge("responses", "b", _from(["1", "2"], ["y.csv", "x.csv"]))
+    first = _responses(["1"], [3], ["2025-12-31 23:30"])
+    first["source_file"] = ["z.csv"]
+    store.merge("responses", "a", first)
+    store.log_ingest("a", {"file": "z.csv", "at": "2026-01-02T10:00:00+00:00"})
+    store.log_ingest("a", {"file": "z.csv", "at": "2026-01-03T10:00:00+00:00"})
+    assert store.overview() == [
+        ClientOverview("a", 1, "2025-12-31", "2025-12-31", ("z.csv",), "2026-01-03T10:00:00+00:00"),
+        ClientOverview("b", 2, "2026-01-01", "2026-01-01", ("x.csv", "y.csv"), None),
+    ]

@@ -1,10 +1,11 @@
-"""adapters/validate.py and sniff.date_order: scores, ratings, timestamps, row hashes, row checks."""
+"""adapters/validate.py and sniff.date_order: scores, ratings, timestamps, row hashes, row identity, row checks."""
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import re
 import zoneinfo
+from collections import Counter
 from decimal import Decimal
 
 import numpy as np
@@ -23,6 +24,7 @@ from nps_helpers.adapters.validate import (
     parse_scores,
     parse_whole,
     row_hash,
+    row_identity,
     validate_rows,
 )
 from nps_helpers.errors import NpsInputError
@@ -394,8 +396,10 @@ def test_canonical_columns_types_and_ids():
     ]
     assert out["date_given"].tolist() == [False, False]
     assert str(out["score"].dtype) == "int8" and str(out["responded_at"].dtype) == "datetime64[us, UTC]"
-    # A row whose tool id is blank is identified by the hash of its cells instead.
-    assert out["response_id"].tolist() == ["r1", hashlib.md5("\x1f".join([" ", "2021-01-02 11:00", "0", "", "", ""]).encode()).hexdigest()]
+    # A row whose tool id is blank (and has no customer id) is identified by its place in the file.
+    second = (None, None, dt.datetime(2021, 1, 2, 11, tzinfo=dt.UTC), 0, None)
+    expected = reference_ids([("r1", None, dt.datetime(2021, 1, 1, 10, tzinfo=dt.UTC), 10, "great"), second])
+    assert out["response_id"].tolist() == expected == ["r1", expected[1]] and len(expected[1]) == 32
     assert out["comment"].tolist()[0] == "great" and out["comment"].isna().tolist() == [False, True]
     assert out["region"].tolist()[0] == "EU" and out["region"].isna().tolist() == [False, True]
     assert out["driver_price"].tolist()[0] == 4.5
@@ -437,3 +441,102 @@ def test_mixed_date_orders_error_names_both_rows():
     raw = _raw({"when": ["25/12/2021", "12/25/2021"], "nps": ["9", "8"]})
     with pytest.raises(NpsInputError, match=r"^s\.csv, row 2, column 'when': day-first '25/12/2021' and month-first '12/25/2021' \(row 3\) are mixed"):
         validate_rows(raw, Plan(score="nps", responded_at="when"), now=NOW)
+
+
+# --- row identity ------------------------------------------------------------------------------
+
+
+def _md5(text: str) -> str:
+    return hashlib.md5(text.encode()).hexdigest()
+
+
+def reference_ids(rows: list[tuple]) -> list[str]:
+    """The documented identity scheme, rebuilt with hashlib from (response id, customer id,
+    time, score, comment) tuples: pins the ids, which must never change (stores hold them)."""
+
+    def content(customer, when, score, comment) -> str:
+        micros = "" if when is None else str(int(when.timestamp()) * 1_000_000 + when.microsecond)
+        return _md5("\x1f".join([customer or "", micros, str(score), comment or ""]))
+
+    keys = [rid if rid is not None else content(*rest) for rid, *rest in rows]
+    halves = [hashlib.md5(k.encode()).digest() for k in keys]
+    high = sum(int.from_bytes(d[8:], "little") for d in halves)
+    low = sum(int.from_bytes(d[:8], "little") for d in halves)
+    fingerprint = _md5(f"{len(keys)}:{high}:{low}")
+    seen: Counter[str] = Counter()
+    ids = []
+    for (rid, customer, *_), key in zip(rows, keys, strict=True):
+        if rid is None and customer is None:
+            seen[key] += 1
+            ids.append(_md5("\x1f".join([fingerprint, key, str(seen[key])])))
+        else:
+            ids.append(key)
+    return ids
+
+
+def _identity_table(rows: list[tuple]) -> pa.Table:
+    rid, customer, when, score, comment = zip(*rows, strict=True)
+    return pa.table({
+        "response_id": pa.array(rid, pa.string()),
+        "customer_id": pa.array(customer, pa.string()),
+        "responded_at": pa.array(when, pa.timestamp("us", "UTC")),
+        "score": pa.array(score, pa.int8()),
+        "comment": pa.array(comment, pa.string()),
+    })
+
+
+DAY = dt.datetime(2018, 1, 5, tzinfo=dt.UTC)
+MIXED = [
+    (None, None, DAY, 9, None),
+    (None, None, DAY, 9, None),  # the same answer again: another person
+    (None, None, DAY, 9, "ok"),
+    ("R7", None, DAY, 3, None),
+    (None, "c1", DAY, 10, "great"),
+    (None, "c1", DAY, 10, "great"),  # the same customer's same answer: one response
+    (None, None, DAY + dt.timedelta(microseconds=1), 9, None),
+]
+
+
+def test_row_identity_matches_the_documented_scheme():
+    got = row_identity(_identity_table(MIXED))
+    assert got.ids.to_pylist() == reference_ids(MIXED)
+    assert (got.placed, got.repeats) == (4, 1)
+    ids = got.ids.to_pylist()
+    assert ids[3] == "R7" and ids[4] == ids[5] and len(set(ids)) == 6
+
+
+def test_row_identity_ignores_row_order_and_is_stable_per_content():
+    order = [6, 3, 1, 5, 0, 4, 2]
+    again = row_identity(_identity_table([MIXED[i] for i in order]))
+    first = row_identity(_identity_table(MIXED))
+    assert sorted(again.ids.to_pylist()) == sorted(first.ids.to_pylist())
+    assert again.fingerprint == first.fingerprint
+    # One more row is another file: every row without an id gets a new id.
+    other = row_identity(_identity_table([*MIXED, (None, None, DAY, 0, None)]))
+    assert other.fingerprint != first.fingerprint
+    assert other.ids.to_pylist()[3:6] == first.ids.to_pylist()[3:6]
+    assert not set(other.ids.to_pylist()[:3]) & set(first.ids.to_pylist())
+
+
+def test_row_identity_with_every_response_id_given_is_those_ids():
+    rows = [("a", None, DAY, 9, None), ("b", "c", DAY, 0, "x")]
+    got = row_identity(_identity_table(rows))
+    assert got.ids.to_pylist() == ["a", "b"] == reference_ids(rows)
+    assert (got.placed, got.repeats) == (0, 0)
+    assert got.fingerprint == row_identity(_identity_table(rows[::-1])).fingerprint
+
+
+def test_ids_use_mapped_columns_only_and_unused_columns_are_named():
+    cells = {"when": ["2021-01-05", "2021-01-05", "2021-01-06"], "nps": ["9", "9", "3"], "why": ["", "", "slow"]}
+    plan = Plan(score="nps", responded_at="when", comment="why")
+    plain = validate_rows(_raw(cells), plan, now=NOW)
+    extra = validate_rows(_raw({"Clinic region": ["N", "S", "N"], **cells, "blank": ["", " ", ""]}), plan, now=NOW)
+    assert plain.responses["response_id"].tolist() == extra.responses["response_id"].tolist()
+    assert len(set(plain.responses["response_id"])) == 3
+    assert (plain.fingerprint, plain.placed, plain.repeats) == (extra.fingerprint, 3, 1)
+    assert (plain.unused, extra.unused) == ((), ("Clinic region",))
+    # A segment is not part of a row's identity either: a mapping that adds one keeps the ids.
+    region = validate_rows(_raw({"Clinic region": ["N", "S", "N"], **cells}), Plan(
+        score="nps", responded_at="when", comment="why", segments={"region": "Clinic region"}), now=NOW)
+    assert region.responses["response_id"].tolist() == plain.responses["response_id"].tolist()
+    assert region.unused == ()

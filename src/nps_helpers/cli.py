@@ -1,4 +1,4 @@
-"""The ``nps-report`` command line: demo data, ingest, stats, render."""
+"""The ``nps-report`` command line: demo data, ingest, remove, clients, stats, render."""
 from __future__ import annotations
 
 import json
@@ -70,12 +70,14 @@ def ingest(
     mapping: Annotated[Path | None, typer.Option("--mapping", help="Column mapping YAML.")] = None,
     table: Annotated[Table, typer.Option("--table", help="responses (survey exports) or reviews (review-portal exports).")] = Table.responses,
     date: Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD: the date of every response of files without dates (a survey wave).")] = None,
+    replace: Annotated[bool, typer.Option("--replace", help="Replace the rows read before from a file of the same name or content with this reading (say, after adding a segment to the mapping).")] = False,
     store: StoreOpt = None,
 ) -> None:
     """Read survey exports into the store; every row is stored, a duplicate, unanswered or rejected.
 
-    Rejected rows go to the store's rejects/<client>.csv with their reasons; the exit code
-    is non-zero only when a file cannot be read at all, and then nothing is written.
+    Rejected rows go to the store's rejects/<client>.csv with their reasons. The exit code
+    is non-zero when a file cannot be read, when no row of a file is valid, or when one
+    reason rejects more than half its rows; then nothing is written.
     With --table reviews the files are review-portal exports (platform, date, 1-5 stars, text).
     With --date every response gets that date, recorded as given (date_given true).
     """
@@ -83,12 +85,48 @@ def ingest(
 
     try:
         reports = ingest_files(
-            files, client_id=client, fmt=format.value, mapping=mapping, store=store, table=table.value, date=date
+            files, client_id=client, fmt=format.value, mapping=mapping, store=store, table=table.value, date=date,
+            replace=replace,
         )
     except NpsError as err:
         _fail(err)
     for report in reports:
         typer.echo(report.summary())
+        for note in report.advice():
+            typer.echo(f"  {note}")
+
+
+@app.command()
+def remove(
+    client: Annotated[str, typer.Option("--client", help="Client id whose data to remove.")],
+    file: Annotated[str | None, typer.Option("--file", help="Only the rows read from this file (its name, as 'clients' lists it).")] = None,
+    store: StoreOpt = None,
+) -> None:
+    """Remove a client's data, or one file's rows, from the store (responses, rejects and ingest log)."""
+    from .store import Store
+
+    try:
+        removal = Store(store).remove(client, file)
+    except NpsError as err:
+        _fail(err)
+    typer.echo(removal.summary())
+
+
+@app.command()
+def clients(store: StoreOpt = None) -> None:
+    """List the store's clients: responses, first and last date, files, last ingest."""
+    from .store import Store
+
+    target = Store(store)
+    overview = target.overview()
+    if not overview:
+        typer.echo(f"no clients in store {target.root}: ingest an export first (nps-report ingest FILE --client ID)")
+        return
+    for row in overview:
+        dates = f", {row.first} to {row.last}" if row.first else ""
+        files = f", files: {', '.join(row.files)}" if row.files else ""
+        last = f", last ingest {row.last_ingest}" if row.last_ingest else ""
+        typer.echo(f"{row.client_id}: {row.n} response{'' if row.n == 1 else 's'}{dates}{files}{last}")
 
 
 @app.command()

@@ -15,12 +15,13 @@ import contextlib
 import fcntl
 import json
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow.parquet as pq
 
 from .errors import NpsStoreError
 from .schema import KEYS, TABLES, check_client_id
@@ -77,10 +78,53 @@ def atomic_write_parquet(df: pd.DataFrame, path: Path) -> None:
 
 @dataclass(frozen=True)
 class MergeResult:
-    """What a merge into the store did: rows added and rows already there."""
+    """What a merge into the store did: rows added, rows already there, rows it replaced."""
 
     added: int
     duplicates: int
+    replaced: int = 0
+
+
+@dataclass(frozen=True)
+class Removal:
+    """What :meth:`Store.remove` took out of a client's data.
+
+    Examples
+    --------
+    >>> Removal("acme", "a.csv", {"responses": 3, "reviews": 1}, rejects=1, ingests=1).summary()
+    'removed a.csv from acme: 3 responses, 1 review, 1 reject, 1 ingest record'
+    """
+
+    client_id: str
+    file: str | None
+    rows: dict[str, int]
+    rejects: int
+    ingests: int
+
+    def summary(self) -> str:
+        """One printable line: what was removed, table by table."""
+        # Table names are plural nouns: 'responses' -> '1 response', '2 responses'.
+        parts = [_count(n, table[:-1]) for table, n in self.rows.items() if n or table == "responses"]
+        parts += [_count(self.rejects, "reject"), _count(self.ingests, "ingest record")]
+        what = f"{self.file} from {self.client_id}" if self.file else f"client {self.client_id}"
+        return f"removed {what}: " + ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class ClientOverview:
+    """One client in the store: responses, first and last response day (UTC), the files
+    its rows came from and when it was last ingested (ISO time, None when not logged)."""
+
+    client_id: str
+    n: int
+    first: str | None
+    last: str | None
+    files: tuple[str, ...]
+    last_ingest: str | None
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 class Store:
@@ -93,9 +137,9 @@ class Store:
     >>> frame = pd.DataFrame({"response_id": ["a", "b"], "score": [9, 3],
     ...     "responded_at": pd.to_datetime(["2026-01-05", "2026-02-01"], utc=True)})
     >>> store.merge("responses", "acme", frame)
-    MergeResult(added=2, duplicates=0)
+    MergeResult(added=2, duplicates=0, replaced=0)
     >>> store.merge("responses", "acme", frame)
-    MergeResult(added=0, duplicates=2)
+    MergeResult(added=0, duplicates=2, replaced=0)
     >>> store.clients()
     ['acme']
     """
@@ -166,27 +210,154 @@ class Store:
         frame = df.drop(columns=["client_id"], errors="ignore")
         atomic_write_parquet(frame.reset_index(drop=True), self.partition(table, client_id))
 
-    def merge(self, table: str, client_id: str, df: pd.DataFrame) -> MergeResult:
+    def merge(
+        self, table: str, client_id: str, df: pd.DataFrame, *, replace_files: Collection[str] = ()
+    ) -> MergeResult:
         """Add the rows of ``df`` whose key is not stored yet; return what was added.
 
         Rows whose key repeats within ``df`` count as duplicates too, so re-ingesting the
-        same file changes nothing.
+        same file changes nothing. Stored rows whose ``source_file`` is one of
+        ``replace_files`` are dropped first, in the same write (a new reading of a file).
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> store = Store(tempfile.mkdtemp())
+        >>> _ = store.merge("responses", "acme", pd.DataFrame({"response_id": ["a"], "source_file": ["x.csv"]}))
+        >>> store.merge("responses", "acme", pd.DataFrame({"response_id": ["a"], "source_file": ["x.csv"],
+        ...     "region": ["EU"]}), replace_files=["x.csv"])
+        MergeResult(added=1, duplicates=0, replaced=1)
         """
         key = list(KEYS[table])
         with self.lock(client_id):
             new = df.drop(columns=["client_id"], errors="ignore")
             fresh = ~new.duplicated(subset=key, keep="first")
-            if self.has(table, client_id):
-                old = pd.read_parquet(self.partition(table, client_id))
+            old = pd.read_parquet(self.partition(table, client_id)) if self.has(table, client_id) else None
+            replaced = 0
+            if old is not None and replace_files and "source_file" in old.columns:
+                kept = ~old["source_file"].isin(list(replace_files))
+                replaced = int((~kept).sum())
+                old = old[kept] if replaced else old
+            if old is not None and len(old):
                 known = pd.MultiIndex.from_frame(old[key].astype("str"))
                 fresh &= ~pd.MultiIndex.from_frame(new[key].astype("str")).isin(known)
-                combined = pd.concat([old, new[fresh]], ignore_index=True) if fresh.any() else None
+                combined = pd.concat([old, new[fresh]], ignore_index=True) if fresh.any() or replaced else None
             else:
-                combined = new[fresh] if fresh.any() else None
-            if combined is not None:
+                combined = new[fresh] if fresh.any() or replaced else None
+            if combined is not None and len(combined):
                 self.replace(table, client_id, combined)
+            elif combined is not None:
+                self.partition(table, client_id).unlink()
         added = int(fresh.sum())
-        return MergeResult(added=added, duplicates=len(new) - added)
+        return MergeResult(added=added, duplicates=len(new) - added, replaced=replaced)
+
+    def remove(self, client_id: str, file: str | None = None) -> Removal:
+        """Remove a client's data, or the rows one file brought (``file``: its name).
+
+        Every table's rows, the rejects and the ingest log go together, so they stay
+        consistent; a partition left without rows is deleted. Raises
+        :class:`~nps_helpers.errors.NpsStoreError` when there is nothing to remove.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> store = Store(tempfile.mkdtemp())
+        >>> _ = store.merge("responses", "acme", pd.DataFrame({"response_id": ["a", "b"],
+        ...     "source_file": ["x.csv", "y.csv"]}))
+        >>> store.remove("acme", "x.csv").summary()
+        'removed x.csv from acme: 1 response, 0 rejects, 0 ingest records'
+        >>> store.remove("acme").summary(), store.clients()
+        ('removed client acme: 1 response, 0 rejects, 0 ingest records', [])
+        """
+        log_path = self._log_path(client_id)
+        with self.lock(client_id):
+            rows: dict[str, int] = {}
+            for table in TABLES:
+                path = self.partition(table, client_id)
+                if not path.exists():
+                    continue
+                frame = pd.read_parquet(path)
+                gone = frame["source_file"].eq(file) if file is not None and "source_file" in frame else None
+                if file is not None and gone is None:
+                    continue
+                rows[table] = len(frame) if gone is None else int(gone.sum())
+                if gone is None or gone.all():
+                    path.unlink()
+                    with contextlib.suppress(OSError):
+                        path.parent.rmdir()
+                elif rows[table]:
+                    self.replace(table, client_id, frame[~gone])
+            rejects = self.read_rejects(client_id)
+            dropped = rejects["source_file"].eq(file) if file is not None else pd.Series(True, index=rejects.index)
+            log = self.ingest_log(client_id)
+            kept_log = [r for r in log if file is not None and r.get("file") != file]
+            if not any(rows.values()) and not dropped.any() and len(kept_log) == len(log):
+                raise NpsStoreError(self._nothing_to_remove(client_id, file))
+            if dropped.all():
+                self.rejects_path(client_id).unlink(missing_ok=True)
+            elif dropped.any():
+                atomic_write_bytes(self.rejects_path(client_id), rejects[~dropped].to_csv(index=False).encode("utf-8"))
+            if kept_log:
+                atomic_write_bytes(log_path, _jsonl(kept_log))
+            else:
+                log_path.unlink(missing_ok=True)
+        return Removal(client_id, file, {"responses": 0, **rows}, int(dropped.sum()), len(log) - len(kept_log))
+
+    def _nothing_to_remove(self, client_id: str, file: str | None) -> str:
+        if file is None:
+            known = ", ".join(self.clients()) or "none"
+            return f"no data for client {client_id!r} in store {self.root} (its clients: {known}); nps-report clients lists them"
+        files = self.files(client_id)
+        listing = ", ".join(repr(f) for f in files) if files else "none"
+        return f"client {client_id!r} has no rows from a file named {file!r} (its files: {listing}); give the name as nps-report clients prints it"
+
+    def files(self, client_id: str) -> list[str]:
+        """Names of the files a client's stored rows came from (every table), sorted.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> store = Store(tempfile.mkdtemp())
+        >>> _ = store.merge("responses", "acme", pd.DataFrame({"response_id": ["a"], "source_file": ["x.csv"]}))
+        >>> store.files("acme")
+        ['x.csv']
+        """
+        names: set[str] = set()
+        for table in TABLES:
+            path = self.partition(table, client_id)
+            if path.exists() and "source_file" in pq.read_schema(path).names:
+                names.update(pd.read_parquet(path, columns=["source_file"])["source_file"].dropna())
+        return sorted(names)
+
+    def overview(self) -> list[ClientOverview]:
+        """Every client with stored responses or an ingest log, sorted by id.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> store = Store(tempfile.mkdtemp())
+        >>> _ = store.merge("responses", "acme", pd.DataFrame({"response_id": ["a"], "source_file": ["x.csv"],
+        ...     "responded_at": pd.to_datetime(["2026-01-05 10:00"], utc=True)}))
+        >>> store.overview()
+        [ClientOverview(client_id='acme', n=1, first='2026-01-05', last='2026-01-05', files=('x.csv',), last_ingest=None)]
+        """
+        logged = {p.stem for p in (self.root / "ingests").glob("*.jsonl")} if (self.root / "ingests").is_dir() else set()
+        records = []
+        for client_id in sorted(set(self.clients()) | logged):
+            n, first, last = 0, None, None
+            path = self.partition("responses", client_id)
+            if path.exists():
+                span = ("min", "max") if "responded_at" in pq.read_schema(path).names else ()
+                with _connect() as con:
+                    n, *dates = con.sql(
+                        "SELECT " + ", ".join(["count(*)", *(f"strftime({f}(responded_at), '%Y-%m-%d')" for f in span)])
+                        + " FROM read_parquet($1, hive_partitioning=false)",
+                        params=[str(path)],
+                    ).fetchall()[0]
+                first, last = dates or (None, None)
+            stamps = [r["at"] for r in self.ingest_log(client_id) if r.get("at")]
+            records.append(ClientOverview(client_id, n, first, last, tuple(self.files(client_id)), max(stamps, default=None)))
+        return records
 
     @contextlib.contextmanager
     def lock(self, client_id: str) -> Iterator[None]:
@@ -207,7 +378,7 @@ class Store:
 
     def _remove_leftovers(self, client_id: str) -> None:
         files = [self.partition(t, client_id) for t in TABLES]
-        files += [self.rejects_path(client_id), self.root / "ingests" / f"{client_id}.jsonl"]
+        files += [self.rejects_path(client_id), self._log_path(client_id)]
         for path in files:
             for tmp in path.parent.glob(f".{path.name}.*.tmp"):
                 tmp.unlink(missing_ok=True)
@@ -217,16 +388,26 @@ class Store:
         """The CSV holding a client's rejected rows with their reasons."""
         return self.root / "rejects" / f"{check_client_id(client_id)}.csv"
 
-    def add_rejects(self, client_id: str, rejects: pd.DataFrame) -> None:
-        """Append rejected rows (source_file, source_row, column, value, reason)."""
-        if rejects.empty:
+    def add_rejects(self, client_id: str, rejects: pd.DataFrame, *, replace_files: Collection[str] = ()) -> None:
+        """Append rejected rows (source_file, source_row, column, value, reason).
+
+        Rejects of ``replace_files`` are dropped first (a new reading of those files).
+        """
+        if rejects.empty and not replace_files:
             return
         path = self.rejects_path(client_id)
         with self.lock(client_id):
             old = self.read_rejects(client_id)
+            dropped = old["source_file"].isin(list(replace_files))
+            if rejects.empty and not dropped.any():
+                return
+            old = old[~dropped]
             both = pd.concat([old, rejects], ignore_index=True) if len(old) else rejects
             both = both.drop_duplicates(subset=["source_file", "source_row", "column", "reason"])
-            atomic_write_bytes(path, both.to_csv(index=False).encode("utf-8"))
+            if both.empty:
+                path.unlink(missing_ok=True)
+            else:
+                atomic_write_bytes(path, both.to_csv(index=False).encode("utf-8"))
 
     def read_rejects(self, client_id: str) -> pd.DataFrame:
         """A client's rejected rows (empty frame when none)."""
@@ -235,19 +416,34 @@ class Store:
             return pd.DataFrame(columns=["source_file", "source_row", "column", "value", "reason"])
         return pd.read_csv(path, dtype="str", keep_default_na=False)
 
-    def log_ingest(self, client_id: str, record: dict) -> None:
-        """Append one ingest run's counts to the client's log."""
-        path = self.root / "ingests" / f"{check_client_id(client_id)}.jsonl"
+    def log_ingest(self, client_id: str, record: dict, *, replace_files: Collection[str] = ()) -> None:
+        """Append one ingest run's counts to the client's log.
+
+        Earlier records of ``replace_files`` into the same table are dropped: those rows
+        were replaced by this reading.
+        """
+        path = self._log_path(client_id)
         with self.lock(client_id):
-            old = path.read_bytes() if path.exists() else b""
-            atomic_write_bytes(path, old + (json.dumps(record, default=str) + "\n").encode())
+            if replace_files:
+                table = record.get("table", "responses")
+                kept = [
+                    r for r in self.ingest_log(client_id)
+                    if r.get("file") not in replace_files or r.get("table", "responses") != table
+                ]
+                atomic_write_bytes(path, _jsonl([*kept, record]))
+            else:
+                old = path.read_bytes() if path.exists() else b""
+                atomic_write_bytes(path, old + _jsonl([record]))
 
     def ingest_log(self, client_id: str) -> list[dict]:
         """Every ingest run recorded for a client, oldest first."""
-        path = self.root / "ingests" / f"{check_client_id(client_id)}.jsonl"
+        path = self._log_path(client_id)
         if not path.exists():
             return []
         return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+    def _log_path(self, client_id: str) -> Path:
+        return self.root / "ingests" / f"{check_client_id(client_id)}.jsonl"
 
     # --- whole-store queries -------------------------------------------------------------
     def glob(self, table: str) -> str:
@@ -262,7 +458,7 @@ class Store:
         >>> import tempfile
         >>> store = Store(tempfile.mkdtemp())
         >>> store.merge("responses", "a", pd.DataFrame({"response_id": ["1"], "score": [10]}))
-        MergeResult(added=1, duplicates=0)
+        MergeResult(added=1, duplicates=0, replaced=0)
         >>> store.sql("SELECT client_id, count(*) AS n FROM {responses} GROUP BY 1")
           client_id  n
         0         a  1
@@ -324,6 +520,10 @@ def query_frame(con: duckdb.DuckDBPyConnection, query: str, params: Sequence | N
     0  42
     """
     return con.sql(query, params=list(params) if params else None).to_arrow_table().to_pandas()
+
+
+def _jsonl(records: Sequence[dict]) -> bytes:
+    return "".join(json.dumps(r, default=str) + "\n" for r in records).encode()
 
 
 def _connect() -> duckdb.DuckDBPyConnection:

@@ -47,7 +47,9 @@ class Columns(Strict):
     GivenDate(value=datetime.date(2020, 6, 30))
     """
 
-    response_id: str | None = Field(None, description="The tool's response id; else a row hash.")
+    response_id: str | None = Field(
+        None, description="The tool's response id; else rows are told apart by customer id or place in the file."
+    )
     responded_at: str | GivenDate | None = Field(
         None, description="When the response was given: a column, or {value: DATE} for every row."
     )

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -393,8 +394,12 @@ class Plan:
 class Batch:
     """One file's rows, ready for the store: canonical responses, rejects and the counts.
 
-    ``read == len(responses) + unanswered + len(rejects)`` always holds. ``notes`` say what
-    reading changed or supplied (cells re-decoded, a date given for every row).
+    ``read == len(responses) + unanswered + len(rejects)`` always holds. ``fingerprint``
+    identifies the file by its canonical content (see :func:`row_identity`), ``placed``
+    counts rows identified by their place in the file (no response or customer id),
+    ``repeats`` those of them that repeat another row of the file, and ``unused`` names
+    the source columns with values that no canonical column takes.
+    ``notes`` say what reading changed or supplied (cells re-decoded, a date given for every row).
     """
 
     source: str
@@ -403,6 +408,10 @@ class Batch:
     unanswered: int
     read: int
     notes: tuple[str, ...] = ()
+    fingerprint: str = ""
+    placed: int = 0
+    repeats: int = 0
+    unused: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         assert self.read == len(self.responses) + self.unanswered + len(self.rejects), (
@@ -415,7 +424,7 @@ def validate_rows(raw: RawTable, plan: Plan, *, now: dt.datetime | None = None) 
     """Check every row of ``raw`` against ``plan``: canonical responses plus rejects.
 
     A row is rejected for the first bad value in this order: score, date, csat, ces,
-    drivers. Without a response id column the id is :func:`row_hash` of the row. Each
+    drivers. Each kept row gets its id from :func:`row_identity`. Each
     response's ``date_given`` says whether its time was given for every row rather than
     read from the file (``plan.given_date``: midday of that date in ``plan.timezone``, the same calendar day in
     every zone within 12 hours of it).
@@ -456,13 +465,34 @@ def validate_rows(raw: RawTable, plan: Plan, *, now: dt.datetime | None = None) 
                 )
             )
             taken = pc.or_(taken, hit)
+    responses, identity = _canonical(raw, plan, {k: v.values for k, v in parsed.items()}, pc.invert(taken))
     return Batch(
         source=raw.source,
-        responses=_canonical(raw, plan, {k: v.values for k, v in parsed.items()}, pc.invert(taken)),
+        responses=responses,
         rejects=pd.concat(rejects, ignore_index=True).sort_values("source_row", kind="stable", ignore_index=True),
         unanswered=pc.sum(unanswered).as_py() or 0 if plan.blank_score == "unanswered" else 0,
         read=raw.read,
         notes=raw.notes + ((f"responded_at given as {plan.given_date} for every row",) if plan.given_date else ()),
+        fingerprint=identity.fingerprint,
+        placed=identity.placed,
+        repeats=identity.repeats,
+        unused=_unused(raw, plan),
+    )
+
+
+def _unused(raw: RawTable, plan: Plan) -> tuple[str, ...]:
+    """Source columns holding a value in some row that the plan maps to nothing."""
+    used = {
+        plan.score, plan.responded_at, plan.response_id, plan.customer_id, plan.comment, plan.language,
+        plan.csat, plan.ces, *plan.segments.values(), *plan.drivers.values(),
+    }
+    return tuple(col for col in raw.columns if col not in used and _has_value(raw.data.column(col)))
+
+
+def _has_value(values: pa.ChunkedArray) -> bool:
+    """Whether any cell is not blank; the first rows decide for most columns of a wide file."""
+    return any(
+        pc.any(pc.greater(pc.utf8_length(trimmed(part)), 0)).as_py() for part in (values.slice(0, 1000), values)
     )
 
 
@@ -516,20 +546,27 @@ def _dates(raw: RawTable, plan: Plan, now: dt.datetime | None) -> Parsed:
 def _cleaned(values: pa.ChunkedArray) -> pa.Array:
     """Trimmed text with blanks as nulls."""
     text = trimmed(values)
-    return pc.if_else(pc.equal(pc.utf8_length(text), 0), None, text)
+    blank = pc.equal(pc.utf8_length(text), 0)
+    # No blank (ids, the usual case): no second copy of the column.
+    return pc.if_else(blank, None, text) if pc.any(blank).as_py() else text
 
 
-def _canonical(raw: RawTable, plan: Plan, values: dict[str, pa.Array], keep: pa.Array) -> pd.DataFrame:
+def _canonical(
+    raw: RawTable, plan: Plan, values: dict[str, pa.Array], keep: pa.Array
+) -> tuple[pd.DataFrame, Identity]:
     """The kept rows as the canonical responses frame (every row kept: no copy is made)."""
     every = pc.all(keep).as_py()
     data = raw.data if every else raw.data.filter(keep)
     parsed = values if every else {name: pc.filter(v, keep) for name, v in values.items()}
-    cols: dict[str, pa.Array] = {"response_id": _response_ids(data, plan.response_id)}
+    given = _cleaned(data.column(plan.response_id)) if plan.response_id else pa.nulls(data.num_rows, pa.string())
+    cols: dict[str, pa.Array] = {"response_id": given}
     for name in ("customer_id", "responded_at", "score", "comment", "language", "csat", "ces"):
         if name in parsed:
             cols[name] = parsed[name]
         elif getattr(plan, name, None):
             cols[name] = _cleaned(data.column(getattr(plan, name)))
+    identity = row_identity(pa.table({k: cols.get(k, pa.nulls(data.num_rows, pa.string())) for k in IDENTITY}))
+    cols["response_id"] = identity.ids
     cols.update({name: v for name, v in parsed.items() if name.startswith("driver_")})
     cols.update({name: _cleaned(data.column(col)) for name, col in plan.segments.items()})
     cols["source_file"] = pa.repeat(pa.scalar(raw.source), data.num_rows)
@@ -537,15 +574,77 @@ def _canonical(raw: RawTable, plan: Plan, values: dict[str, pa.Array], keep: pa.
     cols["date_given"] = pa.repeat(pa.scalar(plan.responded_at is None), data.num_rows)
     frame = pa.table(cols).to_pandas(types_mapper={pa.int8(): pd.Int8Dtype()}.get)
     frame["score"] = frame["score"].astype("int8")
-    return frame
+    return frame, identity
 
 
-def _response_ids(data: pa.Table, column: str | None) -> pa.Array:
-    if column is None:
-        return row_hash(data)
-    ids = trimmed(data.column(column))
-    blank = pc.equal(pc.utf8_length(ids), 0)
-    if not pc.any(blank).as_py():
-        return ids
-    # A row the tool gave no id keeps its answers: it is identified by its values instead.
-    return pc.replace_with_mask(ids, blank, row_hash(data.filter(blank)))
+# The canonical fields a row's identity is made of; no other column (segments, drivers,
+# columns the mapping leaves out) changes it, so a re-export with more columns dedupes.
+IDENTITY = ("response_id", "customer_id", "responded_at", "score", "comment")
+# A row's content as text: NULL fields are '' (no stored value is blank), instants as
+# microseconds since the epoch (independent of the session's time zone).
+_CONTENT = (
+    "md5(concat_ws(chr(31), coalesce(customer_id, ''), coalesce(CAST(epoch_us(responded_at) AS VARCHAR), ''), "
+    "CAST(score AS VARCHAR), coalesce(comment, '')))"
+)
+_LOW64 = "18446744073709551615::UHUGEINT"
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Ids of one file's kept rows, the file's fingerprint, how many rows are identified by
+    their place and how many of those repeat an earlier row."""
+
+    ids: pa.Array
+    fingerprint: str
+    placed: int = 0
+    repeats: int = 0
+
+
+def row_identity(rows: pa.Table) -> Identity:
+    """Ids for one file's rows from their canonical fields (the columns of ``IDENTITY``).
+
+    A row's id is its response id when it has one; else, with a customer id, the MD5 of
+    customer, time, score and comment (the same answer in two files is one response);
+    else its place in the file: the MD5 of the file's fingerprint, the row's content and
+    its occurrence number among identical rows. So identical rows of one file are all
+    kept (``repeats`` counts those after the first) while re-reading the file, in any row
+    order or with more columns, gives the same ids. The fingerprint hashes the multiset
+    of row keys (response id, else the content hash), so row order does not change it.
+
+    Examples
+    --------
+    >>> when = pa.array([dt.datetime(2021, 1, 5, tzinfo=dt.UTC)] * 3)
+    >>> rows = pa.table({"response_id": [None, None, "R9"], "customer_id": pa.nulls(3, pa.string()),
+    ...     "responded_at": when, "score": pa.array([9, 9, 3], pa.int8()), "comment": pa.nulls(3, pa.string())})
+    >>> ident = row_identity(rows)
+    >>> ids = ident.ids.to_pylist()
+    >>> ids[2], ids[0] != ids[1], ident.repeats
+    ('R9', True, 1)
+    >>> sorted(row_identity(rows.take([2, 1, 0])).ids.to_pylist()) == sorted(ids)
+    True
+    """
+    given = rows.column("response_id").combine_chunks()
+    position = pc.and_(pc.is_null(given), pc.is_null(rows.column("customer_id").combine_chunks()))
+    placed = pc.sum(position).as_py() or 0
+    with cursor() as con:
+        if given.null_count == 0:
+            ids = given
+        else:
+            con.register("t", rows)
+            # A plain projection keeps the rows in order (DuckDB's preserve_insertion_order).
+            ids = con.sql(f"SELECT coalesce(response_id, {_CONTENT}) FROM t").to_arrow_table().column(0).combine_chunks()
+        con.register("k", pa.table({"key": ids, "position": position, "i": pa.array(np.arange(len(ids)))}))
+        fingerprint = con.sql(
+            "SELECT md5(concat_ws(':', count(*), sum((m >> 64)::HUGEINT), sum((m & "
+            f"{_LOW64})::HUGEINT))) FROM (SELECT md5_number(key) AS m FROM k)"
+        ).fetchall()[0][0]
+        if not placed:
+            return Identity(ids, fingerprint)
+        by_place = con.sql(
+            "SELECT md5(concat_ws(chr(31), $1, key, CAST(n AS VARCHAR))) AS id, n FROM "
+            "(SELECT i, key, row_number() OVER (PARTITION BY key ORDER BY i) AS n FROM k WHERE position) ORDER BY i",
+            params=[fingerprint],
+        ).to_arrow_table()
+    repeats = pc.sum(pc.greater(by_place.column("n"), 1)).as_py() or 0
+    ids = pc.replace_with_mask(ids, position, by_place.column("id").combine_chunks())
+    return Identity(ids, fingerprint, placed, repeats)
