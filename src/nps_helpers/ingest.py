@@ -111,7 +111,10 @@ def _write(store: Store, client_id: str, batch: Batch, fmt: str, table: str) -> 
         unanswered=batch.unanswered,
         rejected={str(k): int(v) for k, v in batch.rejects["reason"].value_counts().items()},
     )
+    # The zone naive times were read in (null when every time carried its offset): the
+    # client's periods are cut in it unless its params name one (timezones.client_timezone).
     store.log_ingest(
-        client_id, {**asdict(report), "table": table, "format": fmt, "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+        client_id, {**asdict(report), "table": table, "format": fmt, "timezone": batch.timezone,
+                    "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
     )
     return report
