@@ -238,6 +238,48 @@ def test_qualtrics_score_through_its_nps_group_sibling_and_blank_is_unanswered(t
     assert batch.rejects[["source_row", "column", "reason"]].values.tolist() == [[6, "Q5", "score_not_a_number"]]
 
 
+def _qualtrics_with_zones(start_zone: str, recorded_zone: str) -> str:
+    ids = [f'"{{""ImportId"":""startDate"",""timeZone"":""{start_zone}""}}"',
+           f'"{{""ImportId"":""recordedDate"",""timeZone"":""{recorded_zone}""}}"',
+           '"{""ImportId"":""_recordId""}"', '"{""ImportId"":""QID5""}"', '"{""ImportId"":""QID5_NPS_GROUP""}"']
+    return ("StartDate,RecordedDate,ResponseId,Q5,Q5_NPS_GROUP\n"
+            "Start Date,Recorded Date,Response ID,How likely are you to recommend us?,Group\n"
+            + ",".join(ids) + "\n"
+            "2021-06-30 23:30:00,2021-07-01 00:30:00,R_a,9,3\n")
+
+
+def test_qualtrics_reads_naive_times_in_the_timezone_of_its_importid_row(tmp_path):
+    # RecordedDate is the response time; its own zone counts, not StartDate's.
+    path = export(tmp_path, "q.csv", _qualtrics_with_zones("America/Denver", "Europe/Warsaw"))
+    batch = read_export(path)
+    assert batch.responses["responded_at"].tolist() == [utc(2021, 6, 30, 22, 30)]
+    assert batch.timezone == "Europe/Warsaw"
+    # 'Z' is how Qualtrics writes UTC.
+    batch = read_export(export(tmp_path, "z.csv", _qualtrics_with_zones("Z", "Z")))
+    assert batch.responses["responded_at"].tolist() == [utc(2021, 7, 1, 0, 30)] and batch.timezone == "UTC"
+
+
+def test_a_mappings_timezone_wins_over_the_importid_row(tmp_path):
+    path = export(tmp_path, "q.csv", _qualtrics_with_zones("Z", "Europe/Warsaw"))
+    batch = read_export(path, mapping=Mapping(timezone="America/New_York"))
+    assert batch.responses["responded_at"].tolist() == [utc(2021, 7, 1, 4, 30)]
+    assert batch.timezone == "America/New_York"
+    # A mapping that sets other keys leaves the export's zone in force.
+    batch = read_export(path, mapping=Mapping(columns={"response_id": "ResponseId"}))
+    assert batch.timezone == "Europe/Warsaw"
+
+
+def test_qualtrics_without_a_timezone_reads_in_the_mappings_default(tmp_path):
+    batch = read_export(export(tmp_path, "q.csv", QUALTRICS))
+    assert batch.timezone == "UTC" and batch.responses["responded_at"].tolist() == [utc(2021, 3, 1, 10, 5, 1)]
+
+
+def test_an_unknown_importid_timezone_names_the_row_column_and_fix(tmp_path):
+    path = export(tmp_path, "q.csv", _qualtrics_with_zones("Z", "Mountain Time"))
+    with pytest.raises(NpsInputError, match=r"q\.csv, row 3, column 'RecordedDate': time zone 'Mountain Time' .*timezone: in the mapping"):
+        read_export(path)
+
+
 def test_qualtrics_mapping_may_name_the_question_text(tmp_path):
     path = export(tmp_path, "q.csv", QUALTRICS)
     batch = read_export(path, mapping=Mapping(columns={"score": "How satisfied are you (0-10)?"}))

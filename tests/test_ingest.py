@@ -377,3 +377,21 @@ def test_a_store_from_before_row_identity_is_told_to_replace(tmp_path):
     (again,) = ingest_files([path], client_id="vet", store=store, replace=True)
     assert (again.stored, again.replaced, again.replaced_files) == (2, 4, ("wave.csv",))
     assert len(store.read("responses", "vet")) == 2
+
+
+@pytest.mark.parametrize("text, mapping, zone", [
+    ("id,date,nps\n1,2021-07-01 10:00,9\n", "timezone: Europe/Warsaw\n", "Europe/Warsaw"),
+    ("id,date,nps\n1,2021-07-01 10:00,9\n", None, "UTC"),  # naive, read as UTC: that is the zone
+    ("id,date,nps\n1,2021-07-01T10:00:00+02:00,9\n2,2021-07-02T10:00:00Z,7\n", "timezone: Europe/Warsaw\n", None),
+])
+def test_the_log_records_the_zone_naive_times_were_read_in(tmp_path, text, mapping, zone):
+    path = tmp_path / "nps.csv"
+    path.write_text(text)
+    map_file = None
+    if mapping:
+        map_file = tmp_path / "map.yaml"
+        map_file.write_text(mapping)
+    store = Store(tmp_path / "store")
+    ingest_files([path], client_id="acme", mapping=map_file, store=store)
+    (log,) = store.ingest_log("acme")
+    assert log["timezone"] == zone

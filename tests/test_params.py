@@ -153,3 +153,24 @@ def test_bad_health_keys_name_the_file_and_the_key(tmp_path, extra, message):
     _client_file(tmp_path, extra)
     with pytest.raises(NpsParamsError, match=message):
         load_client("acme", tmp_path)
+
+
+# --- time zone keys ------------------------------------------------------------------------
+def test_timezone_keys_default_to_utc_and_unset(tmp_path):
+    assert Defaults().timezone == "UTC"
+    _client_file(tmp_path, "")
+    assert load_client("acme", tmp_path).timezone is None
+    _client_file(tmp_path, "timezone: Europe/Warsaw\n")
+    assert load_client("acme", tmp_path).timezone == "Europe/Warsaw"
+    (tmp_path / "defaults.yaml").write_text("timezone: America/New_York\n")
+    assert load_defaults(tmp_path).timezone == "America/New_York"
+
+
+@pytest.mark.parametrize("text", ["timezone: CEST\n", "timezone: Europe/Warszawa\n", "timezone: 2\n"])
+def test_a_bad_timezone_names_the_file_and_the_key(tmp_path, text):
+    _client_file(tmp_path, text)
+    with pytest.raises(NpsParamsError, match=r"^acme\.yaml, key 'timezone': "):
+        load_client("acme", tmp_path)
+    (tmp_path / "defaults.yaml").write_text(text)
+    with pytest.raises(NpsParamsError, match=r"^defaults\.yaml, key 'timezone': "):
+        load_defaults(tmp_path)

@@ -1,4 +1,4 @@
-"""Calendar periods: labels, period specs, previous periods, UTC boundaries."""
+"""Calendar periods: labels, period specs, previous periods, boundaries in UTC and in a client's zone."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nps_helpers.errors import NpsInputError
-from nps_helpers.periods import Period, parse_period, period_labels
+from nps_helpers.periods import Period, in_zone, parse_period, period_labels, window
 
 
 def _utc(text: str) -> pd.Timestamp:
@@ -131,5 +131,103 @@ def test_label_and_window_agree(ts, freq):
     prev = window.previous()
     assert prev.end == window.start
     assert period_labels(pd.Series([prev.start, prev.end - pd.Timedelta("1us")]), freq).tolist() == [
+        prev.label, prev.label
+    ]
+
+
+# --- periods in the client's time zone -----------------------------------------------
+# 22:30 UTC on 30 June is 00:30 on 1 July in Warsaw (CEST, UTC+2);
+# 03:30 UTC on 1 July is 23:30 on 30 June in New York (EDT, UTC-4).
+EDGE = pd.Series(pd.to_datetime(["2026-06-30 22:30", "2026-07-01 03:30"], utc=True))
+
+
+@pytest.mark.parametrize("tz, months, quarters", [
+    ("UTC", ["2026-06", "2026-07"], ["2026-Q2", "2026-Q3"]),
+    ("Europe/Warsaw", ["2026-07", "2026-07"], ["2026-Q3", "2026-Q3"]),
+    ("America/New_York", ["2026-06", "2026-06"], ["2026-Q2", "2026-Q2"]),
+])
+def test_labels_are_cut_in_the_zone(tz, months, quarters):
+    assert period_labels(EDGE, "month", tz=tz).tolist() == months
+    assert period_labels(EDGE, "quarter", tz=tz).tolist() == quarters
+    assert period_labels(EDGE, "year", tz=tz).tolist() == ["2026", "2026"]
+
+
+@pytest.mark.parametrize("spec, tz, start, end", [
+    ("2026-Q3", "Europe/Warsaw", "2026-06-30 22:00", "2026-09-30 22:00"),
+    ("2026-Q3", "America/New_York", "2026-07-01 04:00", "2026-10-01 04:00"),
+    ("2026-03", "Europe/Warsaw", "2026-02-28 23:00", "2026-03-31 22:00"),  # DST starts on 29 March
+    ("2026", "Asia/Kolkata", "2025-12-31 18:30", "2026-12-31 18:30"),
+    ("2026-01-15..2026-02-15", "Europe/Warsaw", "2026-01-14 23:00", "2026-02-14 23:00"),
+])
+def test_bounds_are_local_midnights(spec, tz, start, end):
+    p = parse_period(spec, tz=tz)
+    assert (p.start, p.end) == (_utc(start), _utc(end))
+    assert p.tz == tz and p.start.hour == 0 and p.end.hour == 0
+
+
+def test_a_range_written_with_offsets_keeps_its_instants_in_any_zone():
+    p = parse_period("2026-01-01T00:00+02:00..2026-02-01T00:00Z", tz="America/New_York")
+    assert (p.start, p.end) == (_utc("2025-12-31 22:00"), _utc("2026-02-01"))
+
+
+def test_previous_stays_in_the_zone_across_a_dst_change():
+    q3 = parse_period("2026-Q3", tz="Europe/Warsaw")
+    q2 = q3.previous()
+    assert q2 == parse_period("2026-Q2", tz="Europe/Warsaw")
+    assert q2.start == _utc("2026-03-31 22:00") and q2.end == q3.start
+    # A custom range is measured in local days: the one before March (31 days) starts at midnight.
+    march = parse_period("2026-03-01..2026-04-01", tz="Europe/Warsaw")
+    before = march.previous()
+    assert before.label == "2026-01-29..2026-03-01"
+    assert before.start == pd.Timestamp("2026-01-29", tz="Europe/Warsaw") and before.end == march.start
+
+
+@pytest.mark.parametrize("data_end, tz, label", [
+    ("2026-09-30 02:00", "UTC", "2026-Q3"),  # the data reach 30 September in UTC...
+    ("2026-09-30 02:00", "America/New_York", "2026-Q2"),  # ...but only 29 September in New York
+    ("2026-09-29 22:30", "Europe/Warsaw", "2026-Q3"),  # 00:30 on 30 September in Warsaw
+    ("2026-09-29 22:30", "UTC", "2026-Q2"),
+])
+def test_latest_complete_period_in_the_zone(data_end, tz, label):
+    p = parse_period("latest-quarter", data_end=_utc(data_end), tz=tz)
+    assert (p.label, p.tz) == (label, tz)
+
+
+def test_window_dates_are_local_dates():
+    w = window("2026-07-01", "2026-10-01", "2026-Q3", tz="Europe/Warsaw")
+    assert w.label == "2026-Q3" and w.start == _utc("2026-06-30 22:00")
+    assert (w.start.date(), w.end.date()) == (dt.date(2026, 7, 1), dt.date(2026, 10, 1))
+
+
+def test_in_zone_reads_naive_values_as_wall_time():
+    assert in_zone("2026-07-01", "Europe/Warsaw") == _utc("2026-06-30 22:00")
+    assert in_zone(_utc("2026-07-01"), "Europe/Warsaw") == _utc("2026-07-01")
+    # 02:30 on 29 March does not exist in Warsaw: the clocks jump to 03:00.
+    assert in_zone("2026-03-29 02:30", "Europe/Warsaw") == _utc("2026-03-29 01:00")
+
+
+@pytest.mark.parametrize("call", [
+    lambda: parse_period("2026-Q3", tz="Europe/Warszawa"),
+    lambda: period_labels(EDGE, "month", tz="CEST"),
+    lambda: window("2026-07-01", "2026-10-01", tz=""),
+])
+def test_an_unknown_zone_says_what_to_use(call):
+    with pytest.raises(NpsInputError, match="unknown time zone .*IANA name like Europe/Warsaw"):
+        call()
+
+
+zones = st.sampled_from(["UTC", "Europe/Warsaw", "America/New_York", "Australia/Lord_Howe",
+                         "America/Santiago", "Asia/Kathmandu", "Pacific/Chatham"])
+
+
+@given(timestamps, st.sampled_from(["month", "quarter", "year"]), zones)
+@settings(max_examples=200, deadline=None)
+def test_label_and_window_agree_in_any_zone(ts, freq, tz):
+    label = period_labels(pd.Series([ts]), freq, tz=tz).iloc[0]
+    w = parse_period(label, tz=tz)
+    assert w.label == label and w.start <= ts < w.end
+    prev = w.previous()
+    assert prev.end == w.start
+    assert period_labels(pd.Series([prev.start, prev.end - pd.Timedelta("1us")]), freq, tz=tz).tolist() == [
         prev.label, prev.label
     ]

@@ -43,3 +43,25 @@ def test_peer_changes_in_the_same_industry_change_the_hash_others_do_not(tmp_pat
     assert key() == before
     store.merge("responses", "peer", _responses(5))
     assert key() != before
+
+
+def test_the_zone_the_periods_are_cut_in_is_part_of_the_key(tmp_path):
+    params_dir = tmp_path / "params"
+    (params_dir / "clients").mkdir(parents=True)
+    store = Store(tmp_path / "store")
+    acme = _client(params_dir, "acme", "banking")
+    store.merge("responses", "acme", _responses(3))
+    report = ReportParams(client_id="acme", period_label="2026-Q3", period_start="2026-07-01",
+                          period_end="2026-10-01", store=str(store.root),
+                          params_dir=str(params_dir), internal_dir=str(tmp_path / "i"))
+
+    def inputs():
+        return report_inputs(store, acme, Defaults(), report, notebook_digest="nb", version="1")
+
+    before = inputs()
+    assert before["timezone"] == "UTC"
+    # An ingest that adds no row (all duplicates) may still say the exports are Warsaw time.
+    store.log_ingest("acme", {"file": "again.csv", "stored": 0, "timezone": "Europe/Warsaw"})
+    after = inputs()
+    assert after["timezone"] == "Europe/Warsaw" and input_hash(after) != input_hash(before)
+    assert {k: v for k, v in after.items() if k != "timezone"} == {k: v for k, v in before.items() if k != "timezone"}

@@ -118,3 +118,60 @@ def test_group_stats_by_segment_and_period():
     assert months["nps"].to_dict() == {"2026-01": 0.0, "2026-02": 50.0}
     with pytest.raises(NpsInputError, match="cannot group by 'plan'"):
         group_stats(frame, by="plan")
+
+
+# --- the client's time zone ----------------------------------------------------------
+def _edge_store(tmp_path) -> Store:
+    """Two clients with the same responses at 22:30 UTC on 30 June (00:30 on 1 July in
+    Warsaw) and 03:30 UTC on 1 July (23:30 on 30 June in New York)."""
+    s = Store(tmp_path / "edge")
+    frame = pd.DataFrame({"response_id": ["a", "b"], "score": [10, 0],
+                          "responded_at": pd.to_datetime(["2026-06-30 22:30", "2026-07-01 03:30"], utc=True)})
+    for cid in ("wawa", "nyc"):
+        s.merge("responses", cid, frame)
+    return s
+
+
+def test_portfolio_counts_each_client_in_its_own_zone(tmp_path):
+    s = _edge_store(tmp_path)
+    zones = {"wawa": "Europe/Warsaw", "nyc": "America/New_York"}
+    table = portfolio_stats(s, by="month", timezones=zones)
+    assert table[["client_id", "period", "n", "nps"]].values.tolist() == [
+        ["nyc", "2026-06", 2, 0.0], ["wawa", "2026-07", 2, 0.0]]
+    quarters = portfolio_stats(s, by="quarter", timezones={"wawa": "Europe/Warsaw"})
+    # A client the mapping leaves out is counted in UTC.
+    assert quarters[["client_id", "period", "n"]].values.tolist() == [
+        ["nyc", "2026-Q2", 1], ["nyc", "2026-Q3", 1], ["wawa", "2026-Q3", 2]]
+    for cid, zone in zones.items():
+        own = client_stats(cid, by="month", store=s, tz=zone)
+        mine = table[table["client_id"] == cid].drop(columns="client_id").rename(columns={"period": "group"})
+        pd.testing.assert_frame_equal(mine.reset_index(drop=True), own, check_dtype=False)
+
+
+def test_naive_bounds_are_local_to_each_client_aware_ones_are_one_instant(tmp_path):
+    s = _edge_store(tmp_path)
+    zones = {"wawa": "Europe/Warsaw", "nyc": "America/New_York"}
+    july = portfolio_stats(s, by=None, start="2026-07-01", end="2026-08-01", timezones=zones)
+    assert july.set_index("client_id")["n"].to_dict() == {"wawa": 2}
+    instant = pd.Timestamp("2026-07-01", tz="UTC")
+    same = portfolio_stats(s, by=None, start=instant, timezones=zones)
+    assert same.set_index("client_id")["n"].to_dict() == {"nyc": 1, "wawa": 1}
+
+
+def test_client_stats_bounds_and_groups_follow_tz(tmp_path):
+    s = _edge_store(tmp_path)
+    assert client_stats("wawa", by="month", store=s, tz="Europe/Warsaw")["group"].tolist() == ["2026-07"]
+    assert client_stats("wawa", by="month", store=s, tz="UTC")["group"].tolist() == ["2026-06", "2026-07"]
+    assert client_stats("nyc", by="year", start="2026-07-01", store=s, tz="America/New_York").empty
+    june = client_stats("nyc", by="month", end="2026-07-01", store=s, tz="America/New_York")
+    assert june[["group", "n"]].values.tolist() == [["2026-06", 2]]
+
+
+def test_group_stats_by_period_in_a_zone_and_bad_zones(tmp_path):
+    frame = pd.DataFrame({"score": [10, 0], "responded_at": pd.to_datetime(
+        ["2026-06-30 22:30", "2026-07-01 03:30"], utc=True)})
+    assert group_stats(frame, by="quarter", tz="Europe/Warsaw")[["group", "n"]].values.tolist() == [["2026-Q3", 2]]
+    with pytest.raises(NpsInputError, match="unknown time zone 'Warsaw'"):
+        group_stats(frame, by="month", tz="Warsaw")
+    with pytest.raises(NpsInputError, match="unknown time zone 'Moscow'"):
+        portfolio_stats(_edge_store(tmp_path), timezones={"nyc": "Moscow"})

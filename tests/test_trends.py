@@ -273,3 +273,45 @@ def test_bad_responses():
         nps_by_period(_frame([("2026-01-05", 9)]).assign(score=[12]))
     with pytest.raises(NpsInputError, match="missing: score"):
         period_change(pd.DataFrame({"responded_at": []}), "2026-Q1")
+
+
+# --- the client's time zone ----------------------------------------------------------
+# 22:30 UTC on 30 June is 00:30 on 1 July in Warsaw; 03:30 UTC on 1 July is 23:30 on 30 June
+# in New York.
+EDGE = [("2026-06-30T22:30:00Z", 10), ("2026-07-01T03:30:00Z", 0), ("2026-07-15T12:00:00Z", 8)]
+
+
+@pytest.mark.parametrize("tz, rows", [
+    ("UTC", [("2026-06", 1, 100.0), ("2026-07", 2, -50.0)]),
+    ("Europe/Warsaw", [("2026-07", 3, 0.0)]),
+    ("America/New_York", [("2026-06", 2, 0.0), ("2026-07", 1, 0.0)]),
+])
+def test_months_are_cut_in_the_zone(tz, rows):
+    trend = nps_by_period(_frame(EDGE), "month", tz=tz)
+    assert list(trend[["period", "n", "nps"]].itertuples(index=False, name=None)) == rows
+    first = trend["start"].iloc[0]
+    assert str(first.tz) == tz and (first.day, first.hour) == (1, 0)
+
+
+def test_quarters_and_a_calendar_of_naive_dates_in_the_zone():
+    q = nps_by_period(_frame(EDGE), "quarter", tz="America/New_York")
+    assert q[["period", "n"]].values.tolist() == [["2026-Q2", 2], ["2026-Q3", 1]]
+    calendar = [("first of July", "2026-07-01", "2026-07-02")]
+    assert nps_by_period(_frame(EDGE), calendar=calendar, tz="Europe/Warsaw")["n"].tolist() == [2]
+    assert nps_by_period(_frame(EDGE), calendar=calendar)["n"].tolist() == [1]
+
+
+def test_period_change_cuts_a_spec_in_the_zone_and_a_period_in_its_own():
+    ch = period_change(_frame(EDGE), "2026-Q3", tz="America/New_York")
+    assert (ch.period.tz, ch.previous.label) == ("America/New_York", "2026-Q2")
+    assert (ch.difference.a.n, ch.difference.b.n) == (1, 2)
+    warsaw = period_change(_frame(EDGE), parse_period("2026-Q3", tz="Europe/Warsaw"))
+    assert (warsaw.difference.a.n, warsaw.difference.b.n, warsaw.verdict) == (3, 0, "no_previous_period")
+
+
+def test_event_dates_are_local_dates_of_the_trends_zone():
+    events = [{"date": "2026-07-01", "label": "Launch"}]
+    new_york = attach_events(nps_by_period(_frame(EDGE), tz="America/New_York"), events)
+    # Read as UTC midnight, 1 July would be 20:00 on 30 June in New York: June.
+    assert new_york[["period", "position"]].values.tolist() == [["2026-07", 0.0]]
+    assert new_york["date"].iloc[0] == pd.Timestamp("2026-07-01 04:00", tz="UTC")

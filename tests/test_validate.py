@@ -19,6 +19,7 @@ from nps_helpers.adapters.sniff import date_order
 from nps_helpers.adapters.validate import (
     AmbiguousDates,
     Plan,
+    naive_zone,
     parse_datetimes,
     parse_numbers,
     parse_scores,
@@ -219,6 +220,31 @@ def test_offsets_win_over_the_timezone_and_mixed_columns_still_parse():
         ["2021-07-01T10:00:00Z", "2021-07-01 10:00:00+02:00", "2021-07-01 10:00:00"], timezone="Europe/Berlin", now=NOW
     )
     assert stamps(parsed) == [utc(2021, 7, 1, 10), utc(2021, 7, 1, 8), utc(2021, 7, 1, 10, zone="Europe/Berlin")]
+
+
+@pytest.mark.parametrize(
+    ("values", "date_format", "zone"),
+    [
+        (["2021-07-01T10:00:00Z", "2021-07-01 10:00:00.5+02:00", "2021-07-01T10:00+0200", ""], None, None),
+        (["2021/04/01 3:03:41 PM GMT+2", "2021/04/13 3:03:41 AM GMT", "2021-04-13 03:03 UTC"], None, None),
+        (["2021-07-01T10:00:00Z", "2021-07-01 10:00:00"], None, "Europe/Berlin"),
+        (["2021-07-01", "2021-07-02"], None, "Europe/Berlin"),  # a date alone is local too
+        (["1.2.2021 8:05", ""], "day-first", "Europe/Berlin"),
+        (["1614556800"], "unix", None),  # Unix seconds are instants
+        (["", " "], None, None),  # nothing to read
+    ],
+)
+def test_naive_zone_is_the_timezone_only_when_some_time_has_no_offset(values, date_format, zone):
+    assert naive_zone(values, date_format=date_format, timezone="Europe/Berlin") == zone
+
+
+def test_the_batch_records_the_zone_naive_times_were_read_in():
+    rows = np.array([2, 3])
+    naive = RawTable("a.csv", pa.table({"when": ["2021-01-05 10:00", "2021-01-06T10:00Z"], "nps": ["9", "7"]}), rows)
+    offsets = RawTable("b.csv", pa.table({"when": ["2021-01-05T10:00Z", "2021-01-06T10:00Z"], "nps": ["9", "7"]}), rows)
+    plan = Plan(score="nps", responded_at="when", timezone="Asia/Tokyo")
+    assert validate_rows(naive, plan, now=NOW).timezone == "Asia/Tokyo"
+    assert validate_rows(offsets, plan, now=NOW).timezone is None
 
 
 @pytest.mark.parametrize(

@@ -25,6 +25,7 @@ _EXPORTS: dict[str, str] = {
     # params and periods
     "ClientParams": "params", "Defaults": "params", "BatchParams": "params",
     "Period": "periods", "parse_period": "periods", "period_labels": "periods", "window": "periods",
+    "client_timezone": "timezones",
     # NPS core, trends, segments
     "NpsResult": "metrics", "NpsDifference": "metrics", "categorize": "metrics", "nps": "metrics",
     "nps_difference": "metrics", "nps_frame": "metrics", "category_counts": "metrics",

@@ -136,13 +136,20 @@ def stats(
     date_from: Annotated[str | None, typer.Option("--from", help="First day (inclusive), ISO date.")] = None,
     date_to: Annotated[str | None, typer.Option("--to", help="Last day (exclusive), ISO date.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+    params_dir: Annotated[Path, typer.Option("--params", help="Params folder (defaults.yaml, clients/): where the client's time zone is set.")] = Path("params"),
     store: StoreOpt = None,
 ) -> None:
-    """NPS per period or segment with n and a 95% interval."""
+    """NPS per period or segment with n and a 95% interval.
+
+    Months, quarters and the --from/--to dates are in the client's time zone: its params'
+    timezone, else the zone its exports were read in, else defaults.yaml.
+    """
     from .stats import STAT_KEYS, client_stats
+    from .timezones import client_timezone
 
     try:
-        table = client_stats(client, by=by, start=date_from, end=date_to, store=store)
+        zone = client_timezone(client, params_dir=params_dir, store=store)
+        table = client_stats(client, by=by, start=date_from, end=date_to, store=store, tz=zone)
     except NpsError as err:
         _fail(err)
     if as_json:
@@ -152,7 +159,7 @@ def stats(
         from rich.console import Console
         from rich.table import Table
 
-        out = Table(title=f"NPS of {client} by {by}")
+        out = Table(title=f"NPS of {client} by {by} ({zone})")
         for col in ["group", *STAT_KEYS]:
             out.add_column(col, justify="left" if col == "group" else "right")
         for row in table.itertuples(index=False):

@@ -246,10 +246,13 @@ def _write(store: Store, client_id: str, batch: Batch, fmt: str, table: str, *, 
         fingerprint=batch.fingerprint,
         hint=hint,
     )
+    # The zone naive times were read in (null when every time carried its offset): the
+    # client's periods are cut in it unless its params name one (timezones.client_timezone).
     record = {k: v for k, v in asdict(report).items() if k != "hint"}
     store.log_ingest(
         client_id,
-        {**record, "table": table, "format": fmt, "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")},
+        {**record, "table": table, "format": fmt, "timezone": batch.timezone,
+         "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")},
         replace_files=replaced,
     )
     return report

@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .errors import NpsParamsError
-from .schema import check_client_id
+from .errors import NpsInputError, NpsParamsError
+from .schema import DEFAULT_TIMEZONE, check_client_id, check_timezone
 
 Language = Literal["en", "pl", "sl", "ru", "de"]
 Industry = Literal[
@@ -31,6 +31,16 @@ Industry = Literal[
 ]
 LANGUAGES: tuple[str, ...] = Language.__args__
 INDUSTRIES: tuple[str, ...] = Industry.__args__
+
+
+def _known_zone(value: str) -> str:
+    try:
+        return check_timezone(value)
+    except NpsInputError as err:
+        raise ValueError(str(err)) from None
+
+
+Timezone = Annotated[str, AfterValidator(_known_zone)]
 
 
 class Strict(BaseModel):
@@ -55,6 +65,11 @@ class Defaults(Strict):
     level: float = Field(0.95, gt=0, lt=1, description="Confidence level of every interval.")
     churn_horizon_days: int = Field(180, ge=30, description="Churn window after a response.")
     timeout_seconds: int = Field(600, ge=10, description="Per-report limit in a batch.")
+    timezone: Timezone = Field(
+        DEFAULT_TIMEZONE,
+        description="IANA zone periods are cut in for a client whose params set none and whose "
+        "exports recorded none (see timezones.client_timezone).",
+    )
 
 
 class ClientParams(Strict):
@@ -64,6 +79,11 @@ class ClientParams(Strict):
     display_name: str = Field(min_length=1, max_length=120)
     industry: Industry
     language: Language | None = Field(None, description="Report language; defaults.yaml when unset.")
+    timezone: Timezone | None = Field(
+        None,
+        description="IANA zone the client's months and quarters are cut in; unset: the zone its "
+        "exports were read in, else defaults.yaml (see timezones.client_timezone).",
+    )
     segments: list[str] = Field(default_factory=list, description="Segment columns to show.")
     events: list[Event] = Field(default_factory=list)
     themes: dict[str, dict[str, list[str]]] = Field(

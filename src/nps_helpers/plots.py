@@ -818,7 +818,8 @@ def _period_starts(values: pd.Series) -> pd.DatetimeIndex:
 
 
 def _naive(x: pd.DatetimeIndex) -> pd.DatetimeIndex:
-    return x.tz_convert(None) if x.tz is not None else x
+    # Wall time in the frame's own zone: a month cut in Warsaw is drawn from its 1st.
+    return x.tz_localize(None) if x.tz is not None else x
 
 
 def _freq(labels: Sequence[str]) -> str | None:

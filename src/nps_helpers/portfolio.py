@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -40,6 +40,7 @@ from .params import ClientParams, Defaults, client_ids, load_client, load_defaul
 from .periods import Period, window
 from .schema import check_client_id
 from .store import TIME_COLUMN, Store, _connect, query_frame
+from .timezones import client_timezone
 
 COUNTS = ["promoters", "passives", "detractors"]
 SHARES = ["promoter_share", "passive_share", "detractor_share"]
@@ -606,7 +607,13 @@ def verdict_code(result: ChurnResult) -> str:
 # --- store readers (the edge) -----------------------------------------------------------
 @dataclass(frozen=True)
 class Portfolio:
-    """Every client of a store for one period: params, directory, translator, thresholds."""
+    """Every client of a store for one period: params, directory, translator, thresholds.
+
+    ``period`` is cut in defaults.yaml's zone; each client's figures are counted in its own
+    zone (``timezones``, by :func:`~nps_helpers.timezones.client_timezone`), so pass
+    ``start``/``end``/``history_start`` (wall times) with ``timezones`` to
+    :func:`~nps_helpers.stats.portfolio_stats`.
+    """
 
     store: Store
     defaults: Defaults
@@ -614,6 +621,7 @@ class Portfolio:
     period: Period
     clients: pd.DataFrame
     client_params: Mapping[str, ClientParams | None]
+    timezones: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def level(self) -> float:
@@ -631,9 +639,19 @@ class Portfolio:
         return self.defaults.suppress_n
 
     @property
+    def start(self) -> pd.Timestamp:
+        """First day of the period, as a wall time each client's zone places."""
+        return self.period.start.tz_localize(None)
+
+    @property
+    def end(self) -> pd.Timestamp:
+        """Day after the period, as a wall time each client's zone places."""
+        return self.period.end.tz_localize(None)
+
+    @property
     def history_start(self) -> pd.Timestamp:
-        """Start of the history shown per quarter (24 months before the period's end)."""
-        return self.period.end - pd.DateOffset(months=HISTORY_MONTHS)
+        """Start of the history shown per quarter (24 months before the period's end), a wall time."""
+        return self.end - pd.DateOffset(months=HISTORY_MONTHS)
 
     @property
     def client_ids(self) -> list[str]:
@@ -675,9 +693,10 @@ def open_portfolio(
         )
     ids = sorted(set(stored) | set(client_ids(params_dir)))
     params = {cid: _client_or_none(cid, params_dir) for cid in ids}
+    zones = {cid: client_timezone(cid, params_dir=params_dir, store=st) for cid in ids}
     return Portfolio(store=st, defaults=defaults, t=translator(language),
-                     period=window(period_start, period_end, period_label),
-                     clients=client_directory(params), client_params=params)
+                     period=window(period_start, period_end, period_label, tz=defaults.timezone),
+                     clients=client_directory(params), client_params=params, timezones=zones)
 
 
 def client_directory(params: Mapping[str, ClientParams | None]) -> pd.DataFrame:

@@ -51,6 +51,7 @@ from .tables import (
 )
 from .text import distinctive_words, example_comments, passives_close_to_promoting
 from .text import theme_counts as count_themes
+from .timezones import client_timezone
 
 HISTORY_MONTHS = 24
 HEALTH_QUARTERS = 4  # band counts at the end of the period and of the quarters before it
@@ -90,6 +91,12 @@ class Report:
         return self.client.suppress_n or self.defaults.suppress_n
 
     @property
+    def timezone(self) -> str:
+        """The zone the client's periods are cut in (the report window's, from
+        :func:`~nps_helpers.timezones.client_timezone`); pass it to every per-period count."""
+        return self.period.tz
+
+    @property
     def brand(self) -> str:
         """The client's brand colour for highlights."""
         return self.client.brand_colour
@@ -122,8 +129,10 @@ def open_report(
 ) -> Report:
     """Read one client's params and data for the window ``[period_start, period_end)``.
 
-    ``history`` holds the 24 months up to ``period_end`` (for trends); customers,
-    invitations and reviews are empty frames when the client has none.
+    The dates are local dates in the client's zone
+    (:func:`~nps_helpers.timezones.client_timezone`), so the window runs from local midnight
+    to local midnight. ``history`` holds the 24 months up to ``period_end`` (for trends);
+    customers, invitations and reviews are empty frames when the client has none.
 
     Examples
     --------
@@ -139,8 +148,9 @@ def open_report(
     """
     client = load_client(client_id, params_dir)
     defaults = load_defaults(params_dir)
-    period = window(period_start, period_end, period_label)
     st = Store(store if store is not None else Path(params_dir).parent / defaults.store)
+    period = window(period_start, period_end, period_label,
+                    tz=client_timezone(client_id, params_dir=params_dir, store=st))
     since = period.end - pd.DateOffset(months=HISTORY_MONTHS)
     history = st.read("responses", client_id, start=since, end=period.end)
     in_period = history["responded_at"] >= period.start
@@ -363,7 +373,8 @@ def show_drivers(report: Report, result: DriversResult) -> list:
 def show_reviews(report: Report, trend: pd.DataFrame) -> list:
     """Average review stars per platform beside the NPS trend, and whether the two move together.
 
-    ``trend`` is the monthly :func:`~nps_helpers.trends.nps_by_period` of ``report.history``;
+    ``trend`` is the monthly :func:`~nps_helpers.trends.nps_by_period` of ``report.history``
+    in ``report.timezone``;
     reviews count from the same 24 months. The sentence gives the verdict with r and its
     interval ('too few months' below 6); a table compares the platforms when there are
     several. Without reviews this is one sentence saying so, never an error.
@@ -382,16 +393,16 @@ def show_reviews(report: Report, trend: pd.DataFrame) -> list:
         reviews = reviews[((when >= since) & (when < report.period.end)).to_numpy()]
     if reviews.empty:
         return [paragraph(t.text("no_reviews"))]
-    pooled = stars_vs_nps(reviews, report.history, level=report.level)
+    pooled = stars_vs_nps(reviews, report.history, level=report.level, tz=report.timezone)
     parts: list = [paragraph(t.stars_nps(pooled))]
     if trend.empty:
         return parts
-    parts.append(stars_trend(trend, stars_by_month(reviews, level=report.level), t,
+    parts.append(stars_trend(trend, stars_by_month(reviews, level=report.level, tz=report.timezone), t,
                              correlation=pooled, events=report.client.events, brand=report.brand,
                              level=report.level, min_n=report.min_n))
     if reviews["platform"].nunique() > 1:
         parts.append(stars_table(stars_vs_nps_by_platform(reviews, report.history,
-                                                          level=report.level),
+                                                          level=report.level, tz=report.timezone),
                                  t, level=report.level))
     return parts
 

@@ -17,6 +17,7 @@ from scipy import stats
 from .errors import NpsInputError
 from .metrics import z_value
 from .periods import Freq, period_labels
+from .schema import DEFAULT_TIMEZONE
 from .trends import _calendar_periods, nps_by_period
 
 STAR_COLUMNS = ["platform", "period", "start", "end", "n", "stars", "ci_low", "ci_high"]
@@ -52,8 +53,10 @@ class StarsNps:
     monthly: pd.DataFrame
 
 
-def stars_by_month(reviews: pd.DataFrame, *, freq: Freq = "month", level: float = 0.95) -> pd.DataFrame:
-    """Average stars per platform and calendar period, with n and a t interval.
+def stars_by_month(
+    reviews: pd.DataFrame, *, freq: Freq = "month", level: float = 0.95, tz: str = DEFAULT_TIMEZONE
+) -> pd.DataFrame:
+    """Average stars per platform and calendar period (of zone ``tz``), with n and a t interval.
 
     One row per platform and period from the first review to the last (periods without
     reviews have n = 0 and NaN figures, so gaps stay visible), columns ``STAR_COLUMNS``.
@@ -70,8 +73,8 @@ def stars_by_month(reviews: pd.DataFrame, *, freq: Freq = "month", level: float 
     platforms, times, stars = _checked(reviews)
     if len(stars) == 0:
         return pd.DataFrame(columns=STAR_COLUMNS)
-    windows = _calendar_periods(times.min(), times.max(), freq)
-    labels = period_labels(pd.Series(times), freq).to_numpy()
+    windows = _calendar_periods(times.min(), times.max(), freq, tz)
+    labels = period_labels(pd.Series(times), freq, tz=tz).to_numpy()
     sums = (
         pd.DataFrame({"platform": platforms, "period": labels, "stars": stars})
         .groupby(["platform", "period"])["stars"]
@@ -102,11 +105,12 @@ def stars_vs_nps(
     platform: str | None = None,
     min_months: int = MIN_MONTHS,
     level: float = 0.95,
+    tz: str = DEFAULT_TIMEZONE,
 ) -> StarsNps:
     """Whether monthly average stars move with monthly NPS: Pearson r, interval, p-value.
 
-    ``platform`` limits the stars to one platform; None pools every platform
-    (``platform`` is then 'all' in the result). The interval is Fisher's z,
+    Months are those of zone ``tz``. ``platform`` limits the stars to one platform; None
+    pools every platform (``platform`` is then 'all' in the result). The interval is Fisher's z,
     ``tanh(atanh(r) +- z / sqrt(months - 3))``; the p-value is the two-sided t-test of
     r = 0 with ``months - 2`` degrees of freedom. ``min_months`` must be at least 4.
 
@@ -123,7 +127,7 @@ def stars_vs_nps(
     if isinstance(min_months, bool) or not isinstance(min_months, int) or min_months < 4:
         raise NpsInputError(f"min_months must be a whole number >= 4 (an interval needs 4 months), got {min_months!r}")
     label = ALL_PLATFORMS if platform is None else platform
-    monthly = _monthly_points(reviews, responses, platform)
+    monthly = _monthly_points(reviews, responses, platform, tz)
     if isinstance(monthly, str):
         return _without_r("not_available", monthly, label, 0, level, pd.DataFrame(columns=MONTHLY_COLUMNS))
     months = len(monthly)
@@ -148,6 +152,7 @@ def stars_vs_nps_by_platform(
     *,
     min_months: int = MIN_MONTHS,
     level: float = 0.95,
+    tz: str = DEFAULT_TIMEZONE,
 ) -> pd.DataFrame:
     """:func:`stars_vs_nps` for all platforms pooled, then each platform: one row each.
 
@@ -165,7 +170,7 @@ def stars_vs_nps_by_platform(
     platforms = [None] if reviews is None or reviews.empty else [None, *sorted(_checked(reviews)[0].unique())]
     rows = []
     for platform in platforms:
-        result = stars_vs_nps(reviews, responses, platform=platform, min_months=min_months, level=level)
+        result = stars_vs_nps(reviews, responses, platform=platform, min_months=min_months, level=level, tz=tz)
         rows.append({k: getattr(result, k) for k in ("platform", "status", "verdict", "months", "r", "ci_low", "ci_high", "p_value")})
     return pd.DataFrame(rows)
 
@@ -193,7 +198,7 @@ def _checked(reviews: pd.DataFrame) -> tuple[pd.Series, pd.DatetimeIndex, np.nda
     return platforms.astype("str"), times, stars
 
 
-def _monthly_points(reviews, responses, platform: str | None) -> pd.DataFrame | str:
+def _monthly_points(reviews, responses, platform: str | None, tz: str) -> pd.DataFrame | str:
     """Months with both stars and NPS (``MONTHLY_COLUMNS``), or the code of what is missing."""
     if reviews is None or reviews.empty:
         return "no_reviews"
@@ -203,8 +208,8 @@ def _monthly_points(reviews, responses, platform: str | None) -> pd.DataFrame | 
             return "no_reviews"
     if responses is None or responses.empty:
         return "no_responses"
-    stars = stars_by_month(reviews.assign(platform=ALL_PLATFORMS))
-    trend = nps_by_period(responses, "month")
+    stars = stars_by_month(reviews.assign(platform=ALL_PLATFORMS), tz=tz)
+    trend = nps_by_period(responses, "month", tz=tz)
     both = stars[stars["n"] > 0].merge(trend[trend["n"] > 0], on="period", suffixes=("", "_nps"))
     return pd.DataFrame({
         "period": both["period"],

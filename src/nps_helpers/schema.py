@@ -6,6 +6,7 @@ and any other text column is a segment (region, plan, touchpoint...).
 from __future__ import annotations
 
 import re
+import zoneinfo
 
 import pandas as pd
 
@@ -42,6 +43,7 @@ KEYS = {
 }
 
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+DEFAULT_TIMEZONE = "UTC"
 
 
 def check_client_id(client_id: str) -> str:
@@ -58,6 +60,25 @@ def check_client_id(client_id: str) -> str:
             "starting with a letter or digit"
         )
     return client_id
+
+
+def check_timezone(name: str) -> str:
+    """Return ``name`` if it is an IANA time zone, else raise naming the fix.
+
+    Examples
+    --------
+    >>> check_timezone("Europe/Warsaw")
+    'Europe/Warsaw'
+    >>> check_timezone("CEST")
+    Traceback (most recent call last):
+    ...
+    nps_helpers.errors.NpsInputError: unknown time zone 'CEST': use an IANA name like Europe/Warsaw or UTC
+    """
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
+        raise NpsInputError(f"unknown time zone {name!r}: use an IANA name like Europe/Warsaw or UTC") from None
+    return name
 
 
 def driver_columns(df: pd.DataFrame) -> list[str]:

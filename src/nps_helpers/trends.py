@@ -2,7 +2,8 @@
 
 Every period between the first and the last response gets a row, empty ones too (n = 0,
 NaN figures), so a gap in the data stays visible on the chart. Windows are half-open
-``[start, end)`` in UTC, the same windows :func:`~nps_helpers.periods.parse_period` gives.
+``[start, end)`` cut in the client's zone ``tz`` (UTC unless given), the same windows
+:func:`~nps_helpers.periods.parse_period` gives with that ``tz``.
 """
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ from .metrics import (
     nps_frame,
     z_value,
 )
-from .periods import Freq, Period, parse_period, period_labels
+from .periods import Freq, Period, in_zone, parse_period, period_labels
+from .schema import DEFAULT_TIMEZONE, check_timezone
 
 COUNTS = ["promoters", "passives", "detractors"]
 TREND_COLUMNS = [
@@ -53,14 +55,16 @@ def nps_by_period(
     rolling: int | None = None,
     level: float = 0.95,
     calendar: Sequence[Period | tuple[str, object, object]] | None = None,
+    tz: str = DEFAULT_TIMEZONE,
 ) -> pd.DataFrame:
-    """NPS per month, quarter or year (or per window of a custom calendar), one row each.
+    """NPS per month, quarter or year of zone ``tz`` (or per window of a custom calendar).
 
-    Columns: ``period`` (label), ``start``, ``end``, ``n``, the three counts, ``nps``,
+    One row each. Columns: ``period`` (label), ``start``, ``end`` (instants in ``tz``),
+    ``n``, the three counts, ``nps``,
     ``ci_low``, ``ci_high`` (adjusted Wald at ``level``), and the change against the
     previous row: ``difference``, ``p_value``, ``significant``. ``calendar`` is a list of
     ``(label, start, end)`` windows (or :class:`~nps_helpers.periods.Period`) used instead
-    of ``freq``; naive times are UTC. ``rolling=k`` pools each period with the ``k - 1``
+    of ``freq``; naive times are wall times in ``tz``. ``rolling=k`` pools each period with the ``k - 1``
     before it (rows start once ``k`` periods exist; ``window_start`` says where each pool
     begins) and compares it with the window ``k`` periods earlier, which shares no
     responses with it, so the test stays valid.
@@ -72,19 +76,22 @@ def nps_by_period(
     ...                                     "2026-03-02", "2026-03-09", "2026-03-30"], utc=True)})
     >>> nps_by_period(frame)[["period", "n", "nps"]].round(1).to_dict("records")
     [{'period': '2026-01', 'n': 3, 'nps': 33.3}, {'period': '2026-02', 'n': 0, 'nps': nan}, {'period': '2026-03', 'n': 3, 'nps': 0.0}]
+    >>> nps_by_period(frame, tz="Pacific/Auckland")["period"].tolist()
+    ['2026-01', '2026-02', '2026-03']
     """
     z_value(level)
+    check_timezone(tz)
     if rolling is not None and (isinstance(rolling, bool) or not isinstance(rolling, int) or rolling < 1):
         raise NpsInputError(f"rolling must be a whole number of periods >= 1, got {rolling!r}")
     times, codes = _times_and_codes(responses)
     if calendar is not None:
-        windows = _calendar_windows(calendar)
+        windows = _calendar_windows(calendar, tz)
     elif freq not in ("month", "quarter", "year"):
         raise NpsInputError(f"freq {freq!r} is not one of month, quarter, year (or give a calendar)")
     elif len(times) == 0:
         windows = []
     else:
-        windows = _calendar_periods(times.min(), times.max(), freq)
+        windows = _calendar_periods(times.min(), times.max(), freq, tz)
     counts = _window_counts(times, codes, windows)
     step = 1
     if rolling is not None and rolling > 1:
@@ -98,13 +105,13 @@ def nps_by_period(
 
 
 def period_change(
-    responses: pd.DataFrame, period: Period | str, *, level: float = 0.95
+    responses: pd.DataFrame, period: Period | str, *, level: float = 0.95, tz: str = DEFAULT_TIMEZONE
 ) -> PeriodChange:
     """Compare the NPS of ``period`` with the period just before it.
 
-    ``period`` is a :class:`~nps_helpers.periods.Period` or a spec for
-    :func:`~nps_helpers.periods.parse_period` ('2026-Q3', 'latest-quarter': the newest
-    response sets what 'latest' means).
+    ``period`` is a :class:`~nps_helpers.periods.Period` (cut in its own zone) or a spec
+    for :func:`~nps_helpers.periods.parse_period` in zone ``tz`` ('2026-Q3',
+    'latest-quarter': the newest response sets what 'latest' means).
 
     Examples
     --------
@@ -117,7 +124,7 @@ def period_change(
     times, codes = _times_and_codes(responses)
     if isinstance(period, str):
         data_end = times.max() if len(times) else None
-        period = parse_period(period, data_end=data_end)
+        period = parse_period(period, data_end=data_end, tz=tz)
     previous = period.previous()
     counts = _window_counts(times, codes, [period, previous])
     a, b = (row[COUNTS].to_dict() for _, row in counts.iterrows())
@@ -139,7 +146,8 @@ def attach_events(trend: pd.DataFrame, events: Iterable | pd.DataFrame | None) -
     ``events`` are items with ``date`` and ``label`` (``params.Event``, dicts, or a frame
     with those columns). Each event inside a row's ``[start, end)`` gets that row's
     ``period``, ``start``, ``end`` and ``position``, the fraction of the period elapsed at
-    the event (0 at the start). Events outside every period are left out.
+    the event (0 at the start). Events outside every period are left out. An event's date
+    is a local date in the zone of the trend's ``start`` column (UTC when naive).
 
     Examples
     --------
@@ -156,7 +164,8 @@ def attach_events(trend: pd.DataFrame, events: Iterable | pd.DataFrame | None) -
         raise NpsInputError(
             f"attach_events needs a trend from nps_by_period; missing columns: {', '.join(missing)}"
         )
-    table = _events_frame(events)
+    zone = pd.to_datetime(trend["start"]).dt.tz
+    table = _events_frame(events, str(zone) if zone is not None else DEFAULT_TIMEZONE)
     rows = []
     starts = pd.DatetimeIndex(pd.to_datetime(trend["start"], utc=True))
     ends = pd.DatetimeIndex(pd.to_datetime(trend["end"], utc=True))
@@ -192,8 +201,8 @@ def _times_and_codes(responses: pd.DataFrame) -> tuple[pd.DatetimeIndex, np.ndar
     return times, codes
 
 
-def _calendar_periods(first: pd.Timestamp, last: pd.Timestamp, freq: Freq) -> list[Period]:
-    window = parse_period(period_labels(pd.Series([last]), freq).iloc[0])
+def _calendar_periods(first: pd.Timestamp, last: pd.Timestamp, freq: Freq, tz: str = DEFAULT_TIMEZONE) -> list[Period]:
+    window = parse_period(period_labels(pd.Series([last]), freq, tz=tz).iloc[0], tz=tz)
     windows = []
     while window.end > first:
         windows.append(window)
@@ -201,7 +210,7 @@ def _calendar_periods(first: pd.Timestamp, last: pd.Timestamp, freq: Freq) -> li
     return windows[::-1]
 
 
-def _calendar_windows(calendar) -> list[Period]:
+def _calendar_windows(calendar, tz: str) -> list[Period]:
     windows = []
     for i, item in enumerate(calendar):
         if isinstance(item, Period):
@@ -209,7 +218,7 @@ def _calendar_windows(calendar) -> list[Period]:
             continue
         try:
             label, start, end = item
-            start, end = _utc(start), _utc(end)
+            start, end = in_zone(start, tz), in_zone(end, tz)
         except (TypeError, ValueError):
             raise NpsInputError(
                 f"calendar entry {i} ({item!r}) is not (label, start, end) with two dates"
@@ -226,8 +235,8 @@ def _calendar_windows(calendar) -> list[Period]:
 def _window_counts(times: pd.DatetimeIndex, codes: np.ndarray, windows) -> pd.DataFrame:
     """Category counts per half-open window, by binary search over sorted times."""
     ns = times.as_unit("ns").asi8
-    starts = pd.DatetimeIndex([w.start for w in windows], tz="UTC").as_unit("ns")
-    ends = pd.DatetimeIndex([w.end for w in windows], tz="UTC").as_unit("ns")
+    starts = _bounds([w.start for w in windows])
+    ends = _bounds([w.end for w in windows])
     frame = pd.DataFrame({"period": [w.label for w in windows], "start": starts, "end": ends})
     for code, column in ((2, "promoters"), (1, "passives"), (0, "detractors")):
         sorted_times = np.sort(ns[codes == code])
@@ -235,6 +244,12 @@ def _window_counts(times: pd.DatetimeIndex, codes: np.ndarray, windows) -> pd.Da
             np.searchsorted(sorted_times, ends.asi8) - np.searchsorted(sorted_times, starts.asi8)
         ).astype("int64")
     return frame
+
+
+def _bounds(stamps: list[pd.Timestamp]) -> pd.DatetimeIndex:
+    """Window bounds as one index in the windows' own zone (UTC when there are none)."""
+    zone = str(stamps[0].tz) if stamps else DEFAULT_TIMEZONE
+    return pd.DatetimeIndex([s.tz_convert(zone) for s in stamps], tz=zone).as_unit("ns")
 
 
 def _with_change(table: pd.DataFrame, step: int, level: float) -> pd.DataFrame:
@@ -247,7 +262,7 @@ def _with_change(table: pd.DataFrame, step: int, level: float) -> pd.DataFrame:
     return out[TREND_COLUMNS[:3] + extra + TREND_COLUMNS[3:]]
 
 
-def _events_frame(events) -> pd.DataFrame:
+def _events_frame(events, tz: str) -> pd.DataFrame:
     if events is None:
         return pd.DataFrame({"date": pd.DatetimeIndex([], tz="UTC"), "label": []})
     if isinstance(events, pd.DataFrame):
@@ -261,15 +276,9 @@ def _events_frame(events) -> pd.DataFrame:
         if item.get("date") is None or item.get("label") is None:
             raise NpsInputError(f"event {i} needs a date and a label, got {item!r}")
         try:
-            dates.append(_utc(item["date"]))
+            dates.append(in_zone(item["date"], tz).tz_convert("UTC"))
         except (TypeError, ValueError):
             raise NpsInputError(f"event {i}: {item['date']!r} is not a date (use YYYY-MM-DD)") from None
         labels.append(str(item["label"]))
     return pd.DataFrame({"date": pd.DatetimeIndex(dates, tz="UTC"), "label": labels})
 
-
-def _utc(value) -> pd.Timestamp:
-    ts = pd.Timestamp(value)
-    if ts is pd.NaT:
-        raise ValueError("missing date")
-    return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")

@@ -2,7 +2,9 @@
 
 The NPS question is the column with a ``<Q>_NPS_GROUP`` sibling (1 detractor, 2 passive,
 3 promoter), else the question worded like one. A blank score is a respondent who left
-before the question: counted as unanswered, not rejected.
+before the question: counted as unanswered, not rejected. Times are read in the zone the
+ImportId row gives the date column (``{"ImportId":"recordedDate","timeZone":"Europe/Warsaw"}``)
+unless the mapping sets ``timezone``.
 """
 from __future__ import annotations
 
@@ -11,6 +13,8 @@ import json
 import re
 from pathlib import Path
 
+from ..errors import NpsInputError
+from ..schema import check_timezone
 from .detect import find_score, plan_for
 from .mapping import Columns, Mapping, merged
 from .raw import RawTable, read_delimited, sniff_text
@@ -79,7 +83,34 @@ def read(path: Path, mapping: Mapping | None = None) -> Batch:
     }
     base = Mapping(columns=Columns(**{k: v for k, v in defaults.items() if v}))
     plan = plan_for(raw, merged(base, mapping), among=questions, blank_score="unanswered")
+    zone = _export_zone(raw, plan.responded_at)
+    if zone and "timezone" not in settings.model_fields_set:
+        plan = dataclasses.replace(plan, timezone=zone)
     return validate_rows(raw, plan)
+
+
+def _export_zone(raw: RawTable, column: str) -> str | None:
+    """The ``timeZone`` the ImportId row gives ``column`` ('Z' is UTC), or None."""
+    if column not in raw.columns:
+        return None
+    at = raw.columns.index(column)
+    for i, row in enumerate(raw.headers[1:], start=1):
+        cell = row[at].strip()
+        try:
+            zone = json.loads(cell).get("timeZone") if cell.startswith("{") else None
+        except (ValueError, AttributeError):
+            continue
+        if zone:
+            zone = "UTC" if zone == "Z" else str(zone)
+            try:
+                return check_timezone(zone)
+            except NpsInputError:
+                line = raw.header - len(raw.headers) + 1 + i
+                raise NpsInputError(
+                    f"{raw.where(column, line)}: time zone {zone!r} of the ImportId row is not an "
+                    "IANA name; set timezone: in the mapping file (e.g. Europe/Warsaw)"
+                ) from None
+    return None
 
 
 def _labels(raw: RawTable) -> dict[str, str]:

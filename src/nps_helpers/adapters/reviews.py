@@ -31,7 +31,7 @@ from .detect import _resolve, find_date, find_named
 from .generic import read_table
 from .mapping import Mapping
 from .raw import RawTable, rejects_frame
-from .validate import AmbiguousDates, Batch, parse_datetimes, parse_whole, row_hash
+from .validate import AmbiguousDates, Batch, naive_zone, parse_datetimes, parse_whole, row_hash
 
 REVIEW_ID_NAMES = ("review_id", "review id", "reviewid", "id")
 PLATFORM_NAMES = ("platform", "portal", "source", "site")
@@ -257,6 +257,8 @@ def validate_reviews(
         rejects=pd.concat([raw.broken, rejects], ignore_index=True).sort_values("source_row", kind="stable", ignore_index=True),
         unanswered=0,
         read=raw.read,
+        timezone=naive_zone(data.column(plan.reviewed_at), date_format=mapping.date_format,
+                            timezone=mapping.timezone),
     )
 
 

@@ -220,6 +220,32 @@ def parse_datetimes(
     return Parsed(pc.if_else(pc.is_null(reasons), stamps, None), reasons)
 
 
+def naive_zone(values: Values, *, date_format: str | None = None, timezone: str = "UTC") -> str | None:
+    """The zone the times of ``values`` were read in: ``timezone`` when any non-blank value
+    is written without a UTC offset, None when every one carries its offset (or is Unix
+    seconds, ``date_format='unix'``), so the file itself says nothing of a zone.
+
+    Examples
+    --------
+    >>> naive_zone(["2026-07-01T10:00:00Z", "2026-07-01 12:00+02:00"], timezone="Europe/Warsaw") is None
+    True
+    >>> naive_zone(["2026-07-01T10:00:00Z", "01/07/2026 12:00", ""], timezone="Europe/Warsaw")
+    'Europe/Warsaw'
+    """
+    if date_format == "unix":
+        return None
+    text = trimmed(values)
+    given = pc.filter(text, pc.greater(pc.utf8_length(text), 0))
+    return timezone if not pc.all(pc.match_substring_regex(given, _WITH_OFFSET), min_count=0).as_py() else None
+
+
+# A time followed by Z, +hh[:mm], or GMT/UTC with an optional +h[:mm] (Google Forms).
+_WITH_OFFSET = (
+    r"\d:\d\d(:\d\d([.,]\d+)?)?\s*([AaPp]\.?[Mm]\.?)?\s*"
+    r"(Z|[+-]\d\d(:?\d\d)?|(GMT|UTC)(\s*[+-]\d{1,2}(:?\d\d)?)?)$"
+)
+
+
 def _iso_column(text: pa.Array, timezone: str) -> pa.Array | None:
     """The whole column through Arrow's strict ISO 8601 cast, or None if any value fails.
 
@@ -400,6 +426,8 @@ class Batch:
     ``repeats`` those of them that repeat another row of the file, and ``unused`` names
     the source columns with values that no canonical column takes.
     ``notes`` say what reading changed or supplied (cells re-decoded, a date given for every row).
+    ``timezone`` is the zone times without an offset were read in (:func:`naive_zone`; None:
+    the file's times all carry their offsets).
     """
 
     source: str
@@ -412,6 +440,7 @@ class Batch:
     placed: int = 0
     repeats: int = 0
     unused: tuple[str, ...] = ()
+    timezone: str | None = None
 
     def __post_init__(self) -> None:
         assert self.read == len(self.responses) + self.unanswered + len(self.rejects), (
@@ -477,6 +506,9 @@ def validate_rows(raw: RawTable, plan: Plan, *, now: dt.datetime | None = None) 
         placed=identity.placed,
         repeats=identity.repeats,
         unused=_unused(raw, plan),
+        timezone=plan.timezone if plan.responded_at is None else naive_zone(
+            column(plan.responded_at), date_format=plan.date_format, timezone=plan.timezone
+        ),
     )
 
 

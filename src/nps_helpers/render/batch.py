@@ -171,7 +171,7 @@ def render_batch(
     notebook = _notebook(spec.notebook, project)
     check_notebook_parameters(notebook)
     st = Store(_store_root(store, defaults, project))
-    periods = _periods(spec, period, date_from, date_to, st)
+    periods = _periods(spec, period, date_from, date_to, st, defaults.timezone)
     out_root = Path(out).resolve() if out is not None else (project / defaults.outputs).resolve()
     kernel = _kernel_name()
     from .. import __version__
@@ -406,15 +406,16 @@ def _store_root(store: str | os.PathLike | None, defaults: Defaults, project: Pa
 
 
 def _periods(
-    spec: BatchParams, period: str | None, date_from: str | None, date_to: str | None, st: Store
+    spec: BatchParams, period: str | None, date_from: str | None, date_to: str | None, st: Store, tz: str
 ) -> list[Period]:
+    # Only the labels and dates are used: each report cuts its window in its client's zone.
     if (date_from is None) != (date_to is None):
         raise NpsInputError("give both --from and --to (ISO dates, --to exclusive), or --period")
     if period is not None and date_from is not None:
         raise NpsInputError("give either --period or --from/--to, not both")
     specs = [period] if period else [f"{date_from}..{date_to}"] if date_from else spec.periods
     newest = _newest_response(st) if any(s.startswith("latest") for s in specs) else None
-    return list({p.label: p for p in (parse_period(s, data_end=newest) for s in specs)}.values())
+    return list({p.label: p for p in (parse_period(s, data_end=newest, tz=tz) for s in specs)}.values())
 
 
 def _newest_response(st: Store) -> Any:

@@ -2,8 +2,9 @@
 
 The inputs of one report are the client's partitions in the store (every table, whole
 history: trends read past periods), the client's params, the defaults, the notebook
-file, the render template, the package version and the report's own parameters (period,
-language). Paths are not inputs: moving the store or the outputs changes no report.
+file, the render template, the package version, the report's own parameters (period,
+language) and the time zone its periods are cut in (which an ingest may set without
+changing a partition). Paths are not inputs: moving the store or the outputs changes no report.
 The peer benchmark reads the other clients of the same industry, so their response
 partitions count too, by size and modification time (writes are atomic renames, so any
 change gives a new time) rather than by content, which would cost a read of every peer's
@@ -20,6 +21,7 @@ from pathlib import Path
 from ..params import ClientParams, Defaults, load_yaml_model
 from ..schema import TABLES
 from ..store import Store
+from ..timezones import client_timezone
 from .export import TEMPLATES
 from .job import ReportParams
 
@@ -89,8 +91,8 @@ def report_inputs(
     ...     period_end="2026-10-01", store="/s", params_dir="/p", internal_dir="/i")
     >>> inputs = report_inputs(Store(tempfile.mkdtemp()), client, Defaults(), rp,
     ...     notebook_digest="nb", version="0.1.0")
-    >>> inputs["data:responses"], inputs["version"]
-    ('absent', '0.1.0')
+    >>> inputs["data:responses"], inputs["version"], inputs["timezone"]
+    ('absent', '0.1.0', 'UTC')
     """
     shown = report.model_dump(mode="json", include={"client_id", "period_label", "period_start", "period_end", "language"})
     inputs = {f"data:{t}": file_digest(store.partition(t, client.client_id)) for t in TABLES}
@@ -99,6 +101,7 @@ def report_inputs(
         "client_params": text_digest(client.model_dump_json()),
         "defaults": text_digest(defaults.model_dump_json()),
         "report": text_digest(json.dumps(shown, sort_keys=True)),
+        "timezone": client_timezone(client.client_id, params_dir=report.params_dir, store=store),
         "notebook": notebook_digest,
         "template": template_digest(),
         "version": version,

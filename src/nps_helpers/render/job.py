@@ -41,7 +41,7 @@ class ReportParams(BaseModel):
 
     client_id: str = Field(description="The client this report is for (and only this one).")
     period_label: str = Field(description="'2026-Q3', '2026-07', '2026' or 'FROM..TO'.")
-    period_start: dt.date = Field(description="First day of the report period (inclusive).")
+    period_start: dt.date = Field(description="First day of the report period (inclusive), a date in the client's zone.")
     period_end: dt.date = Field(description="Day after the report period (exclusive).")
     language: Language = Field("en", description="Language the report is written in.")
     store: str = Field(description="Store root the notebook reads with load_responses.")
