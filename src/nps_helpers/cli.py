@@ -35,6 +35,10 @@ class Format(StrEnum):
     delighted = "delighted"
     typeform = "typeform"
     google_forms = "google-forms"
+    survicate = "survicate"
+    wootric = "wootric"
+    retently = "retently"
+    asknicely = "asknicely"
     generic = "generic"
 
 

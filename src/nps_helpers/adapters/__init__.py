@@ -11,7 +11,18 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import NpsInputError
-from . import delighted, generic, google_forms, qualtrics, surveymonkey, typeform
+from . import (
+    asknicely,
+    delighted,
+    generic,
+    google_forms,
+    qualtrics,
+    retently,
+    surveymonkey,
+    survicate,
+    typeform,
+    wootric,
+)
 from .mapping import Mapping, load_mapping
 from .raw import load_json, sniff_text
 from .validate import Batch
@@ -22,8 +33,14 @@ READERS: dict[str, Callable[[Path, Mapping | None], Batch]] = {
     "delighted": delighted.read,
     "typeform": typeform.read,
     "google-forms": google_forms.read,
+    "survicate": survicate.read,
+    "wootric": wootric.read,
+    "retently": retently.read,
+    "asknicely": asknicely.read,
     "generic": generic.read,
 }
+# Tools whose exports are API pages (JSON) or CSVs of the same fields, tried after the others.
+API_TOOLS = {"survicate": survicate, "wootric": wootric, "retently": retently, "asknicely": asknicely}
 FORMATS = ("auto", *READERS)
 
 __all__ = ["FORMATS", "Batch", "Mapping", "detect_format", "load_mapping", "read_export"]
@@ -44,7 +61,11 @@ def detect_format(path: str | os.PathLike, mapping: Mapping | None = None) -> st
     kind = generic.file_kind(path)
     if kind == "json":
         payload = load_json(path)
-        return "delighted" if delighted.matches(payload) else "typeform" if typeform.matches(payload) else "generic"
+        if delighted.matches(payload):
+            return "delighted"
+        if typeform.matches(payload):
+            return "typeform"
+        return next((name for name, module in API_TOOLS.items() if module.matches_json(payload)), "generic")
     if kind != "text":
         return "generic"
     settings = mapping or Mapping()
@@ -52,7 +73,7 @@ def detect_format(path: str | os.PathLike, mapping: Mapping | None = None) -> st
     for name, module in (("qualtrics", qualtrics), ("surveymonkey", surveymonkey), ("google-forms", google_forms)):
         if module.matches(records):
             return name
-    return "generic"
+    return next((name for name, module in API_TOOLS.items() if module.matches_csv(records)), "generic")
 
 
 def read_export(path: str | os.PathLike, *, fmt: str = "auto", mapping: Mapping | None = None) -> Batch:
