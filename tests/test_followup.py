@@ -69,8 +69,33 @@ def test_missing_columns_are_errors_and_input_is_not_modified():
     before = responses.copy()
     followup_lists(responses)
     pd.testing.assert_frame_equal(responses, before)
-    with pytest.raises(NpsInputError, match="'customer_id'"):
-        followup_lists(responses.drop(columns="customer_id"))
+    # Without customer ids the lists go by response id (see the test below), so it must be there.
+    with pytest.raises(NpsInputError, match="'response_id'"):
+        followup_lists(responses.drop(columns=["customer_id", "response_id"]))
+    with pytest.raises(NpsInputError, match="'score'"):
+        followup_lists(responses.drop(columns="score"))
+
+
+@pytest.mark.parametrize("without", ["no column", "no id at all"])
+def test_without_customer_ids_every_response_is_listed_by_its_id_and_date(without, tmp_path):
+    responses = _responses()
+    responses = (responses.drop(columns="customer_id") if without == "no column"
+                 else responses.assign(customer_id=None))
+    customers = pd.DataFrame({"customer_id": ["d"], "churned_at": pd.to_datetime(["2026-02-01"], utc=True)})
+    lists = followup_lists(responses, tag_themes(responses["comment"], "en"), customers=customers,
+                           since="2026-01-01")
+    # Most recent first; r7 answered before `since`; nothing to churn-check without ids.
+    assert lists["promoters_to_ask"]["response_id"].tolist() == ["r6", "r2", "r0"]
+    assert lists["passives_to_nudge"]["response_id"].tolist() == ["r3"]
+    assert lists["detractors_to_call"]["response_id"].tolist() == ["r5", "r1", "r4"]
+    call = lists["detractors_to_call"]
+    assert call.columns.tolist() == ["response_id", "responded_at", "score", "themes", "comment"]
+    assert call["responded_at"].tolist() == list(pd.to_datetime(["2026-03-05", "2026-03-01", "2026-01-20"], utc=True))
+    assert call.set_index("response_id").loc["r1", "themes"] == "billing;staff"
+    paths = write_followup_lists(lists, tmp_path)
+    rows = list(csv.reader(io.StringIO(paths["detractors_to_call"].read_text(encoding="utf-8-sig"))))
+    assert rows[0] == ["response_id", "responded_at", "score", "themes", "comment"]
+    assert rows[1][:3] == ["r5", "2026-03-05T00:00:00+0000", "0"]
 
 
 @pytest.mark.parametrize("start", FORMULA_STARTS)

@@ -207,6 +207,9 @@ def test_peer_position_is_shown_only_with_enough_peers():
     assert shown.alt.endswith("Выше, чем у 60\xa0% из 5 сравнимых компаний.")
     hidden = plots.benchmark_position(industry, YOU, t, peers=peer_benchmark(YOU, [0.0, 10, 20, 40]))
     assert "Выше" not in hidden.alt
+    alone = plots.benchmark_position(industry.iloc[:0], YOU, t,
+                                     peers=peer_benchmark(YOU, [0.0, 10, 20, 40, 50]))
+    assert alone.alt.endswith("Выше, чем у 60\xa0% из 5 сравнимых компаний.")
 
 
 def test_segment_forest_says_why_a_group_is_withheld():
@@ -411,6 +414,8 @@ def test_health_bands_cover_the_bands_of_health():
      "stars_trend: .*lacks column.*n"),
     (lambda t: plots.stars_trend(trend_frame().iloc[:0], stars_by_month(review_rows()), t), "no rows"),
     (lambda t: plots.health_bands(band_frame().drop(columns="share"), t), "health_bands: .*share"),
+    (lambda t: plots.benchmark_position(pd.DataFrame({"source": [], "nps": []}), YOU, t,
+                                        peers=peer_benchmark(YOU, [0.0, 10, 20, 40])), "nothing to draw"),
 ])
 def test_bad_frames_raise_a_clear_error(call, message):
     with pytest.raises(NpsInputError, match=message):

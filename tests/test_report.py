@@ -1,12 +1,17 @@
-"""Report sections that depend on the data: review stars, customer health, segment names."""
+"""Report sections that depend on the data: review stars, customer health, segment names,
+and the sections (and the method note's sentence) when the data do not allow them."""
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from nps_helpers.benchmarks import peer_benchmark
+from nps_helpers.churn import churn_analysis
+from nps_helpers.drivers import relative_weights
 from nps_helpers.health import at_risk_customers, customer_health
 from nps_helpers.i18n import translator
 from nps_helpers.metrics import nps
@@ -16,14 +21,24 @@ from nps_helpers.plots import Chart
 from nps_helpers.report import (
     AT_RISK_FILE,
     Report,
+    missing_analyses,
+    section,
+    show_benchmarks,
+    show_change,
+    show_churn,
+    show_comments,
+    show_drivers,
     show_health,
+    show_method,
     show_reviews,
     show_segments,
+    show_trend,
     write_at_risk_list,
 )
 from nps_helpers.reviews import stars_vs_nps
 from nps_helpers.tables import Table
-from nps_helpers.trends import nps_by_period
+from nps_helpers.text import tag_themes
+from nps_helpers.trends import nps_by_period, period_change
 
 PERIOD = parse_period("2026-Q3")
 START = pd.Timestamp("2025-10-01", tz="UTC")  # the history: four quarters up to the period
@@ -63,11 +78,11 @@ def reviews(months: int = 12, seed: int = 3) -> pd.DataFrame:
 
 
 def report(language: str = "en", *, history=None, customers_=None, reviews_=None,
-           tmp_path=None) -> Report:
+           tmp_path=None, industry: str = "retail") -> Report:
     history = responses() if history is None else history
     empty = pd.DataFrame()
     return Report(
-        client=ClientParams(client_id="acme", display_name="Acme", industry="retail",
+        client=ClientParams(client_id="acme", display_name="Acme", industry=industry,
                             language=language, segments=["region", "branch_code"]),
         defaults=Defaults(), t=translator(language), period=PERIOD,
         responses=history[history["responded_at"] >= PERIOD.start].reset_index(drop=True),
@@ -83,10 +98,8 @@ def markup(parts: list) -> str:
 
 
 # --- review stars ------------------------------------------------------------------------
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_without_reviews_one_sentence_says_so(language):
-    parts = show_reviews(report(language), nps_by_period(responses()))
-    assert [p.markup for p in parts] == [f"<p>{translator(language).text('no_reviews')}</p>"]
+def test_without_reviews_the_section_is_left_out():
+    assert show_reviews(report("en"), nps_by_period(responses())) == []
 
 
 def test_reviews_show_the_verdict_chart_and_platform_table():
@@ -136,10 +149,11 @@ def test_reviews_without_any_survey_month_say_so():
     (customers().assign(started_at=pd.NaT), "no_start_dates"),
     (customers().assign(started_at=pd.Timestamp("2027-01-01", tz="UTC")), "no_active_customers"),
 ])
-@pytest.mark.parametrize("language", ["en", "ru"])
-def test_health_not_available_is_one_sentence(frame, code, language, tmp_path):
-    r = report(language, customers_=frame, tmp_path=tmp_path)
-    assert [p.markup for p in show_health(r)] == [f"<p>{r.t.text(code)}</p>"]
+def test_health_not_available_is_left_out_and_the_method_note_says_why(frame, code, tmp_path):
+    r = report("en", customers_=frame, tmp_path=tmp_path)
+    assert show_health(r) == []
+    expected = "health_active" if code == "no_active_customers" else "health"
+    assert expected in missing_analyses(r, **results(r))
 
 
 def test_without_customer_data_no_at_risk_file_is_written(tmp_path):
@@ -203,3 +217,107 @@ def test_segment_headings_name_the_column_in_the_language():
     assert '<th scope="col">Region</th>' in parts[2].html
     ru = show_segments(report("ru"), nps(r.responses["score"]))
     assert ru[0].markup == "<h3>Регион</h3>"
+
+
+# --- sections the data do not allow -----------------------------------------------------
+def results(r: Report) -> dict:
+    """What the report notebook passes to show_method, computed the same way."""
+    return {"change": period_change(r.history, r.period), "trend": nps_by_period(r.history),
+            "peers": peer_benchmark(nps(r.responses["score"]), []),
+            "churn": churn_analysis(r.history, r.customers, r.invitations),
+            "drivers": relative_weights(r.responses)}
+
+
+def scores_only(r: Report) -> Report:
+    """The same report with responses holding only ids, dates and scores."""
+    keep = ["response_id", "responded_at", "score"]
+    return Report(**{**r.__dict__, "history": r.history[keep], "responses": r.responses[keep]})
+
+
+def test_a_section_without_parts_has_no_heading_either():
+    t = translator("sl")
+    assert section(t, "drivers", []) == []
+    heading, body = section(t, "drivers", [Table("<table></table>")])
+    assert heading.markup == "<h2>Ključni dejavniki</h2>" and body.html == "<table></table>"
+
+
+def test_without_customer_data_churn_drivers_and_comments_are_left_out(tmp_path):
+    r = report("en", tmp_path=tmp_path)  # comments are all empty, no rating columns
+    assert show_churn(r, churn_analysis(r.history, r.customers, r.invitations)) == []
+    assert show_drivers(r, relative_weights(r.responses)) == []
+    assert show_comments(r, tag_themes(r.comments, "en")) == []
+
+
+def test_churn_without_invitations_shows_no_sentence_about_them(tmp_path):
+    r = report("en", customers_=customers(), tmp_path=tmp_path)
+    result = churn_analysis(r.history, r.customers, r.invitations)
+    assert result.status == "ok" and result.responders.empty
+    assert r.t.text("no_invitations") not in markup(show_churn(r, result))
+    codes = missing_analyses(r, **results(r))
+    assert "responders" in codes and "churn" not in codes and "health" not in codes
+
+
+def test_responses_without_comments_or_segments_need_no_comment_column(tmp_path):
+    r = scores_only(report("en", tmp_path=tmp_path))
+    assert r.comments.tolist() == [""] * len(r.responses)
+    assert show_comments(r, tag_themes(r.comments)) == []
+    assert show_segments(r, nps(r.responses["score"])) == []
+
+
+def test_the_change_and_the_trend_need_more_than_one_month():
+    one_wave = responses().assign(responded_at=pd.Timestamp("2026-08-14", tz="UTC"))
+    r = report("en", history=one_wave)
+    assert show_change(r, period_change(r.history, r.period)) == []
+    assert show_trend(r, nps_by_period(r.history)) == []
+    assert missing_analyses(r, **results(r))[:2] == ["change", "trend"]
+    full = report("en")
+    assert len(show_trend(full, nps_by_period(full.history))) == 1
+    assert show_change(full, period_change(full.history, full.period))[0].markup.startswith("<p>")
+
+
+def test_benchmarks_are_left_out_only_without_figures_and_peers():
+    r = report("en", industry="software")  # no published figures ship for software
+    you = nps(r.responses["score"])
+    assert show_benchmarks(r, you, peer_benchmark(you, [])) == []
+    five = peer_benchmark(you, [-10.0, 0.0, 10.0, 20.0, 30.0])
+    chart, note = show_benchmarks(r, you, five)
+    assert "comparable companies" in chart.alt and note.markup == f"<p>{r.t.text('no_published_figures')}</p>"
+    assert "benchmarks" not in missing_analyses(r, **{**results(r), "peers": five})
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_method_note_names_what_was_left_out_and_the_data_that_would_enable_it(language, tmp_path):
+    r = scores_only(report(language, tmp_path=tmp_path))
+    codes = ["reviews", "segments", "churn", "responders", "health", "comments", "drivers", "csat", "ces"]
+    assert missing_analyses(r, **results(r)) == codes
+    t = r.t
+    parts = show_method(r, **results(r))
+    expected = t.text("missing_data", analyses=t.join(t.text(f"missing_{c}") for c in codes))
+    assert parts[-1].markup == paragraph_of(expected)
+    # Without comments, the method note does not explain how comments are sorted.
+    assert t.text("method_themes") not in markup(parts)
+    if language == "en":
+        assert expected.startswith("This report leaves out what the data did not allow: ratings on "
+                                   "review portals (needs an export of the portals' ratings), ")
+        assert expected.endswith(", and CES (needs an effort question rated 1 to 7).")
+
+
+def test_too_few_ratings_name_the_number_needed(tmp_path):
+    rng = np.random.default_rng(4)
+    history = responses().assign(driver_price=rng.integers(1, 6, 600).astype(float))
+    history.loc[history.index[10:], "driver_price"] = np.nan  # 10 complete rows, 30 needed
+    r = report("pl", history=history, tmp_path=tmp_path)
+    drivers = relative_weights(r.responses)
+    assert drivers.status == "too_few_responses"
+    assert "drivers_few" in missing_analyses(r, **{**results(r), "drivers": drivers})
+    text = markup(show_method(r, **{**results(r), "drivers": drivers}))
+    assert f"co najmniej {drivers.min_n} pełnych odpowiedzi" in text
+
+
+def test_the_method_note_names_only_what_is_missing(tmp_path):
+    r = report("en", customers_=customers(), reviews_=reviews(), tmp_path=tmp_path)
+    assert missing_analyses(r, **results(r)) == ["responders", "comments", "drivers", "csat", "ces"]
+
+
+def paragraph_of(text: str) -> str:
+    return f"<p>{html.escape(text)}</p>"

@@ -2,7 +2,8 @@
 
 Promoters to ask for a review or testimonial, detractors to call back, passives to
 nudge: one row per customer, from each customer's latest response, most recent first.
-They hold customer ids, so they are written as internal CSVs beside the report and
+When the export carries no customer ids at all, one row per response instead, found
+again by its response id and date in the survey tool. They hold customer ids, so they are written as internal CSVs beside the report and
 never shown inside it. The writer neutralises spreadsheet formulas (a comment starting
 with '=' would otherwise run in Excel) and writes UTF-8 with a byte-order mark, so Excel
 shows Polish, Slovenian, Russian and German text correctly.
@@ -39,8 +40,10 @@ def followup_lists(
 
     Each customer appears once, in the list of their latest response (at or after
     ``since``). Responses without a customer id cannot be followed up and are left out;
-    so are customers who have churned, when ``customers`` is given. ``tags`` (from
-    :func:`nps_helpers.text.tag_themes`) adds a ``themes`` column ('support;billing').
+    so are customers who have churned, when ``customers`` is given. When no response
+    carries a customer id (the export had none), every response is listed by its
+    ``response_id`` and date instead. ``tags`` (from :func:`nps_helpers.text.tag_themes`)
+    adds a ``themes`` column ('support;billing').
 
     Examples
     --------
@@ -50,11 +53,15 @@ def followup_lists(
     >>> lists = followup_lists(responses)
     >>> lists["promoters_to_ask"]["customer_id"].tolist(), len(lists["detractors_to_call"])
     (['a', 'b'], 0)
+    >>> anonymous = responses.drop(columns="customer_id").assign(response_id=["r1", "r2", "r3"])
+    >>> followup_lists(anonymous)["promoters_to_ask"][["response_id", "score"]].values.tolist()
+    [['r3', 9], ['r2', 10]]
     """
-    for column in ("customer_id", "score", "responded_at"):
+    by_customer = "customer_id" in responses.columns and responses["customer_id"].notna().any()
+    for column in ("customer_id" if by_customer else "response_id", "score", "responded_at"):
         if column not in responses.columns:
             raise NpsInputError(f"follow-up lists need the column '{column}' in the responses")
-    latest = _latest_per_customer(responses, tags, customers, since)
+    latest = _latest(responses, tags, customers, since, by_customer=by_customer)
     return {
         name: latest[latest["score"].between(low, high)].reset_index(drop=True)
         for name, (low, high) in LISTS.items()
@@ -120,20 +127,28 @@ def write_followup_lists(lists: dict[str, pd.DataFrame], folder: str | os.PathLi
 
 
 # --- internals --------------------------------------------------------------------------
-def _latest_per_customer(responses, tags, customers, since) -> pd.DataFrame:
-    keep = [c for c in _COLUMNS if c in responses.columns]
+def _latest(responses, tags, customers, since, *, by_customer: bool) -> pd.DataFrame:
+    """Each customer's latest response or, without customer ids, every response."""
+    keep = [c for c in _COLUMNS if c in responses.columns and (by_customer or c != "customer_id")]
     rows = responses[keep].copy()
     rows["responded_at"] = pd.to_datetime(rows["responded_at"], utc=True)
-    rows = rows[rows["customer_id"].notna() & rows["score"].notna() & rows["responded_at"].notna()]
+    key = "customer_id" if by_customer else "response_id"
+    rows = rows[rows[key].notna() & rows["score"].notna() & rows["responded_at"].notna()]
     if since is not None:
         rows = rows[rows["responded_at"] >= to_utc(since)]
+    if not by_customer:
+        return _with_themes(rows, tags).sort_values("responded_at", ascending=False, kind="stable")
     if customers is not None and {"customer_id", "churned_at"} <= set(customers.columns):
         gone = customers.loc[customers["churned_at"].notna(), "customer_id"].astype("string")
         # As plain objects: a str column's isin makes an Arrow scalar of every churned id.
         ids = pd.Index(rows["customer_id"].astype("string").to_numpy(dtype=object), dtype=object)
         rows = rows[~ids.isin(gone.to_numpy(dtype=object))]
     rows = rows.sort_values("responded_at", kind="stable").groupby("customer_id", sort=False).tail(1)
-    if tags is not None:
-        rows["themes"] = joined_themes(tags).reindex(rows.index).fillna("").to_numpy(dtype=object)
-    order = [c for c in _COLUMNS if c in rows.columns]
-    return rows[order].sort_values("responded_at", ascending=False, kind="stable")
+    return _with_themes(rows, tags).sort_values("responded_at", ascending=False, kind="stable")
+
+
+def _with_themes(rows: pd.DataFrame, tags: pd.DataFrame | None) -> pd.DataFrame:
+    """The rows with their joined themes (when they hold comments), columns as ``_COLUMNS``."""
+    if tags is not None and "comment" in rows.columns:
+        rows = rows.assign(themes=joined_themes(tags).reindex(rows.index).fillna("").to_numpy(dtype=object))
+    return rows[[c for c in _COLUMNS if c in rows.columns]]

@@ -299,9 +299,41 @@ SENTENCES: dict[str, str | tuple[str, str]] = {
         "interval built this way contains the true score in {level} of samples. A change or "
         "a difference is called significant when chance alone would produce it less than "
         "{alpha} of the time. Groups with fewer than {min_n} responses are marked as "
-        "uncertain; for groups with fewer than {suppress_n}, the figures are withheld. Comments are sorted into "
-        "themes by keywords in the comment's own language."
+        "uncertain; for groups with fewer than {suppress_n}, the figures are withheld."
     ),
+    "method_themes": N_("Comments are sorted into themes by keywords in the comment's own language."),
+    # The method note's sentence on what the data did not allow (report.missing_analyses):
+    # each analysis left out, with the data that would enable it.
+    "missing_data": N_("This report leaves out what the data did not allow: {analyses}."),
+    "missing_change": N_(
+        "change since the previous period (needs responses from the previous period)"
+    ),
+    "missing_benchmarks": Nn_(
+        "benchmarks (needs published figures for the industry or at least {n} comparable company)",
+        "benchmarks (needs published figures for the industry or at least {n} comparable companies)",
+    ),
+    "missing_trend": N_("monthly trend (needs responses from more than one month)"),
+    "missing_reviews": N_("ratings on review portals (needs an export of the portals' ratings)"),
+    "missing_segments": N_("NPS by segment (needs a column such as region or plan)"),
+    "missing_churn": N_(
+        "NPS and customer retention (needs customer records with leaving dates and a customer "
+        "id on each response)"
+    ),
+    "missing_responders": N_(
+        "responders against non-responders (needs the list of customers invited to the survey)"
+    ),
+    "missing_health": N_("customer health (needs customer records with start dates)"),
+    "missing_health_active": N_(
+        "customer health (needs customers active at the end of the period)"
+    ),
+    "missing_comments": N_("comment themes (needs the customers' comments)"),
+    "missing_drivers": N_("key drivers (needs rating questions asked alongside the NPS question)"),
+    "missing_drivers_few": Nn_(
+        "key drivers (needs at least {n} complete answer to the rating questions)",
+        "key drivers (needs at least {n} complete answers to the rating questions)",
+    ),
+    "missing_csat": N_("CSAT (needs a satisfaction question rated 1 to 5)"),
+    "missing_ces": N_("CES (needs an effort question rated 1 to 7)"),
     "generated_on": N_("Generated on {date}"),
     "data_window": N_("Responses from {start} to {end}"),
     "version": N_("nps-reports version {version}"),

@@ -424,7 +424,8 @@ def benchmark_position(
     ``industry`` as ``IndustryBenchmark.table``: ``nps`` and ``source`` per published
     figure (one tick each; :func:`~nps_helpers.tables.benchmark_table` cites them).
     ``peers`` (:func:`~nps_helpers.benchmarks.peer_benchmark`) adds the client's
-    percentile among anonymous peers when its status is 'ok'.
+    percentile among anonymous peers when its status is 'ok'; without published figures
+    (an empty ``industry``) that percentile is all there is to draw.
 
     Examples
     --------
@@ -438,7 +439,10 @@ def benchmark_position(
     >>> c.alt.split(". ", 1)[1]
     'Your NPS: +30 (14 to 44). Published figures for the industry range from +21 to +34. Higher than 60% of 5 comparable companies.'
     """
-    _require(industry, ["nps", "source"], "benchmark_position")
+    require_columns(industry, ["nps", "source"], "benchmark_position")
+    if industry.empty and (peers is None or peers.status != "ok"):
+        raise NpsInputError("benchmark_position: no published figures and no peer position, "
+                            "so there is nothing to draw")
     values = industry["nps"].dropna().to_numpy(dtype=float)
     title = t.gettext("Your NPS against the industry")
     parts = [t.gettext("Your NPS: {value}").format(

@@ -3,8 +3,11 @@
 :func:`open_report` reads the client's params and its own partitions once; the notebook
 then calls analysis functions on ``report.responses`` and shows their results with
 :mod:`~nps_helpers.plots` and :mod:`~nps_helpers.tables`. The ``show_*`` functions here
-cover sections whose content depends on what the data allow (churn without customer
-data, drivers without ratings...), so a notebook cell never needs an ``if``.
+cover sections whose content depends on what the data allow: each returns nothing
+when the data do not allow its analysis (churn without customer data, drivers without
+ratings...), :func:`section` then leaves the heading out too, and :func:`show_method`
+names in one sentence what was left out and which data would enable it. So a notebook
+cell never needs an ``if``, and a report never holds a section that only says it is empty.
 """
 from __future__ import annotations
 
@@ -17,12 +20,12 @@ from pathlib import Path
 import pandas as pd
 
 from .benchmarks import PeerBenchmark, industry_benchmark, peer_benchmark
-from .churn import ChurnResult
-from .drivers import DriversResult
+from .churn import ChurnResult, churn_analysis
+from .drivers import DriversResult, relative_weights
 from .experience import ces, csat, to_utc
 from .followup import write_csv
 from .i18n import Translator, translator
-from .metrics import NpsResult, categorize
+from .metrics import NpsResult, categorize, nps
 from .params import ClientParams, Defaults, client_ids, load_client, load_defaults
 from .periods import Period, parse_period, window
 from .plots import (
@@ -35,6 +38,7 @@ from .plots import (
     theme_counts,
 )
 from .plots import churn as churn_chart
+from .plots import trend as trend_chart
 from .reviews import stars_by_month, stars_vs_nps, stars_vs_nps_by_platform
 from .segments import nps_by_segment
 from .stats import portfolio_stats
@@ -52,6 +56,7 @@ from .tables import (
 from .text import distinctive_words, example_comments, passives_close_to_promoting
 from .text import theme_counts as count_themes
 from .timezones import client_timezone
+from .trends import PeriodChange, nps_by_period, period_change
 
 HISTORY_MONTHS = 24
 HEALTH_QUARTERS = 4  # band counts at the end of the period and of the quarters before it
@@ -105,6 +110,13 @@ class Report:
     def theme_extra(self) -> dict[str, dict[str, list[str]]]:
         """The client's additions to the theme keyword dictionaries."""
         return self.client.themes
+
+    @property
+    def comments(self) -> pd.Series:
+        """The period's comments, aligned with ``responses`` (empty text when the export had none)."""
+        if "comment" in self.responses.columns:
+            return self.responses["comment"]
+        return pd.Series("", index=self.responses.index, dtype="string", name="comment")
 
     @cached_property
     def _health(self) -> dict[pd.Timestamp, pd.DataFrame]:
@@ -194,6 +206,22 @@ def heading(t: Translator, code: str, *, level: int = 2) -> Html:
     return _heading(t.label(code), level)
 
 
+def section(t: Translator, code: str, parts: list) -> list:
+    """A report section: its heading and parts, or nothing when the data allowed no part.
+
+    A section left out has no heading, so it is not in the report's contents either.
+
+    Examples
+    --------
+    >>> t = translator("en")
+    >>> [p.markup for p in section(t, "drivers", [paragraph("Price matters.")])]
+    ['<h2>Key drivers</h2>', '<p>Price matters.</p>']
+    >>> section(t, "drivers", [])
+    []
+    """
+    return [heading(t, code), *parts] if parts else []
+
+
 def paragraph(*sentences: str) -> Html:
     """Sentences as one escaped paragraph.
 
@@ -217,6 +245,40 @@ def show_headline(report: Report, result: NpsResult) -> Html:
     """
     caution = report.t.text("small_sample", n=report.min_n) if result.n < report.min_n else ""
     return paragraph(report.t.headline(result), caution)
+
+
+def show_change(report: Report, change: PeriodChange) -> list:
+    """The sentence on the change since the previous period (nothing when it had no responses).
+
+    Examples
+    --------
+    >>> from nps_helpers.trends import period_change
+    >>> r = _example_report()
+    >>> show_change(r, period_change(r.history, r.period))
+    []
+    """
+    if change.verdict == "no_previous_period":
+        return []
+    return [paragraph(report.t.change(change))]
+
+
+def show_trend(report: Report, trend: pd.DataFrame) -> list:
+    """The monthly NPS chart with intervals and the client's events (nothing for one month).
+
+    ``trend`` is the monthly :func:`~nps_helpers.trends.nps_by_period` of ``report.history``;
+    a single month with responses (one survey wave) makes no trend.
+
+    Examples
+    --------
+    >>> from nps_helpers.trends import nps_by_period
+    >>> r = _example_report()
+    >>> show_trend(r, nps_by_period(r.history))
+    []
+    """
+    if _months_answered(trend) < 2:
+        return []
+    return [trend_chart(trend, report.t, events=report.client.events, brand=report.brand,
+                        level=report.level, min_n=report.min_n)]
 
 
 def peer_position(report: Report, headline: NpsResult) -> PeerBenchmark:
@@ -246,6 +308,8 @@ def peer_position(report: Report, headline: NpsResult) -> PeerBenchmark:
 def show_benchmarks(report: Report, headline: NpsResult, peers: PeerBenchmark) -> list:
     """Published industry figures (cited) and the anonymous peer position.
 
+    Nothing when there are neither published figures for the industry nor enough peers.
+
     Examples
     --------
     >>> from nps_helpers.benchmarks import peer_benchmark
@@ -255,10 +319,11 @@ def show_benchmarks(report: Report, headline: NpsResult, peers: PeerBenchmark) -
     True
     """
     t, industry = report.t, industry_benchmark(report.client.industry)
-    parts: list = []
+    if industry.status != "ok" and peers.status != "ok":
+        return []
+    parts: list = [benchmark_position(industry.table, headline, t, peers=peers, brand=report.brand)]
     if industry.status == "ok":
-        parts += [benchmark_position(industry.table, headline, t, peers=peers, brand=report.brand),
-                  benchmark_table(industry.table, t), paragraph(t.text("benchmark_sources"))]
+        parts += [benchmark_table(industry.table, t), paragraph(t.text("benchmark_sources"))]
     else:
         parts.append(paragraph(t.text(industry.status)))
     if peers.status != "ok":
@@ -269,19 +334,19 @@ def show_benchmarks(report: Report, headline: NpsResult, peers: PeerBenchmark) -
 def show_churn(report: Report, result: ChurnResult) -> list:
     """Churn by category, its verdict, retention curves and responders vs non-responders.
 
-    Without customer data this is one sentence saying why, never an error.
+    Nothing without linked customer data; no responders comparison without invitations
+    (:func:`missing_analyses` names both for the method note).
 
     Examples
     --------
     >>> from nps_helpers.churn import churn_analysis
     >>> r = _example_report()
-    >>> out = show_churn(r, churn_analysis(r.responses, None))
-    >>> len(out), "customer data" in out[0].markup
-    (1, True)
+    >>> show_churn(r, churn_analysis(r.responses, None))
+    []
     """
     t = report.t
     if result.status != "ok":
-        return [paragraph(t.text(result.reason or "no_customers"))]
+        return []
     parts: list = [
         paragraph(t.text(result.verdict)),
         churn_chart(result.rates, t, horizon_days=result.horizon_days, brand=report.brand),
@@ -289,9 +354,7 @@ def show_churn(report: Report, result: ChurnResult) -> list:
     ]
     if not result.retention.empty:
         parts.append(retention(result.retention, t, brand=report.brand))
-    if result.responders.empty:
-        parts.append(paragraph(t.text(result.responders_reason or "no_invitations")))
-    else:
+    if not result.responders.empty:
         parts.append(churn_chart(result.responders, t, by="group", horizon_days=result.horizon_days,
                                  brand=report.brand))
     return parts
@@ -302,26 +365,23 @@ def show_health(report: Report) -> list:
 
     A sentence with the counts now, a stacked bar chart and a table of the trend, and how
     the score is made. Only counts are shown: customer ids never reach the report (the
-    at-risk list goes to an internal CSV, :func:`write_at_risk_list`). Without customer
-    data this is one sentence saying why, never an error.
+    at-risk list goes to an internal CSV, :func:`write_at_risk_list`). Nothing without
+    customer data with start dates, or when no customer was active.
 
     Examples
     --------
-    >>> [part.markup for part in show_health(_example_report())]
-    ['<p>Customer health cannot be shown: no customer data was provided for this client.</p>']
+    >>> show_health(_example_report())
+    []
     """
     t = report.t
-    reason = _no_health(report)
-    if reason:
-        return [paragraph(t.text(reason))]
-    from .health import BANDS, band_trend_of
-
-    trend = band_trend_of(report._health)
-    active = trend.groupby("as_of")["customers"].transform("sum")
-    trend = trend[active > 0]
+    if _no_health(report):
+        return []
+    trend = _health_trend(report)
     now = trend[trend["as_of"] == trend["as_of"].max()].set_index("band")
     if now.empty:
-        return [paragraph(t.text("no_active_customers"))]
+        return []
+    from .health import BANDS
+
     figures = {band: f"{t.number(now.at[band, 'customers'])} ({t.percent(now.at[band, 'share'])})"
                for band in BANDS}
     weights = _health_options(report)["weights"]
@@ -354,18 +414,17 @@ def write_at_risk_list(report: Report) -> Path | None:
 
 
 def show_drivers(report: Report, result: DriversResult) -> list:
-    """Importance x performance of the rating questions, or why they cannot be shown.
+    """Importance x performance of the rating questions (nothing without enough ratings).
 
     Examples
     --------
     >>> from nps_helpers.drivers import relative_weights
     >>> r = _example_report()
-    >>> show_drivers(r, relative_weights(r.responses))[0].markup.startswith("<p>")
-    True
+    >>> show_drivers(r, relative_weights(r.responses))
+    []
     """
     if result.status != "ok":
-        return [paragraph(report.t.text(result.reason or "no_driver_ratings", n=result.min_n,
-                                         have=result.n))]
+        return []
     return [driver_matrix(result.table, report.t, brand=report.brand),
             driver_table(result.table, report.t)]
 
@@ -377,22 +436,17 @@ def show_reviews(report: Report, trend: pd.DataFrame) -> list:
     in ``report.timezone``;
     reviews count from the same 24 months. The sentence gives the verdict with r and its
     interval ('too few months' below 6); a table compares the platforms when there are
-    several. Without reviews this is one sentence saying so, never an error.
+    several. Nothing without reviews in those months.
 
     Examples
     --------
-    >>> r = _example_report()
-    >>> [part.markup for part in show_reviews(r, pd.DataFrame())]
-    ['<p>No ratings from review portals were provided for this client.</p>']
+    >>> show_reviews(_example_report(), pd.DataFrame())
+    []
     """
     t = report.t
-    reviews = report.reviews
-    if not reviews.empty:
-        when = pd.to_datetime(reviews["reviewed_at"], utc=True)
-        since = report.period.end - pd.DateOffset(months=HISTORY_MONTHS)
-        reviews = reviews[((when >= since) & (when < report.period.end)).to_numpy()]
+    reviews = _recent_reviews(report)
     if reviews.empty:
-        return [paragraph(t.text("no_reviews"))]
+        return []
     pooled = stars_vs_nps(reviews, report.history, level=report.level, tz=report.timezone)
     parts: list = [paragraph(t.stars_nps(pooled))]
     if trend.empty:
@@ -420,9 +474,7 @@ def show_segments(report: Report, headline: NpsResult) -> list:
     []
     """
     parts: list = []
-    for column in report.client.segments:
-        if column not in report.responses.columns:
-            continue
+    for column in _segment_columns(report):
         frame = nps_by_segment(report.responses, column, min_n=report.min_n,
                                suppress_n=report.suppress_n, level=report.level)
         parts += [
@@ -439,17 +491,16 @@ def show_comments(report: Report, tags: pd.DataFrame) -> list:
     """Themes by category, distinctive words, passives close to promoting, a few comments.
 
     ``tags`` is :func:`nps_helpers.text.tag_themes` of the period's comments. Comments are
-    shown as escaped text and never with a customer id.
+    shown as escaped text and never with a customer id. Nothing without comments.
 
     Examples
     --------
-    >>> r = _example_report()
-    >>> "No comments" in show_comments(r, pd.DataFrame(columns=["row", "theme"]))[0].markup
-    True
+    >>> show_comments(_example_report(), pd.DataFrame(columns=["row", "theme"]))
+    []
     """
     t, responses = report.t, report.responses
-    if responses["comment"].fillna("").str.strip().eq("").all():
-        return [paragraph(t.text("no_comments"))]
+    if not _has_comments(report):
+        return []
     languages = responses.get("language")
     words = distinctive_words(responses["comment"], categorize(responses["score"]), languages,
                               extra=report.theme_extra)
@@ -490,19 +541,85 @@ def show_experience(report: Report) -> list:
     return [heading(t, "csat_ces"), *parts] if parts else []
 
 
-def show_method(report: Report) -> list:
-    """What NPS is and how the figures were made, in the report's language.
+def missing_analyses(
+    report: Report,
+    *,
+    change: PeriodChange,
+    trend: pd.DataFrame,
+    peers: PeerBenchmark,
+    churn: ChurnResult,
+    drivers: DriversResult,
+) -> list[str]:
+    """The analyses the data did not allow, in report order, as codes for the method note.
+
+    The keyword arguments are the results the report showed. Codes: change (no previous
+    period), trend (one month only), reviews, segments, benchmarks (no published figures
+    and too few peers), churn, responders (no invitations), health (no customer start
+    dates), health_active (no customer active at the end), comments, drivers, drivers_few
+    (too few complete ratings), csat, ces.
 
     Examples
     --------
-    >>> show_method(_example_report())[0].markup
-    '<h2>About the Net Promoter Score</h2>'
+    >>> r = _example_report()
+    >>> missing_analyses(r, **_example_results(r))
+    ['change', 'trend', 'reviews', 'segments', 'churn', 'responders', 'health', 'comments', 'drivers', 'csat', 'ces']
+    """
+    if _no_health(report):
+        health = "health"
+    else:
+        health = "health_active" if _health_trend(report).empty else None
+    gaps = [
+        ("change", change.verdict == "no_previous_period"),
+        ("trend", _months_answered(trend) < 2),
+        ("reviews", _recent_reviews(report).empty),
+        ("segments", not _segment_columns(report)),
+        ("benchmarks", industry_benchmark(report.client.industry).status != "ok"
+         and peers.status != "ok"),
+        ("churn", churn.status != "ok"),
+        # Without customer data the churn entry already names what is missing.
+        ("responders", churn.responders.empty and (churn.status == "ok" or report.invitations.empty)),
+        (health, health is not None),
+        ("comments", not _has_comments(report)),
+        ("drivers" if drivers.status == "not_available" else "drivers_few", drivers.status != "ok"),
+        ("csat", csat(report.responses, level=report.level).status != "ok"),
+        ("ces", ces(report.responses, level=report.level).status != "ok"),
+    ]
+    return [code for code, missing in gaps if missing]
+
+
+def show_method(
+    report: Report,
+    *,
+    change: PeriodChange,
+    trend: pd.DataFrame,
+    peers: PeerBenchmark,
+    churn: ChurnResult,
+    drivers: DriversResult,
+) -> list:
+    """What NPS is and how the figures were made, in the report's language.
+
+    The keyword arguments are the results the report showed. The method note ends with
+    one sentence naming the analyses the data did not allow (:func:`missing_analyses`)
+    and the data that would enable each.
+
+    Examples
+    --------
+    >>> r = _example_report()
+    >>> parts = show_method(r, **_example_results(r))
+    >>> parts[0].markup, "key drivers (needs rating questions" in parts[-1].markup
+    ('<h2>About the Net Promoter Score</h2>', True)
     """
     t = report.t
     note = t.text("method_note", level=t.percent(report.level), alpha=t.percent(1 - report.level),
                   min_n=report.min_n, suppress_n=report.suppress_n)
+    themes = t.text("method_themes") if _has_comments(report) else ""
+    counts = {"benchmarks": peers.min_peers, "drivers_few": drivers.min_n}
+    missing = [t.text(f"missing_{code}", n=counts.get(code, 0))
+               for code in missing_analyses(report, change=change, trend=trend, peers=peers,
+                                            churn=churn, drivers=drivers)]
+    left_out = [paragraph(t.text("missing_data", analyses=t.join(missing)))] if missing else []
     return [heading(t, "about_nps"), paragraph(t.text("nps_explained")),
-            heading(t, "method", level=3), paragraph(note)]
+            heading(t, "method", level=3), paragraph(note, themes), *left_out]
 
 
 def _no_health(report: Report) -> str | None:
@@ -513,6 +630,37 @@ def _no_health(report: Report) -> str | None:
     if "started_at" not in customers.columns or customers["started_at"].isna().all():
         return "no_start_dates"
     return None
+
+
+def _health_trend(report: Report) -> pd.DataFrame:
+    """Band counts at each quarter end with any active customer (empty when there is none)."""
+    from .health import band_trend_of
+
+    trend = band_trend_of(report._health)
+    return trend[trend.groupby("as_of")["customers"].transform("sum") > 0]
+
+
+def _months_answered(trend: pd.DataFrame) -> int:
+    return int((trend["n"] > 0).sum()) if "n" in trend.columns else 0
+
+
+def _recent_reviews(report: Report) -> pd.DataFrame:
+    """The reviews of the report's 24 months."""
+    reviews = report.reviews
+    if reviews.empty:
+        return reviews
+    when = pd.to_datetime(reviews["reviewed_at"], utc=True)
+    since = report.period.end - pd.DateOffset(months=HISTORY_MONTHS)
+    return reviews[((when >= since) & (when < report.period.end)).to_numpy()]
+
+
+def _segment_columns(report: Report) -> list[str]:
+    """The segment columns the client's params name that the responses hold."""
+    return [c for c in report.client.segments if c in report.responses.columns]
+
+
+def _has_comments(report: Report) -> bool:
+    return not report.comments.fillna("").str.strip().eq("").all()
 
 
 def _health_options(report: Report) -> dict:
@@ -529,6 +677,15 @@ def _linkable(responses: pd.DataFrame) -> pd.DataFrame:
 
 def _heading(text: str, level: int) -> Html:
     return Html(f"<h{level}>{html.escape(text)}</h{level}>")
+
+
+def _example_results(report: Report) -> dict:
+    """What the report notebook passes to :func:`show_method` (for the examples)."""
+    return {"change": period_change(report.history, report.period),
+            "trend": nps_by_period(report.history, "month"),
+            "peers": peer_benchmark(nps(report.responses["score"]), []),
+            "churn": churn_analysis(report.history, report.customers, report.invitations),
+            "drivers": relative_weights(report.responses)}
 
 
 def _example_report() -> Report:
