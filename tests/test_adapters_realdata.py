@@ -13,8 +13,8 @@ import random
 from collections import Counter
 from pathlib import Path
 
-import pyarrow as pa
 import pandas as pd
+import pyarrow as pa
 import pytest
 from typer.testing import CliRunner
 

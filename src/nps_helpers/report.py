@@ -505,8 +505,10 @@ def show_comments(report: Report, tags: pd.DataFrame) -> list:
     words = distinctive_words(responses["comment"], categorize(responses["score"]), languages,
                               extra=report.theme_extra)
     passives = passives_close_to_promoting(responses, tags, level=report.level)
-    parts: list = [
-        theme_counts(count_themes(responses, tags, level=report.level), t),
+    # A few comments may name no theme at all: then there is no theme chart to draw.
+    named = len(tags) > 0 and tags["theme"].notna().any()
+    parts: list = [theme_counts(count_themes(responses, tags, level=report.level), t)] if named else []
+    parts += [
         heading(t, "distinctive_words", level=3),
         words_table(words, t),
         heading(t, "passives_close", level=3),
