@@ -198,7 +198,7 @@ def _titled_workbook(path: Path) -> Path:
     sheet.append(["r1", dt.datetime(2021, 5, 3, 9, 30), 10, "Fast"])
     sheet.append([])
     sheet.append(["r2", dt.datetime(2021, 5, 4, 14, 0), 6, "Slow"])
-    sheet.append(["r3", dt.datetime(2021, 5, 5, 8, 0), "n/a", ""])
+    sheet.append(["r3", dt.datetime(2021, 5, 5, 8, 0), "ten", ""])
     book.save(path)
     return path
 
