@@ -234,9 +234,14 @@ def naive_zone(values: Values, *, date_format: str | None = None, timezone: str 
     """
     if date_format == "unix":
         return None
-    text = trimmed(values)
-    given = pc.filter(text, pc.greater(pc.utf8_length(text), 0))
-    return timezone if not pc.all(pc.match_substring_regex(given, _WITH_OFFSET), min_count=0).as_py() else None
+    # One value without an offset settles it, and the first rows nearly always hold one:
+    # the whole column is scanned only when they all carry offsets.
+    for part in (values[:1000], values):
+        text = trimmed(part)
+        given = pc.filter(text, pc.greater(pc.utf8_length(text), 0))
+        if not pc.all(pc.match_substring_regex(given, _WITH_OFFSET), min_count=0).as_py():
+            return timezone
+    return None
 
 
 # A time followed by Z, +hh[:mm], or GMT/UTC with an optional +h[:mm] (Google Forms).
