@@ -199,6 +199,8 @@ def test_qualtrics_sample_with_mapping_matches_a_hand_count(tmp_path):
     assert got["language"] == record["UserLanguage"]
     assert got["responded_at"] == dt.datetime.strptime(record["RecordedDate"], "%Y-%m-%d %H:%M:%S").replace(tzinfo=dt.UTC)
     assert got["source_row"] == 4
+    # Its metadata (IPAddress, Progress, Location...) is no segment: not named as left out.
+    assert "IPAddress" in header[0] and report.not_stored == ()
     assert_stats_equal(cli_stats(store, "q", "year"), hand_stats([("2017", int(record["Q1"]))]))
 
 

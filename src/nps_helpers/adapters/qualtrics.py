@@ -86,7 +86,10 @@ def read(path: Path, mapping: Mapping | None = None) -> Batch:
     zone = _export_zone(raw, plan.responded_at)
     if zone and "timezone" not in settings.model_fields_set:
         plan = dataclasses.replace(plan, timezone=zone)
-    return validate_rows(raw, plan)
+    batch = validate_rows(raw, plan)
+    # Only questions are worth keeping: Qualtrics' metadata columns (IPAddress, Progress,
+    # Location...) are no segment, so ingest does not suggest storing them.
+    return dataclasses.replace(batch, unused=tuple(c for c in batch.unused if c in questions))
 
 
 def _export_zone(raw: RawTable, column: str) -> str | None:
