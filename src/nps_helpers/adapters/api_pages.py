@@ -23,6 +23,17 @@ from .raw import RawTable, flatten, from_records, json_records, load_json, rejec
 from .validate import trimmed
 
 
+def header_names(records: list[list[str]]) -> set[str]:
+    """The first record's cells as names to compare: white space folded, case folded.
+
+    Examples
+    --------
+    >>> sorted(header_names([[" Score ", "created_At"], ["9", "2021-01-01"]]))
+    ['created_at', 'score']
+    """
+    return {" ".join(c.split()).casefold() for c in records[0]} if records else set()
+
+
 def first_item(payload: object, *keys: str) -> dict:
     """The first record of a page: under ``keys`` in an object, or the first of a list ({} if none).
 

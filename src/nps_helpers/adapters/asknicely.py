@@ -28,6 +28,7 @@ import pyarrow as pa
 from .api_pages import (
     field_columns,
     first_item,
+    header_names,
     property_segments,
     read_fields,
     seconds_or_detect,
@@ -64,7 +65,7 @@ def matches_csv(records: list[list[str]]) -> bool:
     >>> matches_csv([["response_id", "person_id", "name", "email", "answer", "comment", "responded"]])
     True
     """
-    return bool(records) and {c.strip().casefold() for c in records[0]} >= FIELDS
+    return header_names(records) >= FIELDS
 
 
 def read(path: Path, mapping: Mapping | None = None) -> Batch:

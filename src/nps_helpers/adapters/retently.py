@@ -22,6 +22,7 @@ from pathlib import Path
 from .api_pages import (
     field_columns,
     first_item,
+    header_names,
     page_items,
     property_segments,
     seconds_or_detect,
@@ -60,7 +61,7 @@ def matches_csv(records: list[list[str]]) -> bool:
     >>> matches_csv([["id", "customerId", "email", "createdDate", "score", "comment"]])
     True
     """
-    return bool(records) and {c.strip().casefold() for c in records[0]} >= FIELDS
+    return header_names(records) >= FIELDS
 
 
 def read(path: Path, mapping: Mapping | None = None) -> Batch:

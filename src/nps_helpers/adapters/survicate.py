@@ -25,7 +25,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import NpsInputError
-from .api_pages import field_columns, first_item, page_items, property_segments, seconds_or_detect
+from .api_pages import (
+    field_columns,
+    first_item,
+    header_names,
+    page_items,
+    property_segments,
+    seconds_or_detect,
+)
 from .detect import plan_for
 from .generic import file_kind, read_table
 from .mapping import Columns, Mapping, merged
@@ -61,7 +68,7 @@ def matches_csv(records: list[list[str]]) -> bool:
     >>> matches_csv([["uuid", "collected_at", "respondent_uuid", "How likely are you to recommend us?"]])
     True
     """
-    header = {" ".join(c.split()).casefold() for c in records[0]} if records else set()
+    header = header_names(records)
     return bool(header & set(RESPONDENT[:3])) and bool(header & set(COLLECTED))
 
 

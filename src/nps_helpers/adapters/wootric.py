@@ -20,6 +20,7 @@ from pathlib import Path
 from .api_pages import (
     field_columns,
     first_item,
+    header_names,
     property_segments,
     read_fields,
     seconds_or_detect,
@@ -53,7 +54,7 @@ def matches_csv(records: list[list[str]]) -> bool:
     >>> matches_csv([["id", "end_user_id", "survey_id", "score", "text", "created_at"]])
     True
     """
-    return bool(records) and {c.strip().casefold() for c in records[0]} >= FIELDS
+    return header_names(records) >= FIELDS
 
 
 def read(path: Path, mapping: Mapping | None = None) -> Batch:
