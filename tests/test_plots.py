@@ -216,9 +216,20 @@ def test_segment_forest_says_why_a_group_is_withheld():
     scores = [10] * 40 + [0] * 20 + [9] * 12 + [3] * 20 + [8] * 19
     frame = pd.DataFrame({"score": scores,
                           "region": ["North"] * 60 + ["South"] * 32 + ["West"] * 14 + ["East"] * 5})
+    # East (5) is withheld and West (14) with it; the two read as one pooled row.
     alt = plots.segment_forest(nps_by_segment(frame, "region"), translator("en")).alt
+    assert alt.endswith("Other (2 groups): NPS 0 (\u221211 to 11), 19 responses.")
+    assert "East" not in alt and "West" not in alt
+    hand = pd.DataFrame({"group": ["North", "West", "East"], "n": [60, None, None],
+                         "nps": [33.3, None, None], "ci_low": [9.0, None, None],
+                         "ci_high": [55.0, None, None], "suppressed": [False, True, True],
+                         "flag": ["ok", "suppressed_secondary", "suppressed"]})
+    alt = plots.segment_forest(hand, translator("en")).alt
     assert "East: withheld (fewer than 10 responses)" in alt
     assert "West: withheld (protects a smaller group)" in alt
+    small = nps_by_segment(pd.DataFrame({"score": [9, 0, 7], "region": ["a", "b", "c"]}), "region")
+    alt = plots.segment_forest(small, translator("de")).alt
+    assert alt.endswith("Sonstige (3 Gruppen): ausgeblendet (weniger als 10 Antworten).")
 
 
 def test_trend_takes_the_frame_of_nps_by_period_with_empty_months():

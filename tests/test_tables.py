@@ -159,14 +159,40 @@ def test_flags_from_the_frame_win_over_thresholds():
 
 
 def test_secondary_suppression_has_its_own_footnote():
+    frame = segments(suppressed=[False, True, True],
+                     flag=["ok", "suppressed_secondary", "suppressed"])
+    page = Page(tables.nps_table(frame, translator("de")).html)
+    assert page.cells[page.cells.index("East") + 1:][:2] == ["6", "\u2014"]
+    assert page.cells[page.cells.index("South") + 1:][:2] == ["24", "\u2014"]
+    assert "Weniger als 10 Antworten: keine Werte ausgewiesen." in page.cells[-1]
+    assert "nicht aus den übrigen errechnen" in page.cells[-1]
+
+
+@pytest.mark.parametrize(("language", "label", "note"), [
+    ("de", "Sonstige (2 Gruppen)", "Sonstige: West und Keine Angabe."),
+    ("en", "Other (2 groups)", "Other: West and Not stated."),
+])
+def test_withheld_groups_read_as_one_pooled_row_named_in_a_footnote(language, label, note):
     scores = [10] * 40 + [0] * 20 + [9] * 12 + [3] * 20 + [8] * 19
     frame = pd.DataFrame({"score": scores,
                           "region": ["North"] * 60 + ["South"] * 32 + ["West"] * 14 + [None] * 5})
-    page = Page(tables.nps_table(nps_by_segment(frame, "region"), translator("de")).html)
-    assert page.cells[page.cells.index("Keine Angabe") + 1:][:2] == ["\u2014", "\u2014"]
-    assert page.cells[page.cells.index("West") + 1:][:2] == ["\u2014", "\u2014"]
-    assert "Weniger als 10 Antworten: keine Werte ausgewiesen." in page.cells[-1]
-    assert "nicht aus den übrigen errechnen" in page.cells[-1]
+    page = Page(tables.nps_table(nps_by_segment(frame, "region"), translator(language)).html)
+    rows = page.cells[page.cells.index("North"):-1]
+    # The pooled row is last: West's 14 and the 5 not stated, all passives, so NPS 0.
+    # Against North and South pooled: 52 promoters, 40 detractors of 92, so 0 - 13.04.
+    label_, n, figure, difference = rows[-4:]
+    assert (label_, n, difference) == (label, "19", f"{MINUS}13")
+    assert figure.startswith("0 (") and figure.endswith("\u2020")
+    assert "\u2014" not in rows
+    assert note in page.cells[-1]
+    assert "keine Werte" not in page.cells[-1] and "withheld" not in page.cells[-1]
+
+
+def test_pooled_footnote_names_eight_groups_then_how_many_more():
+    frame = segments(pooled=[0, 0, 11], members=[(), (), tuple(f"g{k:02}" for k in range(11))])
+    notes = Page(tables.nps_table(frame, translator("pl")).html).cells[-1]
+    assert "Inne: g00, g01, g02, g03, g04, g05, g06, g07 i jeszcze 3." in notes
+    assert Page(tables.nps_table(frame, translator("ru")).html).cells.count("Другие (11 групп)") == 1
 
 
 def test_no_footnotes_when_nothing_is_flagged():

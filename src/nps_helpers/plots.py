@@ -34,7 +34,14 @@ from .metrics import CATEGORIES, NpsResult
 from .params import ClientParams
 from .periods import parse_period
 from .reviews import MIN_MONTHS, StarsNps
-from .tables import HEALTH_BANDS, MIN_N, SUPPRESS_N, group_flags, require_columns
+from .tables import (
+    HEALTH_BANDS,
+    MIN_N,
+    SUPPRESS_N,
+    group_flags,
+    group_names,
+    require_columns,
+)
 
 DPI = 110
 FONT = "DejaVu Sans"  # bundled with matplotlib and covers Latin, Greek and Cyrillic
@@ -344,9 +351,10 @@ def segment_forest(
 
     ``frame`` as :func:`~nps_helpers.segments.nps_by_segment`: ``group``, ``n``, ``nps``,
     ``ci_low``, ``ci_high``; optional ``suppressed`` (else ``n < suppress_n``), ``small_n``
-    (else ``n < min_n``), ``flag`` and ``significant`` (differs from the rest). Significant
-    groups get a filled diamond in ``brand``, small ones a hollow marker. ``overall`` draws
-    a reference line. ``segment`` (the column) is named as :meth:`Translator.topic` says.
+    (else ``n < min_n``), ``flag``, ``pooled`` (a row 'Other (k groups)') and ``significant``
+    (differs from the rest). Significant groups get a filled diamond in ``brand``, small
+    ones a hollow marker. ``overall`` draws a reference line. ``segment`` (the column) is
+    named as :meth:`Translator.topic` says.
 
     Examples
     --------
@@ -367,7 +375,7 @@ def segment_forest(
     withheld = t.count("withheld (fewer than {n} response)",
                        "withheld (fewer than {n} responses)", suppress_n)
     protects = t.gettext("withheld (protects a smaller group)")
-    names = [t.name(g, short=True) for g in data["group"]]
+    names = group_names(data, t, short=True)
     with _house_style():
         fig, ax = _new_figure(8, 1.3 + 0.42 * len(names))
         y = np.arange(len(names))[::-1]

@@ -464,7 +464,7 @@ def show_reviews(report: Report, trend: pd.DataFrame) -> list:
 def show_segments(report: Report, headline: NpsResult) -> list:
     """A forest plot and a table per segment column the client's params name.
 
-    Groups below ``min_n`` are flagged; below ``suppress_n`` their figures are withheld.
+    Groups below ``min_n`` are flagged; below ``suppress_n`` they are pooled into "Other".
 
     Examples
     --------

@@ -1,11 +1,23 @@
 """NPS by segment (region, plan, touchpoint...), each group against the rest, small-n rules.
 
 A group below ``min_n`` responses is flagged ``small``; below ``suppress_n`` it is
-``suppressed``: its n, counts and figures are all withheld. Withholding one group alone
-would not hide it, because the client's total minus the groups shown gives it back; so
-while the withheld groups hold fewer than ``suppress_n`` responses together, the smallest
-shown group is withheld too (``flag == 'suppressed_secondary'``). For the same reason a
-group is compared with the other *shown* groups pooled, never with withheld ones.
+withheld: its n, counts and figures are not shown. Withholding one group alone would not
+hide it, because the client's total minus the groups shown gives it back; so while the
+withheld groups hold fewer than ``suppress_n`` responses together, the smallest shown
+group is withheld too (secondary suppression).
+
+When two or more groups are withheld they are pooled into one row, "Other (k groups)",
+placed last (``group`` is None, ``pooled`` = k, ``members`` = their names), and that row
+is an ordinary group: n, counts, NPS, interval, difference from the rest and flags by its
+own n. Pooling discloses nothing new: the pool's counts are the total minus the shown
+groups, which the report gave away already, and no member can be recovered from it, since
+the pool holds at least two groups and their split is shown nowhere. One group below
+``suppress_n`` with the smallest shown group withheld to protect it pool into
+"Other (2 groups)": neither can be worked out, as only their sum is known. The secondary
+rule keeps withholding until the withheld groups hold ``suppress_n`` responses, so the pool
+is below ``suppress_n`` only when every group is withheld; it is then withheld as one row.
+A single withheld group (the column has only that group) stays a row of its own. A group
+is compared with the other *shown* groups pooled, never with withheld ones.
 """
 from __future__ import annotations
 
@@ -22,7 +34,7 @@ COUNTS = ["promoters", "passives", "detractors"]
 FIGURES = ["nps", "ci_low", "ci_high", "difference", "p_value"]
 SEGMENT_COLUMNS = [
     "group", "n", *COUNTS, "nps", "ci_low", "ci_high", "difference", "p_value",
-    "significant", "flag", "small_n", "suppressed",
+    "significant", "flag", "small_n", "suppressed", "pooled", "members",
 ]
 NOT_STATED = "not_stated"  # group code for responses with no value in the segment column
 
@@ -41,17 +53,22 @@ def nps_by_segment(
     ``ci_high``, ``difference`` (this group minus the other shown groups pooled),
     ``p_value``, ``significant``, ``flag`` ('ok', 'small', 'suppressed',
     'suppressed_secondary') and the booleans ``small_n`` and ``suppressed`` that the
-    tables and charts read. Withheld groups keep only their name and flag. Responses with
-    no value form the group ``not_stated``.
+    tables and charts read, ``pooled`` (how many groups a pooled row holds, else 0) and
+    ``members`` (their names, else empty). Two or more withheld groups are pooled into one
+    last row with ``group`` None; a withheld row keeps only its name and flag. Responses
+    with no value form the group ``not_stated``.
 
     Examples
     --------
     >>> frame = pd.DataFrame({"score": [10] * 40 + [0] * 20 + [9] * 12 + [3] * 20 + [8] * 19,
     ...     "region": ["North"] * 60 + ["South"] * 32 + ["West"] * 14 + ["East"] * 5})
     >>> t = nps_by_segment(frame, "region")
-    >>> t[["group", "flag"]].to_dict("records")  # doctest: +NORMALIZE_WHITESPACE
-    [{'group': 'East', 'flag': 'suppressed'}, {'group': 'North', 'flag': 'ok'},
-     {'group': 'South', 'flag': 'ok'}, {'group': 'West', 'flag': 'suppressed_secondary'}]
+    >>> t[["group", "n", "flag", "pooled"]].to_dict("records")  # doctest: +NORMALIZE_WHITESPACE
+    [{'group': 'North', 'n': 60, 'flag': 'ok', 'pooled': 0},
+     {'group': 'South', 'n': 32, 'flag': 'ok', 'pooled': 0},
+     {'group': None, 'n': 19, 'flag': 'small', 'pooled': 2}]
+    >>> t["members"].iloc[-1]
+    ('East', 'West')
     >>> t.loc[t["group"] == "North", ["n", "nps"]].round(1).to_dict("records")
     [{'n': 60, 'nps': 33.3}]
     """
@@ -73,8 +90,8 @@ def nps_by_segment(
         .rename_axis(index="group", columns=None)
         .reset_index()
     )
+    counts, withheld = _pool(counts, suppress_n)
     table = nps_frame(counts, level=level)
-    withheld = _withheld(table["n"].to_numpy(), suppress_n)
     table["flag"] = np.select(
         [withheld == 2, withheld == 1, table["n"] < min_n],
         ["suppressed_secondary", "suppressed", "small"],
@@ -113,6 +130,20 @@ def nps_by_segments(
         return pd.DataFrame(columns=["segment", *SEGMENT_COLUMNS])
     stacked = pd.concat(parts, ignore_index=True)
     return stacked[["segment", *SEGMENT_COLUMNS]]
+
+
+def _pool(counts: pd.DataFrame, suppress_n: int) -> tuple[pd.DataFrame, np.ndarray]:
+    """The groups with two or more withheld ones pooled into a last row, and who is withheld."""
+    n = counts[COUNTS].sum(axis=1).to_numpy()
+    withheld = _withheld(n, suppress_n)
+    counts = counts.assign(pooled=0, members=[()] * len(counts))
+    pool = withheld > 0
+    if pool.sum() < 2:
+        return counts, withheld
+    row = {"group": None, **counts.loc[pool, COUNTS].sum().to_dict(),
+           "pooled": int(pool.sum()), "members": tuple(counts.loc[pool, "group"])}
+    pooled = pd.concat([counts[~pool], pd.DataFrame([row])], ignore_index=True)
+    return pooled, np.append(withheld[~pool], int(n[pool].sum() < suppress_n))
 
 
 def _withheld(n: np.ndarray, suppress_n: int) -> np.ndarray:

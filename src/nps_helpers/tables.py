@@ -28,6 +28,7 @@ LOWER_MARK = "\u25bc"
 SHARE_COLUMNS = {"promoter": "promoter_share", "passive": "passive_share",
                  "detractor": "detractor_share"}
 ELLIPSIS = "\u2026"
+OTHER_NAMES = 8  # groups a pooled row's footnote names before "and N more"
 # Health bands (health.BANDS) from worst to best; health.py loads scikit-learn, so it is not imported.
 HEALTH_BANDS = ("critical", "at_risk", "healthy")
 NUM = ' class="num"'
@@ -89,6 +90,51 @@ def group_flags(
                          "secondary": secondary & suppressed}, index=frame.index)
 
 
+def group_names(
+    frame: pd.DataFrame, t: Translator, *, label: str = "group", short: bool = False
+) -> list[str]:
+    """How each row's group reads: a pooled row 'Other (k groups)', others as ``t.name`` says.
+
+    A pooled row is one with ``pooled`` > 0 (see :func:`~nps_helpers.segments.nps_by_segment`),
+    so a group that is really called 'Other (2 groups)' keeps its own name.
+
+    Examples
+    --------
+    >>> from nps_helpers.i18n import translator
+    >>> f = pd.DataFrame({"group": ["Other (2 groups)", None], "pooled": [0, 19]})
+    >>> group_names(f, translator("en")), group_names(f, translator("de"))[1]
+    (['Other (2 groups)', 'Other (19 groups)'], 'Sonstige (19 Gruppen)')
+    """
+    pooled = (frame["pooled"].fillna(0).astype(int) if "pooled" in frame.columns
+              else pd.Series(0, index=frame.index))
+    return [t.count("Other ({n} group)", "Other ({n} groups)", k) if k
+            else t.name(g, short=short) for g, k in zip(frame[label], pooled, strict=True)]
+
+
+def pooled_notes(frame: pd.DataFrame, t: Translator) -> list[str]:
+    """A footnote per pooled row naming the groups it holds, the first few then 'and N more'.
+
+    Examples
+    --------
+    >>> from nps_helpers.i18n import translator
+    >>> f = pd.DataFrame({"group": ["A", None], "pooled": [0, 10],
+    ...                   "members": [(), tuple("BCDEFGHIJK")]})
+    >>> pooled_notes(f, translator("en"))
+    ['Other: B, C, D, E, F, G, H, I, and 2 more.']
+    """
+    if "members" not in frame.columns:
+        return []
+    notes = []
+    for members in frame["members"]:
+        if not isinstance(members, tuple) or len(members) < 2:
+            continue
+        names = [t.name(m) for m in members[:OTHER_NAMES]]
+        if len(members) > OTHER_NAMES:
+            names.append(t.count("{n} more", "{n} more", len(members) - OTHER_NAMES))
+        notes.append(t.gettext("Other: {groups}.").format(groups=t.join(names)))
+    return notes
+
+
 def nps_table(
     frame: pd.DataFrame,
     t: Translator,
@@ -108,7 +154,8 @@ def nps_table(
     ``promoter_share``, ``passive_share``, ``detractor_share`` (0..1), ``difference``
     (points against the rest or the previous period) with ``significant``, and
     ``small_n`` / ``suppressed`` flags (else from ``min_n`` / ``suppress_n``). Withheld
-    groups show '—' for every figure. ``header`` names the first column (default 'Group').
+    groups show '—' for every figure. A pooled row (``pooled`` > 0) reads 'Other (k groups)'
+    and a footnote names its ``members``. ``header`` names the first column (default 'Group').
 
     Examples
     --------
@@ -131,8 +178,9 @@ def nps_table(
     if has_diff:
         headers.append(t.gettext("Difference"))
     rows, used = [], set()
-    for i, row in frame.iterrows():
-        cells: list[str] = [t.name(row[label]), t.number(row["n"])]
+    names = group_names(frame, t, label=label)
+    for (i, row), name in zip(frame.iterrows(), names, strict=True):
+        cells: list[str] = [name, t.number(row["n"])]
         if flags.at[i, "suppressed"]:
             cells += [DASH] * (1 + len(shares) + has_diff)
             used.add("secondary" if flags.at[i, "secondary"] else "suppressed")
@@ -159,6 +207,7 @@ def nps_table(
     if "secondary" in used:
         notes.append(DASH + " " + t.gettext(
             "Withheld so that the figures of a smaller group cannot be worked out from the rest."))
+    notes += pooled_notes(frame, t)
     if "significant" in used:
         notes.append(t.gettext(
             "{higher} significantly higher, {lower} significantly lower ({level} confidence)."
