@@ -16,11 +16,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..schema import DRIVER_PREFIX
-from .detect import RESERVED
+from .detect import RESERVED, plan_for
 from .generic import file_kind, read_table
-from .mapping import Columns, Mapping
+from .mapping import Columns, Mapping, merged
 from .raw import RawTable, flatten, from_records, json_records, load_json, rejects_frame, snake
-from .validate import trimmed
+from .validate import Plan, trimmed
 
 
 def header_names(records: list[list[str]]) -> set[str]:
@@ -173,3 +173,19 @@ def seconds_or_detect(raw: RawTable, column: str | None) -> str | None:
     values = trimmed(raw.data.column(column))
     filled = pc.filter(values, pc.greater(pc.utf8_length(values), 0))
     return "unix" if len(filled) and pc.all(pc.match_substring_regex(filled, r"^\d+$")).as_py() else None
+
+
+def api_plan(raw: RawTable, columns: Columns, segments: dict[str, str], mapping: Mapping | None) -> Plan:
+    """The plan of an API tool's records: its fields, segments and time format, under the
+    user's mapping; a blank score is an unanswered survey.
+
+    Examples
+    --------
+    >>> raw = from_records("page.json", [{"id": 1, "score": 9, "created_at": 1614643200}])
+    >>> plan = api_plan(raw, field_columns(raw, response_id="id", responded_at="created_at", score="score"), {}, None)
+    >>> plan.score, plan.date_format, plan.blank_score
+    ('score', 'unix', 'unanswered')
+    """
+    base = Mapping(columns=columns, segments=segments, date_format=seconds_or_detect(raw, columns.responded_at))
+    return plan_for(raw, merged(base, mapping), blank_score="unanswered")
+

@@ -26,16 +26,15 @@ from pathlib import Path
 import pyarrow as pa
 
 from .api_pages import (
+    api_plan,
     field_columns,
     first_item,
     header_names,
     property_segments,
     read_fields,
-    seconds_or_detect,
     set_aside,
 )
-from .detect import plan_for
-from .mapping import Mapping, merged
+from .mapping import Mapping
 from .raw import RawTable
 from .validate import Batch, validate_rows
 
@@ -92,12 +91,7 @@ def read(path: Path, mapping: Mapping | None = None) -> Batch:
         customer_id="person_id",
     )
     segments = {"segment": col} if (col := raw.resolve("segment")) else {}
-    base = Mapping(
-        columns=columns,
-        segments={**property_segments(raw.columns, suffix=CUSTOM_SUFFIX), **segments},
-        date_format=seconds_or_detect(raw, columns.responded_at),
-    )
-    plan = plan_for(raw, merged(base, mapping), blank_score="unanswered")
+    plan = api_plan(raw, columns, {**property_segments(raw.columns, suffix=CUSTOM_SUFFIX), **segments}, mapping)
     return validate_rows(_unescaped(raw, plan.comment), plan)
 
 

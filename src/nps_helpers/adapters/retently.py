@@ -20,17 +20,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from .api_pages import (
+    api_plan,
     field_columns,
     first_item,
     header_names,
     page_items,
     property_segments,
-    seconds_or_detect,
     set_aside,
 )
-from .detect import plan_for
 from .generic import file_kind, read_table
-from .mapping import Mapping, merged
+from .mapping import Mapping
 from .raw import flatten, from_records, load_json
 from .validate import Batch, validate_rows
 
@@ -92,12 +91,8 @@ def read(path: Path, mapping: Mapping | None = None) -> Batch:
         raw, response_id="id", responded_at="createdDate", score="score", comment="comment", customer_id="customerId"
     )
     found = {name: col for name, field in SEGMENTS.items() if (col := raw.resolve(field))}
-    base = Mapping(
-        columns=columns,
-        segments={**property_segments(raw.columns, PROPS), **found},
-        date_format=seconds_or_detect(raw, columns.responded_at),
-    )
-    return validate_rows(raw, plan_for(raw, merged(base, mapping), blank_score="unanswered"))
+    segments = {**property_segments(raw.columns, PROPS), **found}
+    return validate_rows(raw, api_plan(raw, columns, segments, mapping))
 
 
 def _record(item: dict) -> dict:

@@ -18,16 +18,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from .api_pages import (
+    api_plan,
     field_columns,
     first_item,
     header_names,
     property_segments,
     read_fields,
-    seconds_or_detect,
     set_aside,
 )
-from .detect import plan_for
-from .mapping import Mapping, merged
+from .mapping import Mapping
 from .validate import Batch, validate_rows
 
 PROPERTIES = "end_user.properties."
@@ -80,9 +79,4 @@ def read(path: Path, mapping: Mapping | None = None) -> Batch:
     columns = field_columns(
         raw, response_id="id", responded_at="created_at", score="score", comment="text", customer_id="end_user_id"
     )
-    base = Mapping(
-        columns=columns,
-        segments=property_segments(raw.columns, PROPERTIES),
-        date_format=seconds_or_detect(raw, columns.responded_at),
-    )
-    return validate_rows(raw, plan_for(raw, merged(base, mapping), blank_score="unanswered"))
+    return validate_rows(raw, api_plan(raw, columns, property_segments(raw.columns, PROPERTIES), mapping))
