@@ -1,9 +1,11 @@
-"""The headline record: how a notebook hands its headline figures to the batch index.
+"""The report record: how a notebook hands its headline figures to the batch index.
 
-A report notebook calls :func:`record_headline` once. It displays a small JSON object
-under the custom MIME type ``application/vnd.nps-reports.headline+json``; render reads it
-from the executed notebook with :func:`read_headline` and removes it before export, so it
-never reaches the shared HTML. No side files, no scrapbook, no kernel-to-host channel.
+A report notebook calls :func:`record_headline` once, and :func:`record` for any further
+facts the batch needs (the change, the commentary's state...). Each displays a small JSON
+object under the custom MIME type ``application/vnd.nps-reports.headline+json`` with a
+one-line ``text/plain`` form (so JupyterLab shows it instead of "No renderer could be
+found"); render merges them, in order, with :func:`read_headline` and removes them before
+export, so they never reach the shared HTML. No side files, no kernel-to-host channel.
 """
 from __future__ import annotations
 
@@ -30,34 +32,48 @@ def headline_record(result: Any) -> dict[str, float | int | None]:
     return out
 
 
+def record(**fields: Any) -> None:
+    """Hand JSON-safe facts to the batch (merged into the report's record; later calls win).
+
+    Examples
+    --------
+    >>> record(commentary="draft")  # outside a kernel, display prints  # doctest: +ELLIPSIS
+    {'application/vnd.nps-reports.headline+json': {'commentary': 'draft'}, 'text/plain': ...}
+    """
+    from IPython.display import display
+
+    text = ", ".join(f"{key}={value}" for key, value in fields.items())
+    display({HEADLINE_MIME: fields, "text/plain": f"(for the batch index: {text})"}, raw=True)
+
+
 def record_headline(result: Any) -> None:
-    """Display the headline of an ``NpsResult`` for the batch index (call once per notebook).
+    """Record the headline of an ``NpsResult`` for the batch index (call once per notebook).
 
     Examples
     --------
     >>> from nps_helpers.metrics import nps
     >>> record_headline(nps([10, 9, 8, 3]))  # outside a kernel, display prints  # doctest: +ELLIPSIS
-    {'application/vnd.nps-reports.headline+json': {'nps': 25.0, ...}}
+    {'application/vnd.nps-reports.headline+json': {'nps': 25.0, ...}, 'text/plain': ...}
     """
-    from IPython.display import display
-
-    display({HEADLINE_MIME: headline_record(result)}, raw=True)
+    record(**headline_record(result))
 
 
 def read_headline(nb: Any) -> dict | None:
-    """The headline record of an executed notebook, or None when it has none.
+    """The merged records of an executed notebook, or None when it has none.
 
     Examples
     --------
     >>> import nbformat
+    >>> out = lambda d: nbformat.v4.new_output("display_data", data={HEADLINE_MIME: d})
     >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(outputs=[
-    ...     nbformat.v4.new_output("display_data", data={HEADLINE_MIME: {"nps": 12.5}})])])
+    ...     out({"nps": 12.5}), out({"commentary": "draft"})])])
     >>> read_headline(nb)
-    {'nps': 12.5}
+    {'nps': 12.5, 'commentary': 'draft'}
     """
+    found: dict | None = None
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             data = output.get("data", {})
             if HEADLINE_MIME in data:
-                return dict(data[HEADLINE_MIME])
-    return None
+                found = {**(found or {}), **data[HEADLINE_MIME]}
+    return found
