@@ -5,14 +5,19 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 STORE ?= data/store
+# Extra options for JupyterLab, e.g. make lab LAB_ARGS="--no-browser --port 8899".
+LAB_ARGS ?=
+# JupyterLab refuses to run as root unless told; containers often run as root.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: demo test test-all lab bench venv system-deps clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml Makefile
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
-	$(PY) -m ipykernel install --sys-prefix --name nps-reports --display-name "Python (nps-reports)" >/dev/null
+	$(PY) -m ipykernel install --sys-prefix --name nps-reports --display-name "Python (nps-reports)" \
+		--env PYDEVD_DISABLE_FILE_VALIDATION 1 >/dev/null
 	touch $@
 
 venv: $(STAMP)
@@ -31,7 +36,7 @@ test-all: venv system-deps
 	$(PY) -m pytest -q -m ''
 
 lab: venv
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(ALLOW_ROOT) $(LAB_ARGS)
 
 bench: venv
 	$(PY) bench/run_all.py

@@ -225,7 +225,7 @@ def test_customers_for_1_2_5_22_25(language, expected):
 
 def test_polish_and_russian_three_forms_in_a_sentence():
     pl, ru = translator("pl"), translator("ru")
-    rise = [pl.text("significant_increase", n=n, previous="I kw. 2026") for n in (1, 2, 5, 22, 25)]
+    rise = [pl.text("significant_increase", n=n, previous="I kw. 2026", before="+1", now="+2") for n in (1, 2, 5, 22, 25)]
     assert [re.search(r"o \d+ (\w+)", s)[1] for s in rise] == [
         "punkt", "punkty", "punktów", "punkty", "punktów"]
     days = [ru.count("Customers who left within {n} day", "Customers who left within {n} days", n)
@@ -305,19 +305,21 @@ def test_missing_numbers_show_a_dash(missing):
     assert t.nps_interval(missing, 1, 2) == "\u2014"
 
 
-@pytest.mark.parametrize(("language", "march", "quarter", "interval"), [
-    ("en", "March 2026", "Q1 2026", "+23 (18 to 28)"),
-    ("pl", "marzec 2026", "I kw. 2026", "+23 (od 18 do 28)"),
-    ("sl", "marec 2026", "1. čet. 2026", "+23 (od 18 do 28)"),
-    ("ru", "март 2026\u202fг.", "1-й кв. 2026\u202fг.", "+23 (от 18 до 28)"),
-    ("de", "März 2026", "Q1 2026", "+23 (18 bis 28)"),
+# A custom range (end exclusive) reads as its first and last day, as CLDR writes an interval.
+@pytest.mark.parametrize(("language", "march", "quarter", "interval", "custom"), [
+    ("en", "March 2026", "Q1 2026", "+23 (18 to 28)", "Jan 1\u2009\u2013\u2009Feb 14, 2026"),
+    ("pl", "marzec 2026", "I kw. 2026", "+23 (od 18 do 28)", "1 stycznia\u2009\u2013\u200914 lutego 2026"),
+    ("sl", "marec 2026", "1. čet. 2026", "+23 (od 18 do 28)", "1. jan.\u201314. feb. 2026"),
+    ("ru", "март 2026\u202fг.", "1-й кв. 2026\u202fг.", "+23 (от 18 до 28)",
+     "1 янв. \u2014 14 февр. 2026\u202fг."),
+    ("de", "März 2026", "Q1 2026", "+23 (18 bis 28)", "1. Jan.\u2009\u2013\u200914. Feb. 2026"),
 ])
-def test_periods_and_intervals_in_the_language(language, march, quarter, interval):
+def test_periods_and_intervals_in_the_language(language, march, quarter, interval, custom):
     t = translator(language)
     assert t.period("2026-03") == march
     assert t.period("2026-Q1", short=True) == quarter
     assert t.period("2026") == "2026"
-    assert t.period("2026-01-01..2026-02-15") == "2026-01-01..2026-02-15"
+    assert t.period("2026-01-01..2026-02-15") == custom
     assert t.nps_interval(23.2, 18.1, 28.4) == interval
 
 
@@ -361,11 +363,12 @@ def _responses(current: int, previous: int) -> pd.DataFrame:
 def test_change_sentences_follow_the_verdict():
     en = translator("en")
     assert en.change(period_change(_responses(60, 40), "2026-Q3")) == (
-        "NPS rose by 40 points since Q2 2026; the rise is statistically significant.")
+        "NPS rose by 40 points since Q2 2026, from \u221220 to +20; the rise is statistically "
+        "significant.")
     assert en.change(period_change(_responses(40, 60), "2026-Q3")).startswith("NPS fell by 40 points")
     same = en.change(period_change(_responses(50, 49), "2026-Q3"))
-    assert same == ("The change since Q2 2026 (+2) is not statistically significant: chance "
-                    "alone could produce it.")
+    assert same == ("The change since Q2 2026, from \u22122 to 0 (+2), is not statistically "
+                    "significant: chance alone could produce it.")
     only_now = _responses(50, 50).iloc[:100]
     assert en.change(period_change(only_now, "2026-Q3")) == en.text("no_previous_period")
 

@@ -22,7 +22,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from babel import Locale
-from babel.dates import format_date, format_skeleton
+from babel.dates import format_date, format_interval, format_skeleton
 from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -186,16 +186,20 @@ SENTENCES: dict[str, str | tuple[str, str]] = {
     ),
     # Trend: change against the previous period (see Translator.change).
     "significant_increase": Nn_(
-        "NPS rose by {n} point since {previous}; the rise is statistically significant.",
-        "NPS rose by {n} points since {previous}; the rise is statistically significant.",
+        "NPS rose by {n} point since {previous}, from {before} to {now}; the rise is "
+        "statistically significant.",
+        "NPS rose by {n} points since {previous}, from {before} to {now}; the rise is "
+        "statistically significant.",
     ),
     "significant_decrease": Nn_(
-        "NPS fell by {n} point since {previous}; the fall is statistically significant.",
-        "NPS fell by {n} points since {previous}; the fall is statistically significant.",
+        "NPS fell by {n} point since {previous}, from {before} to {now}; the fall is "
+        "statistically significant.",
+        "NPS fell by {n} points since {previous}, from {before} to {now}; the fall is "
+        "statistically significant.",
     ),
     "no_significant_change": N_(
-        "The change since {previous} ({change}) is not statistically significant: chance "
-        "alone could produce it."
+        "The change since {previous}, from {before} to {now} ({change}), is not statistically "
+        "significant: chance alone could produce it."
     ),
     "no_previous_period": N_("There are no responses from the previous period to compare with."),
     "no_responses": N_("There are no responses in this period."),
@@ -344,6 +348,7 @@ _PERIOD_PATTERNS = (
     (re.compile(r"^(\d{4})-Q([1-4])$"), "quarter"),
     (re.compile(r"^(\d{4})$"), "year"),
 )
+_RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$")
 _PERIOD_SKELETONS = {
     ("month", False): "yMMMM",
     ("month", True): "yMMM",
@@ -570,13 +575,14 @@ class Translator:
         >>> frame = pd.DataFrame({"score": [10] * 30 + [0] * 20 + [10] * 10 + [0] * 40,
         ...     "responded_at": pd.to_datetime(["2026-08-01"] * 50 + ["2026-05-01"] * 50, utc=True)})
         >>> translator("pl").change(period_change(frame, "2026-Q3"))
-        'NPS wzrósł o 80 punktów w porównaniu z okresem II kw. 2026; wzrost jest istotny statystycznie.'
+        'NPS wzrósł o 80 punktów w porównaniu z okresem II kw. 2026, z −60 do +20; wzrost jest istotny statystycznie.'
         """
         previous = self.period(change.previous.label, short=True)
-        difference = change.difference.difference
+        d = change.difference
+        values = {"previous": previous, "before": self.nps(d.b.nps), "now": self.nps(d.a.nps)}
         if change.verdict in ("significant_increase", "significant_decrease"):
-            return self.text(change.verdict, n=round(abs(difference)), previous=previous)
-        return self.text(change.verdict, change=self.nps(difference), previous=previous)
+            return self.text(change.verdict, n=round(abs(d.difference)), **values)
+        return self.text(change.verdict, change=self.nps(d.difference), **values)
 
     def stars_nps(self, result: StarsNps, *, min_months: int = MIN_MONTHS) -> str:
         """Whether review stars move with NPS: the verdict, then r with its interval.
@@ -631,16 +637,25 @@ class Translator:
         return format_date(value, format, locale=self.locale)
 
     def period(self, label: str, *, short: bool = False) -> str:
-        """A period label ('2026-03', '2026-Q1', '2026') in this language.
+        """A period label ('2026-03', '2026-Q1', '2026', 'FROM..TO') in this language.
 
-        Other labels (custom ranges) are returned as they are.
+        A custom range reads as its first and last day (TO is exclusive), as CLDR writes a
+        date interval in this language; other labels are returned as they are.
 
         Examples
         --------
         >>> t = translator("pl")
         >>> t.period("2026-03"), t.period("2026-Q1", short=True), t.period("2026")
         ('marzec 2026', 'I kw. 2026', '2026')
+        >>> t.period("2026-04-01..2026-10-01")
+        '1 kwietnia\\u2009–\\u200930 września 2026'
+        >>> translator("en").period("2025-11-15..2026-02-01")
+        'Nov 15, 2025\\u2009–\\u2009Jan 31, 2026'
         """
+        if m := _RANGE.match(label):
+            first, end = dt.date.fromisoformat(m[1]), dt.date.fromisoformat(m[2])
+            last = max(first, end - dt.timedelta(days=1))
+            return format_interval(first, last, "yMMMMd", locale=self.locale)
         for pattern, kind in _PERIOD_PATTERNS:
             if m := pattern.match(label):
                 if kind == "year":

@@ -50,14 +50,23 @@ class Period:
         --------
         >>> parse_period("2026-Q3").previous().label
         '2026-Q2'
+        >>> parse_period("2026-04-01..2026-10-01").previous().label
+        '2025-10-01..2026-04-01'
+        >>> parse_period("2026-04-10..2026-04-20").previous().label
+        '2026-03-31..2026-04-10'
         """
         for freq, pattern in (("quarter", r"^\d{4}-Q[1-4]$"), ("month", r"^\d{4}-\d{2}$"), ("year", r"^\d{4}$")):
             if re.match(pattern, self.label):
                 p = pd.Period(self.start.tz_localize(None), freq=_PANDAS_FREQ[freq]) - 1
                 return _from_pandas(p, freq, self.tz)
-        # Measured in wall time, so a window across a DST change still starts at midnight.
-        length = self.end.tz_localize(None) - self.start.tz_localize(None)
-        start = in_zone(self.start.tz_localize(None) - length, self.tz)
+        # Measured in wall time, so a window across a DST change still starts at midnight;
+        # a window of whole months is compared with as many whole months before it.
+        first, end = self.start.tz_localize(None), self.end.tz_localize(None)
+        if first.day == end.day == 1 and first == first.normalize() and end == end.normalize():
+            months = (end.year - first.year) * 12 + end.month - first.month
+            start = in_zone(first - pd.DateOffset(months=months), self.tz)
+        else:
+            start = in_zone(first - (end - first), self.tz)
         return Period(f"{start.date()}..{self.start.date()}", start, self.start)
 
 
