@@ -15,12 +15,30 @@ app = typer.Typer(
     no_args_is_help=True,
     help="Survey exports in, honest NPS reports out.",
     pretty_exceptions_enable=False,
+    # Plain help (click's): typer's rich panels label every flag '<bool>' and every value '<str>'.
+    rich_markup_mode=None,
 )
 
 StoreOpt = Annotated[
     Path | None,
-    typer.Option("--store", help="Store folder (default: $NPS_STORE or data/store).", show_default=False),
+    typer.Option("--store", metavar="DIR", help="Store folder (default: $NPS_STORE or data/store).", show_default=False),
 ]
+
+
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        typer.echo(f"nps-report {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """Survey exports in, honest NPS reports out."""
 
 
 def _fail(err: Exception) -> None:
@@ -49,11 +67,11 @@ class Table(StrEnum):
 
 @app.command("demo-data")
 def demo_data(
-    out: Annotated[Path | None, typer.Option("--out", help="Store folder to write.")] = None,
-    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same data.")] = 7,
-    clients: Annotated[int, typer.Option(help="Number of clients.")] = 12,
-    responses: Annotated[int, typer.Option(help="Total responses over all clients.")] = 150_000,
-    params_dir: Annotated[Path | None, typer.Option("--params", help="Also write params/clients/*.yaml here.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", metavar="DIR", help="Store folder to write.")] = None,
+    seed: Annotated[int, typer.Option(metavar="N", help="Random seed; the same seed gives the same data.")] = 7,
+    clients: Annotated[int, typer.Option(metavar="N", help="Number of clients.")] = 12,
+    responses: Annotated[int, typer.Option(metavar="N", help="Total responses over all clients.")] = 150_000,
+    params_dir: Annotated[Path | None, typer.Option("--params", metavar="DIR", help="Also write params/clients/*.yaml here.")] = None,
 ) -> None:
     """Write a deterministic demo store (responses, customers, invitations, reviews)."""
     from .demo import write_demo_store
@@ -66,14 +84,30 @@ def demo_data(
     typer.echo(summary)
 
 
-@app.command()
+# The keys of adapters.mapping.Mapping (a test checks this text names every one).
+MAPPING_HELP = """\b
+Mapping file (--mapping), every key optional:
+  columns:      {response_id, responded_at, score, comment, customer_id, language, csat, ces}
+                each the source column's name; responded_at may be {value: YYYY-MM-DD}
+  segments:     {snake_case_name: source column}, kept as report segments
+  drivers:      {snake_case_name: source rating column}, for key drivers
+  date_format:  day-first | month-first | unix | a strptime pattern such as '%d.%m.%Y'
+  encoding:     utf-8 | utf-16 | cp1250 | cp1251 | cp1252 | latin-1 (detected when unset)
+  delimiter:    ',' | ';' | tab | '|' (detected when unset)
+  timezone:     IANA zone of times written without an offset (default UTC)
+  sheet:        the sheet of a workbook with several
+  header_row:   the spreadsheet row of the column names (found when unset)
+"""
+
+
+@app.command(epilog=MAPPING_HELP)
 def ingest(
-    files: Annotated[list[Path], typer.Argument(help="Export files to read.")],
-    client: Annotated[str, typer.Option("--client", help="Client id the rows belong to.")],
+    files: Annotated[list[Path], typer.Argument(metavar="FILE", help="Export files to read.")],
+    client: Annotated[str, typer.Option("--client", metavar="ID", help="Client id the rows belong to.")],
     format: Annotated[Format, typer.Option("--format", help="Export format.")] = Format.auto,
-    mapping: Annotated[Path | None, typer.Option("--mapping", help="Column mapping YAML.")] = None,
+    mapping: Annotated[Path | None, typer.Option("--mapping", metavar="FILE", help="Column mapping YAML (its keys are listed below).")] = None,
     table: Annotated[Table, typer.Option("--table", help="responses (survey exports) or reviews (review-portal exports).")] = Table.responses,
-    date: Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD: the date of every response of files without dates (a survey wave).")] = None,
+    date: Annotated[str | None, typer.Option("--date", metavar="DATE", help="YYYY-MM-DD: the date of every response of files without dates (a survey wave).")] = None,
     replace: Annotated[bool, typer.Option("--replace", help="Replace the rows read before from a file of the same name or content with this reading (say, after adding a segment to the mapping).")] = False,
     store: StoreOpt = None,
 ) -> None:
@@ -102,8 +136,8 @@ def ingest(
 
 @app.command()
 def remove(
-    client: Annotated[str, typer.Option("--client", help="Client id whose data to remove.")],
-    file: Annotated[str | None, typer.Option("--file", help="Only the rows read from this file (its name, as 'clients' lists it).")] = None,
+    client: Annotated[str, typer.Option("--client", metavar="ID", help="Client id whose data to remove.")],
+    file: Annotated[str | None, typer.Option("--file", metavar="NAME", help="Only the rows read from this file (its name, as 'clients' lists it).")] = None,
     store: StoreOpt = None,
 ) -> None:
     """Remove a client's data, or one file's rows, from the store (responses, rejects and ingest log)."""
@@ -135,12 +169,12 @@ def clients(store: StoreOpt = None) -> None:
 
 @app.command()
 def stats(
-    client: Annotated[str, typer.Option("--client", help="Client id.")],
-    by: Annotated[str, typer.Option("--by", help="month, quarter, year or a segment column.")] = "month",
-    date_from: Annotated[str | None, typer.Option("--from", help="First day (inclusive), ISO date.")] = None,
-    date_to: Annotated[str | None, typer.Option("--to", help="Last day (exclusive), ISO date.")] = None,
+    client: Annotated[str, typer.Option("--client", metavar="ID", help="Client id.")],
+    by: Annotated[str, typer.Option("--by", metavar="month|quarter|year|SEGMENT", help="month, quarter, year or a segment column.")] = "month",
+    date_from: Annotated[str | None, typer.Option("--from", metavar="DATE", help="First day (inclusive), ISO date.")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", metavar="DATE", help="Last day (exclusive), ISO date.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
-    params_dir: Annotated[Path, typer.Option("--params", help="Params folder (defaults.yaml, clients/): where the client's time zone is set.")] = Path("params"),
+    params_dir: Annotated[Path, typer.Option("--params", metavar="DIR", help="Params folder (defaults.yaml, clients/): where the client's time zone is set.")] = Path("params"),
     store: StoreOpt = None,
 ) -> None:
     """NPS per period or segment with n and a 95% interval.
@@ -174,17 +208,17 @@ def stats(
 
 @app.command()
 def render(
-    batch: Annotated[str | None, typer.Argument(help="Batch name (params/batches/<name>.yaml); default: every client.")] = None,
-    client: Annotated[list[str] | None, typer.Option("--client", help="Only this client (repeat for more).")] = None,
-    period: Annotated[str | None, typer.Option("--period", help="2026-Q3, 2026-07, 2026, latest-quarter or latest-month.")] = None,
-    date_from: Annotated[str | None, typer.Option("--from", help="First day (inclusive), ISO date; needs --to.")] = None,
-    date_to: Annotated[str | None, typer.Option("--to", help="Last day (exclusive), ISO date.")] = None,
-    workers: Annotated[int | None, typer.Option("--workers", min=1, help="Reports rendered at once (default: number of cores).")] = None,
+    batch: Annotated[str | None, typer.Argument(metavar="BATCH", help="Batch name (params/batches/<name>.yaml); default: every client, into outputs/adhoc/.")] = None,
+    client: Annotated[list[str] | None, typer.Option("--client", metavar="ID", help="Only this client (repeat for more).")] = None,
+    period: Annotated[str | None, typer.Option("--period", metavar="PERIOD", help="2026-Q3, 2026-07, 2026, latest-quarter, latest-month, or FROM..TO with ISO dates (TO exclusive: 2026-04-01..2026-10-01).")] = None,
+    date_from: Annotated[str | None, typer.Option("--from", metavar="DATE", help="First day (inclusive), ISO date; needs --to.")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", metavar="DATE", help="Last day (exclusive), ISO date.")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, metavar="N", help="Reports rendered at once (default: number of cores).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Render again even reports whose inputs are unchanged.")] = False,
-    out: Annotated[Path | None, typer.Option("--out", help="Outputs folder (default: 'outputs' of params/defaults.yaml).")] = None,
-    language: Annotated[str | None, typer.Option("--language", help="Language of every report: en, pl, sl, ru or de.")] = None,
-    timeout: Annotated[float | None, typer.Option("--timeout", min=1, help="Seconds allowed per report (default: defaults.yaml).")] = None,
-    params_dir: Annotated[Path, typer.Option("--params", help="Params folder (defaults.yaml, clients/, batches/).")] = Path("params"),
+    out: Annotated[Path | None, typer.Option("--out", metavar="DIR", help="Outputs folder (default: 'outputs' of params/defaults.yaml).")] = None,
+    language: Annotated[str | None, typer.Option("--language", metavar="LANG", help="Language of every report: en, pl, sl, ru or de.")] = None,
+    timeout: Annotated[float | None, typer.Option("--timeout", min=1, metavar="SECONDS", help="Seconds allowed per report (default: defaults.yaml).")] = None,
+    params_dir: Annotated[Path, typer.Option("--params", metavar="DIR", help="Params folder (defaults.yaml, clients/, batches/).")] = Path("params"),
     store: StoreOpt = None,
     pdf: Annotated[bool, typer.Option("--pdf", help="Also print each report to <client>.pdf beside its HTML (A4, headless Chromium).")] = False,
     dask: Annotated[str | None, typer.Option("--dask", metavar="SCHEDULER", help="Run the reports on a Dask cluster: its scheduler address (tcp://host:8786), or 'local' for a LocalCluster of --workers processes. Workers need the same paths (docs/scale-out.md).")] = None,
@@ -202,9 +236,9 @@ def render(
 @app.command()
 def demo(
     store: StoreOpt = None,
-    params_dir: Annotated[Path, typer.Option("--params", help="Params folder with the demo clients.")] = Path("params"),
-    out: Annotated[Path | None, typer.Option("--out", help="Outputs folder.")] = None,
-    workers: Annotated[int | None, typer.Option("--workers", min=1, help="Reports rendered at once.")] = None,
+    params_dir: Annotated[Path, typer.Option("--params", metavar="DIR", help="Params folder with the demo clients.")] = Path("params"),
+    out: Annotated[Path | None, typer.Option("--out", metavar="DIR", help="Outputs folder.")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, metavar="N", help="Reports rendered at once.")] = None,
 ) -> None:
     """The main job on embedded defaults: build the demo store if missing, render the demo batch."""
     from .demo import write_demo_store
