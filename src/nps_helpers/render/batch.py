@@ -487,11 +487,7 @@ def _periods(
         raise NpsInputError("give both --from and --to (ISO dates, --to exclusive), or --period")
     if period is not None and date_from is not None:
         raise NpsInputError("give either --period or --from/--to, not both")
-    for option, value in (("--from", date_from), ("--to", date_to)):
-        if value is not None and not _is_date(value):
-            raise NpsInputError(f"{option} {value!r} is not a date: use YYYY-MM-DD, e.g. 2026-07-01")
-    if date_from is not None and dt.date.fromisoformat(date_from) >= dt.date.fromisoformat(date_to):
-        raise NpsInputError(f"--from {date_from} is not before --to {date_to} (--to is exclusive)")
+    check_dates(date_from, date_to)
     specs = [period] if period else [f"{date_from}..{date_to}"] if date_from else spec.periods
     newest = _newest_response(st) if any(s.startswith("latest") for s in specs) else None
     try:
@@ -502,12 +498,27 @@ def _periods(
         raise NpsInputError(f"--period: {err}") from None
 
 
-def _is_date(value: str) -> bool:
-    try:
-        dt.date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
+def check_dates(date_from: str | None, date_to: str | None) -> None:
+    """Raise naming the option when ``--from``/``--to`` is not a date or they are not in order.
+
+    Examples
+    --------
+    >>> check_dates("2026-07-01", "2026-10-01")
+    >>> check_dates("2026-02-30", "2026-04-01")
+    Traceback (most recent call last):
+    ...
+    nps_helpers.errors.NpsInputError: --from '2026-02-30' is not a date: use YYYY-MM-DD, e.g. 2026-07-01
+    """
+    dates = {}
+    for option, value in (("--from", date_from), ("--to", date_to)):
+        if value is None:
+            continue
+        try:
+            dates[option] = dt.date.fromisoformat(value)
+        except ValueError:
+            raise NpsInputError(f"{option} {value!r} is not a date: use YYYY-MM-DD, e.g. 2026-07-01") from None
+    if len(dates) == 2 and dates["--from"] >= dates["--to"]:
+        raise NpsInputError(f"--from {date_from} is not before --to {date_to} (--to is exclusive)")
 
 
 def _newest_response(st: Store) -> Any:
