@@ -41,6 +41,9 @@ FAILED_SUFFIX = ".failed.ipynb"
 # older versions "in <cell line: 3>"; colours are ANSI escapes.
 _CELL_LINE = re.compile(r"Cell In\[\d*\], line (\d+)|<cell line: (\d+)>")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+# A chained exception's traceback lists the causes first; the raised one comes last.
+_CHAINED = re.compile(r"The above exception was the direct cause of the following exception:|"
+                      r"During handling of the above exception, another exception occurred:")
 
 
 class CellFailure(NpsRenderError):
@@ -275,11 +278,21 @@ def _cell_error(nb: NotebookNode, index: int, ename: str, evalue: str) -> CellEr
 
 
 def _failed_line(cell: NotebookNode) -> int:
-    """The line of ``cell`` its error output's traceback names first (0: none named)."""
+    """The line of ``cell`` where its error was raised: the first (outermost) cell frame of
+    the last exception of its traceback (0: none named).
+
+    Examples
+    --------
+    >>> from nbformat.v4 import new_code_cell, new_output
+    >>> tb = ["KeyError", "File frame.py:7, in get()", "The above exception was the direct "
+    ...       "cause of the following exception:", "Cell In[4], line 2", "File frame.py:9, in f()"]
+    >>> _failed_line(new_code_cell("a\\nb", outputs=[new_output("error", traceback=tb)]))
+    2
+    """
     for output in cell.get("outputs", []):
         if output.get("output_type") == "error":
             text = _ANSI.sub("", "\n".join(output.get("traceback", [])))
-            found = _CELL_LINE.search(text)
+            found = _CELL_LINE.search(_CHAINED.split(text)[-1]) or _CELL_LINE.search(text)
             if found:
                 return int(found[1] or found[2])
     return 0
