@@ -444,9 +444,12 @@ def check_segments(client: ClientParams, st: Store) -> None:
 
     import pyarrow.parquet as pq
 
-    from ..schema import segment_columns
+    from ..schema import DRIVER_PREFIX, RESPONSE_CORE, RESPONSE_TRACE
 
-    held = segment_columns(pq.read_schema(path).empty_table().to_pandas())
+    # Any column outside the contract can be a segment (the report groups by it whatever its type).
+    skip = {*RESPONSE_CORE, *RESPONSE_TRACE, "client_id"}
+    held = [c for c in pq.read_schema(path).names
+            if c not in skip and not c.startswith((DRIVER_PREFIX, "__"))]
     for name in client.segments:
         if name not in held:
             close = difflib.get_close_matches(name, held, n=1, cutoff=0.6)
