@@ -281,7 +281,8 @@ def test_a_kernel_that_dies_fails_only_its_report(five_banks, tally):
     assert dead.error.cell == 4 and dead.error.source_line == "import os"
     assert (five_banks.folder / f"{SURVIVOR}.html").exists()
     assert not (five_banks.folder / f"{DOOMED}.html").exists()
-    assert not (five_banks.folder / "_internal" / DOOMED).exists()
+    # No follow-up lists from a failed run; only its notebook, kept to read the failure.
+    assert [p.name for p in (five_banks.folder / "_internal" / DOOMED).iterdir()] == [f"{DOOMED}.failed.ipynb"]
     manifest = json.loads((five_banks.folder / "manifest.json").read_text())["reports"]
     assert {cid: e["status"] for cid, e in manifest.items()} == {SURVIVOR: "ok", DOOMED: "failed"}
     assert leftovers(five_banks.folder) == []

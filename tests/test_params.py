@@ -75,10 +75,10 @@ def test_wrong_type_and_bad_value_name_the_key(tmp_path):
     (tmp_path / "clients").mkdir()
     path = tmp_path / "clients" / "acme.yaml"
     path.write_text("client_id: acme\ndisplay_name: Acme\nindustry: banking\nmin_n: many\n")
-    with pytest.raises(NpsParamsError, match=r"^acme\.yaml, key 'min_n': "):
+    with pytest.raises(NpsParamsError, match=r"^clients/acme\.yaml, key 'min_n': "):
         load_client("acme", tmp_path)
     path.write_text("client_id: acme\ndisplay_name: Acme\nindustry: mining\n")
-    with pytest.raises(NpsParamsError, match=r"^acme\.yaml, key 'industry': "):
+    with pytest.raises(NpsParamsError, match=r"^clients/acme\.yaml, key 'industry': "):
         load_client("acme", tmp_path)
 
 
@@ -92,7 +92,7 @@ def test_client_file_must_be_named_for_its_client(tmp_path):
 def test_broken_yaml_and_missing_files(tmp_path):
     (tmp_path / "batches").mkdir()
     (tmp_path / "batches" / "q.yaml").write_text("clients: [a, b\n")
-    with pytest.raises(NpsParamsError, match=r"^q\.yaml, line \d+: not valid YAML"):
+    with pytest.raises(NpsParamsError, match=r"^batches/q\.yaml, line \d+: not valid YAML"):
         load_batch("q", tmp_path)
     (tmp_path / "batches" / "list.yaml").write_text("- a\n- b\n")
     with pytest.raises(NpsParamsError, match="expected a mapping"):
@@ -141,12 +141,12 @@ def test_health_weights_and_plan_scores_are_read(tmp_path):
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
-        ("health_weights: {nps: 0.5, tenur: 1}\n", r"^acme\.yaml, key 'health_weights\.tenur': unknown key \(use critical_below, "),
-        ("health_weights: {nps: -1}\n", r"^acme\.yaml, key 'health_weights': weights must be numbers >= 0"),
-        ("health_weights: {healthy_from: 30, critical_below: 50}\n", r"^acme\.yaml, key 'health_weights': need 0 <= critical_below"),
-        ("health_weights: {nps: high}\n", r"^acme\.yaml, key 'health_weights\.nps': "),
-        ("plan_scores: {gold: 1.5}\n", r"^acme\.yaml, key 'plan_scores\.gold': .*less than or equal to 1"),
-        ("plan_scores: [gold]\n", r"^acme\.yaml, key 'plan_scores': "),
+        ("health_weights: {nps: 0.5, tenur: 1}\n", r"^clients/acme\.yaml, key 'health_weights\.tenur': unknown key \(use critical_below, "),
+        ("health_weights: {nps: -1}\n", r"^clients/acme\.yaml, key 'health_weights': weights must be numbers >= 0"),
+        ("health_weights: {healthy_from: 30, critical_below: 50}\n", r"^clients/acme\.yaml, key 'health_weights': need 0 <= critical_below"),
+        ("health_weights: {nps: high}\n", r"^clients/acme\.yaml, key 'health_weights\.nps': "),
+        ("plan_scores: {gold: 1.5}\n", r"^clients/acme\.yaml, key 'plan_scores\.gold': .*less than or equal to 1"),
+        ("plan_scores: [gold]\n", r"^clients/acme\.yaml, key 'plan_scores': "),
     ],
 )
 def test_bad_health_keys_name_the_file_and_the_key(tmp_path, extra, message):
@@ -169,7 +169,7 @@ def test_timezone_keys_default_to_utc_and_unset(tmp_path):
 @pytest.mark.parametrize("text", ["timezone: CEST\n", "timezone: Europe/Warszawa\n", "timezone: 2\n"])
 def test_a_bad_timezone_names_the_file_and_the_key(tmp_path, text):
     _client_file(tmp_path, text)
-    with pytest.raises(NpsParamsError, match=r"^acme\.yaml, key 'timezone': "):
+    with pytest.raises(NpsParamsError, match=r"^clients/acme\.yaml, key 'timezone': "):
         load_client("acme", tmp_path)
     (tmp_path / "defaults.yaml").write_text(text)
     with pytest.raises(NpsParamsError, match=r"^defaults\.yaml, key 'timezone': "):

@@ -268,9 +268,9 @@ def test_broken_client_fails_alone_with_its_cell_and_a_nonzero_exit(project, tmp
     assert run.exit_code == 1, run.output
     failed = [ln for ln in run.output.splitlines() if ln.startswith("FAILED")]
     assert len(failed) == 1 and failed[0].startswith("FAILED charlie-inc (2026-Q3): cell ")
-    number, first_line = re.match(r"FAILED \S+ \(\S+\): cell (\d+) `(.*?)`", failed[0]).groups()
+    number, line, quoted = re.match(r"FAILED \S+ \(\S+\): cell (\d+), line (\d+) `(.*?)`", failed[0]).groups()
     cells = nbformat.read(project / "notebooks" / "client_report.ipynb", as_version=4).cells
-    assert cells[int(number) - 1].source.strip().splitlines()[0] == first_line
+    assert cells[int(number) - 1].source.splitlines()[int(line) - 1].strip() == quoted  # the failing line
     assert "NpsInputError" in failed[0]
     folder = out / "demo" / "2026-Q3"
     assert (folder / "acme-co.html").exists() and not (folder / "charlie-inc.html").exists()
@@ -279,18 +279,20 @@ def test_broken_client_fails_alone_with_its_cell_and_a_nonzero_exit(project, tmp
     assert manifest["charlie-inc"]["error"]["cell"] == int(number)
 
 
-def test_params_typo_fails_before_any_kernel_starts(project, tmp_path, monkeypatch):
+def test_params_typo_fails_its_client_alone_before_any_kernel_starts(project, tmp_path, monkeypatch):
     params = tmp_path / "params"
     shutil.copytree(project / "params", params)
+    shutil.copytree(project / "notebooks", tmp_path / "notebooks")
     (params / "clients" / "bravo-ltd.yaml").write_text(
         "client_id: bravo-ltd\ndisplay_name: Bravo\nindustry: banking\nlanguagee: pl\n"
     )
     started = []
     monkeypatch.setattr(batch_module, "run_jobs", lambda jobs, **kw: started.append(jobs) or iter(()))
-    with pytest.raises(NpsParamsError, match=r"bravo-ltd\.yaml, key 'languagee': unknown key"):
-        render_batch("demo", params_dir=params, store=project / "data" / "store",
-                     out=tmp_path / "out", progress=False)
-    assert started == [] and not (tmp_path / "out").exists()
+    result = render_batch("demo", params_dir=params, store=project / "data" / "store",
+                          out=tmp_path / "out", progress=False)
+    assert [sorted(j.client_id for j in jobs) for jobs in started] == [["acme-co", "charlie-inc"]]
+    (failed,) = result.failed
+    assert str(failed.error) == "clients/bravo-ltd.yaml, key 'languagee': unknown key (did you mean 'language'?)"
 
 
 def test_period_options_and_batch_names_are_checked_first(project, tmp_path):
@@ -327,7 +329,8 @@ def test_report_past_its_time_limit_fails_at_the_running_cell(tmp_path):
     nb = new_notebook(cells=[new_code_cell("x = 1"), new_code_cell("import time\ntime.sleep(60)")])
     with pytest.raises(CellFailure) as caught:
         execute_notebook(nb, kernel_name="python3", timeout=3, cwd=tmp_path)
-    assert (caught.value.error.cell, caught.value.error.source_line) == (2, "import time")
+    error = caught.value.error
+    assert (error.cell, error.line, error.source_line) == (2, 2, "time.sleep(60)")  # the line running
     assert caught.value.error.ename == "Timeout"
 
 

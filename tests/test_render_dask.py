@@ -72,7 +72,7 @@ def test_a_batch_on_a_local_dask_cluster_gathers_results_and_failures(project):
     run = CliRunner().invoke(app, args)
     assert run.exit_code == 1, run.output
     assert "demo: 2 reports, 1 rendered, 0 unchanged, 1 failed" in run.output
-    assert "FAILED bravo-ltd (2026-Q3): cell 3 `if client_id == 'bravo-ltd':`: ValueError: planted failure" in run.output
+    assert "FAILED bravo-ltd (2026-Q3): cell 3, line 2 `raise ValueError('planted failure')`: ValueError: planted failure" in run.output
     folder = out / "demo" / "2026-Q3"
     html = (folder / "acme-co.html").read_text(encoding="utf-8")
     expected = pd.read_parquet(project / "data" / "store" / "responses" / "client_id=acme-co")

@@ -80,7 +80,8 @@ def test_manifest_round_trip_and_unreadable_manifest(tmp_path):
                          when=dt.datetime(2026, 10, 2, 8, 0, tzinfo=dt.UTC))
     write_manifest(tmp_path, {"reports": {"acme": entry}})
     back = read_manifest(tmp_path)["reports"]["acme"]
-    assert back["error"] == {"cell": 3, "source_line": "x = load()", "ename": "NpsStoreError", "evalue": "no data"}
+    assert back["error"] == {"cell": 3, "line": 0, "source_line": "x = load()", "ename": "NpsStoreError",
+                             "evalue": "no data"}
     assert back["seconds"] == 1.235 and back["html"] is None
     assert not list(tmp_path.glob(".*.tmp"))
     (tmp_path / "manifest.json").write_text("{not json")

@@ -182,10 +182,12 @@ def stats(
     Months, quarters and the --from/--to dates are in the client's time zone: its params'
     timezone, else the zone its exports were read in, else defaults.yaml.
     """
+    from .render.batch import check_dates
     from .stats import STAT_KEYS, client_stats
     from .timezones import client_timezone
 
     try:
+        check_dates(date_from, date_to)
         zone = client_timezone(client, params_dir=params_dir, store=store)
         table = client_stats(client, by=by, start=date_from, end=date_to, store=store, tz=zone)
     except NpsError as err:

@@ -6,9 +6,11 @@ names the file and the key, raised before any kernel starts.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import os
+import types
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -41,6 +43,20 @@ def _known_zone(value: str) -> str:
 
 
 Timezone = Annotated[str, AfterValidator(_known_zone)]
+
+
+def _known_period(value: str) -> str:
+    from .periods import parse_period
+
+    if value.strip() not in ("latest-quarter", "latest-month"):
+        try:
+            parse_period(value)
+        except NpsInputError as err:
+            raise ValueError(str(err)) from None
+    return value
+
+
+PeriodSpec = Annotated[str, AfterValidator(_known_period)]
 
 
 class Strict(BaseModel):
@@ -126,7 +142,7 @@ class BatchParams(Strict):
 
     notebook: str = "client_report.ipynb"
     clients: list[str] | Literal["all"] = "all"
-    periods: list[str] = Field(
+    periods: list[PeriodSpec] = Field(
         default_factory=lambda: ["latest-quarter"],
         description="'2026-Q3', '2026-07', '2026', 'latest-quarter', 'latest-month' or "
         "'FROM..TO' with ISO dates (TO exclusive).",
@@ -135,11 +151,17 @@ class BatchParams(Strict):
 
 # libyaml's loader when present: the same documents, about ten times faster (a report's
 # peer benchmark reads every client's params file).
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """Dates stay text for pydantic to parse: YAML's own date reading raises a bare
+    ValueError for a day that does not exist (2026-02-30), naming neither file nor key."""
 
 
-def load_yaml_model(path: str | os.PathLike, model: type[Strict]) -> Any:
-    """Read a YAML file into ``model``; any problem names the file and the key.
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
+
+
+def load_yaml_model(path: str | os.PathLike, model: type[Strict], *, name: str | None = None) -> Any:
+    """Read a YAML file into ``model``; any problem names the file (as ``name``, by default
+    the file's name) and the key; an unknown key comes with the closest known one.
 
     Examples
     --------
@@ -148,28 +170,83 @@ def load_yaml_model(path: str | os.PathLike, model: type[Strict]) -> Any:
     >>> _ = p.write_text("min_n: 25\\n")
     >>> load_yaml_model(p, Defaults).min_n
     25
+    >>> _ = p.write_text("min_m: 25\\n")
+    >>> load_yaml_model(p, Defaults)
+    Traceback (most recent call last):
+    ...
+    nps_helpers.errors.NpsParamsError: defaults.yaml, key 'min_m': unknown key (did you mean 'min_n'?)
     """
     path = Path(path)
+    shown = name or path.name
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER) or {}
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader) or {}
     except FileNotFoundError:
         raise NpsParamsError(f"{path}: file not found") from None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f", line {mark.line + 1}" if mark else ""
-        raise NpsParamsError(f"{path.name}{where}: not valid YAML ({err})") from None
+        raise NpsParamsError(f"{shown}{where}: not valid YAML ({_one_line(err)})") from None
     if not isinstance(raw, dict):
-        raise NpsParamsError(f"{path.name}: expected a mapping of keys, got {type(raw).__name__}")
+        raise NpsParamsError(f"{shown}: expected a mapping of keys, got {type(raw).__name__}")
     try:
         return model.model_validate(raw)
     except NpsParamsError as err:
         # A validator that checks against another module's rules names the key itself.
-        raise NpsParamsError(f"{path.name}, {err}") from None
+        raise NpsParamsError(f"{shown}, {err}") from None
     except ValidationError as err:
-        first = err.errors()[0]
+        # A misspelt key also leaves its right spelling missing: name the misspelling.
+        errors = sorted(err.errors(), key=lambda e: e["type"] != "extra_forbidden")
+        first = errors[0]
         key = ".".join(str(x) for x in first["loc"]) or "(top level)"
-        reason = "unknown key (check its spelling)" if first["type"] == "extra_forbidden" else first["msg"]
-        raise NpsParamsError(f"{path.name}, key '{key}': {reason}") from None
+        if first["type"] == "extra_forbidden":
+            reason = _unknown_key(model, first["loc"])
+        elif first["type"] == "value_error":
+            reason = str(first["ctx"]["error"])
+        elif isinstance(first.get("input"), str | int | float):
+            reason = f"{first['msg']} (got {first['input']!r})"
+        else:
+            reason = first["msg"]
+        raise NpsParamsError(f"{shown}, key '{key}': {reason}") from None
+
+
+def _unknown_key(model: type[BaseModel], loc: tuple) -> str:
+    """'unknown key' with the closest known key of the model at ``loc`` (nested models too)."""
+    known = _keys_at(model, loc[:-1])
+    close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
+    if close:
+        return f"unknown key (did you mean '{close[0]}'?)"
+    return f"unknown key (known keys: {', '.join(known)})" if known else "unknown key (check its spelling)"
+
+
+def _keys_at(model: type[BaseModel], loc: tuple) -> list[str]:
+    """The field names of the model reached from ``model`` along ``loc`` (list indexes and
+    dict keys step into their item type); [] where no model is found."""
+    kind: Any = model
+    for part in loc:
+        kind = _model_in(kind)
+        if kind is None:
+            return []
+        if isinstance(part, str) and part in kind.model_fields:
+            kind = kind.model_fields[part].annotation
+        # a list index or dict key: the item type is the model in the annotation
+    kind = _model_in(kind)
+    return list(kind.model_fields) if kind is not None else []
+
+
+def _model_in(kind: Any) -> type[BaseModel] | None:
+    """The pydantic model a type annotation holds (through Optional, list, dict values)."""
+    if isinstance(kind, type) and issubclass(kind, BaseModel):
+        return kind
+    if get_origin(kind) in (list, tuple, dict, Union, types.UnionType, Annotated):
+        for arg in reversed(get_args(kind)):
+            found = _model_in(arg)
+            if found is not None:
+                return found
+    return None
+
+
+def _one_line(err: Exception) -> str:
+    return " ".join(str(err).split())
 
 
 def load_defaults(params_dir: str | os.PathLike = "params") -> Defaults:
@@ -181,10 +258,10 @@ def load_defaults(params_dir: str | os.PathLike = "params") -> Defaults:
 def load_client(client_id: str, params_dir: str | os.PathLike = "params") -> ClientParams:
     """One client's params; the file name must match its ``client_id``."""
     path = Path(params_dir) / "clients" / f"{check_client_id(client_id)}.yaml"
-    client = load_yaml_model(path, ClientParams)
+    client = load_yaml_model(path, ClientParams, name=f"clients/{path.name}")
     if client.client_id != client_id:
         raise NpsParamsError(
-            f"{path.name}, key 'client_id': is {client.client_id!r}, but the file is named for "
+            f"clients/{path.name}, key 'client_id': is {client.client_id!r}, but the file is named for "
             f"{client_id!r}; make them the same"
         )
     return client
@@ -192,7 +269,7 @@ def load_client(client_id: str, params_dir: str | os.PathLike = "params") -> Cli
 
 def load_batch(name: str, params_dir: str | os.PathLike = "params") -> BatchParams:
     """A batch definition by name (params/batches/<name>.yaml)."""
-    return load_yaml_model(Path(params_dir) / "batches" / f"{name}.yaml", BatchParams)
+    return load_yaml_model(Path(params_dir) / "batches" / f"{name}.yaml", BatchParams, name=f"batches/{name}.yaml")
 
 
 def client_ids(params_dir: str | os.PathLike = "params") -> list[str]:

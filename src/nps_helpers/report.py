@@ -22,6 +22,7 @@ import pandas as pd
 from .benchmarks import PeerBenchmark, industry_benchmark, peer_benchmark
 from .churn import ChurnResult, churn_analysis
 from .drivers import DriversResult, relative_weights
+from .errors import NpsError
 from .experience import ces, csat, to_utc
 from .followup import write_csv
 from .i18n import Translator, translator
@@ -298,11 +299,19 @@ def peer_position(report: Report, headline: NpsResult) -> PeerBenchmark:
         present = set(report.store.clients())  # once: listing the store per candidate was O(clients^2)
         peers = [c for c in client_ids(report.params_dir) if c != report.client.client_id
                  and c in present
-                 and load_client(c, report.params_dir).industry == report.client.industry]
+                 and _industry_of(c, report.params_dir) == report.client.industry]
     figures = (portfolio_stats(report.store, by=None, clients=peers, start=report.period.start,
                                end=report.period.end, level=report.level)
                if peers else pd.DataFrame({"nps": []}))
     return peer_benchmark(headline, figures)
+
+
+def _industry_of(client_id: str, params_dir: str | Path) -> str | None:
+    """A peer's industry; None when its params file is broken (it fails its own reports)."""
+    try:
+        return load_client(client_id, params_dir).industry
+    except NpsError:
+        return None
 
 
 def show_benchmarks(report: Report, headline: NpsResult, peers: PeerBenchmark) -> list:

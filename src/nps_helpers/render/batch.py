@@ -43,8 +43,9 @@ from ..params import (
     load_defaults,
 )
 from ..periods import Period, parse_period
+from ..schema import check_client_id
 from ..store import Store
-from .cache import file_digest, input_hash, report_inputs
+from .cache import file_digest, input_hash, render_reasons, report_inputs
 from .index import write_index
 from .job import CellError, ReportJob, ReportParams, ReportResult, check_notebook_parameters
 from .manifest import read_manifest, report_entry, versions, write_manifest
@@ -72,6 +73,7 @@ class BatchResult:
     1
     >>> print(result.summary())
     demo: 2 reports, 1 rendered, 0 unchanged, 1 failed
+    rendered a (2026-Q3)
     FAILED b (2026-Q3): cell 4 `headline = nps(responses.score)`: NpsInputError: score 11
     """
 
@@ -91,12 +93,19 @@ class BatchResult:
         return 1 if self.failed or any(p.status == "failed" for p in self.pdfs) else 0
 
     def summary(self) -> str:
-        """A few lines for the terminal: counts, then each failure with its cell and error."""
+        """A few lines for the terminal: counts, why reports were rendered (one line per
+        period and set of reasons), then each failure with its cell and error."""
         count = {s: sum(r.status == s for r in self.results) for s in ("ok", "skipped", "failed")}
         lines = [
             f"{self.batch}: {len(self.results)} reports, {count['ok']} rendered, "
             f"{count['skipped']} unchanged, {count['failed']} failed"
         ]
+        why: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+        for r in sorted(self.results, key=lambda r: (r.period_label, r.client_id)):
+            if r.status == "ok":
+                why.setdefault((r.period_label, r.reasons), []).append(r.client_id)
+        lines += [f"rendered {', '.join(ids)} ({label})" + (f": {', '.join(reasons)}" if reasons else "")
+                  for (label, reasons), ids in why.items()]
         lines += [f"FAILED {r.client_id} ({r.period_label}): {r.error}" for r in self.failed]
         if self.pdfs:
             pdf = {s: sum(p.status == s for p in self.pdfs) for s in ("ok", "skipped", "failed")}
@@ -142,8 +151,10 @@ def render_batch(
     params file is rendered with the built-in batch settings into ``<out>/adhoc``.
     ``clients``, ``period`` (or ``date_from``/``date_to``, ISO dates, end exclusive) and
     ``language`` override the batch. Every params file and the notebook's parameters
-    cell are validated before any kernel starts. Reports whose inputs are unchanged are
-    skipped unless ``force``. ``workers`` defaults to the number of cores; ``executor``
+    cell are validated before any kernel starts: a client whose params file is broken (or
+    names a segment its responses lack) fails alone, the others render; a broken defaults
+    or batch file stops the batch. Reports whose inputs are unchanged are skipped unless
+    ``force``. ``workers`` defaults to the number of cores; ``executor``
     replaces the process pool (e.g. a Dask cluster's executor). ``dask`` runs the reports on
     a Dask cluster instead, one task each: a scheduler address, or ``'local'`` for a
     LocalCluster of ``workers`` single-threaded processes (docs/scale-out.md). With ``pdf``, each report
@@ -165,13 +176,14 @@ def render_batch(
     defaults = load_defaults(params_root)
     spec = load_batch(batch, params_root) if batch else BatchParams()
     name = batch or ADHOC
-    chosen = _clients(spec, clients, params_root)
+    chosen = _client_ids(spec, clients, params_root)
     if language is not None and language not in LANGUAGES:
         raise NpsParamsError(f"language {language!r} is not one of {', '.join(LANGUAGES)}")
     notebook = _notebook(spec.notebook, project)
     check_notebook_parameters(notebook)
     st = Store(_store_root(store, defaults, project))
     periods = _periods(spec, period, date_from, date_to, st, defaults.timezone)
+    loaded, broken = _load_clients(chosen, params_root, st)
     out_root = Path(out).resolve() if out is not None else (project / defaults.outputs).resolve()
     kernel = _kernel_name()
     from .. import __version__
@@ -187,7 +199,8 @@ def render_batch(
         for per in periods:
             folder = _open_folder(out_root / name / per.label, per, stack)
             folders.append(folder)
-            for job, skipped in _plan(folder, chosen, defaults, st, params_root, language, force, common,
+            results += [_params_failure(folder, cid, error) for cid, error in broken.items()]
+            for job, skipped in _plan(folder, loaded, defaults, st, params_root, language, force, common,
                                       notebook_digest=file_digest(notebook)):
                 htmls[job.client_id, per.label] = job.html
                 if skipped is not None:
@@ -322,20 +335,19 @@ def _plan(
         digest = input_hash(inputs)
         folder.names[cid] = client.display_name
         folder.inputs[cid] = inputs
+        old = folder.manifest["reports"].get(cid)
+        html = folder.path / f"{cid}.html"
         job = ReportJob(
             params=report,
-            html=str(folder.path / f"{cid}.html"),
+            html=str(html),
             internal_dir=str(folder.path / INTERNAL / cid),
             display_name=client.display_name,
             input_hash=digest,
+            reasons=tuple(render_reasons(old, inputs, force=force, html_exists=html.exists())),
             **common,
         )
-        old = folder.manifest["reports"].get(cid, {})
-        unchanged = (
-            old.get("status") == "ok" and old.get("input_hash") == digest and Path(job.html).exists()
-        )
         skipped = None
-        if unchanged and not force:
+        if not job.reasons:
             skipped = job.result(
                 "skipped", html=job.html, html_bytes=old.get("html_bytes", 0), headline=old.get("headline")
             )
@@ -350,7 +362,8 @@ def _finish(folder: _Folder, results: list[ReportResult], batch: str, version: s
     for r in results:
         if r.status != "skipped":
             reports[r.client_id] = report_entry(
-                r, display_name=folder.names[r.client_id], inputs=folder.inputs[r.client_id], when=now
+                r, display_name=folder.names[r.client_id], inputs=folder.inputs[r.client_id], when=now,
+                previous=reports.get(r.client_id),
             )
     for p in pdfs:
         if p.status != "skipped":
@@ -385,11 +398,75 @@ def _open_folder(path: Path, per: Period, stack: contextlib.ExitStack) -> _Folde
     return _Folder(period=per, path=path, manifest=read_manifest(path))
 
 
-def _clients(spec: BatchParams, clients: Sequence[str] | None, params_root: Path) -> dict[str, ClientParams]:
+def _client_ids(spec: BatchParams, clients: Sequence[str] | None, params_root: Path) -> list[str]:
     chosen = list(clients) if clients else (client_ids(params_root) if spec.clients == "all" else spec.clients)
     if not chosen:
         raise NpsParamsError("no clients to render: add params/clients/<id>.yaml files or pass clients")
-    return {cid: load_client(cid, params_root) for cid in dict.fromkeys(chosen)}
+    return [check_client_id(cid) for cid in dict.fromkeys(chosen)]
+
+
+def _load_clients(chosen: Sequence[str], params_root: Path, st: Store) -> tuple[dict[str, ClientParams], dict[str, str]]:
+    """Each client's params, checked against its stored responses; or, for a client whose
+    params cannot be used, the one-line reason (that client's reports fail, not the batch)."""
+    loaded, broken = {}, {}
+    for cid in chosen:
+        try:
+            client = load_client(cid, params_root)
+            check_segments(client, st)
+        except (NpsParamsError, NpsInputError) as err:
+            broken[cid] = str(err)
+        else:
+            loaded[cid] = client
+    return loaded, broken
+
+
+def check_segments(client: ClientParams, st: Store) -> None:
+    """Raise naming the client file when its ``segments`` name a column its stored
+    responses lack (only the partition's schema is read; no responses yet: nothing to check).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import pandas as pd
+    >>> st = Store(tempfile.mkdtemp())
+    >>> st.replace("responses", "acme", pd.DataFrame({"response_id": ["1"], "score": [9],
+    ...     "responded_at": pd.to_datetime(["2026-07-01"], utc=True), "region": ["EU"], "plan": ["Basic"]}))
+    >>> client = ClientParams(client_id="acme", display_name="Acme", industry="retail", segments=["regoin"])
+    >>> check_segments(client, st)
+    Traceback (most recent call last):
+    ...
+    nps_helpers.errors.NpsParamsError: clients/acme.yaml, key 'segments': 'regoin' is not a column of acme's responses; they hold region, plan (did you mean 'region'?)
+    """
+    path = st.partition("responses", client.client_id)
+    if not client.segments or not path.exists():
+        return
+    import difflib
+
+    import pyarrow.parquet as pq
+
+    from ..schema import DRIVER_PREFIX, RESPONSE_CORE, RESPONSE_TRACE
+
+    # Any column outside the contract can be a segment (the report groups by it whatever its type).
+    skip = {*RESPONSE_CORE, *RESPONSE_TRACE, "client_id"}
+    held = [c for c in pq.read_schema(path).names
+            if c not in skip and not c.startswith((DRIVER_PREFIX, "__"))]
+    for name in client.segments:
+        if name not in held:
+            close = difflib.get_close_matches(name, held, n=1, cutoff=0.6)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            they = f"they hold {', '.join(held)}" if held else "they hold no segment column"
+            raise NpsParamsError(
+                f"clients/{client.client_id}.yaml, key 'segments': {name!r} is not a column of "
+                f"{client.client_id}'s responses; {they}{hint}"
+            )
+
+
+def _params_failure(folder: _Folder, cid: str, error: str) -> ReportResult:
+    """The failed result of a client whose params cannot be used (no job, no kernel)."""
+    folder.names[cid] = folder.manifest["reports"].get(cid, {}).get("display_name", cid)
+    folder.inputs[cid] = {}
+    return ReportResult(client_id=cid, period_label=folder.period.label, status="failed", input_hash="",
+                        error=CellError(0, "", "NpsParamsError", error))
 
 
 def _notebook(name: str, project: Path) -> Path:
@@ -413,9 +490,38 @@ def _periods(
         raise NpsInputError("give both --from and --to (ISO dates, --to exclusive), or --period")
     if period is not None and date_from is not None:
         raise NpsInputError("give either --period or --from/--to, not both")
+    check_dates(date_from, date_to)
     specs = [period] if period else [f"{date_from}..{date_to}"] if date_from else spec.periods
     newest = _newest_response(st) if any(s.startswith("latest") for s in specs) else None
-    return list({p.label: p for p in (parse_period(s, data_end=newest, tz=tz) for s in specs)}.values())
+    try:
+        return list({p.label: p for p in (parse_period(s, data_end=newest, tz=tz) for s in specs)}.values())
+    except NpsInputError as err:
+        if period is None:
+            raise
+        raise NpsInputError(f"--period: {err}") from None
+
+
+def check_dates(date_from: str | None, date_to: str | None) -> None:
+    """Raise naming the option when ``--from``/``--to`` is not a date or they are not in order.
+
+    Examples
+    --------
+    >>> check_dates("2026-07-01", "2026-10-01")
+    >>> check_dates("2026-02-30", "2026-04-01")
+    Traceback (most recent call last):
+    ...
+    nps_helpers.errors.NpsInputError: --from '2026-02-30' is not a date: use YYYY-MM-DD, e.g. 2026-07-01
+    """
+    dates = {}
+    for option, value in (("--from", date_from), ("--to", date_to)):
+        if value is None:
+            continue
+        try:
+            dates[option] = dt.date.fromisoformat(value)
+        except ValueError:
+            raise NpsInputError(f"{option} {value!r} is not a date: use YYYY-MM-DD, e.g. 2026-07-01") from None
+    if len(dates) == 2 and dates["--from"] >= dates["--to"]:
+        raise NpsInputError(f"--from {date_from} is not before --to {date_to} (--to is exclusive)")
 
 
 def _newest_response(st: Store) -> Any:

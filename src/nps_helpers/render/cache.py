@@ -17,7 +17,9 @@ import json
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
+from typing import Any
 
+from ..errors import NpsError
 from ..params import ClientParams, Defaults, load_yaml_model
 from ..schema import TABLES
 from ..store import Store
@@ -26,6 +28,17 @@ from .export import TEMPLATES
 from .job import ReportParams
 
 ABSENT = "absent"
+# Why a report is rendered again, in words, by the input that changed (render_reasons).
+CHANGED = {
+    "peers": "a peer's data changed",
+    "client_params": "params changed",
+    "defaults": "defaults changed",
+    "timezone": "time zone changed",
+    "report": "language changed",  # in one output folder the period is fixed
+    "notebook": "notebook changed",
+    "template": "template changed",
+    "version": "package version changed",
+}
 
 
 def file_digest(path: str | Path) -> str:
@@ -136,8 +149,50 @@ def _industry_members(params_dir: str, industry: str) -> list[str]:
 
 @cache
 def _members_of(files: tuple[tuple[str, int], ...], industry: str) -> list[str]:
-    members = [load_yaml_model(path, ClientParams) for path, _ in files]
+    members = []
+    for path, _ in files:
+        try:
+            members.append(load_yaml_model(path, ClientParams))
+        except NpsError:
+            continue  # a broken neighbour fails its own reports, and is no peer meanwhile
     return [m.client_id for m in members if m.industry == industry]
+
+
+def render_reasons(
+    old: Mapping[str, Any] | None, inputs: Mapping[str, str], *, force: bool = False, html_exists: bool = True
+) -> list[str]:
+    """Why a report is rendered, in words ([] when it is unchanged and can be skipped).
+
+    ``old`` is the report's manifest entry from the last run (None: never rendered), with
+    the ``inputs`` that run recorded; ``inputs`` are this run's (:func:`report_inputs`).
+
+    Examples
+    --------
+    >>> last = {"data:responses": "a", "peers": "p", "notebook": "n"}
+    >>> old = {"status": "ok", "inputs": last, "input_hash": input_hash(last)}
+    >>> render_reasons(old, {"data:responses": "b", "peers": "q", "notebook": "n"})
+    ['its data changed', "a peer's data changed"]
+    >>> render_reasons(old, last), render_reasons(old, last, force=True)
+    ([], ['forced'])
+    >>> render_reasons(None, {}), render_reasons({"status": "failed", "inputs": {}}, {"x": "1"})
+    (['new'], ['last run failed'])
+    """
+    if not old:
+        return ["new"]
+    reasons = ["forced"] if force else []
+    if old.get("status") != "ok":
+        reasons.append("last run failed")
+    before = old.get("inputs") or {}
+    if before:
+        for key, value in inputs.items():
+            if before.get(key) != value:
+                reasons.append("its data changed" if key.startswith("data:")
+                               else CHANGED.get(key, f"{key.replace('_', ' ')} changed"))
+    if not reasons and old.get("input_hash") != input_hash(inputs):
+        reasons.append("inputs changed")  # an input the last run did not record
+    if not reasons and not html_exists:
+        reasons.append("report file missing")
+    return list(dict.fromkeys(reasons))
 
 
 def input_hash(inputs: Mapping[str, str]) -> str:

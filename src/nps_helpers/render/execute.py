@@ -14,8 +14,8 @@ metadata to strip afterwards (papermill issue 416).
 """
 from __future__ import annotations
 
-import contextlib
 import os
+import re
 import shutil
 import time
 from pathlib import Path
@@ -36,14 +36,24 @@ STARTUP_TIMEOUT = 60
 # The kernel app's own log (e.g. ipykernel's TCP notice) is noise in a batch; cell
 # output, warnings included, still reaches the notebook.
 KERNEL_ARGS = ("--IPKernelApp.log_level=ERROR",)
+FAILED_SUFFIX = ".failed.ipynb"
+# Where a traceback names a line of the running cell: IPython 8+ writes "Cell In[5], line 3",
+# older versions "in <cell line: 3>"; colours are ANSI escapes.
+_CELL_LINE = re.compile(r"Cell In\[\d*\], line (\d+)|<cell line: (\d+)>")
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+# A chained exception's traceback lists the causes first; the raised one comes last.
+_CHAINED = re.compile(r"The above exception was the direct cause of the following exception:|"
+                      r"During handling of the above exception, another exception occurred:")
 
 
 class CellFailure(NpsRenderError):
-    """A report failed at a known place; ``error`` holds the cell and the cause."""
+    """A report failed at a known place; ``error`` holds the cell and the cause, and
+    ``notebook`` the executed notebook up to the failure (None when none ran)."""
 
-    def __init__(self, error: CellError):
+    def __init__(self, error: CellError, notebook: NotebookNode | None = None):
         super().__init__(str(error))
         self.error = error
+        self.notebook = notebook
 
 
 def parameterize(nb: NotebookNode, params: ReportParams) -> NotebookNode:
@@ -87,7 +97,8 @@ def execute_notebook(
     pre-loaded zygote (:mod:`~nps_helpers.render.kernels`), or spawned when forking is off
     or unavailable; ``km`` may give another kernel manager (started or not) instead.
     A failure raises :class:`CellFailure` naming the cell as numbered in the committed
-    notebook (the injected parameters cell is not counted).
+    notebook (the injected parameters cell is not counted) and the line of it that failed,
+    and carrying the notebook as executed so far (the traceback in the failed cell's output).
 
     Examples
     --------
@@ -121,14 +132,14 @@ def execute_notebook(
         # cleanup_kc: shut the kernel down even when it came from km (it serves one report).
         client.execute(cwd=str(cwd), cleanup_kc=True)
     except CellExecutionError as err:
-        raise CellFailure(_cell_error(out, running["index"], err.ename, err.evalue)) from None
+        raise CellFailure(_cell_error(out, running["index"], err.ename, err.evalue), out) from None
     except CellTimeoutError:
         raise CellFailure(
-            _cell_error(out, running["index"], "Timeout", f"the report ran past its {timeout:g} s limit")
+            _cell_error(out, running["index"], "Timeout", f"the report ran past its {timeout:g} s limit"), out
         ) from None
     except DeadKernelError:
         raise CellFailure(
-            _cell_error(out, running["index"], "DeadKernelError", "the kernel died (out of memory?)")
+            _cell_error(out, running["index"], "DeadKernelError", "the kernel died (out of memory?)"), out
         ) from None
     except (RuntimeError, OSError) as err:
         # The kernel did not start (missing kernelspec, no free port, startup timeout).
@@ -141,7 +152,9 @@ def run_report(job: ReportJob, *, km: Any = None) -> ReportResult:
 
     Never raises for a failing report: the result carries ``status='failed'`` and the
     cell and error. The HTML appears only complete (written to a temporary file, then
-    renamed); on failure any older HTML of this report is removed, being out of date.
+    renamed) and only on success: a failure leaves the last good HTML and internal folder
+    as they were, and keeps the notebook as executed up to the failure (with the traceback)
+    at ``<internal_dir>/<client>.failed.ipynb``, removed by the next success.
     ``km`` is an optional kernel manager (see :func:`execute_notebook`), used for this one
     report and shut down; by default the report gets a fresh kernel of its own.
 
@@ -158,6 +171,7 @@ def run_report(job: ReportJob, *, km: Any = None) -> ReportResult:
     ('failed', 'NpsRenderError')
     """
     started = time.perf_counter()
+    executed = None
     try:
         nb = _read_notebook(Path(job.notebook))
         stage = Path(job.params.internal_dir)
@@ -181,9 +195,10 @@ def run_report(job: ReportJob, *, km: Any = None) -> ReportResult:
         _publish(stage, Path(job.internal_dir))
         atomic_write_bytes(Path(job.html), html.encode("utf-8"))
     except Exception as err:  # noqa: BLE001 - a report's failure must not stop the batch
-        with contextlib.suppress(FileNotFoundError):
-            os.remove(job.html)
         _remove(Path(job.params.internal_dir))  # half a run's follow-up lists: never published
+        failed = err.notebook if isinstance(err, CellFailure) and err.notebook is not None else executed
+        if failed is not None:
+            _keep_failed(failed, job)
         return job.result("failed", seconds=time.perf_counter() - started, error=_as_cell_error(err))
     return job.result(
         "ok",
@@ -228,12 +243,59 @@ def _read_notebook(path: Path) -> NotebookNode:
         raise NpsRenderError(f"{path.name}: not a readable notebook ({err})") from None
 
 
+def _keep_failed(nb: NotebookNode, job: ReportJob) -> None:
+    """Write the failed run's notebook into the published internal folder (beside the last
+    good run's files, which stay)."""
+    folder = Path(job.internal_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{job.client_id}{FAILED_SUFFIX}"
+    atomic_write_bytes(path, nbformat.writes(nb).encode("utf-8"))
+
+
 def _cell_error(nb: NotebookNode, index: int, ename: str, evalue: str) -> CellError:
+    """The error of cell ``index``, quoting the line its traceback names (else its first line).
+
+    Examples
+    --------
+    >>> from nbformat.v4 import new_code_cell, new_notebook, new_output
+    >>> cell = new_code_cell("a = 1\\nb = {}\\nc = b['plan']", outputs=[new_output("error",
+    ...     ename="KeyError", evalue="'plan'", traceback=["\\x1b[0;31mCell In[3], line 3\\x1b[0m"])])
+    >>> str(_cell_error(new_notebook(cells=[cell]), 0, "KeyError", "'plan'"))
+    "cell 1, line 3 `c = b['plan']`: KeyError: 'plan'"
+    """
     if index < 0:
         return CellError(0, "", ename, evalue)
-    lines = [ln for ln in nb.cells[index].source.splitlines() if ln.strip()]
-    first = lines[0].strip() if lines else ""
-    return CellError(committed_cell_number(nb, index), first[:120], ename, _one_line(evalue))
+    cell = nb.cells[index]
+    source = cell.source.splitlines()
+    line = _failed_line(cell)
+    if 0 < line <= len(source) and source[line - 1].strip():
+        quoted = source[line - 1].strip()
+    else:
+        line = 0
+        lines = [ln for ln in source if ln.strip()]
+        quoted = lines[0].strip() if lines else ""
+    return CellError(committed_cell_number(nb, index), quoted[:120], ename, _one_line(evalue), line=line)
+
+
+def _failed_line(cell: NotebookNode) -> int:
+    """The line of ``cell`` where its error was raised: the first (outermost) cell frame of
+    the last exception of its traceback (0: none named).
+
+    Examples
+    --------
+    >>> from nbformat.v4 import new_code_cell, new_output
+    >>> tb = ["KeyError", "File frame.py:7, in get()", "The above exception was the direct "
+    ...       "cause of the following exception:", "Cell In[4], line 2", "File frame.py:9, in f()"]
+    >>> _failed_line(new_code_cell("a\\nb", outputs=[new_output("error", traceback=tb)]))
+    2
+    """
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "error":
+            text = _ANSI.sub("", "\n".join(output.get("traceback", [])))
+            found = _CELL_LINE.search(_CHAINED.split(text)[-1]) or _CELL_LINE.search(text)
+            if found:
+                return int(found[1] or found[2])
+    return 0
 
 
 def _as_cell_error(err: Exception) -> CellError:

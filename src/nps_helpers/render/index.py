@@ -32,6 +32,11 @@ def index_html(manifest: dict[str, Any], *, batch: str, period: str, version: st
     >>> html = index_html(m, batch="demo", period="2026-Q3", version="0.1.0")
     >>> '<a href="acme.html">Acme &amp; Co</a>' in html, "<td>+21</td>" in html
     (True, True)
+    >>> m["reports"]["acme"] |= {"status": "failed", "last_good": {"html": "acme.html",
+    ...     "rendered_at": "2026-10-02T08:00:00+00:00"}}
+    >>> '<a href="acme.html">last good report, October 2, 2026</a>' in index_html(
+    ...     m, batch="demo", period="2026-Q3", version="0.1.0")
+    True
     """
     t = translator(manifest.get("language", "en"))
     rows = [_row(entry, t) for entry in manifest.get("reports", {}).values()]
@@ -81,7 +86,18 @@ def _row(entry: dict[str, Any], t: Translator) -> dict[str, Any]:
         "status": entry.get("status", "?"),
         "status_text": t.label(STATUS_LABELS.get(entry.get("status"), "failed")),
         "error": error.get("ename", ""),
+        **_last_good(entry, t),
     }
+
+
+def _last_good(entry: dict[str, Any], t: Translator) -> dict[str, str]:
+    """A failed report's link to its last good version (kept in place), with its date."""
+    good = entry.get("last_good") or {}
+    if entry.get("status") != "failed" or not good.get("html"):
+        return {}
+    when = t.date(dt.datetime.fromisoformat(good["rendered_at"])) if good.get("rendered_at") else ""
+    return {"last_good_href": good["html"],
+            "last_good_text": t.gettext("last good report, {date}").format(date=when).rstrip(", ")}
 
 
 def _environment() -> Environment:

@@ -172,6 +172,7 @@ class ReportJob:
     timeout: float = 600.0
     version: str = ""
     generated_on: dt.date = field(default_factory=lambda: dt.datetime.now(dt.UTC).date())
+    reasons: tuple[str, ...] = ()  # why it is rendered (render.cache.render_reasons); () = unchanged
 
     @property
     def client_id(self) -> str:
@@ -195,6 +196,7 @@ class ReportJob:
             period_label=self.params.period_label,
             status=status,
             input_hash=self.input_hash,
+            reasons=self.reasons,
             **fields,
         )
 
@@ -202,15 +204,29 @@ class ReportJob:
 @dataclass(frozen=True)
 class CellError:
     """Where and why a report failed: the cell (1-based, as counted in the committed
-    notebook; 0 when no cell was running) and the exception."""
+    notebook; 0 when no cell was running), the source line that failed (``line``, 1-based
+    in the cell; 0 when unknown, then ``source_line`` is the cell's first line) and the
+    exception. A params error found before any kernel started reads as its message alone.
+
+    Examples
+    --------
+    >>> str(CellError(5, "churn = nh.churn_analysis(r)", "KeyError", "'plan'", line=3))
+    "cell 5, line 3 `churn = nh.churn_analysis(r)`: KeyError: 'plan'"
+    >>> str(CellError(0, "", "NpsParamsError", "clients/acme.yaml, key 'min_n': ..."))
+    "clients/acme.yaml, key 'min_n': ..."
+    """
 
     cell: int
     source_line: str
     ename: str
     evalue: str
+    line: int = 0
 
     def __str__(self) -> str:
-        where = f"cell {self.cell} `{self.source_line}`" if self.cell else "before any cell"
+        if not self.cell and self.ename == "NpsParamsError":
+            return self.evalue
+        at = f", line {self.line}" if self.line else ""
+        where = f"cell {self.cell}{at} `{self.source_line}`" if self.cell else "before any cell"
         return f"{where}: {self.ename}: {self.evalue}"
 
 
@@ -234,6 +250,7 @@ class ReportResult:
     html_bytes: int = 0
     headline: dict | None = None
     error: CellError | None = None
+    reasons: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:

@@ -1,7 +1,8 @@
 """manifest.json: per output folder, what was rendered from which inputs, how and how long.
 
-One entry per client report: status, input hashes, duration, HTML size, headline record
-and error. Written atomically after every batch run; a missing or unreadable manifest
+One entry per client report: status, why it was rendered, input hashes, duration, HTML
+size, headline record and error; a failed report's entry keeps the last good one's HTML,
+headline and time under ``last_good`` (that HTML stays in place). Written atomically after every batch run; a missing or unreadable manifest
 only means every report is rendered again.
 """
 from __future__ import annotations
@@ -70,23 +71,37 @@ def versions() -> dict[str, str]:
 
 
 def report_entry(
-    result: ReportResult, *, display_name: str, inputs: dict[str, str], when: dt.datetime
+    result: ReportResult,
+    *,
+    display_name: str,
+    inputs: dict[str, str],
+    when: dt.datetime,
+    previous: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The manifest entry of one freshly rendered (or failed) report.
+    """The manifest entry of one freshly rendered (or failed) report; ``previous`` is the
+    report's entry from the run before, whose good report a failed one keeps as ``last_good``.
 
     Examples
     --------
     >>> r = ReportResult(client_id="acme", period_label="2026-Q3", status="ok", input_hash="ab",
-    ...     seconds=2.5, html="/out/acme.html", headline={"nps": 20.0})
+    ...     seconds=2.5, html="/out/acme.html", headline={"nps": 20.0}, reasons=("new",))
     >>> e = report_entry(r, display_name="Acme", inputs={"version": "0.1.0"},
     ...     when=dt.datetime(2026, 10, 2, tzinfo=dt.UTC))
-    >>> e["html"], e["status"], e["headline"]["nps"]
-    ('acme.html', 'ok', 20.0)
+    >>> e["html"], e["status"], e["headline"]["nps"], e["reasons"]
+    ('acme.html', 'ok', 20.0, ['new'])
+    >>> bad = ReportResult(client_id="acme", period_label="2026-Q3", status="failed", input_hash="cd")
+    >>> report_entry(bad, display_name="Acme", inputs={}, when=dt.datetime(2026, 10, 9, tzinfo=dt.UTC),
+    ...     previous=e)["last_good"]
+    {'html': 'acme.html', 'headline': {'nps': 20.0}, 'rendered_at': '2026-10-02T00:00:00+00:00'}
     """
     error = result.error
+    good = None
+    if result.status == "failed" and previous:
+        good = previous if previous.get("status") == "ok" and previous.get("html") else previous.get("last_good")
     return {
         "display_name": display_name,
         "status": result.status,
+        "reasons": list(result.reasons),
         "input_hash": result.input_hash,
         "inputs": inputs,
         "seconds": round(result.seconds, 3),
@@ -94,7 +109,9 @@ def report_entry(
         "html_bytes": result.html_bytes,
         "headline": result.headline,
         "error": None if error is None else {
-            "cell": error.cell, "source_line": error.source_line, "ename": error.ename, "evalue": error.evalue,
+            "cell": error.cell, "line": error.line, "source_line": error.source_line, "ename": error.ename,
+            "evalue": error.evalue,
         },
         "rendered_at": when.isoformat(timespec="seconds"),
+        **({"last_good": {k: good.get(k) for k in ("html", "headline", "rendered_at")}} if good else {}),
     }
