@@ -39,6 +39,7 @@ from .plots import (
 )
 from .plots import churn as churn_chart
 from .plots import trend as trend_chart
+from .render.record import record
 from .reviews import stars_by_month, stars_vs_nps, stars_vs_nps_by_platform
 from .segments import nps_by_segment
 from .stats import portfolio_stats
@@ -260,6 +261,41 @@ def show_change(report: Report, change: PeriodChange) -> list:
     if change.verdict == "no_previous_period":
         return []
     return [paragraph(report.t.change(change))]
+
+
+def change_record(change: PeriodChange) -> dict[str, float | str | None]:
+    """The change as JSON-safe facts for the batch index: delta, previous NPS, verdict code.
+
+    Examples
+    --------
+    >>> from nps_helpers.trends import period_change
+    >>> frame = pd.DataFrame({"score": [10] * 30 + [0] * 20 + [10] * 10 + [0] * 40,
+    ...     "responded_at": pd.to_datetime(["2026-08-01"] * 50 + ["2026-05-01"] * 50, utc=True)})
+    >>> change_record(period_change(frame, "2026-Q3"))
+    {'delta': 80.0, 'previous_nps': -60.0, 'verdict': 'significant_increase'}
+    >>> change_record(period_change(frame, "2026-Q2"))["delta"] is None
+    True
+    """
+    def known(value: float) -> float | None:
+        return None if pd.isna(value) else float(value)
+
+    return {"delta": known(change.difference.difference), "previous_nps": known(change.difference.b.nps),
+            "verdict": change.verdict}
+
+
+def record_change(report: Report, headline: NpsResult, change: PeriodChange) -> None:
+    """Record for the batch index the change, the report's language and the small-sample flag.
+
+    Examples
+    --------
+    >>> from nps_helpers.trends import period_change
+    >>> r = _example_report()
+    >>> record_change(r, nps(r.responses["score"]), period_change(r.history, r.period))
+    ... # doctest: +ELLIPSIS
+    {'application/vnd.nps-reports.headline+json': {'change': {...}, 'language': 'en', 'small_sample': True}, ...}
+    """
+    record(change=change_record(change), language=report.t.language,
+           small_sample=bool(headline.n < report.min_n))
 
 
 def show_trend(report: Report, trend: pd.DataFrame) -> list:
