@@ -117,6 +117,31 @@ def render(root: Path, **kw) -> BatchResult:
                         workers=2, progress=False, **kw)
 
 
+def every_state_manifest() -> dict:
+    """A batch folder's manifest with a report in each state the index shows (no rendering)."""
+    def head(nps, low, high, n, **more):
+        return {"nps": nps, "ci_low": low, "ci_high": high, "n": n, **more}
+
+    return {"updated_at": "2026-10-02T08:00:00+00:00", "language": "en", "reports": {
+        "zed": {"display_name": "Zed <b>Bank</b>", "status": "ok", "html": "zed.html", "headline": head(
+            21.4, 10.0, 30.2, 120, language="pl", small_sample=False, commentary="approved",
+            change={"delta": 6.4, "previous_nps": 15.0, "verdict": "significant_increase"})},
+        "acme": {"display_name": "Acme", "status": "ok", "html": "acme.html", "headline": head(
+            -3.0, -20.0, 14.0, 25, language="de", small_sample=True, commentary="unapproved",
+            change={"delta": -2.6, "previous_nps": -0.4, "verdict": "no_significant_change"})},
+        "brio": {"display_name": "Brio Insurance Group International", "status": "ok", "html": "brio.html",
+                 "headline": head(44.6, 38.0, 51.0, 1203, language="en", small_sample=False,
+                                  commentary="stale",
+                                  change={"delta": -11.5, "previous_nps": 56.1,
+                                          "verdict": "significant_decrease"})},
+        "coda": {"display_name": "Coda", "status": "ok", "html": "coda.html", "headline": head(
+            50.0, 20.0, 70.0, 12, language="sl", small_sample=True, commentary="none",
+            change={"delta": None, "previous_nps": None, "verdict": "no_previous_period"})},
+        "dune": {"display_name": "Dune", "status": "failed", "html": None, "headline": None,
+                 "error": {"cell": 3, "source_line": "x", "ename": "NpsParamsError", "evalue": "bad"}},
+    }}
+
+
 def plant(root: Path, data: dict) -> str:
     """Plant the client's canary in its display name, segment values and comments."""
     cid, mark, st = data["client_id"], canary(data["client_id"]), Store(root / "store")

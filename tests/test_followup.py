@@ -40,10 +40,11 @@ def test_each_customer_lands_in_the_list_of_their_latest_response():
     lists = followup_lists(_responses())
     assert set(lists) == set(LISTS)
     # a moved from promoter to detractor; the anonymous response cannot be followed up.
-    assert lists["detractors_to_call"]["customer_id"].tolist() == ["a", "d", "f"]
+    # Detractors by priority: lowest score first.
+    assert lists["detractors_to_call"]["customer_id"].tolist() == ["d", "f", "a"]
     assert lists["promoters_to_ask"]["customer_id"].tolist() == ["e", "b"]
     assert lists["passives_to_nudge"]["customer_id"].tolist() == ["c"]
-    assert lists["detractors_to_call"].loc[0, "comment"] == "Billing error, rude staff"
+    assert lists["detractors_to_call"].loc[2, "comment"] == "Billing error, rude staff"
     assert "region" not in lists["promoters_to_ask"].columns
 
 
@@ -84,13 +85,14 @@ def test_without_customer_ids_every_response_is_listed_by_its_id_and_date(withou
     customers = pd.DataFrame({"customer_id": ["d"], "churned_at": pd.to_datetime(["2026-02-01"], utc=True)})
     lists = followup_lists(responses, tag_themes(responses["comment"], "en"), customers=customers,
                            since="2026-01-01")
-    # Most recent first; r7 answered before `since`; nothing to churn-check without ids.
+    # Most recent first (detractors lowest score first); r7 answered before `since`;
+    # nothing to churn-check without ids.
     assert lists["promoters_to_ask"]["response_id"].tolist() == ["r6", "r2", "r0"]
     assert lists["passives_to_nudge"]["response_id"].tolist() == ["r3"]
-    assert lists["detractors_to_call"]["response_id"].tolist() == ["r5", "r1", "r4"]
+    assert lists["detractors_to_call"]["response_id"].tolist() == ["r5", "r4", "r1"]
     call = lists["detractors_to_call"]
     assert call.columns.tolist() == ["response_id", "responded_at", "score", "themes", "comment"]
-    assert call["responded_at"].tolist() == list(pd.to_datetime(["2026-03-05", "2026-03-01", "2026-01-20"], utc=True))
+    assert call["responded_at"].tolist() == list(pd.to_datetime(["2026-03-05", "2026-01-20", "2026-03-01"], utc=True))
     assert call.set_index("response_id").loc["r1", "themes"] == "billing;staff"
     paths = write_followup_lists(lists, tmp_path)
     rows = list(csv.reader(io.StringIO(paths["detractors_to_call"].read_text(encoding="utf-8-sig"))))
@@ -140,7 +142,7 @@ def test_write_followup_lists_names_files_after_the_lists(tmp_path):
     paths = write_followup_lists(followup_lists(_responses()), tmp_path)
     assert {p.name for p in paths.values()} == {f"{name}.csv" for name in LISTS}
     call = pd.read_csv(paths["detractors_to_call"], encoding="utf-8-sig")
-    assert call["comment"].tolist()[1] == "'=cmd|' /C calc'!A0"
+    assert call["comment"].tolist()[0] == "'=cmd|' /C calc'!A0"
 
 
 _TEXT_DTYPES = ["str", "string[python]", "string[pyarrow]", pd.StringDtype("python", na_value=np.nan)]
@@ -189,3 +191,66 @@ def test_themes_come_from_the_latest_response_in_the_order_of_the_tags():
     call = followup_lists(responses, tags)["detractors_to_call"].set_index("customer_id")
     assert call["themes"].to_dict() == {"a": "staff;billing;staff", "d": "support", "f": ""}
     assert followup_lists(responses, tags.iloc[:0])["promoters_to_ask"]["themes"].tolist() == ["", ""]
+
+
+def _period_answers():
+    """Answers of one quarter (and one before it) with customers' plan and revenue."""
+    rows = [  # customer, date, score, comment, region, plan at answer time
+        ("c1", "2026-07-05", 5, "Too expensive", "North", "Old"),
+        ("c1", "2026-08-01", 2, "Support never answers", "North", "Old"),
+        ("c1", "2026-09-01", 4, "Billing error and rude staff", "South", "Old"),
+        ("c2", "2026-08-15", 4, "", "East", "Old"),
+        ("c3", "2026-09-10", 4, "Too expensive", "West", "Old"),
+        ("c4", "2026-07-20", 4, "", "North", "Old"),
+        ("c5", "2026-08-02", 0, "Never again", "East", "Old"),
+        ("c6", "2026-07-30", 4, "", "South", "Old"),  # no customer record: revenue unknown
+        ("c7", "2026-06-20", 1, "", "North", "Old"),  # before the period ...
+        ("c7", "2026-07-21", 10, "", "North", "Old"),  # ... and now a promoter
+        ("c8", "2026-08-08", 3, "", "West", "Old"),  # churned
+        ("c9", "2026-06-01", 2, "", "West", "Old"),  # only before the period
+        (None, "2026-08-09", 1, "", "West", "Old"),  # anonymous
+    ]
+    frame = pd.DataFrame(rows, columns=["customer_id", "responded_at", "score", "comment", "region", "plan"])
+    frame["responded_at"] = pd.to_datetime(frame["responded_at"], utc=True)
+    frame.insert(1, "response_id", [f"r{i}" for i in range(len(frame))])
+    frame["language"] = "en"
+    customers = pd.DataFrame({
+        "customer_id": ["c1", "c2", "c3", "c4", "c5", "c7", "c8"],
+        "plan": ["Gold", "Basic", "Basic", "Gold", "Basic", "Gold", "Basic"],
+        "revenue": [100.0, 500.0, 500.0, 900.0, 10.0, 50.0, 999.0],
+        "churned_at": pd.to_datetime([None, None, None, None, None, None, "2026-09-01"], utc=True),
+    })
+    return frame, customers
+
+
+def test_detractors_to_call_fold_each_customer_and_come_in_priority_order():
+    from nps_helpers.i18n import translator
+
+    answers, customers = _period_answers()
+    tags = tag_themes(answers["comment"], "en")
+    call = followup_lists(answers, tags, customers=customers, since="2026-07-01",
+                          segments=["region", "plan"], t=translator("de"))["detractors_to_call"]
+    assert call.columns.tolist() == ["customer_id", "response_id", "responded_at", "score", "answers_in_period",
+                                     "region", "plan", "revenue", "themes", "comment", "language"]
+    # Score ascending; then revenue descending (unknown last); then the newest first.
+    assert call["customer_id"].tolist() == ["c5", "c4", "c3", "c2", "c1", "c6"]
+    c1 = call.set_index("customer_id").loc["c1"]
+    # Three detractor answers fold into one row: the latest, its region, the customer's plan now.
+    assert (c1["response_id"], c1["score"], c1["answers_in_period"]) == ("r2", 4, 3)
+    assert (c1["region"], c1["plan"], c1["revenue"]) == ("South", "Gold", 100.0)
+    assert c1["themes"] == "Abrechnung; Personal"  # billing, staff as the German report names them
+    assert call.set_index("customer_id").loc["c3", "themes"] == "Preis"
+    assert call["answers_in_period"].tolist() == [1, 1, 1, 1, 3, 1]
+    # c6 has no customer record: plan and revenue unknown (the plan column is the customers' one).
+    assert call.loc[5, ["plan", "revenue"]].isna().all()
+
+
+def test_detractors_without_customer_ids_stay_one_row_per_response():
+    answers, customers = _period_answers()
+    anonymous = answers.drop(columns="customer_id")
+    call = followup_lists(anonymous, customers=customers, since="2026-07-01",
+                          segments=["region"])["detractors_to_call"]
+    assert call.columns.tolist() == ["response_id", "responded_at", "score", "region", "comment", "language"]
+    # Every detractor answer of the period (c1's three, churned c8's, the anonymous one), no
+    # churn check without ids: lowest score first, then the newest.
+    assert call["response_id"].tolist() == ["r6", "r12", "r1", "r10", "r4", "r2", "r3", "r7", "r5", "r0"]

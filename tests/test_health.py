@@ -377,3 +377,27 @@ def test_ids_keep_the_dtype_pandas_infers_from_them(dtype):
     assert sorted(health["customer_id"]) == sorted(customers["customer_id"])
     nobody = customer_health(customers, responses, invitations, as_of="2000-01-01")
     assert nobody["customer_id"].dtype == object and nobody.empty
+
+
+def test_at_risk_scores_to_one_decimal_and_the_two_weakest_components_by_hand():
+    # Points lost = weight x (1 - component); weights tenure 1, nps 2, recency 1.
+    health = pd.DataFrame({
+        "customer_id": ["x", "w", "y", "z"],
+        "score": [35.04, 35.01, 55.56, 80.0],
+        "band": ["critical", "critical", "at_risk", "healthy"],
+        "c_tenure": [0.2, 0.9, 0.0, 1.0],   # lost: 0.8, 0.1, 1.0
+        "c_nps": [0.5, 0.0, 1.0, 1.0],      # lost: 1.0, 2.0, 0.0
+        "c_recency": [0.0, 0.7, 0.5, 1.0],  # lost: 1.0, 0.3, 0.5
+    })
+    weights = HealthWeights(tenure=1, plan=0, revenue=0, nps=2, trend=0, responsiveness=0, recency=1)
+    risky = at_risk_customers(health, weights=weights)
+    assert risky.values.tolist() == [
+        # x and w both read 35.0: the unrounded scores keep w (35.01) first.
+        ["w", 35.0, "critical", "latest score; time since last answer"],
+        # x: nps and recency tie at 1.0: in the order of the components.
+        ["x", 35.0, "critical", "latest score; time since last answer"],
+        ["y", 55.6, "at_risk", "tenure; time since last answer"],
+    ]
+    # With the default weights (nps 0.30, tenure 0.15, recency 0.10) x loses 0.15, 0.12, 0.10.
+    assert at_risk_customers(health).set_index("customer_id").loc["x", "weakest_components"] == (
+        "latest score; tenure")

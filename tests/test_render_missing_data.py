@@ -136,5 +136,7 @@ def test_followup_lists_without_customer_ids_go_by_response_id_and_date(rendered
         for r in rows:
             assert r["responded_at"].startswith(expected.at[r["response_id"], "date"])
             assert int(r["score"]) == expected.at[r["response_id"], "score"]
-        dates = [r["responded_at"] for r in rows]
-        assert dates == sorted(dates, reverse=True)  # most recent first
+        # Most recent first; detractors to call by priority: lowest score, then most recent.
+        order = [(int(r["score"]) if name == "detractors_to_call" else 0, r["responded_at"]) for r in rows]
+        newest_first = sorted(order, key=lambda o: o[1], reverse=True)
+        assert order == sorted(newest_first, key=lambda o: o[0])

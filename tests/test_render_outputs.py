@@ -102,7 +102,8 @@ def test_index_lists_every_report_escaped_with_links_only_to_rendered_ones():
     assert soup.find_all("script") == []
     rows = [[c.get_text() for c in tr.find_all(["th", "td"])] for tr in soup.tbody.find_all("tr")]
     assert rows == [
-        ["Acme", "\u2014", "\u2014", "\u2014", "Failed: NpsStoreError"],
-        ["Zed <script>alert(1)</script>", "\u221212", "\u221220 to \u22125", "88", "Rendered"],
+        ["Acme", "\u2014", "\u2014", "\u2014", "\u2014", "\u2014", "Failed: NpsStoreError"],
+        # A record from before the change, language and state were recorded: dashes, final.
+        ["Zed <script>alert(1)</script>", "\u221212", "\u221220 to \u22125", "88", "\u2014", "\u2014", "Final"],
     ]
     assert [a["href"] for a in soup.find_all("a")] == ["zed.html"]

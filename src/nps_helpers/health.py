@@ -36,6 +36,16 @@ from .errors import NpsInputError, NpsParamsError
 from .experience import RESPONSE_WINDOW_DAYS, answered_within, to_utc
 
 BANDS = ("critical", "at_risk", "healthy")
+# The components in words, for the at-risk CSV (in the order of HealthWeights).
+COMPONENT_NAMES = {
+    "tenure": "tenure",
+    "plan": "plan",
+    "revenue": "revenue",
+    "nps": "latest score",
+    "trend": "score trend",
+    "responsiveness": "survey responsiveness",
+    "recency": "time since last answer",
+}
 DAY = pd.Timedelta(days=1)
 _NEUTRAL = 0.5
 _TEXT = pd.Series(["text"]).dtype  # the dtype pandas infers for text
@@ -288,28 +298,49 @@ def health_check(
                        band_churn.astype({"band": "string"}))
 
 
-def at_risk_customers(health: pd.DataFrame, customers: pd.DataFrame | None = None) -> pd.DataFrame:
+def at_risk_customers(
+    health: pd.DataFrame, customers: pd.DataFrame | None = None, weights: HealthWeights | None = None
+) -> pd.DataFrame:
     """Customers in the 'critical' and 'at_risk' bands, lowest score first, for the internal CSV.
 
-    With ``customers``, their plan and revenue are added to help prioritise the calls.
+    The score is rounded to one decimal; ``weakest_components`` names in English words
+    (``COMPONENT_NAMES``) the two components that cost the customer the most points,
+    ``weight x (1 - component)`` with the ``weights`` the score was made with (ties in
+    the order of ``COMPONENT_NAMES``). With ``customers``, their plan and revenue are
+    added to help prioritise the calls.
 
     Examples
     --------
-    >>> health = pd.DataFrame({"customer_id": ["a", "b"], "score": [20.0, 90.0],
-    ...     "band": ["critical", "healthy"]})
-    >>> at_risk_customers(health)["customer_id"].tolist()
-    ['a']
+    >>> health = pd.DataFrame({"customer_id": ["a", "b"], "score": [20.04, 90.0],
+    ...     "band": ["critical", "healthy"], "c_tenure": [0.1, 0.9], "c_nps": [0.0, 1.0],
+    ...     "c_recency": [0.9, 0.8]})
+    >>> at_risk_customers(health).values.tolist()
+    [['a', 20.0, 'critical', 'latest score; tenure']]
     """
-    risky = health[health["band"].isin(["critical", "at_risk"])][["customer_id", "score", "band"]]
+    risky = health[health["band"].isin(["critical", "at_risk"])]
+    out = risky[["customer_id", "score", "band"]].assign(
+        score=risky["score"].round(1), weakest_components=_weakest(risky, weights or HealthWeights()))
     if customers is not None:
         extra = [c for c in ("plan", "revenue") if c in customers.columns]
         if extra:
             info = customers[["customer_id", *extra]].drop_duplicates("customer_id")
-            risky = risky.merge(info, on="customer_id", how="left")
-    return risky.sort_values("score", kind="stable").reset_index(drop=True)
+            out = out.merge(info, on="customer_id", how="left")
+    # The unrounded scores set the order: two customers at 20.0 stay as ranked.
+    order = np.argsort(risky["score"].to_numpy(), kind="stable")
+    return out.iloc[order].reset_index(drop=True)
 
 
 # --- internals --------------------------------------------------------------------------
+def _weakest(health: pd.DataFrame, weights: HealthWeights, count: int = 2) -> list[str]:
+    """Each row's ``count`` components that cost the most points, as words joined by '; '."""
+    present = [k for k in COMPONENT_NAMES if f"c_{k}" in health.columns]
+    if not present:
+        return [""] * len(health)
+    lost = np.column_stack([weights.components()[k] * (1 - health[f"c_{k}"].to_numpy(float)) for k in present])
+    order = np.argsort(-lost, axis=1, kind="stable")[:, :count]
+    return ["; ".join(COMPONENT_NAMES[present[i]] for i in row) for row in order]
+
+
 def _data_end(customers, responses, invitations) -> pd.Timestamp:
     stamps = [pd.to_datetime(customers[c], utc=True).max() for c in ("started_at", "churned_at")
               if c in customers.columns]

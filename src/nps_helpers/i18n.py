@@ -145,7 +145,8 @@ LABELS: dict[str, str] = {
     "report_period": N_("Report period"),
     "report": N_("Report"),
     "status": N_("Status"),
-    "rendered": N_("Rendered"),
+    "final": N_("Final"),
+    "draft": N_("Draft"),
     "failed": N_("Failed"),
 }
 

@@ -24,7 +24,7 @@ from .churn import ChurnResult, churn_analysis
 from .drivers import DriversResult, relative_weights
 from .errors import NpsError
 from .experience import ces, csat, to_utc
-from .followup import write_csv
+from .followup import followup_lists, write_csv, write_followup_lists
 from .i18n import Translator, translator
 from .metrics import NpsResult, categorize, nps
 from .params import ClientParams, Defaults, client_ids, load_client, load_defaults
@@ -40,6 +40,7 @@ from .plots import (
 )
 from .plots import churn as churn_chart
 from .plots import trend as trend_chart
+from .render.record import record
 from .reviews import stars_by_month, stars_vs_nps, stars_vs_nps_by_platform
 from .segments import nps_by_segment
 from .stats import portfolio_stats
@@ -263,6 +264,41 @@ def show_change(report: Report, change: PeriodChange) -> list:
     return [paragraph(report.t.change(change))]
 
 
+def change_record(change: PeriodChange) -> dict[str, float | str | None]:
+    """The change as JSON-safe facts for the batch index: delta, previous NPS, verdict code.
+
+    Examples
+    --------
+    >>> from nps_helpers.trends import period_change
+    >>> frame = pd.DataFrame({"score": [10] * 30 + [0] * 20 + [10] * 10 + [0] * 40,
+    ...     "responded_at": pd.to_datetime(["2026-08-01"] * 50 + ["2026-05-01"] * 50, utc=True)})
+    >>> change_record(period_change(frame, "2026-Q3"))
+    {'delta': 80.0, 'previous_nps': -60.0, 'verdict': 'significant_increase'}
+    >>> change_record(period_change(frame, "2026-Q2"))["delta"] is None
+    True
+    """
+    def known(value: float) -> float | None:
+        return None if pd.isna(value) else float(value)
+
+    return {"delta": known(change.difference.difference), "previous_nps": known(change.difference.b.nps),
+            "verdict": change.verdict}
+
+
+def record_change(report: Report, headline: NpsResult, change: PeriodChange) -> None:
+    """Record for the batch index the change, the report's language and the small-sample flag.
+
+    Examples
+    --------
+    >>> from nps_helpers.trends import period_change
+    >>> r = _example_report()
+    >>> record_change(r, nps(r.responses["score"]), period_change(r.history, r.period))
+    ... # doctest: +ELLIPSIS
+    {'application/vnd.nps-reports.headline+json': {'change': {...}, 'language': 'en', 'small_sample': True}, ...}
+    """
+    record(change=change_record(change), language=report.t.language,
+           small_sample=bool(headline.n < report.min_n))
+
+
 def show_trend(report: Report, trend: pd.DataFrame) -> list:
     """The monthly NPS chart with intervals and the client's events (nothing for one month).
 
@@ -407,7 +443,8 @@ def write_at_risk_list(report: Report) -> Path | None:
     """Write the customers at risk at the end of the period to ``internal_dir`` as a CSV.
 
     The list holds customer ids, so it goes beside the report, never into it; lowest
-    health first, with plan and revenue where known. None (no file) without customer data.
+    health first, scores to one decimal, each customer's two weakest components named,
+    with plan and revenue where known. None (no file) without customer data.
 
     Examples
     --------
@@ -419,7 +456,36 @@ def write_at_risk_list(report: Report) -> Path | None:
     from .health import at_risk_customers
 
     health = report._health[to_utc(report.period.end)]
-    return write_csv(at_risk_customers(health, report.customers), report.internal_dir / AT_RISK_FILE)
+    risky = at_risk_customers(health, report.customers, _health_options(report)["weights"])
+    return write_csv(risky, report.internal_dir / AT_RISK_FILE)
+
+
+def write_followup(report: Report, tags: pd.DataFrame) -> dict[str, Path]:
+    """Write the follow-up lists to ``internal_dir`` and record how much each holds.
+
+    :func:`~nps_helpers.followup.followup_lists` of the period with the client's segment
+    columns, plan and revenue, and theme names in the report's language. The record
+    (``followup``: rows and the answers they fold, per list) reaches the manifest and the
+    executed notebook, never the report. Returns the paths by list name.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from dataclasses import replace
+    >>> r = replace(_example_report(), internal_dir=Path(tempfile.mkdtemp()),
+    ...             responses=_example_report().responses.assign(customer_id=["a", "a", "b", "c"]))
+    >>> paths = write_followup(r, pd.DataFrame(columns=["row", "theme"]))  # doctest: +ELLIPSIS
+    {...'promoters_to_ask': {'rows': 1, 'answers': 2}, ...'detractors_to_call': {'rows': 1, 'answers': 1}}}, ...}
+    >>> sorted(p.name for p in paths.values())
+    ['detractors_to_call.csv', 'passives_to_nudge.csv', 'promoters_to_ask.csv']
+    """
+    lists = followup_lists(report.responses, tags, customers=report.customers,
+                           segments=_segment_columns(report), t=report.t)
+    record(followup={name: {"rows": len(frame),
+                            "answers": int(frame["answers_in_period"].sum()) if "answers_in_period" in frame
+                            else len(frame)}
+                     for name, frame in lists.items()})
+    return write_followup_lists(lists, report.internal_dir)
 
 
 def show_drivers(report: Report, result: DriversResult) -> list:
