@@ -168,8 +168,8 @@ def test_a_failed_rerender_keeps_the_last_good_report(project):
                                   "rendered_at": good["rendered_at"]}
     index = (folder / "index.html").read_text(encoding="utf-8")
     when = translator("en").date(dt.datetime.fromisoformat(good["rendered_at"]))
-    row = re.search(r'<td class="status-failed">.*?</td>', index).group(0)
-    assert row == f'<td class="status-failed">Failed: KeyError · <a href="charlie-inc.html">last good report, {when}</a></td>'
+    row = re.search(r'<td class="text state-failed">.*?</td>', index).group(0)
+    assert row == f'<td class="text state-failed">Failed: KeyError · <a href="charlie-inc.html">last good report, {when}</a></td>'
 
     again = render(root)  # a failed report is tried again even when nothing changed
     assert again.exit_code == 1 and failed in again.output.splitlines()
