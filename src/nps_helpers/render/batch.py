@@ -43,6 +43,7 @@ from ..params import (
     load_defaults,
 )
 from ..periods import Period, parse_period
+from ..sections import extra_notebook_path, section_order
 from ..store import Store
 from .cache import file_digest, input_hash, report_inputs
 from .index import write_index
@@ -317,8 +318,9 @@ def _plan(
             params_dir=str(params_root),
             internal_dir=str(folder.path / INTERNAL / f".{cid}.partial"),
         )
+        extra = extra_notebook_path(cid, client.extra_notebook, params_root.parent / "notebooks")
         inputs = report_inputs(st, client, defaults, report, notebook_digest=notebook_digest,
-                               version=common["version"])
+                               version=common["version"], extra_notebook=extra)
         digest = input_hash(inputs)
         folder.names[cid] = client.display_name
         folder.inputs[cid] = inputs
@@ -328,6 +330,9 @@ def _plan(
             internal_dir=str(folder.path / INTERNAL / cid),
             display_name=client.display_name,
             input_hash=digest,
+            sections=section_order(client.sections),
+            extra_notebook=None if extra is None else str(extra),
+            extra_name=client.extra_notebook or "",
             **common,
         )
         old = folder.manifest["reports"].get(cid, {})

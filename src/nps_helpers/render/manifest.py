@@ -95,6 +95,7 @@ def report_entry(
         "headline": result.headline,
         "error": None if error is None else {
             "cell": error.cell, "source_line": error.source_line, "ename": error.ename, "evalue": error.evalue,
+            **({"notebook": error.notebook} if error.notebook else {}),
         },
         "rendered_at": when.isoformat(timespec="seconds"),
     }
