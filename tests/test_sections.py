@@ -282,14 +282,14 @@ def test_a_changed_extra_notebook_re_renders_and_a_failing_cell_names_its_file_a
     path = root / "notebooks" / EXTRA
     nb = nbformat.read(path, as_version=4)
     nb.cells.append(new_markdown_cell("A note."))
-    nb.cells.append(new_code_cell("weekly = weekdays.copy()\nshare = 1 / 0"))
+    nb.cells.append(new_code_cell("share = 1 / 0  # uses nothing of the report"))
     nbformat.write(nb, path)
     failed = cli(root)
     assert failed.exit_code == 1
     assert f"{BATCH}: 2 reports, 0 rendered, 1 unchanged, 1 failed" in failed.output
     number = len(nb.cells)
     assert (f"FAILED {KESTREL} (2026-Q3): notebooks/clients/kestrel-bank.ipynb cell {number} "
-            "`weekly = weekdays.copy()`: ZeroDivisionError: division by zero") in failed.output
+            "`share = 1 / 0  # uses nothing of the report`: ZeroDivisionError: division by zero") in failed.output
     manifest = json.loads((root / "out" / BATCH / "2026-Q3" / "manifest.json").read_text(encoding="utf-8"))
     error = manifest["reports"][KESTREL]["error"]
     assert (error["notebook"], error["cell"]) == ("notebooks/clients/kestrel-bank.ipynb", number)
@@ -308,6 +308,7 @@ def lab_project(tmp_path_factory) -> Path:
     shutil.copy(ROOT / "params" / "defaults.yaml", root / "params")
     (root / "notebooks").mkdir()
     shutil.copy(ROOT / "notebooks" / "client_report.ipynb", root / "notebooks")
+    shutil.copytree(ROOT / "notebooks" / "clients", root / "notebooks" / "clients")
     return root
 
 
@@ -323,3 +324,12 @@ def test_papermill_runs_the_report_for_another_client_from_the_root_or_notebooks
     assert sorted(p.name for p in internal.iterdir()) == [OTHER]
     assert (internal / OTHER / "detractors_to_call.csv").exists()
     assert not (lab_project / "notebooks" / "outputs").exists()
+
+
+def test_the_example_extra_notebook_runs_alone_through_its_standalone_cell(lab_project, tmp_path, monkeypatch):
+    monkeypatch.delenv("NPS_STORE", raising=False)
+    done = papermill.execute_notebook(str(lab_project / "notebooks" / EXTRA), str(tmp_path / "alone.ipynb"),
+                                      kernel_name="nps-reports", cwd=str(lab_project / "notebooks" / "clients"),
+                                      progress_bar=False)
+    shown = "".join(o.get("data", {}).get("text/html", "") for c in done.cells for o in c.get("outputs", []))
+    assert "<h2>NPS by weekday</h2>" in shown and "gave the highest NPS" in shown
