@@ -89,7 +89,7 @@ class Batch:
 
 def demo_project(root: Path, *, clients: int = 6, responses: int = 6000,
                  telecoms: tuple[str, ...] = ()) -> dict[str, dict]:
-    """A project folder (store, params, notebook copy) over the first demo clients, each
+    """A project folder (store, params, notebook copies) over the first demo clients, each
     made a bank but ``telecoms``. Returns each client's params."""
     write_demo_store(root / "store", clients=clients, responses=responses, params_dir=root / "params")
     shutil.copy(ROOT / "params" / "defaults.yaml", root / "params" / "defaults.yaml")
@@ -98,6 +98,8 @@ def demo_project(root: Path, *, clients: int = 6, responses: int = 6000,
         "notebook: client_report.ipynb\nclients: all\nperiods:\n  - latest-quarter\n")
     (root / "notebooks").mkdir()
     shutil.copy(ROOT / "notebooks" / "client_report.ipynb", root / "notebooks")
+    # kestrel-bank's params name its extra notebook (the shipped example).
+    shutil.copytree(ROOT / "notebooks" / "clients", root / "notebooks" / "clients")
     params = {}
     for path in sorted((root / "params" / "clients").glob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))

@@ -88,6 +88,7 @@ def demo_project(tmp_path_factory) -> Path:
     shutil.copytree(ROOT / "params", root / "params", ignore=shutil.ignore_patterns("clients"))
     (root / "notebooks").mkdir()
     shutil.copy(ROOT / "notebooks" / "client_report.ipynb", root / "notebooks")
+    shutil.copytree(ROOT / "notebooks" / "clients", root / "notebooks" / "clients")  # kestrel-bank's extra
     write_demo_store(root / "data" / "store", clients=2, responses=4_000, params_dir=root / "params")
     run = cli_render(root, "--pdf")
     assert run.exit_code == 0, run.output

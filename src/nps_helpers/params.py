@@ -13,10 +13,19 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from .errors import NpsInputError, NpsParamsError
 from .schema import DEFAULT_TIMEZONE, check_client_id, check_timezone
+from .sections import EXTRA, SECTIONS, check_extra_path, check_sections
 
 Language = Literal["en", "pl", "sl", "ru", "de"]
 Industry = Literal[
@@ -120,6 +129,18 @@ class ClientParams(Strict):
         description="Health of each plan, 0 (worst) to 1 (best), by plan name; unset: plans are "
         "ranked by their customers' median revenue.",
     )
+    sections: list[str] | None = Field(
+        None,
+        description="Sections to show, in order, from: " + ", ".join(SECTIONS) + ". Unset: every "
+        "section; 'summary' is always first and 'method' always last. A section whose data are "
+        "missing is left out either way.",
+    )
+    extra_notebook: str | None = Field(
+        None,
+        description="The client's own notebook, relative to notebooks/ (e.g. clients/<id>.ipynb): "
+        "its code cells run after the report, with the report's objects in scope, and their "
+        "outputs form the 'extra' section (cells tagged 'standalone' are skipped).",
+    )
 
     @field_validator("client_id")
     @classmethod
@@ -135,6 +156,25 @@ class ClientParams(Strict):
 
             HealthWeights.from_params(value)
         return value
+
+    @field_validator("sections")
+    @classmethod
+    def _known_sections(cls, value: list[str] | None) -> list[str] | None:
+        return None if value is None else check_sections(value)
+
+    @field_validator("extra_notebook")
+    @classmethod
+    def _extra_path(cls, value: str | None) -> str | None:
+        return None if value is None else check_extra_path(value)
+
+    @model_validator(mode="after")
+    def _extra_shown(self) -> ClientParams:
+        if self.extra_notebook and self.sections is not None and EXTRA not in self.sections:
+            raise NpsParamsError(
+                f"key 'sections': lists no '{EXTRA}', so extra_notebook's cells would not show; "
+                f"add '{EXTRA}' where they go, or remove extra_notebook"
+            )
+        return self
 
 
 class BatchParams(Strict):

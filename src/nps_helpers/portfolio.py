@@ -38,6 +38,7 @@ from .i18n import Translator, translator
 from .metrics import CATEGORIES, NpsResult, nps, nps_difference_frame, nps_frame, z_value
 from .params import ClientParams, Defaults, client_ids, load_client, load_defaults
 from .periods import Period, window
+from .project import find_project
 from .schema import check_client_id
 from .store import TIME_COLUMN, Store, _connect, query_frame
 from .timezones import client_timezone
@@ -661,7 +662,7 @@ class Portfolio:
 
 def open_portfolio(
     store: str | os.PathLike | None,
-    params_dir: str | os.PathLike,
+    params_dir: str | os.PathLike | None,
     period_start: str,
     period_end: str,
     *,
@@ -671,7 +672,9 @@ def open_portfolio(
     """Every client of the store (and of ``params_dir``) for ``[period_start, period_end)``.
 
     Reads only params and the store's folder listing. An empty or missing store raises
-    :class:`~nps_helpers.errors.NpsStoreError` saying how to fill it.
+    :class:`~nps_helpers.errors.NpsStoreError` saying how to fill it. ``params_dir`` None:
+    the params of the project found from the working folder
+    (:func:`~nps_helpers.project.find_project`); ``store`` None: the store defaults.yaml names.
 
     Examples
     --------
@@ -683,8 +686,9 @@ def open_portfolio(
     >>> p.period.label, p.client_ids
     ('2026-Q3', ['brightwave-mobile', 'kestrel-bank'])
     """
+    params_dir = Path(params_dir) if params_dir is not None else find_project() / "params"
     defaults = load_defaults(params_dir)
-    st = Store(store if store is not None else Path(params_dir).parent / defaults.store)
+    st = Store(store if store is not None else params_dir.parent / defaults.store)
     stored = st.clients()
     if not stored:
         raise NpsStoreError(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -22,7 +23,7 @@ import pandas as pd
 from .benchmarks import PeerBenchmark, industry_benchmark, peer_benchmark
 from .churn import ChurnResult, churn_analysis
 from .drivers import DriversResult, relative_weights
-from .errors import NpsError
+from .errors import NpsError, NpsInputError, NpsParamsError
 from .experience import ces, csat, to_utc
 from .followup import followup_lists, write_csv, write_followup_lists
 from .i18n import Translator, translator
@@ -40,6 +41,7 @@ from .plots import (
 )
 from .plots import churn as churn_chart
 from .plots import trend as trend_chart
+from .project import find_project, lab_internal_dir
 from .render.record import record
 from .reviews import stars_by_month, stars_vs_nps, stars_vs_nps_by_platform
 from .segments import nps_by_segment
@@ -138,8 +140,8 @@ def open_report(
     period_label: str | None = None,
     language: str | None = None,
     store: str | os.PathLike | None = None,
-    params_dir: str | os.PathLike = "params",
-    internal_dir: str | os.PathLike = "outputs/_internal",
+    params_dir: str | os.PathLike | None = None,
+    internal_dir: str | os.PathLike | None = None,
 ) -> Report:
     """Read one client's params and data for the window ``[period_start, period_end)``.
 
@@ -147,6 +149,12 @@ def open_report(
     (:func:`~nps_helpers.timezones.client_timezone`), so the window runs from local midnight
     to local midnight. ``history`` holds the 24 months up to ``period_end`` (for trends);
     customers, invitations and reviews are empty frames when the client has none.
+
+    Paths left ``None`` (a notebook run by hand) come from the project folder: the one
+    holding ``params_dir`` when given, else :func:`~nps_helpers.project.find_project` from
+    the working folder. Then ``params_dir`` is its params/, ``store`` the defaults' store
+    and ``internal_dir`` ``outputs/lab/_internal/<client_id>``, so a run for one client
+    never writes into another client's folder.
 
     Examples
     --------
@@ -160,9 +168,13 @@ def open_report(
     >>> r.period.label, len(r.responses) > 0, r.t.language
     ('2026-07-01..2026-10-01', True, 'en')
     """
+    project = Path(params_dir).parent if params_dir is not None else find_project()
+    params_dir = Path(params_dir) if params_dir is not None else project / "params"
     client = load_client(client_id, params_dir)
     defaults = load_defaults(params_dir)
-    st = Store(store if store is not None else Path(params_dir).parent / defaults.store)
+    st = Store(store if store is not None else project / defaults.store)
+    if internal_dir is None:
+        internal_dir = lab_internal_dir(project, client_id, defaults.outputs)
     period = window(period_start, period_end, period_label,
                     tz=client_timezone(client_id, params_dir=params_dir, store=st))
     since = period.end - pd.DateOffset(months=HISTORY_MONTHS)
@@ -197,15 +209,39 @@ class Html:
         return self.markup
 
 
-def heading(t: Translator, code: str, *, level: int = 2) -> Html:
-    """A section heading in the report's language (a label code such as 'trend').
+def heading(
+    t: Translator, code: str | None = None, *, text: str | Mapping[str, str] | None = None, level: int = 2
+) -> Html:
+    """A section heading in the report's language: a label code such as 'trend', or
+    ``text`` in the analyst's own words (escaped; no catalogue entry needed).
+
+    ``text`` is one string, or one per language (``{"en": ..., "de": ...}``); a mapping
+    without the report's language falls back to its English entry.
 
     Examples
     --------
     >>> heading(translator("de"), "trend").markup
     '<h2>Verlauf</h2>'
+    >>> heading(translator("de"), text={"en": "NPS by weekday", "de": "NPS nach Wochentag"}).markup
+    '<h2>NPS nach Wochentag</h2>'
+    >>> heading(translator("pl"), text={"de": "NPS nach Wochentag"})
+    Traceback (most recent call last):
+    ...
+    nps_helpers.errors.NpsParamsError: heading text has no 'pl' entry and no 'en' one to fall back on (it has: de); add one
     """
-    return _heading(t.label(code), level)
+    if (code is None) == (text is None):
+        raise NpsInputError("heading takes a label code or text=..., one of the two")
+    if text is None:
+        return _heading(t.label(code), level)
+    if isinstance(text, Mapping):
+        chosen = text.get(t.language, text.get("en"))
+        if chosen is None:
+            raise NpsParamsError(
+                f"heading text has no '{t.language}' entry and no 'en' one to fall back on "
+                f"(it has: {', '.join(text) or 'nothing'}); add one"
+            )
+        text = chosen
+    return _heading(str(text), level)
 
 
 def section(t: Translator, code: str, parts: list) -> list:

@@ -185,6 +185,9 @@ def _ev(date: str, theme: str, shift: float, days: int | None = None) -> DemoEve
     return DemoEvent(dt.date.fromisoformat(date), theme, shift, days)
 
 
+# The shipped example of a client's own sections (notebooks/clients/), by demo client.
+EXTRA_NOTEBOOKS = {"kestrel-bank": "clients/kestrel-bank.ipynb"}
+
 # Ordered so that any first few still mix languages and churn links.
 CURATED: tuple[ClientProfile, ...] = (
     ClientProfile(
@@ -341,6 +344,8 @@ def client_params(profile: ClientProfile) -> ClientParams:
     >>> p = client_params(CURATED[2])
     >>> p.language, p.events[0].label
     ('pl', 'Awaria systemu')
+    >>> client_params(CURATED[0]).extra_notebook
+    'clients/kestrel-bank.ipynb'
     """
     return ClientParams(
         client_id=profile.client_id,
@@ -350,4 +355,5 @@ def client_params(profile: ClientProfile) -> ClientParams:
         segments=list(SEGMENTS),
         events=[Event(date=e.date, label=label) for e, label in zip(profile.events, profile.event_labels, strict=True)],
         brand_colour=profile.brand_colour,
+        extra_notebook=EXTRA_NOTEBOOKS.get(profile.client_id),
     )

@@ -44,6 +44,7 @@ from ..params import (
 )
 from ..periods import Period, parse_period
 from ..schema import check_client_id
+from ..sections import extra_notebook_path, section_order
 from ..store import Store
 from .cache import file_digest, input_hash, render_reasons, report_inputs
 from .index import write_index
@@ -330,8 +331,9 @@ def _plan(
             params_dir=str(params_root),
             internal_dir=str(folder.path / INTERNAL / f".{cid}.partial"),
         )
+        extra = extra_notebook_path(cid, client.extra_notebook, params_root.parent / "notebooks")
         inputs = report_inputs(st, client, defaults, report, notebook_digest=notebook_digest,
-                               version=common["version"])
+                               version=common["version"], extra_notebook=extra)
         digest = input_hash(inputs)
         folder.names[cid] = client.display_name
         folder.inputs[cid] = inputs
@@ -344,6 +346,9 @@ def _plan(
             display_name=client.display_name,
             input_hash=digest,
             reasons=tuple(render_reasons(old, inputs, force=force, html_exists=html.exists())),
+            sections=section_order(client.sections),
+            extra_notebook=None if extra is None else str(extra),
+            extra_name=client.extra_notebook or "",
             **common,
         )
         skipped = None
@@ -413,6 +418,7 @@ def _load_clients(chosen: Sequence[str], params_root: Path, st: Store) -> tuple[
         try:
             client = load_client(cid, params_root)
             check_segments(client, st)
+            extra_notebook_path(cid, client.extra_notebook, params_root.parent / "notebooks")
         except (NpsParamsError, NpsInputError) as err:
             broken[cid] = str(err)
         else:

@@ -2,7 +2,7 @@
 
 The inputs of one report are the client's partitions in the store (every table, whole
 history: trends read past periods), the client's params, the defaults, the notebook
-file, the render template, the package version, the report's own parameters (period,
+file (and the client's extra notebook), the render template, the package version, the report's own parameters (period,
 language) and the time zone its periods are cut in (which an ingest may set without
 changing a partition). Paths are not inputs: moving the store or the outputs changes no report.
 The peer benchmark reads the other clients of the same industry, so their response
@@ -92,8 +92,12 @@ def report_inputs(
     *,
     notebook_digest: str,
     version: str,
+    extra_notebook: str | Path | None = None,
 ) -> dict[str, str]:
     """The named hashes of everything one report depends on.
+
+    ``extra_notebook`` is the client's extra notebook (its file's digest is an input);
+    the sections it shows are in the client's params.
 
     Examples
     --------
@@ -119,6 +123,8 @@ def report_inputs(
         "template": template_digest(),
         "version": version,
     }
+    if extra_notebook is not None:
+        inputs["extra_notebook"] = file_digest(extra_notebook)
     return inputs
 
 

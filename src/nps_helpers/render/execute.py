@@ -25,13 +25,22 @@ import nbformat
 from nbformat import NotebookNode
 
 from ..errors import NpsError, NpsRenderError
+from ..sections import EXTRA, STANDALONE_TAG, TAG_PREFIX
 from ..store import atomic_write_bytes
-from .export import ReportHeader, images_without_alt, notebook_to_html
+from .export import (
+    KEPT_CELL_METADATA,
+    ReportHeader,
+    arrange_sections,
+    images_without_alt,
+    notebook_to_html,
+)
 from .job import CellError, ReportJob, ReportParams, ReportResult
 from .record import read_headline
 
 INJECTED_TAG = "injected-parameters"
 PARAMETERS_TAG = "parameters"
+# Cell metadata of an extra notebook's cell: its file and number there, for error messages.
+EXTRA_KEY = "nps_extra"
 STARTUP_TIMEOUT = 60
 # The kernel app's own log (e.g. ipykernel's TCP notice) is noise in a batch; cell
 # output, warnings included, still reaches the notebook.
@@ -79,6 +88,36 @@ def parameterize(nb: NotebookNode, params: ReportParams) -> NotebookNode:
     out = nbformat.from_dict(nb)
     cell = nbformat.v4.new_code_cell(source.strip(), metadata={"tags": [INJECTED_TAG]})
     out.cells.insert(index + 1, cell)
+    return out
+
+
+def with_extra_cells(nb: NotebookNode, extra: NotebookNode, name: str) -> NotebookNode:
+    """A copy of ``nb`` with the code cells of a client's extra notebook appended.
+
+    They run after the report, in its kernel (the report's ``r``, ``t``, ``headline``...
+    in scope), tagged ``section-extra``; each remembers its number in ``name`` (1-based,
+    every cell counted) so a failure names that file and cell. Cells tagged
+    ``standalone`` (they open the report objects when the analyst runs the extra
+    notebook alone) and markdown cells are left out: only code-cell outputs reach the report.
+
+    Examples
+    --------
+    >>> from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+    >>> extra = new_notebook(cells=[new_markdown_cell("# notes"),
+    ...     new_code_cell("r = open_report(...)", metadata={"tags": ["standalone"]}), new_code_cell("x = 1")])
+    >>> out = with_extra_cells(new_notebook(cells=[new_code_cell("r = 1")]), extra, "clients/acme.ipynb")
+    >>> [(c.source, c.metadata.tags, c.metadata[EXTRA_KEY]) for c in out.cells[1:]]
+    [('x = 1', ['section-extra'], {'notebook': 'clients/acme.ipynb', 'cell': 3})]
+    """
+    out = nbformat.from_dict(nb)
+    for number, cell in enumerate(extra.cells, start=1):
+        tags = list(cell.metadata.get("tags", []))
+        if cell.cell_type != "code" or STANDALONE_TAG in tags:
+            continue
+        metadata = {k: v for k, v in cell.metadata.items() if k in KEPT_CELL_METADATA}
+        tags = [t for t in tags if not t.startswith(TAG_PREFIX) and t not in (PARAMETERS_TAG, INJECTED_TAG)]
+        metadata |= {"tags": [*tags, f"{TAG_PREFIX}{EXTRA}"], EXTRA_KEY: {"notebook": name, "cell": number}}
+        out.cells.append(nbformat.v4.new_code_cell(cell.source, metadata=metadata))
     return out
 
 
@@ -174,6 +213,8 @@ def run_report(job: ReportJob, *, km: Any = None) -> ReportResult:
     executed = None
     try:
         nb = _read_notebook(Path(job.notebook))
+        if job.extra_notebook:
+            nb = with_extra_cells(nb, _read_notebook(Path(job.extra_notebook)), job.extra_name)
         stage = Path(job.params.internal_dir)
         _remove(stage)
         stage.mkdir(parents=True)
@@ -190,7 +231,9 @@ def run_report(job: ReportJob, *, km: Any = None) -> ReportResult:
                 _cell_error(executed, missing[0], "MissingAltText", "an image has no alt text: "
                             "display it with metadata {'image/png': {'alt': '...'}}")
             )
-        html = notebook_to_html(executed, _header(job), forbidden=_local_paths(job))
+        # The record and the internal notebook keep every section; the client's HTML only its own.
+        shown = arrange_sections(executed, job.sections)
+        html = notebook_to_html(shown, _header(job), forbidden=_local_paths(job))
         nbformat.write(executed, stage / f"{job.client_id}.ipynb")
         _publish(stage, Path(job.internal_dir))
         atomic_write_bytes(Path(job.html), html.encode("utf-8"))
@@ -274,6 +317,10 @@ def _cell_error(nb: NotebookNode, index: int, ename: str, evalue: str) -> CellEr
         line = 0
         lines = [ln for ln in source if ln.strip()]
         quoted = lines[0].strip() if lines else ""
+    origin = cell.metadata.get(EXTRA_KEY)
+    if origin:
+        return CellError(origin["cell"], quoted[:120], ename, _one_line(evalue), line=line,
+                         notebook=f"notebooks/{origin['notebook']}")
     return CellError(committed_cell_number(nb, index), quoted[:120], ename, _one_line(evalue), line=line)
 
 
@@ -326,7 +373,7 @@ def _header(job: ReportJob) -> ReportHeader:
 def _local_paths(job: ReportJob) -> tuple[str, ...]:
     p = job.params
     paths = {p.store, p.params_dir, p.internal_dir, job.internal_dir, str(Path(job.notebook).parent)}
-    return tuple(sorted(x for x in paths if len(x) > 1))
+    return tuple(sorted(x for x in paths if x and len(x) > 1))
 
 
 def _publish(stage: Path, final: Path) -> None:

@@ -11,12 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 import threading
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import NpsRenderError
 from ..i18n import translator
+from ..sections import TAG_PREFIX
 from .record import HEADLINE_MIME
 from .safety import CSP, html_problems
 
@@ -83,6 +85,56 @@ def shareable_notebook(nb: NotebookNode) -> NotebookNode:
         cells.append(cell)
     out.cells = cells
     return out
+
+
+def arrange_sections(nb: NotebookNode, order: Sequence[str]) -> NotebookNode:
+    """A copy of an executed notebook with only the sections in ``order``, in that order.
+
+    A cell tagged ``section-<code>`` is kept when its code is in ``order``; the kept cells
+    fill the places of the tagged cells in that order (cells of one section keep their
+    own order), and untagged cells keep their places. Run after execution, so every
+    section's code ran (later cells use earlier results) and JupyterLab keeps showing the
+    notebook's own order; the contents list is built from the headings afterwards.
+
+    Examples
+    --------
+    >>> from nbformat.v4 import new_code_cell, new_notebook
+    >>> nb = new_notebook(cells=[new_code_cell("p"), *(new_code_cell(c, metadata={"tags": [f"section-{c}"]})
+    ...     for c in ("summary", "trend", "segments", "method"))])
+    >>> [c.source for c in arrange_sections(nb, ["summary", "segments", "trend", "method"]).cells]
+    ['p', 'summary', 'segments', 'trend', 'method']
+    >>> [c.source for c in arrange_sections(nb, ["summary", "method"]).cells]
+    ['p', 'summary', 'method']
+    """
+    import nbformat
+
+    rank = {code: i for i, code in enumerate(order)}
+    out = nbformat.from_dict(nb)
+    codes = [section_of(cell) for cell in out.cells]
+    kept = iter(sorted((i for i, code in enumerate(codes) if code in rank), key=lambda i: (rank[codes[i]], i)))
+    cells = []
+    for cell, code in zip(out.cells, codes, strict=True):
+        if code is None:
+            cells.append(cell)
+        elif (k := next(kept, None)) is not None:
+            cells.append(out.cells[k])
+    out.cells = cells
+    return out
+
+
+def section_of(cell: Any) -> str | None:
+    """The section code of a cell's ``section-<code>`` tag (None when untagged).
+
+    Examples
+    --------
+    >>> from nbformat.v4 import new_code_cell
+    >>> section_of(new_code_cell("x", metadata={"tags": ["section-trend"]})), section_of(new_code_cell("x"))
+    ('trend', None)
+    """
+    for tag in cell.metadata.get("tags", []):
+        if tag.startswith(TAG_PREFIX):
+            return tag[len(TAG_PREFIX):]
+    return None
 
 
 def images_without_alt(nb: NotebookNode) -> list[int]:

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from ..errors import NpsParamsError
 from ..params import Language
 from ..schema import check_client_id
+from ..sections import SECTIONS
 
 Status = Literal["ok", "failed", "skipped"]
 
@@ -44,9 +45,11 @@ class ReportParams(BaseModel):
     period_start: dt.date = Field(description="First day of the report period (inclusive), a date in the client's zone.")
     period_end: dt.date = Field(description="Day after the report period (exclusive).")
     language: Language = Field("en", description="Language the report is written in.")
-    store: str = Field(description="Store root the notebook reads with load_responses.")
-    params_dir: str = Field(description="Params folder (clients/<id>.yaml, defaults.yaml).")
-    internal_dir: str = Field(
+    # None in a notebook's defaults only (render always injects absolute paths): open_report
+    # then finds them from the working folder (nps_helpers.project), for any client_id.
+    store: str | None = Field(description="Store root the notebook reads with load_responses.")
+    params_dir: str | None = Field(description="Params folder (clients/<id>.yaml, defaults.yaml).")
+    internal_dir: str | None = Field(
         description="Folder for follow-up CSVs; internal, never linked from the shared HTML."
     )
 
@@ -173,6 +176,11 @@ class ReportJob:
     version: str = ""
     generated_on: dt.date = field(default_factory=lambda: dt.datetime.now(dt.UTC).date())
     reasons: tuple[str, ...] = ()  # why it is rendered (render.cache.render_reasons); () = unchanged
+    # The sections the shared HTML shows, in order (nps_helpers.sections.section_order).
+    sections: tuple[str, ...] = SECTIONS
+    # The client's extra notebook: absolute path, and its name in messages (clients/x.ipynb).
+    extra_notebook: str | None = None
+    extra_name: str = ""
 
     @property
     def client_id(self) -> str:
@@ -204,9 +212,10 @@ class ReportJob:
 @dataclass(frozen=True)
 class CellError:
     """Where and why a report failed: the cell (1-based, as counted in the committed
-    notebook; 0 when no cell was running), the source line that failed (``line``, 1-based
-    in the cell; 0 when unknown, then ``source_line`` is the cell's first line) and the
-    exception. A params error found before any kernel started reads as its message alone.
+    notebook, or in the client's extra notebook named by ``notebook``; 0 when no cell was
+    running), the source line that failed (``line``, 1-based in the cell; 0 when unknown, then
+    ``source_line`` is the cell's first line) and the exception. A params error found before
+    any kernel started reads as its message alone.
 
     Examples
     --------
@@ -214,6 +223,9 @@ class CellError:
     "cell 5, line 3 `churn = nh.churn_analysis(r)`: KeyError: 'plan'"
     >>> str(CellError(0, "", "NpsParamsError", "clients/acme.yaml, key 'min_n': ..."))
     "clients/acme.yaml, key 'min_n': ..."
+    >>> str(CellError(3, "1 / 0", "ZeroDivisionError", "division by zero",
+    ...     notebook="notebooks/clients/acme.ipynb"))
+    'notebooks/clients/acme.ipynb cell 3 `1 / 0`: ZeroDivisionError: division by zero'
     """
 
     cell: int
@@ -221,12 +233,16 @@ class CellError:
     ename: str
     evalue: str
     line: int = 0
+    # Set when the cell is one of the client's extra notebook (cell counted in that file).
+    notebook: str = ""
 
     def __str__(self) -> str:
         if not self.cell and self.ename == "NpsParamsError":
             return self.evalue
         at = f", line {self.line}" if self.line else ""
         where = f"cell {self.cell}{at} `{self.source_line}`" if self.cell else "before any cell"
+        if self.notebook:
+            where = f"{self.notebook} {where}"
         return f"{where}: {self.ename}: {self.evalue}"
 
 

@@ -111,6 +111,7 @@ def report_entry(
         "error": None if error is None else {
             "cell": error.cell, "line": error.line, "source_line": error.source_line, "ename": error.ename,
             "evalue": error.evalue,
+            **({"notebook": error.notebook} if error.notebook else {}),
         },
         "rendered_at": when.isoformat(timespec="seconds"),
         **({"last_good": {k: good.get(k) for k in ("html", "headline", "rendered_at")}} if good else {}),
