@@ -109,10 +109,11 @@ def test_an_unknown_section_fails_the_cli_naming_file_key_and_suggestion(tmp_pat
     data = yaml.safe_load((tmp_path / "params" / "clients" / f"{KESTREL}.yaml").read_text(encoding="utf-8"))
     write_params(tmp_path, {**data, "sections": ["summary", "trends"]})
     run = cli(tmp_path)
-    assert run.exit_code == 2
-    assert (f"error: {KESTREL}.yaml, key 'sections': unknown section 'trends' (did you mean 'trend'?)"
+    # A broken client file fails that client's report alone (and the exit code).
+    assert run.exit_code == 1
+    assert (f"clients/{KESTREL}.yaml, key 'sections': unknown section 'trends' (did you mean 'trend'?)"
             in run.output)
-    assert not (tmp_path / "out").exists()
+    assert not list((tmp_path / "out").rglob(f"{KESTREL}.html"))
 
 
 def test_the_extra_notebook_is_checked_when_the_render_is_planned(tmp_path):
@@ -122,17 +123,19 @@ def test_the_extra_notebook_is_checked_when_the_render_is_planned(tmp_path):
     def plan_error(value: str) -> str:
         data = yaml.safe_load((tmp_path / "params" / "clients" / f"{KESTREL}.yaml").read_text(encoding="utf-8"))
         write_params(tmp_path, {**data, "extra_notebook": value})
-        with pytest.raises(NpsParamsError) as caught:
-            render_batch(BATCH, params_dir=tmp_path / "params", store=tmp_path / "store",
-                         out=tmp_path / "out", progress=False, period="2026-Q3")
-        return str(caught.value)
+        result = render_batch(BATCH, params_dir=tmp_path / "params", store=tmp_path / "store",
+                              out=tmp_path / "out", progress=False, period="2026-Q3")
+        # The client fails alone, before any kernel starts: the params error is its message.
+        (failed,) = result.failed
+        assert failed.error.cell == 0 and failed.error.ename == "NpsParamsError"
+        return str(failed.error)
 
     assert plan_error("clients/missing.ipynb") == (
-        f"{KESTREL}.yaml, key 'extra_notebook': notebooks/clients/missing.ipynb not found; create it "
+        f"clients/{KESTREL}.yaml, key 'extra_notebook': notebooks/clients/missing.ipynb not found; create it "
         "(a notebook with the client's own cells) or fix the path")
     (notebooks / "clients" / "broken.ipynb").write_text("{not json", encoding="utf-8")
     assert plan_error("clients/broken.ipynb").startswith(
-        f"{KESTREL}.yaml, key 'extra_notebook': notebooks/clients/broken.ipynb is not a readable notebook")
+        f"clients/{KESTREL}.yaml, key 'extra_notebook': notebooks/clients/broken.ipynb is not a readable notebook")
     (notebooks / "clients" / "away.ipynb").symlink_to(tmp_path / "elsewhere.ipynb")
     (tmp_path / "elsewhere.ipynb").write_text('{"cells": []}', encoding="utf-8")
     assert "leads outside notebooks/" in plan_error("clients/away.ipynb")
@@ -288,7 +291,7 @@ def test_a_changed_extra_notebook_re_renders_and_a_failing_cell_names_its_file_a
     assert failed.exit_code == 1
     assert f"{BATCH}: 2 reports, 0 rendered, 1 unchanged, 1 failed" in failed.output
     number = len(nb.cells)
-    assert (f"FAILED {KESTREL} (2026-Q3): notebooks/clients/kestrel-bank.ipynb cell {number} "
+    assert (f"FAILED {KESTREL} (2026-Q3): notebooks/clients/kestrel-bank.ipynb cell {number}, line 1 "
             "`share = 1 / 0  # uses nothing of the report`: ZeroDivisionError: division by zero") in failed.output
     manifest = json.loads((root / "out" / BATCH / "2026-Q3" / "manifest.json").read_text(encoding="utf-8"))
     error = manifest["reports"][KESTREL]["error"]
