@@ -36,6 +36,9 @@ from .trends import PeriodChange
 FOLDER = "commentary"
 State = Literal["none", "approved", "unapproved", "stale"]
 DRAFT_STATES = ("unapproved", "stale")
+# Why a report is a draft, for the analyst's terminal (the report says it in its language).
+DRAFT_REASONS = {"stale": "the data changed since the commentary was approved",
+                 "unapproved": "the commentary has not been approved"}
 # The tags to_html emits; nh3 removes anything else as a second gate.
 TAGS = frozenset({"p", "em", "strong", "ul", "ol", "li", "h3", "blockquote", "br", "hr"})
 # Stand-ins for filled values while the Markdown is parsed (Unicode private use: never

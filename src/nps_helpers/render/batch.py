@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..commentary import DRAFT_REASONS, DRAFT_STATES
 from ..errors import NpsInputError, NpsParamsError, NpsRenderError, NpsStoreError
 from ..params import (
     LANGUAGES,
@@ -46,7 +47,15 @@ from ..periods import Period, parse_period
 from ..store import Store
 from .cache import file_digest, input_hash, report_inputs
 from .index import write_index
-from .job import CellError, ReportJob, ReportParams, ReportResult, check_notebook_parameters
+from .job import (
+    DRAFT_ERROR,
+    CellError,
+    ReportJob,
+    ReportParams,
+    ReportResult,
+    check_notebook_parameters,
+    draft_refusal,
+)
 from .manifest import read_manifest, report_entry, versions, write_manifest
 from .pdf import PdfPrinter, PdfResult, follow_report
 
@@ -97,7 +106,13 @@ class BatchResult:
             f"{self.batch}: {len(self.results)} reports, {count['ok']} rendered, "
             f"{count['skipped']} unchanged, {count['failed']} failed"
         ]
-        lines += [f"FAILED {r.client_id} ({r.period_label}): {r.error}" for r in self.failed]
+        lines += [f"FAILED {r.client_id} ({r.period_label}): {_reason(r.error)}" for r in self.failed]
+        for r in self.results:
+            record = r.headline or {}
+            if r.status != "failed" and record.get("commentary") in DRAFT_STATES:
+                lines.append(f"DRAFT {r.client_id} ({r.period_label}): {DRAFT_REASONS[record['commentary']]}")
+            lines += [f"WARNING {r.client_id} ({r.period_label}): {w}"
+                      for w in record.get("commentary_warnings") or ()]
         if self.pdfs:
             pdf = {s: sum(p.status == s for p in self.pdfs) for s in ("ok", "skipped", "failed")}
             lines.append(f"PDF: {pdf['ok']} printed, {pdf['skipped']} unchanged, {pdf['failed']} failed")
@@ -135,6 +150,7 @@ def render_batch(
     executor: Executor | None = None,
     pdf: bool = False,
     dask: str | None = None,
+    final: bool = False,
 ) -> BatchResult:
     """Render every report of a batch; return what happened (never stops at one failure).
 
@@ -148,7 +164,9 @@ def render_batch(
     a Dask cluster instead, one task each: a scheduler address, or ``'local'`` for a
     LocalCluster of ``workers`` single-threaded processes (docs/scale-out.md). With ``pdf``, each report
     is also printed to ``<client>.pdf`` beside its HTML (an unchanged report too when its
-    PDF is missing or older); a PDF that fails is reported and its HTML kept.
+    PDF is missing or older); a PDF that fails is reported and its HTML kept. With
+    ``final``, a draft report (its commentary not approved as it reads) is refused: not
+    written, reported as failed with the command that approves it, the HTML in place kept.
 
     Examples
     --------
@@ -181,6 +199,7 @@ def render_batch(
         "kernel_name": kernel,
         "timeout": float(timeout or defaults.timeout_seconds),
         "version": __version__,
+        "final": final,
     }
     with contextlib.ExitStack() as stack:
         folders, jobs, results, htmls = [], [], [], {}
@@ -339,6 +358,9 @@ def _plan(
             skipped = job.result(
                 "skipped", html=job.html, html_bytes=old.get("html_bytes", 0), headline=old.get("headline")
             )
+            if common["final"] and (old.get("headline") or {}).get("commentary") in DRAFT_STATES:
+                skipped = job.result("failed", headline=old.get("headline"),
+                                     error=draft_refusal(job, old["headline"]["commentary"]))
         yield job, skipped
 
 
@@ -505,6 +527,11 @@ def _worker_problems(paths: Sequence[str], kernel: str) -> str:
     if kernel not in KernelSpecManager().find_kernel_specs():
         return f"has no '{kernel}' kernel (python -m ipykernel install --user --name {kernel})"
     return ""
+
+
+def _reason(error: CellError | None) -> str:
+    # A refused draft is no error of any cell: its reason alone says what to do.
+    return error.evalue if error is not None and error.ename == DRAFT_ERROR else str(error)
 
 
 def _result_of(future: Future, job: ReportJob) -> ReportResult:

@@ -24,10 +24,11 @@ from typing import Any
 import nbformat
 from nbformat import NotebookNode
 
+from ..commentary import DRAFT_STATES
 from ..errors import NpsError, NpsRenderError
 from ..store import atomic_write_bytes
 from .export import ReportHeader, images_without_alt, notebook_to_html
-from .job import CellError, ReportJob, ReportParams, ReportResult
+from .job import CellError, ReportJob, ReportParams, ReportResult, draft_refusal
 from .record import read_headline
 
 INJECTED_TAG = "injected-parameters"
@@ -141,7 +142,8 @@ def run_report(job: ReportJob, *, km: Any = None) -> ReportResult:
 
     Never raises for a failing report: the result carries ``status='failed'`` and the
     cell and error. The HTML appears only complete (written to a temporary file, then
-    renamed); on failure any older HTML of this report is removed, being out of date.
+    renamed); on failure any older HTML of this report is removed, being out of date. A
+    draft refused for ``job.final`` leaves the HTML in place untouched.
     ``km`` is an optional kernel manager (see :func:`execute_notebook`), used for this one
     report and shut down; by default the report gets a fresh kernel of its own.
 
@@ -170,6 +172,12 @@ def run_report(job: ReportJob, *, km: Any = None) -> ReportResult:
             cwd=Path(job.notebook).parent,
             km=km,
         )
+        record = read_headline(executed) or {}
+        if job.final and record.get("commentary") in DRAFT_STATES:
+            # Refused, not failed: the report in place (if any) stays as it is.
+            _remove(stage)
+            return job.result("failed", seconds=time.perf_counter() - started, headline=record,
+                              error=draft_refusal(job, record["commentary"]))
         missing = images_without_alt(executed)
         if missing:
             raise CellFailure(

@@ -78,8 +78,9 @@ def _row(entry: dict[str, Any], t: Translator) -> dict[str, Any]:
         "interval": (t.interval(head["ci_low"], head["ci_high"])
                      if head.get("ci_low") is not None else DASH),
         "n": t.number(head.get("n")),
-        "status": entry.get("status", "?"),
-        "status_text": t.label(STATUS_LABELS.get(entry.get("status"), "failed")),
+        "status": "draft" if entry.get("state") == "draft" else entry.get("status", "?"),
+        "status_text": t.label("draft" if entry.get("state") == "draft"
+                               else STATUS_LABELS.get(entry.get("status"), "failed")),
         "error": error.get("ename", ""),
     }
 

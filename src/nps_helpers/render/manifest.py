@@ -13,6 +13,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from ..commentary import DRAFT_STATES
 from ..store import atomic_write_bytes
 from .job import ReportResult
 
@@ -80,8 +81,8 @@ def report_entry(
     ...     seconds=2.5, html="/out/acme.html", headline={"nps": 20.0})
     >>> e = report_entry(r, display_name="Acme", inputs={"version": "0.1.0"},
     ...     when=dt.datetime(2026, 10, 2, tzinfo=dt.UTC))
-    >>> e["html"], e["status"], e["headline"]["nps"]
-    ('acme.html', 'ok', 20.0)
+    >>> e["html"], e["status"], e["headline"]["nps"], e["state"]
+    ('acme.html', 'ok', 20.0, 'final')
     """
     error = result.error
     return {
@@ -93,8 +94,25 @@ def report_entry(
         "html": Path(result.html).name if result.html else None,
         "html_bytes": result.html_bytes,
         "headline": result.headline,
+        "state": report_state(result),
         "error": None if error is None else {
             "cell": error.cell, "source_line": error.source_line, "ename": error.ename, "evalue": error.evalue,
         },
         "rendered_at": when.isoformat(timespec="seconds"),
     }
+
+
+def report_state(result: ReportResult) -> str | None:
+    """'draft' when the report's commentary is not approved as it reads, else 'final'
+    (None for a report that was not written).
+
+    Examples
+    --------
+    >>> r = ReportResult(client_id="acme", period_label="2026-Q3", status="ok", input_hash="ab",
+    ...     headline={"nps": 20.0, "commentary": "stale"})
+    >>> report_state(r)
+    'draft'
+    """
+    if result.status == "failed":
+        return None
+    return "draft" if (result.headline or {}).get("commentary") in DRAFT_STATES else "final"
