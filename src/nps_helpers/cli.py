@@ -1,7 +1,8 @@
-"""The ``nps-report`` command line: demo data, ingest, remove, clients, stats, render."""
+"""The ``nps-report`` command line: demo data, ingest, remove, clients, stats, render, approve."""
 from __future__ import annotations
 
 import json
+import os
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -224,15 +225,48 @@ def render(
     store: StoreOpt = None,
     pdf: Annotated[bool, typer.Option("--pdf", help="Also print each report to <client>.pdf beside its HTML (A4, headless Chromium).")] = False,
     dask: Annotated[str | None, typer.Option("--dask", metavar="SCHEDULER", help="Run the reports on a Dask cluster: its scheduler address (tcp://host:8786), or 'local' for a LocalCluster of --workers processes. Workers need the same paths (docs/scale-out.md).")] = None,
+    final: Annotated[bool, typer.Option("--final", help="Refuse draft reports (commentary not approved, or data changed since): they are not written and the report in place stays.")] = False,
 ) -> None:
     """Render reports as self-contained HTML, in parallel; unchanged reports are skipped."""
     result = _render(
         batch, clients=client, period=period, date_from=date_from, date_to=date_to,
         workers=workers, force=force, out=out, params_dir=params_dir, store=store,
-        language=language, timeout=timeout, pdf=pdf, dask=dask,
+        language=language, timeout=timeout, pdf=pdf, dask=dask, final=final,
     )
     typer.echo(result.summary())
     raise typer.Exit(code=result.exit_code)
+
+
+@app.command()
+def approve(
+    client: Annotated[str, typer.Option("--client", help="Client id.")],
+    period: Annotated[str, typer.Option("--period", help="The period as the outputs folder names it: 2026-Q3, 2026-07, 2026 or 2026-01-01..2026-04-01.")],
+    params_dir: Annotated[Path, typer.Option("--params", help="Params folder (defaults.yaml, clients/, commentary/).")] = Path("params"),
+    store: StoreOpt = None,
+) -> None:
+    """Approve a commentary (params/commentary/<client>/<period>.md) against the figures it now reads.
+
+    Read it in the rendered report first. A later render whose data or figures differ
+    marks the report as a draft again; render --final refuses drafts.
+    """
+    from .periods import parse_period
+    from .report import approve_commentary, open_report
+
+    try:
+        if period.strip().startswith("latest"):
+            raise NpsError(f"period {period!r}: name the period as the outputs folder does (e.g. 2026-Q3)")
+        per = parse_period(period)
+        # The store render reads: --store, else $NPS_STORE, else the one defaults.yaml names.
+        report = open_report(client, per.start.date().isoformat(), per.end.date().isoformat(),
+                             period_label=per.label, store=store or os.environ.get("NPS_STORE"),
+                             params_dir=params_dir)
+        view, _ = approve_commentary(report)
+    except NpsError as err:
+        _fail(err)
+    typer.echo(f"approved {view.source} for {client} ({per.label}): NPS {view.figures['nps']}, "
+               f"n {view.figures['n']}, fingerprint {view.fingerprint[:12]}")
+    for warning in view.warnings:
+        typer.echo(f"warning: {warning}")
 
 
 @app.command()

@@ -121,6 +121,7 @@ LABELS: dict[str, str] = {
     # Report sections (headings in the notebook and the contents list).
     "report_title": N_("Net Promoter Score report"),
     "summary": N_("Summary"),
+    "commentary": N_("Our view"),
     "category_split": N_("Promoters, passives and detractors"),
     "change": N_("Change since the previous period"),
     "trend": N_("Trend"),
@@ -339,6 +340,10 @@ SENTENCES: dict[str, str | tuple[str, str]] = {
     ),
     "missing_csat": N_("CSAT (needs a satisfaction question rated 1 to 5)"),
     "missing_ces": N_("CES (needs an effort question rated 1 to 7)"),
+    # The analyst's commentary (commentary.py) when it is a draft: at the top of the report
+    # and in its section.
+    "draft_stale": N_("Draft: the data changed since the commentary was approved"),
+    "draft_unapproved": N_("Draft: the commentary has not been approved"),
     "generated_on": N_("Generated on {date}"),
     "data_window": N_("Responses from {start} to {end}"),
     "version": N_("nps-reports version {version}"),

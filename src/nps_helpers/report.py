@@ -14,7 +14,7 @@ from __future__ import annotations
 import html
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -22,6 +22,23 @@ import pandas as pd
 
 from .benchmarks import PeerBenchmark, industry_benchmark, peer_benchmark
 from .churn import ChurnResult, churn_analysis
+from .commentary import (
+    Commentary,
+    Figure,
+    approval_path,
+    approval_record,
+    commentary_path,
+    commentary_state,
+    fingerprint,
+    language_warning,
+    placeholder_values,
+    read_approval,
+    read_text,
+    render_commentary,
+    responses_digest,
+    withheld_groups,
+    write_approval,
+)
 from .drivers import DriversResult, relative_weights
 from .errors import NpsError, NpsInputError, NpsParamsError
 from .experience import ces, csat, to_utc
@@ -283,6 +300,74 @@ def show_headline(report: Report, result: NpsResult) -> Html:
     """
     caution = report.t.text("small_sample", n=report.min_n) if result.n < report.min_n else ""
     return paragraph(report.t.headline(result), caution)
+
+
+def read_commentary(report: Report, headline: NpsResult) -> Commentary:
+    """The analyst's commentary for this report: HTML, fingerprint, state and warnings.
+
+    Read from ``<params>/commentary/<client>/<period>.md``, its placeholders filled from
+    the same figures the report shows (``headline``, the change since the previous period,
+    the segments). State 'none' when there is no file. An unknown placeholder is an
+    :class:`~nps_helpers.errors.NpsParamsError` naming the file and the line.
+
+    Examples
+    --------
+    >>> from nps_helpers.metrics import nps
+    >>> r = _example_report()
+    >>> read_commentary(r, nps(r.responses["score"])).state
+    'none'
+    """
+    return _commentary(report, headline)[0]
+
+
+def approve_commentary(report: Report) -> tuple[Commentary, Path]:
+    """Approve the report's commentary as it reads against the report's figures now.
+
+    Writes ``<period>.approved.json`` beside the commentary (fingerprint, figures, time,
+    package version); returns the commentary, now 'approved', and the record's path.
+
+    Examples
+    --------
+    >>> approve_commentary(_example_report())
+    Traceback (most recent call last):
+    ...
+    nps_helpers.errors.NpsParamsError: no commentary to approve: write params/commentary/acme/2026-Q3.md first
+    """
+    import datetime as dt
+
+    from . import __version__
+
+    found, text, values = _commentary(report, nps(report.responses["score"], level=report.level))
+    if found.state == "none":
+        raise NpsParamsError(f"no commentary to approve: write {found.source} first")
+    record = approval_record(found.fingerprint, text, values, client_id=report.client.client_id,
+                             period_label=report.period.label, version=__version__,
+                             now=dt.datetime.now(dt.UTC))
+    path = approval_path(commentary_path(_params_dir(report), report.client.client_id, report.period.label))
+    return replace(found, state="approved"), write_approval(path, record)
+
+
+def show_commentary(report: Report, commentary: Commentary) -> list:
+    """The commentary under its heading ('Our view'), after a draft note when it is one.
+
+    Nothing at all (no heading either) when there is no commentary.
+
+    Examples
+    --------
+    >>> from nps_helpers.commentary import Commentary
+    >>> r = _example_report()
+    >>> [p.markup for p in show_commentary(r, Commentary("c.md", "unapproved", html="<p>Hi</p>"))]
+    ['<h2>Our view</h2>', '<p class="draft-note">Draft: the commentary has not been approved</p>', '<p>Hi</p>']
+    >>> show_commentary(r, Commentary("c.md", "none"))
+    []
+    """
+    if commentary.state == "none":
+        return []
+    parts = [heading(report.t, "commentary")]
+    if commentary.draft:
+        note = html.escape(report.t.text(f"draft_{commentary.state}"))
+        parts.append(Html(f'<p class="draft-note">{note}</p>'))
+    return [*parts, Html(commentary.html)]
 
 
 def show_change(report: Report, change: PeriodChange) -> list:
@@ -733,6 +818,32 @@ def show_method(
     left_out = [paragraph(t.text("missing_data", analyses=t.join(missing)))] if missing else []
     return [heading(t, "about_nps"), paragraph(t.text("nps_explained")),
             heading(t, "method", level=3), paragraph(note, themes), *left_out]
+
+
+def _commentary(report: Report, headline: NpsResult) -> tuple[Commentary, str, dict[str, Figure]]:
+    """The commentary, its text and every figure it may name (see :func:`read_commentary`)."""
+    params_dir = _params_dir(report)
+    path = commentary_path(params_dir, report.client.client_id, report.period.label)
+    source = (Path(params_dir.name) / path.relative_to(params_dir)).as_posix()
+    text = read_text(path)
+    if text is None:
+        return Commentary(source=source, state="none"), "", {}
+    change = period_change(report.history, report.period, level=report.level)
+    segments = {c: nps_by_segment(report.responses, c, min_n=report.min_n, suppress_n=report.suppress_n,
+                                  level=report.level)
+                for c in _segment_columns(report)}
+    values = placeholder_values(report.t, headline, change, segments, period_label=report.period.label)
+    markup = render_commentary(text, values, source=source, withheld=withheld_groups(segments))
+    current = fingerprint(text, values, responses_digest(report.responses))
+    warning = language_warning(text, report.t.language, source=source)
+    found = Commentary(source=source, state=commentary_state(current, text, read_approval(approval_path(path))),
+                       html=markup, fingerprint=current, figures={k: v.shown for k, v in values.items()},
+                       warnings=(warning,) if warning else ())
+    return found, text, values
+
+
+def _params_dir(report: Report) -> Path:
+    return report.params_dir if report.params_dir is not None else Path("params")
 
 
 def _no_health(report: Report) -> str | None:

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..commentary import DRAFT_REASONS, DRAFT_STATES
 from ..errors import NpsInputError, NpsParamsError, NpsRenderError, NpsStoreError
 from ..params import (
     LANGUAGES,
@@ -48,7 +49,15 @@ from ..sections import extra_notebook_path, section_order
 from ..store import Store
 from .cache import file_digest, input_hash, render_reasons, report_inputs
 from .index import write_index
-from .job import CellError, ReportJob, ReportParams, ReportResult, check_notebook_parameters
+from .job import (
+    DRAFT_ERROR,
+    CellError,
+    ReportJob,
+    ReportParams,
+    ReportResult,
+    check_notebook_parameters,
+    draft_refusal,
+)
 from .manifest import read_manifest, report_entry, versions, write_manifest
 from .pdf import PdfPrinter, PdfResult, follow_report
 
@@ -108,6 +117,12 @@ class BatchResult:
         lines += [f"rendered {', '.join(ids)} ({label})" + (f": {', '.join(reasons)}" if reasons else "")
                   for (label, reasons), ids in why.items()]
         lines += [f"FAILED {r.client_id} ({r.period_label}): {r.error}" for r in self.failed]
+        for r in self.results:
+            record = r.headline or {}
+            if r.status != "failed" and record.get("commentary") in DRAFT_STATES:
+                lines.append(f"DRAFT {r.client_id} ({r.period_label}): {DRAFT_REASONS[record['commentary']]}")
+            lines += [f"WARNING {r.client_id} ({r.period_label}): {w}"
+                      for w in record.get("commentary_warnings") or ()]
         if self.pdfs:
             pdf = {s: sum(p.status == s for p in self.pdfs) for s in ("ok", "skipped", "failed")}
             lines.append(f"PDF: {pdf['ok']} printed, {pdf['skipped']} unchanged, {pdf['failed']} failed")
@@ -145,6 +160,7 @@ def render_batch(
     executor: Executor | None = None,
     pdf: bool = False,
     dask: str | None = None,
+    final: bool = False,
 ) -> BatchResult:
     """Render every report of a batch; return what happened (never stops at one failure).
 
@@ -160,7 +176,9 @@ def render_batch(
     a Dask cluster instead, one task each: a scheduler address, or ``'local'`` for a
     LocalCluster of ``workers`` single-threaded processes (docs/scale-out.md). With ``pdf``, each report
     is also printed to ``<client>.pdf`` beside its HTML (an unchanged report too when its
-    PDF is missing or older); a PDF that fails is reported and its HTML kept.
+    PDF is missing or older); a PDF that fails is reported and its HTML kept. With
+    ``final``, a draft report (its commentary not approved as it reads) is refused: not
+    written, reported as failed with the command that approves it, the HTML in place kept.
 
     Examples
     --------
@@ -194,6 +212,7 @@ def render_batch(
         "kernel_name": kernel,
         "timeout": float(timeout or defaults.timeout_seconds),
         "version": __version__,
+        "final": final,
     }
     with contextlib.ExitStack() as stack:
         folders, jobs, results, htmls = [], [], [], {}
@@ -356,6 +375,9 @@ def _plan(
             skipped = job.result(
                 "skipped", html=job.html, html_bytes=old.get("html_bytes", 0), headline=old.get("headline")
             )
+            if common["final"] and (old.get("headline") or {}).get("commentary") in DRAFT_STATES:
+                skipped = job.result("failed", headline=old.get("headline"),
+                                     error=draft_refusal(job, old["headline"]["commentary"]))
         yield job, skipped
 
 

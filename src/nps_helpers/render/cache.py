@@ -2,9 +2,10 @@
 
 The inputs of one report are the client's partitions in the store (every table, whole
 history: trends read past periods), the client's params, the defaults, the notebook
-file (and the client's extra notebook), the render template, the package version, the report's own parameters (period,
-language) and the time zone its periods are cut in (which an ingest may set without
-changing a partition). Paths are not inputs: moving the store or the outputs changes no report.
+file (and the client's extra notebook), the render template, the package version, the report's
+own parameters (period, language), the time zone its periods are cut in (which an ingest may set
+without changing a partition) and the analyst's commentary with its approval record. Paths are
+not inputs: moving the store or the outputs changes no report.
 The peer benchmark reads the other clients of the same industry, so their response
 partitions count too, by size and modification time (writes are atomic renames, so any
 change gives a new time) rather than by content, which would cost a read of every peer's
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import NpsError
+from ..commentary import approval_path, commentary_path
 from ..params import ClientParams, Defaults, load_yaml_model
 from ..schema import TABLES
 from ..store import Store
@@ -108,9 +110,10 @@ def report_inputs(
     ...     period_end="2026-10-01", store="/s", params_dir="/p", internal_dir="/i")
     >>> inputs = report_inputs(Store(tempfile.mkdtemp()), client, Defaults(), rp,
     ...     notebook_digest="nb", version="0.1.0")
-    >>> inputs["data:responses"], inputs["version"], inputs["timezone"]
-    ('absent', '0.1.0', 'UTC')
+    >>> inputs["data:responses"], inputs["version"], inputs["timezone"], inputs["commentary"]
+    ('absent', '0.1.0', 'UTC', 'absent')
     """
+    commentary = commentary_path(report.params_dir, client.client_id, report.period_label)
     shown = report.model_dump(mode="json", include={"client_id", "period_label", "period_start", "period_end", "language"})
     inputs = {f"data:{t}": file_digest(store.partition(t, client.client_id)) for t in TABLES}
     inputs["peers"] = peer_digest(store, client, report.params_dir)
@@ -122,6 +125,8 @@ def report_inputs(
         "notebook": notebook_digest,
         "template": template_digest(),
         "version": version,
+        "commentary": file_digest(commentary),
+        "commentary_approval": file_digest(approval_path(commentary)),
     }
     if extra_notebook is not None:
         inputs["extra_notebook"] = file_digest(extra_notebook)

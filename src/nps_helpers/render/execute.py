@@ -24,6 +24,7 @@ from typing import Any
 import nbformat
 from nbformat import NotebookNode
 
+from ..commentary import DRAFT_STATES
 from ..errors import NpsError, NpsRenderError
 from ..sections import EXTRA, STANDALONE_TAG, TAG_PREFIX
 from ..store import atomic_write_bytes
@@ -34,7 +35,7 @@ from .export import (
     images_without_alt,
     notebook_to_html,
 )
-from .job import CellError, ReportJob, ReportParams, ReportResult
+from .job import CellError, ReportJob, ReportParams, ReportResult, draft_refusal
 from .record import read_headline
 
 INJECTED_TAG = "injected-parameters"
@@ -193,7 +194,8 @@ def run_report(job: ReportJob, *, km: Any = None) -> ReportResult:
     cell and error. The HTML appears only complete (written to a temporary file, then
     renamed) and only on success: a failure leaves the last good HTML and internal folder
     as they were, and keeps the notebook as executed up to the failure (with the traceback)
-    at ``<internal_dir>/<client>.failed.ipynb``, removed by the next success.
+    at ``<internal_dir>/<client>.failed.ipynb``, removed by the next success. A draft refused for ``job.final``
+    is not written either.
     ``km`` is an optional kernel manager (see :func:`execute_notebook`), used for this one
     report and shut down; by default the report gets a fresh kernel of its own.
 
@@ -225,6 +227,12 @@ def run_report(job: ReportJob, *, km: Any = None) -> ReportResult:
             cwd=Path(job.notebook).parent,
             km=km,
         )
+        record = read_headline(executed) or {}
+        if job.final and record.get("commentary") in DRAFT_STATES:
+            # Refused, not failed: the report in place (if any) stays as it is.
+            _remove(stage)
+            return job.result("failed", seconds=time.perf_counter() - started, headline=record,
+                              error=draft_refusal(job, record["commentary"]))
         missing = images_without_alt(executed)
         if missing:
             raise CellFailure(

@@ -16,10 +16,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..commentary import DRAFT_STATES
 from ..errors import NpsRenderError
 from ..i18n import translator
 from ..sections import TAG_PREFIX
-from .record import HEADLINE_MIME
+from .record import HEADLINE_MIME, read_headline
 from .safety import CSP, html_problems
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -176,7 +177,8 @@ def notebook_to_html(nb: NotebookNode, header: ReportHeader, *, forbidden: tuple
     >>> '<a href="#section-1">Headline</a>' in html, "<script" in html
     (True, False)
     """
-    resources = {"nps": {**asdict(header), **frame_labels(header), "csp": CSP}}
+    resources = {"nps": {**asdict(header), **frame_labels(header), "draft": draft_banner(nb, header.language),
+                         "csp": CSP}}
     html, _ = _exporter().from_notebook_node(shareable_notebook(nb), resources=resources)
     html = tidy_html(html)
     problems = html_problems(html, forbidden=forbidden)
@@ -186,6 +188,25 @@ def notebook_to_html(nb: NotebookNode, header: ReportHeader, *, forbidden: tuple
             "fix the notebook cell that outputs it"
         )
     return html
+
+
+def draft_banner(nb: NotebookNode, language: str) -> str:
+    """The banner a draft report opens with ('' for a final one), from the report's record.
+
+    A report is a draft when its commentary was never approved as it reads, or the data
+    changed since (the record's ``commentary`` is 'unapproved' or 'stale').
+
+    Examples
+    --------
+    >>> from nbformat.v4 import new_code_cell, new_notebook, new_output
+    >>> out = new_output("display_data", data={HEADLINE_MIME: {"commentary": "stale"}})
+    >>> draft_banner(new_notebook(cells=[new_code_cell(outputs=[out])]), "en")
+    'Draft: the data changed since the commentary was approved'
+    >>> draft_banner(new_notebook(), "en")
+    ''
+    """
+    state = (read_headline(nb) or {}).get("commentary")
+    return translator(language).text(f"draft_{state}") if state in DRAFT_STATES else ""
 
 
 def frame_labels(header: ReportHeader) -> dict[str, str]:

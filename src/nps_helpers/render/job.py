@@ -18,12 +18,14 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from ..commentary import DRAFT_REASONS, commentary_path
 from ..errors import NpsParamsError
 from ..params import Language
 from ..schema import check_client_id
 from ..sections import SECTIONS
 
 Status = Literal["ok", "failed", "skipped"]
+DRAFT_ERROR = "DraftReport"  # the error name of a draft refused by render --final
 
 
 class ReportParams(BaseModel):
@@ -181,6 +183,7 @@ class ReportJob:
     # The client's extra notebook: absolute path, and its name in messages (clients/x.ipynb).
     extra_notebook: str | None = None
     extra_name: str = ""
+    final: bool = False  # a draft report (commentary not approved as it reads) is refused
 
     @property
     def client_id(self) -> str:
@@ -272,3 +275,22 @@ class ReportResult:
     def ok(self) -> bool:
         """True unless the report failed (a skipped, unchanged report is fine)."""
         return self.status != "failed"
+
+
+def draft_refusal(job: ReportJob, state: str) -> CellError:
+    """Why ``render --final`` refuses a draft report, and the command that fixes it.
+
+    Examples
+    --------
+    >>> p = ReportParams(client_id="acme", period_label="2026-Q3", period_start="2026-07-01",
+    ...     period_end="2026-10-01", store="/s", params_dir="/p/params", internal_dir="/i")
+    >>> job = ReportJob(params=p, notebook="/nb.ipynb", html="/o/acme.html", internal_dir="/o/acme",
+    ...     display_name="Acme", input_hash="ab", final=True)
+    >>> print(draft_refusal(job, "stale").evalue)
+    draft not written (the data changed since the commentary was approved): read params/commentary/acme/2026-Q3.md again, then run nps-report approve --client acme --period 2026-Q3
+    """
+    p = job.params
+    source = commentary_path(Path(p.params_dir).name, p.client_id, p.period_label).as_posix()
+    return CellError(0, "", DRAFT_ERROR, (
+        f"draft not written ({DRAFT_REASONS.get(state, state)}): read {source} again, then run "
+        f"nps-report approve --client {p.client_id} --period {p.period_label}"))

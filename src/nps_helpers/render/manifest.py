@@ -14,6 +14,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from ..commentary import DRAFT_STATES
 from ..store import atomic_write_bytes
 from .job import ReportResult
 
@@ -87,8 +88,8 @@ def report_entry(
     ...     seconds=2.5, html="/out/acme.html", headline={"nps": 20.0}, reasons=("new",))
     >>> e = report_entry(r, display_name="Acme", inputs={"version": "0.1.0"},
     ...     when=dt.datetime(2026, 10, 2, tzinfo=dt.UTC))
-    >>> e["html"], e["status"], e["headline"]["nps"], e["reasons"]
-    ('acme.html', 'ok', 20.0, ['new'])
+    >>> e["html"], e["status"], e["headline"]["nps"], e["reasons"], e["state"]
+    ('acme.html', 'ok', 20.0, ['new'], 'final')
     >>> bad = ReportResult(client_id="acme", period_label="2026-Q3", status="failed", input_hash="cd")
     >>> report_entry(bad, display_name="Acme", inputs={}, when=dt.datetime(2026, 10, 9, tzinfo=dt.UTC),
     ...     previous=e)["last_good"]
@@ -108,6 +109,7 @@ def report_entry(
         "html": Path(result.html).name if result.html else None,
         "html_bytes": result.html_bytes,
         "headline": result.headline,
+        "state": report_state(result),
         "error": None if error is None else {
             "cell": error.cell, "line": error.line, "source_line": error.source_line, "ename": error.ename,
             "evalue": error.evalue,
@@ -116,3 +118,19 @@ def report_entry(
         "rendered_at": when.isoformat(timespec="seconds"),
         **({"last_good": {k: good.get(k) for k in ("html", "headline", "rendered_at")}} if good else {}),
     }
+
+
+def report_state(result: ReportResult) -> str | None:
+    """'draft' when the report's commentary is not approved as it reads, else 'final'
+    (None for a report that was not written).
+
+    Examples
+    --------
+    >>> r = ReportResult(client_id="acme", period_label="2026-Q3", status="ok", input_hash="ab",
+    ...     headline={"nps": 20.0, "commentary": "stale"})
+    >>> report_state(r)
+    'draft'
+    """
+    if result.status == "failed":
+        return None
+    return "draft" if (result.headline or {}).get("commentary") in DRAFT_STATES else "final"
