@@ -50,7 +50,6 @@ from ..store import Store
 from .cache import file_digest, input_hash, render_reasons, report_inputs
 from .index import write_index
 from .job import (
-    DRAFT_ERROR,
     CellError,
     ReportJob,
     ReportParams,

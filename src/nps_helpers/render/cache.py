@@ -20,8 +20,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..errors import NpsError
 from ..commentary import approval_path, commentary_path
+from ..errors import NpsError
 from ..params import ClientParams, Defaults, load_yaml_model
 from ..schema import TABLES
 from ..store import Store

@@ -240,7 +240,8 @@ class CellError:
     notebook: str = ""
 
     def __str__(self) -> str:
-        if not self.cell and self.ename == "NpsParamsError":
+        # A params error or a refused draft is no error of any cell: its message says what to do.
+        if not self.cell and self.ename in ("NpsParamsError", DRAFT_ERROR):
             return self.evalue
         at = f", line {self.line}" if self.line else ""
         where = f"cell {self.cell}{at} `{self.source_line}`" if self.cell else "before any cell"
