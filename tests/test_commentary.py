@@ -271,12 +271,15 @@ def scenario(tmp_path_factory) -> Scenario:
     s.out["ingest"] = cli("ingest", extra, "--client", en, "--mapping", root / "more.yaml",
                           "--store", root / "store")
     s.out["draft"] = _render(root)
-    s.html[f"draft:{en}"] = (s.folder / f"{en}.html").read_bytes()
+    # A draft is written beside the final report, never under its name.
+    s.html[f"draft:{en}"] = (s.folder / f"{en}.draft.html").read_bytes()
+    s.html[f"final-kept:{en}"] = (s.folder / f"{en}.html").read_bytes()
     s.out["manifest:draft"] = s.manifest()
     s.out["index:draft"] = (s.folder / "index.html").read_text(encoding="utf-8")
     s.out["refused"] = _render(root, "--final")
     s.out["refused_forced"] = _render(root, "--final", "--force")
-    s.html[f"refused:{en}"] = (s.folder / f"{en}.html").read_bytes()
+    s.html[f"refused:{en}"] = (s.folder / f"{en}.draft.html").read_bytes()
+    s.html[f"refused-final:{en}"] = (s.folder / f"{en}.html").read_bytes()
     # The analyst edits the German report's commentary (in German: no warning) and the
     # English one's (in German: a warning).
     path = root / "params" / "commentary" / de / f"{PERIOD}.md"
@@ -371,7 +374,9 @@ def test_new_responses_make_the_report_a_draft_with_a_banner(scenario):
     reports = scenario.out["manifest:draft"]["reports"]
     assert (reports[en]["state"], reports[de]["state"]) == ("draft", "final")
     index = BeautifulSoup(scenario.out["index:draft"], "html.parser")
-    assert index.find(class_="status-draft").find_parent("tr").find("a")["href"] == f"{en}.html"
+    assert index.find(class_="state-draft").find_parent("tr").find("a")["href"] == f"{en}.draft.html"
+    # The last final report stays what <client>.html holds.
+    assert scenario.html[f"final-kept:{en}"] == scenario.html[f"final:{en}"]
 
 
 def test_render_final_refuses_the_draft_and_keeps_the_report_in_place(scenario):
@@ -383,6 +388,7 @@ def test_render_final_refuses_the_draft_and_keeps_the_report_in_place(scenario):
         assert (f"FAILED {en} ({PERIOD}): draft not written (the data changed since the commentary was "
                 f"approved): {fix}") in result.output
     assert scenario.html[f"refused:{en}"] == scenario.html[f"draft:{en}"]
+    assert scenario.html[f"refused-final:{en}"] == scenario.html[f"final:{en}"]
 
 
 def test_edited_commentary_is_unapproved_and_a_language_mismatch_warns(scenario):

@@ -12,11 +12,13 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 import nbformat
@@ -304,15 +306,26 @@ TYPOS = {
 
 @pytest.mark.parametrize("typo", TYPOS)
 def test_a_params_typo_fails_before_any_kernel_starts(tmp_path, monkeypatch, typo, tally):
+    # A project file's typo stops the batch; a client file's typo fails that client alone
+    # (its report is never planned, so no kernel starts for it).
     shutil.copytree(ROOT / "params", tmp_path / "params")
     shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks")
-    (tmp_path / "params" / "batches" / "safety.yaml").write_text("clients: all\nperiods: [2026-Q3]\n")
+    (tmp_path / "params" / "batches" / "safety.yaml").write_text("clients: [kestrel-bank]\nperiods: [2026-Q3]\n")
     name, change, message = TYPOS[typo]
     path = tmp_path / "params" / name
     path.write_text(yaml.safe_dump(change(yaml.safe_load(path.read_text(encoding="utf-8")))), encoding="utf-8")
-    monkeypatch.setattr(batch_module, "run_jobs", lambda jobs, **kw: pytest.fail("a kernel started"))
-    with pytest.raises(NpsParamsError, match=message):
-        render_batch("safety", params_dir=tmp_path / "params", store=tmp_path / "store", out=tmp_path / "out",
-                     progress=False)
-    assert not (tmp_path / "out").exists()
+    monkeypatch.setattr(batch_module, "run_jobs",
+                        lambda jobs, **kw: iter(()) if not jobs else pytest.fail("a kernel started"))
+    run = partial(render_batch, "safety", params_dir=tmp_path / "params", store=tmp_path / "store",
+                  out=tmp_path / "out", progress=False)
+    if name.startswith("clients/"):
+        result = run()
+        (failed,) = result.failed
+        assert result.exit_code == 1 and failed.client_id == "kestrel-bank"
+        assert re.search(message, str(failed.error)) and failed.error.ename == "NpsParamsError"
+        assert not list((tmp_path / "out").rglob("*.ipynb"))
+    else:
+        with pytest.raises(NpsParamsError, match=message):
+            run()
+        assert not (tmp_path / "out").exists()
     tally["faults: params typos stopped before any kernel"] += 1

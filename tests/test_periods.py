@@ -110,10 +110,12 @@ def test_previous_calendar_period(spec, previous):
 
 
 def test_previous_of_a_custom_range_has_the_same_length():
-    p = parse_period("2026-02-01..2026-03-01")
-    prev = p.previous()
-    assert (prev.start, prev.end) == (_utc("2026-01-04"), _utc("2026-02-01"))
-    assert prev.label == "2026-01-04..2026-02-01"
+    # Whole months are compared with as many whole months; other ranges with as many days.
+    prev = parse_period("2026-02-01..2026-03-01").previous()
+    assert (prev.start, prev.end) == (_utc("2026-01-01"), _utc("2026-02-01"))
+    assert parse_period("2026-04-01..2026-10-01").previous().label == "2025-10-01..2026-04-01"
+    days = parse_period("2026-02-10..2026-03-10").previous()
+    assert (days.start, days.end) == (_utc("2026-01-13"), _utc("2026-02-10"))
 
 
 timestamps = st.datetimes(
@@ -175,11 +177,14 @@ def test_previous_stays_in_the_zone_across_a_dst_change():
     q2 = q3.previous()
     assert q2 == parse_period("2026-Q2", tz="Europe/Warsaw")
     assert q2.start == _utc("2026-03-31 22:00") and q2.end == q3.start
-    # A custom range is measured in local days: the one before March (31 days) starts at midnight.
-    march = parse_period("2026-03-01..2026-04-01", tz="Europe/Warsaw")
+    # A custom range is measured in local days: the 31 days before 10 March-10 April (which
+    # holds the change to summer time) start at local midnight.
+    march = parse_period("2026-03-10..2026-04-10", tz="Europe/Warsaw")
     before = march.previous()
-    assert before.label == "2026-01-29..2026-03-01"
-    assert before.start == pd.Timestamp("2026-01-29", tz="Europe/Warsaw") and before.end == march.start
+    assert before.label == "2026-02-07..2026-03-10"
+    assert before.start == pd.Timestamp("2026-02-07", tz="Europe/Warsaw") and before.end == march.start
+    whole = parse_period("2026-03-01..2026-04-01", tz="Europe/Warsaw").previous()
+    assert whole.start == pd.Timestamp("2026-02-01", tz="Europe/Warsaw")
 
 
 @pytest.mark.parametrize("data_end, tz, label", [

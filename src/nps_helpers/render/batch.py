@@ -50,6 +50,7 @@ from ..store import Store
 from .cache import file_digest, input_hash, render_reasons, report_inputs
 from .index import write_index
 from .job import (
+    DRAFT_ERROR,
     CellError,
     ReportJob,
     ReportParams,
@@ -235,8 +236,8 @@ def render_batch(
         try:
             for result in _run_with_progress(jobs, workers=workers, executor=executor, progress=progress):
                 results.append(result)
-                pdfs.append(follow_report(result, htmls[result.client_id, result.period_label], printer))
-            pdfs += [follow_report(r, htmls[r.client_id, r.period_label], printer)
+                pdfs.append(follow_report(result, result.html or htmls[result.client_id, result.period_label], printer))
+            pdfs += [follow_report(r, r.html or htmls[r.client_id, r.period_label], printer)
                      for r in results if r.status == "skipped"]
         finally:
             printed = tuple(p for p in pdfs if p is not None)
@@ -357,13 +358,15 @@ def _plan(
         folder.inputs[cid] = inputs
         old = folder.manifest["reports"].get(cid)
         html = folder.path / f"{cid}.html"
+        # The file the last run wrote: <client>.html, or <client>.draft.html for a draft.
+        last = folder.path / old["html"] if old and old.get("html") else html
         job = ReportJob(
             params=report,
             html=str(html),
             internal_dir=str(folder.path / INTERNAL / cid),
             display_name=client.display_name,
             input_hash=digest,
-            reasons=tuple(render_reasons(old, inputs, force=force, html_exists=html.exists())),
+            reasons=tuple(render_reasons(old, inputs, force=force, html_exists=last.exists())),
             sections=section_order(client.sections),
             extra_notebook=None if extra is None else str(extra),
             extra_name=client.extra_notebook or "",
@@ -372,7 +375,7 @@ def _plan(
         skipped = None
         if not job.reasons:
             skipped = job.result(
-                "skipped", html=job.html, html_bytes=old.get("html_bytes", 0), headline=old.get("headline")
+                "skipped", html=str(last), html_bytes=old.get("html_bytes", 0), headline=old.get("headline")
             )
             if common["final"] and (old.get("headline") or {}).get("commentary") in DRAFT_STATES:
                 skipped = job.result("failed", headline=old.get("headline"),
@@ -386,7 +389,9 @@ def _finish(folder: _Folder, results: list[ReportResult], batch: str, version: s
     now = dt.datetime.now(dt.UTC)
     reports = folder.manifest["reports"]
     for r in results:
-        if r.status != "skipped":
+        # A draft refused by --final wrote nothing: the entry of what is on disk stays.
+        refused = r.error is not None and r.error.ename == DRAFT_ERROR and r.client_id in reports
+        if r.status != "skipped" and not refused:
             reports[r.client_id] = report_entry(
                 r, display_name=folder.names[r.client_id], inputs=folder.inputs[r.client_id], when=now,
                 previous=reports.get(r.client_id),

@@ -35,7 +35,7 @@ from .export import (
     images_without_alt,
     notebook_to_html,
 )
-from .job import CellError, ReportJob, ReportParams, ReportResult, draft_refusal
+from .job import CellError, ReportJob, ReportParams, ReportResult, draft_path, draft_refusal
 from .record import read_headline
 
 INJECTED_TAG = "injected-parameters"
@@ -244,7 +244,13 @@ def run_report(job: ReportJob, *, km: Any = None) -> ReportResult:
         html = notebook_to_html(shown, _header(job), forbidden=_local_paths(job))
         nbformat.write(executed, stage / f"{job.client_id}.ipynb")
         _publish(stage, Path(job.internal_dir))
-        atomic_write_bytes(Path(job.html), html.encode("utf-8"))
+        # A draft never takes the final report's name, so the last final report stays
+        # what <client>.html holds until a final one replaces it.
+        draft = record.get("commentary") in DRAFT_STATES
+        target = Path(draft_path(job.html) if draft else job.html)
+        atomic_write_bytes(target, html.encode("utf-8"))
+        if not draft:
+            _remove(Path(draft_path(job.html)))
     except Exception as err:  # noqa: BLE001 - a report's failure must not stop the batch
         _remove(Path(job.params.internal_dir))  # half a run's follow-up lists: never published
         failed = err.notebook if isinstance(err, CellFailure) and err.notebook is not None else executed
@@ -254,7 +260,7 @@ def run_report(job: ReportJob, *, km: Any = None) -> ReportResult:
     return job.result(
         "ok",
         seconds=time.perf_counter() - started,
-        html=job.html,
+        html=str(target),
         html_bytes=len(html.encode("utf-8")),
         headline=read_headline(executed),
     )

@@ -278,6 +278,18 @@ class ReportResult:
         return self.status != "failed"
 
 
+def draft_path(html: str | os.PathLike) -> str:
+    """Where a draft report is written: beside the final one, never under its name.
+
+    Examples
+    --------
+    >>> draft_path("/out/demo/2026-Q3/acme.html")
+    '/out/demo/2026-Q3/acme.draft.html'
+    """
+    path = Path(html)
+    return str(path.with_name(f"{path.stem}.draft{path.suffix}"))
+
+
 def draft_refusal(job: ReportJob, state: str) -> CellError:
     """Why ``render --final`` refuses a draft report, and the command that fixes it.
 

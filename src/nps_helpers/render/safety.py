@@ -94,4 +94,5 @@ class _Scanner(HTMLParser):
 
 
 def _is_relative_html(value: str) -> bool:
-    return bool(re.fullmatch(r"[A-Za-z0-9_-]+\.html", value))
+    # A report beside the index: <client>.html, or <client>.draft.html for a draft.
+    return bool(re.fullmatch(r"[A-Za-z0-9_-]+(\.draft)?\.html", value))
