@@ -27,6 +27,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from .digest import text_digest
 from .errors import NpsParamsError
 from .i18n import Translator
 from .metrics import NpsResult
@@ -267,17 +268,6 @@ def responses_digest(responses: pd.DataFrame) -> str:
                                        date_unit="ns").splitlines() if len(responses) else []
     body = "\n".join([json.dumps(columns), *sorted(lines)])
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
-
-
-def text_digest(text: str) -> str:
-    """SHA-256 of a commentary's text.
-
-    Examples
-    --------
-    >>> text_digest("abc")[:8]
-    'ba7816bf'
-    """
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def fingerprint(text: str, values: Mapping[str, Figure], responses: str) -> str:

@@ -13,7 +13,6 @@ data per report.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping
 from functools import cache
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..commentary import approval_path, commentary_path
+from ..digest import file_digest, text_digest
 from ..errors import NpsError
 from ..params import ClientParams, Defaults, load_yaml_model
 from ..schema import TABLES
@@ -29,7 +29,6 @@ from ..timezones import client_timezone
 from .export import TEMPLATES
 from .job import ReportParams
 
-ABSENT = "absent"
 # Why a report is rendered again, in words, by the input that changed (render_reasons).
 CHANGED = {
     "peers": "a peer's data changed",
@@ -41,36 +40,6 @@ CHANGED = {
     "template": "template changed",
     "version": "package version changed",
 }
-
-
-def file_digest(path: str | Path) -> str:
-    """SHA-256 of a file's bytes (``'absent'`` when there is no such file).
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> p = Path(tempfile.mkdtemp()) / "x"
-    >>> file_digest(p)
-    'absent'
-    >>> _ = p.write_bytes(b"abc"); file_digest(p)[:12]
-    'ba7816bf8f01'
-    """
-    try:
-        with open(path, "rb") as fh:
-            return hashlib.file_digest(fh, "sha256").hexdigest()
-    except FileNotFoundError:
-        return ABSENT
-
-
-def text_digest(text: str) -> str:
-    """SHA-256 of a text (UTF-8).
-
-    Examples
-    --------
-    >>> text_digest("abc")[:12]
-    'ba7816bf8f01'
-    """
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 @cache
