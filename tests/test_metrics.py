@@ -157,10 +157,48 @@ def test_difference_z_test_by_hand():
     var_a = (101.5 / 103 - (20 / 103) ** 2) / 103  # adjusted shares 60.75/103, 40.75/103
     var_b = (101.5 / 103 - (-20 / 103) ** 2) / 103
     se = 100 * math.sqrt(var_a + var_b)
+    # Published adjusted Wald: the test is centred on the adjusted estimates, 20/103 - (-20/103).
+    centre = 100 * 40 / 103
     assert d.difference == pytest.approx(40.0)
-    assert d.p_value == pytest.approx(2 * stats.norm.sf(40 / se))
-    assert (d.ci_low, d.ci_high) == (pytest.approx(40 - Z95 * se), pytest.approx(40 + Z95 * se))
+    assert d.adjusted == pytest.approx(centre)
+    assert d.p_value == pytest.approx(2 * stats.norm.sf(centre / se))
+    assert (d.ci_low, d.ci_high) == (pytest.approx(centre - Z95 * se), pytest.approx(centre + Z95 * se))
     assert d.significant
+
+
+def test_difference_adjusted_wald_as_published_unequal_groups():
+    # Group a: n=12, 8 promoters, 1 passive, 3 detractors; group b: n=200, 90/60/50.
+    # Add 3 to each n and 3/4 to each group's promoters and detractors.
+    pa_, da_, na_ = 8.75 / 15, 3.75 / 15, 15
+    pb_, db_, nb_ = 90.75 / 203, 50.75 / 203, 203
+    centre = 100 * ((pa_ - da_) - (pb_ - db_))
+    se = 100 * math.sqrt((pa_ + da_ - (pa_ - da_) ** 2) / na_ + (pb_ + db_ - (pb_ - db_) ** 2) / nb_)
+    d = nps_difference(_counts(8, 1, 3), _counts(90, 60, 50))
+    assert d.difference == pytest.approx(100 * 5 / 12 - 100 * 40 / 200)  # raw, as shown
+    assert d.adjusted == pytest.approx(centre)
+    assert (d.ci_low, d.ci_high) == (pytest.approx(centre - Z95 * se), pytest.approx(centre + Z95 * se))
+    assert d.p_value == pytest.approx(2 * stats.norm.sf(abs(centre) / se))
+    frame = nps_difference_frame(pd.DataFrame([_counts(8, 1, 3)]), pd.DataFrame([_counts(90, 60, 50)]))
+    assert frame.loc[0, ["adjusted", "p_value"]].tolist() == pytest.approx([centre, d.p_value])
+
+
+def test_difference_test_keeps_its_size_under_the_null():
+    # Exact size: two groups of 15 and 40 drawn from the same population (50/20/30%).
+    # Every pair of outcomes is enumerated with its multinomial probability.
+    shares = [0.3, 0.2, 0.5]  # detractor, passive, promoter
+    outcomes = {}
+    for n in (15, 40):
+        rows = [(d, s, n - d - s) for d in range(n + 1) for s in range(n + 1 - d)]
+        probs = stats.multinomial.pmf(np.array(rows), n, shares)
+        outcomes[n] = (pd.DataFrame([{"promoters": p, "passives": s, "detractors": d}
+                                     for d, s, p in rows]), probs)
+    (a, pa_), (b, pb_) = outcomes[15], outcomes[40]
+    left = a.loc[a.index.repeat(len(b))].reset_index(drop=True)
+    right = pd.concat([b] * len(a), ignore_index=True)
+    weight = np.repeat(pa_, len(b)) * np.tile(pb_, len(a))
+    rejected = nps_difference_frame(left, right)["significant"].to_numpy()
+    assert weight.sum() == pytest.approx(1)
+    assert 0.03 < weight[rejected].sum() < 0.06
 
 
 def test_bootstrap_agrees_with_wald_on_large_n():
@@ -350,7 +388,7 @@ def test_callers_data_is_never_modified(scores, method):
 @settings(max_examples=100, deadline=None)
 def test_difference_interval_and_p_value_agree(a, b):
     d = nps_difference(_counts(*a), _counts(*b))
-    assert d.ci_low <= d.difference <= d.ci_high
+    assert d.ci_low <= d.adjusted <= d.ci_high
     assert 0 <= d.p_value <= 1
     # The interval excludes 0 exactly when the test is significant.
     assert d.significant == (d.ci_low > 0 or d.ci_high < 0)

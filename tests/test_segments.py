@@ -25,10 +25,11 @@ def test_two_groups_by_hand():
     t = nps_by_segment(frame, "region").set_index("group")
     assert t.loc["North", "nps"] == 20.0 and t.loc["South", "nps"] == -20.0
     assert t.loc["North", "n"] == 100
-    # Against the rest = the other group: +40 points, p = 0.0032 (see test_metrics).
+    # Against the rest = the other group: +40 points; test centred on the adjusted +38.8,
+    # p = 0.0042 (see test_metrics).
     assert t.loc["North", "difference"] == pytest.approx(40.0)
     assert t.loc["South", "difference"] == pytest.approx(-40.0)
-    assert t.loc["North", "p_value"] == pytest.approx(0.00319, abs=1e-5)
+    assert t.loc["North", "p_value"] == pytest.approx(0.00420, abs=1e-5)
     assert t["significant"].all()
     assert (t["flag"] == "ok").all() and not t["suppressed"].any() and not t["small_n"].any()
     r = nps([10] * 60 + [0] * 40)

@@ -61,14 +61,14 @@ def test_monthly_rows_by_hand_with_an_empty_month():
 
 
 def test_change_against_previous_period_by_hand():
-    # 40 promoters / 60 detractors in April, 60 / 40 in May: +40 points, p = 0.0032
-    # (the worked example of test_metrics.test_difference_z_test_by_hand).
+    # 40 promoters / 60 detractors in April, 60 / 40 in May: +40 points, p = 0.0042 (adjusted Wald
+    # centred on +38.8, the worked example of test_metrics.test_difference_z_test_by_hand).
     frame = _frame([("2026-04-10", 10)] * 40 + [("2026-04-11", 0)] * 60
                    + [("2026-05-10", 10)] * 60 + [("2026-05-11", 0)] * 40)
     trend = nps_by_period(frame)
     row = trend.iloc[1]
     assert row["difference"] == pytest.approx(40.0)
-    assert row["p_value"] == pytest.approx(0.00319, abs=1e-5)
+    assert row["p_value"] == pytest.approx(0.00420, abs=1e-5)
     assert row["significant"]
     assert np.isnan(trend["p_value"].iloc[0])
 

@@ -3,7 +3,10 @@
 Promoters score 9-10, passives 7-8, detractors 0-6; NPS = %promoters - %detractors.
 The default interval is the adjusted Wald interval of Rocks (2016): add 3 pseudo-
 observations (0.75 promoter, 1.5 passive, 0.75 detractor) and use the variance of the
-difference of two multinomial shares, ``(p + d - (p - d)^2) / (n + 3)``.
+difference of two multinomial shares, ``(p + d - (p - d)^2) / (n + 3)``. The interval is
+centred on the adjusted estimate ``p - d``; the score shown is the raw one. The
+difference of two NPS is tested the same way (Sauro & Lewis's adjusted Wald for two
+NPS): both adjusted estimates, their difference as the centre, the two variances summed.
 """
 from __future__ import annotations
 
@@ -56,7 +59,11 @@ class NpsResult:
 
 @dataclass(frozen=True)
 class NpsDifference:
-    """Signed difference ``a - b`` of two independent NPS, with interval and p-value."""
+    """Signed difference ``a - b`` of two independent NPS, with interval and p-value.
+
+    ``difference`` is the raw difference shown in the report; the interval and the test
+    are centred on ``adjusted``, the difference of the two adjusted estimates.
+    """
 
     difference: float
     ci_low: float
@@ -66,6 +73,7 @@ class NpsDifference:
     a: NpsResult
     b: NpsResult
     level: float = 0.95
+    adjusted: float = float("nan")
 
 
 def categorize(scores: ArrayLike) -> pd.Series:
@@ -156,18 +164,20 @@ def nps_difference(
     *,
     level: float = 0.95,
 ) -> NpsDifference:
-    """Difference ``NPS(a) - NPS(b)`` of two independent samples, with a z-test.
+    """Difference ``NPS(a) - NPS(b)`` of two independent samples, with an adjusted-Wald test.
 
-    The variance of each NPS uses the adjusted shares (3 pseudo-observations), which
-    keeps the test sane for small groups and for shares of 0 or 1. Weighted results
+    As published for two NPS: each side gets 3 pseudo-observations (3/4 promoter, 3/4
+    detractor), and the interval and z-test are centred on the difference of the adjusted
+    estimates with the sum of their variances, which keeps the test sane for small groups
+    and for shares of 0 or 1. ``difference`` stays the raw difference. Weighted results
     (an :class:`NpsResult` from weighted scores) enter with their effective sample size.
     An empty side gives NaN figures and ``significant=False``.
 
     Examples
     --------
     >>> d = nps_difference([10] * 60 + [0] * 40, [10] * 40 + [0] * 60)
-    >>> round(d.difference, 1), d.significant, round(d.p_value, 3)
-    (40.0, True, 0.003)
+    >>> round(d.difference, 1), round(d.adjusted, 1), d.significant, round(d.p_value, 3)
+    (40.0, 38.8, True, 0.004)
     """
     z = z_value(level)
     ra = a if isinstance(a, NpsResult) else nps(a, level=level)
@@ -176,21 +186,22 @@ def nps_difference(
         nan = float("nan")
         return NpsDifference(nan, nan, nan, nan, False, ra, rb, level)
     # Pseudo-observations keep each variance above zero, so se > 0 always.
-    variance = sum(
-        _adjusted_var(r.promoter_share, r.detractor_share, r.n_effective or r.n) for r in (ra, rb)
+    (ca, va), (cb, vb) = (
+        _adjusted(r.promoter_share, r.detractor_share, r.n_effective or r.n) for r in (ra, rb)
     )
-    se = 100 * float(np.sqrt(variance))
-    diff = ra.nps - rb.nps
-    p_value = float(2 * stats.norm.sf(abs(diff) / se))
+    se = 100 * float(np.sqrt(va + vb))
+    centre = 100 * float(ca - cb)
+    p_value = float(2 * stats.norm.sf(abs(centre) / se))
     return NpsDifference(
-        difference=diff,
-        ci_low=diff - z * se,
-        ci_high=diff + z * se,
+        difference=ra.nps - rb.nps,
+        ci_low=centre - z * se,
+        ci_high=centre + z * se,
         p_value=p_value,
         significant=p_value < 1 - level,
         a=ra,
         b=rb,
         level=level,
+        adjusted=centre,
     )
 
 
@@ -236,9 +247,10 @@ def nps_difference_frame(
     """Row by row :func:`nps_difference` of two frames of category counts (vectorised).
 
     Row ``i`` compares ``a``'s counts with ``b``'s (by position; both have the columns
-    ``promoters``, ``passives``, ``detractors``). Returns ``difference``, ``ci_low``,
-    ``ci_high``, ``p_value`` and ``significant`` with ``a``'s index; a row where either
-    side has no responses gets NaN figures and ``significant=False``.
+    ``promoters``, ``passives``, ``detractors``). Returns ``difference`` (raw),
+    ``adjusted`` (the centre of the interval and test), ``ci_low``, ``ci_high``, ``p_value``
+    and ``significant`` with ``a``'s index; a row where either side has no responses gets
+    NaN figures and ``significant=False``.
 
     Examples
     --------
@@ -255,13 +267,16 @@ def nps_difference_frame(
     n1, n2 = p1 + s1 + d1, p2 + s2 + d2
     with np.errstate(invalid="ignore", divide="ignore"):
         diff = 100 * (p1 - d1) / n1 - 100 * (p2 - d2) / n2
-        se = 100 * np.sqrt(_adjusted_var(p1 / n1, d1 / n1, n1) + _adjusted_var(p2 / n2, d2 / n2, n2))
-        p_value = 2 * stats.norm.sf(np.abs(diff) / se)
+        (c1, v1), (c2, v2) = _adjusted(p1 / n1, d1 / n1, n1), _adjusted(p2 / n2, d2 / n2, n2)
+        centre = 100 * (c1 - c2)
+        se = 100 * np.sqrt(v1 + v2)
+        p_value = 2 * stats.norm.sf(np.abs(centre) / se)
     return pd.DataFrame(
         {
             "difference": diff,
-            "ci_low": diff - z * se,
-            "ci_high": diff + z * se,
+            "adjusted": centre,
+            "ci_low": centre - z * se,
+            "ci_high": centre + z * se,
             "p_value": p_value,
             "significant": p_value < 1 - level,
         },
@@ -392,12 +407,12 @@ def _wald_interval(shares: np.ndarray, n, z: float, *, adjusted: bool):
     return low, high, 100 * se
 
 
-def _adjusted_var(promoter_share, detractor_share, n):
-    """Variance of the NPS share difference with 3 pseudo-observations (arrays or floats)."""
+def _adjusted(promoter_share, detractor_share, n):
+    """Adjusted estimate ``p - d`` (0..1 scale) and its variance, 3 pseudo-observations."""
     n_adj = n + 3
     p = (promoter_share * n + PSEUDO["promoter"]) / n_adj
     d = (detractor_share * n + PSEUDO["detractor"]) / n_adj
-    return (p + d - (p - d) ** 2) / n_adj
+    return p - d, (p + d - (p - d) ** 2) / n_adj
 
 
 def _count_arrays(counts: pd.DataFrame, where: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
