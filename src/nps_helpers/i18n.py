@@ -302,10 +302,13 @@ SENTENCES: dict[str, str | tuple[str, str]] = {
     ),
     "method_note": N_(
         "Figures in brackets are {level} confidence intervals (adjusted Wald method): an "
-        "interval built this way contains the true score in {level} of samples. A change or "
-        "a difference is called significant when chance alone would produce it less than "
-        "{alpha} of the time. Groups with fewer than {min_n} responses are marked as "
-        "uncertain; for groups with fewer than {suppress_n}, the figures are withheld."
+        "interval built this way contains the true score in {level} of samples. Intervals and "
+        "tests are centred on the adjusted estimate (three pseudo-responses added); the score "
+        "shown is the raw one. A change or a difference is called significant when chance "
+        "alone would produce it less than {alpha} of the time; the markers of the segment "
+        "tables are corrected together for the number of groups compared (Holm's method). "
+        "Groups with fewer than {min_n} responses are marked as uncertain and get no marker; "
+        "for groups with fewer than {suppress_n}, the figures are withheld."
     ),
     "method_themes": N_("Comments are sorted into themes by keywords in the comment's own language."),
     # The method note's sentence on what the data did not allow (report.missing_analyses):

@@ -61,7 +61,7 @@ from .plots import trend as trend_chart
 from .project import find_project, lab_internal_dir
 from .render.record import record
 from .reviews import stars_by_month, stars_vs_nps, stars_vs_nps_by_platform
-from .segments import nps_by_segment
+from .segments import holm_markers, nps_by_segment
 from .stats import portfolio_stats
 from .store import Store, load_table
 from .tables import (
@@ -660,7 +660,8 @@ def show_reviews(report: Report, trend: pd.DataFrame) -> list:
 def show_segments(report: Report, headline: NpsResult) -> list:
     """A forest plot and a table per segment column the client's params name.
 
-    Groups below ``min_n`` are flagged; below ``suppress_n`` they are pooled into "Other".
+    Groups below ``min_n`` are flagged and get no marker; below ``suppress_n`` they are
+    pooled into "Other". The markers of all the columns are Holm-corrected together.
 
     Examples
     --------
@@ -670,15 +671,19 @@ def show_segments(report: Report, headline: NpsResult) -> list:
     []
     """
     parts: list = []
-    for column in _segment_columns(report):
-        frame = nps_by_segment(report.responses, column, min_n=report.min_n,
-                               suppress_n=report.suppress_n, level=report.level)
+    columns = _segment_columns(report)
+    # One report's markers are one family of tests: corrected together, across columns.
+    frames = holm_markers([nps_by_segment(report.responses, column, min_n=report.min_n,
+                                          suppress_n=report.suppress_n, level=report.level)
+                           for column in columns], level=report.level)
+    for column, frame in zip(columns, frames, strict=True):
         parts += [
             _heading(report.t.topic(column), 3),
             segment_forest(frame, report.t, segment=column, overall=headline, brand=report.brand,
                            min_n=report.min_n, suppress_n=report.suppress_n),
             nps_table(frame, report.t, label="group", header=report.t.topic(column),
-                      level=report.level, min_n=report.min_n, suppress_n=report.suppress_n),
+                      level=report.level, min_n=report.min_n, suppress_n=report.suppress_n,
+                      against="rest"),
         ]
     return parts
 

@@ -18,6 +18,10 @@ rule keeps withholding until the withheld groups hold ``suppress_n`` responses, 
 is below ``suppress_n`` only when every group is withheld; it is then withheld as one row.
 A single withheld group (the column has only that group) stays a row of its own. A group
 is compared with the other *shown* groups pooled, never with withheld ones.
+
+A group below ``min_n`` gets no "significantly higher/lower" marker. The markers of one
+report's segment tables are one family of tests: :func:`holm_markers` corrects them
+together (Holm), over every group tested in every segment column.
 """
 from __future__ import annotations
 
@@ -25,6 +29,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from statsmodels.stats.multitest import multipletests
 
 from .errors import NpsInputError
 from .metrics import categorize, nps_difference_frame, nps_frame, z_value
@@ -51,7 +56,7 @@ def nps_by_segment(
 
     One row per group: ``group``, ``n``, the three counts, ``nps``, ``ci_low``,
     ``ci_high``, ``difference`` (this group minus the other shown groups pooled),
-    ``p_value``, ``significant``, ``flag`` ('ok', 'small', 'suppressed',
+    ``p_value``, ``significant`` (uncorrected; never below ``min_n``), ``flag`` ('ok', 'small', 'suppressed',
     'suppressed_secondary') and the booleans ``small_n`` and ``suppressed`` that the
     tables and charts read, ``pooled`` (how many groups a pooled row holds, else 0) and
     ``members`` (their names, else empty). Two or more withheld groups are pooled into one
@@ -100,6 +105,7 @@ def nps_by_segment(
     table["suppressed"] = withheld > 0
     table["small_n"] = table["flag"] == "small"
     table = table.join(_against_rest(table, level))
+    table["significant"] &= table["flag"] == "ok"
     shown = ~table["suppressed"]
     for name in ["n", *COUNTS]:
         table[name] = table[name].astype("Int64").where(shown)
@@ -130,6 +136,42 @@ def nps_by_segments(
         return pd.DataFrame(columns=["segment", *SEGMENT_COLUMNS])
     stacked = pd.concat(parts, ignore_index=True)
     return stacked[["segment", *SEGMENT_COLUMNS]]
+
+
+def holm_markers(frames: Sequence[pd.DataFrame], *, level: float = 0.95) -> list[pd.DataFrame]:
+    """The segment tables of one report with their markers corrected together (Holm).
+
+    ``frames`` are :func:`nps_by_segment` tables, one per segment column. The family is
+    every group with ``flag`` 'ok' and a p-value, across all the frames; groups below
+    ``min_n`` and withheld ones are not tested. Returns copies with ``p_adjusted`` (Holm's
+    adjusted p-value, NaN outside the family) and ``significant`` set from it at
+    ``1 - level``.
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"flag": ["ok", "ok", "small"], "p_value": [0.01, 0.04, 0.001],
+    ...                   "significant": [True, True, False]})
+    >>> b = pd.DataFrame({"flag": ["ok"], "p_value": [0.03], "significant": [True]})
+    >>> fixed = holm_markers([a, b])
+    >>> fixed[0][["p_adjusted", "significant"]].round(2).to_dict("list")
+    {'p_adjusted': [0.03, 0.06, nan], 'significant': [True, False, False]}
+    >>> fixed[1]["significant"].tolist()
+    [False]
+    """
+    z_value(level)
+    tested = [(f["flag"] == "ok") & f["p_value"].notna() for f in frames]
+    p_values = np.concatenate([f.loc[m, "p_value"].to_numpy(dtype=float)
+                               for f, m in zip(frames, tested, strict=True)] or [np.empty(0)])
+    adjusted = (multipletests(p_values, alpha=1 - level, method="holm")[1] if len(p_values)
+                else p_values)
+    out, start = [], 0
+    for frame, mask in zip(frames, tested, strict=True):
+        stop = start + int(mask.sum())
+        p_adj = pd.Series(np.nan, index=frame.index)
+        p_adj[mask] = adjusted[start:stop]
+        out.append(frame.assign(p_adjusted=p_adj, significant=(p_adj < 1 - level).to_numpy()))
+        start = stop
+    return out
 
 
 def _pool(counts: pd.DataFrame, suppress_n: int) -> tuple[pd.DataFrame, np.ndarray]:

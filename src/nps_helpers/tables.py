@@ -12,6 +12,7 @@ import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import pandas as pd
 
@@ -145,6 +146,7 @@ def nps_table(
     level: float = LEVEL,
     min_n: int = MIN_N,
     suppress_n: int = SUPPRESS_N,
+    against: Literal["rest"] | None = None,
 ) -> Table:
     """NPS per group (period or segment) with interval, n, shares and significance.
 
@@ -156,6 +158,10 @@ def nps_table(
     ``small_n`` / ``suppressed`` flags (else from ``min_n`` / ``suppress_n``). Withheld
     groups show '—' for every figure. A pooled row (``pooled`` > 0) reads 'Other (k groups)'
     and a footnote names its ``members``. ``header`` names the first column (default 'Group').
+    ``against='rest'`` says in the header and a footnote that the difference is against the
+    other customers of the table, not the overall NPS. Groups below ``min_n`` get no marker;
+    a ``p_adjusted`` column (from :func:`~nps_helpers.segments.holm_markers`) makes the
+    markers' footnote say they are corrected together.
 
     Examples
     --------
@@ -176,7 +182,8 @@ def nps_table(
                t.gettext("NPS ({level} interval)").format(level=t.percent(level)),
                *[t.label(c) for c in shares]]
     if has_diff:
-        headers.append(t.gettext("Difference"))
+        headers.append(t.gettext("Difference from the rest") if against == "rest"
+                       else t.gettext("Difference"))
     rows, used = [], set()
     names = group_names(frame, t, label=label)
     for (i, row), name in zip(frame.iterrows(), names, strict=True):
@@ -193,7 +200,7 @@ def nps_table(
         cells.append(figure)
         cells += [t.percent(row[SHARE_COLUMNS[c]]) for c in shares]
         if has_diff:
-            cells.append(_difference(t, row, used))
+            cells.append(_difference(t, row, used, marked=not flags.at[i, "small_n"]))
         rows.append(cells)
     notes = []
     if "small_n" in used:
@@ -208,10 +215,16 @@ def nps_table(
         notes.append(DASH + " " + t.gettext(
             "Withheld so that the figures of a smaller group cannot be worked out from the rest."))
     notes += pooled_notes(frame, t)
+    if has_diff and against == "rest":
+        notes.append(t.gettext("Difference from the rest: the group's NPS minus the NPS of the "
+                               "other customers in this table together, not minus the overall NPS."))
     if "significant" in used:
-        notes.append(t.gettext(
-            "{higher} significantly higher, {lower} significantly lower ({level} confidence)."
-        ).format(higher=HIGHER_MARK, lower=LOWER_MARK, level=t.percent(level)))
+        marks = (t.gettext("{higher} significantly higher, {lower} significantly lower than the "
+                           "rest ({level} confidence, corrected for all the groups compared in "
+                           "this report by Holm's method).") if "p_adjusted" in frame.columns
+                 else t.gettext("{higher} significantly higher, {lower} significantly lower "
+                                "({level} confidence)."))
+        notes.append(marks.format(higher=HIGHER_MARK, lower=LOWER_MARK, level=t.percent(level)))
     return _table(headers, rows, numeric=range(1, len(headers)), caption=caption, notes=notes)
 
 
@@ -448,9 +461,10 @@ def health_table(frame: pd.DataFrame, t: Translator, *, caption: str | None = No
 
 
 # --- internals --------------------------------------------------------------------------
-def _difference(t: Translator, row: pd.Series, used: set[str]) -> str:
+def _difference(t: Translator, row: pd.Series, used: set[str], *, marked: bool) -> str:
     text = _text(t.nps(row["difference"]))
-    if "significant" in row.index and bool(row["significant"]) and pd.notna(row["difference"]):
+    if (marked and "significant" in row.index and bool(row["significant"])
+            and pd.notna(row["difference"])):
         used.add("significant")
         text += _mark(HIGHER_MARK if row["difference"] > 0 else LOWER_MARK)
     return _Html(text)
