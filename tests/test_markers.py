@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from nps_helpers import plots
 from nps_helpers.i18n import translator
 from nps_helpers.metrics import nps
 from nps_helpers.params import ClientParams, Defaults
@@ -168,3 +169,37 @@ def test_show_segments_corrects_the_markers_of_all_columns_together():
     assert "Difference from the rest" in region_table
     assert f"{UP}" in channel_table and "Holm" in channel_table
     assert "Differs significantly" not in parts[1].alt  # the forest marks nothing in region
+
+
+# --- trend months below suppress_n and min_n ----------------------------------------------
+def months(n: list[int], nps_: list[float]) -> pd.DataFrame:
+    return pd.DataFrame({"period": ["2026-01", "2026-02", "2026-03", "2026-04"], "n": n,
+                         "nps": nps_, "ci_low": [v - 10 for v in nps_],
+                         "ci_high": [v + 10 for v in nps_]})
+
+
+def test_a_trend_month_below_suppress_n_is_withheld_as_a_gap():
+    t = translator("en")
+    seven = plots.trend(months([80, 7, 90, 85], [30.0, -43.0, 32.0, 35.0]), t)
+    # Whatever the withheld month's figures, not one pixel changes: they are not drawn.
+    other = plots.trend(months([80, 7, 90, 85], [30.0, 90.0, 32.0, 35.0]), t)
+    assert seven.png == other.png
+    assert plots.trend(months([80, 40, 90, 85], [30.0, -43.0, 32.0, 35.0]), t).png != seven.png
+    assert "\u221243" not in seven.alt and seven.alt.endswith(
+        "February 2026: withheld (fewer than 10 responses).")
+    assert "lowest +30 (January 2026)" in seven.alt
+    stars = pd.DataFrame({"platform": "google", "period": ["2026-01", "2026-02"], "n": [5, 5],
+                          "stars": [4.0, 4.2], "ci_low": [3.5, 3.7], "ci_high": [4.5, 4.7]})
+    both = [plots.stars_trend(months([80, 7, 90, 85], v), stars, translator("de")) for v in
+            ([30.0, -43.0, 32.0, 35.0], [30.0, 90.0, 32.0, 35.0])]
+    assert both[0].png == both[1].png and "Februar 2026: ausgeblendet" in both[0].alt
+
+
+def test_trend_months_below_min_n_are_hollow_and_the_thresholds_come_from_the_caller():
+    line = plots._TrendLine.of(months([80, 7, 20, 85], [30.0, -43.0, 32.0, 35.0]), 30, 10, "trend")
+    assert line.small.tolist() == [False, False, True, False]
+    assert line.withheld.tolist() == [False, True, False, False]
+    assert line.data["nps"].isna().tolist() == [False, True, False, False]
+    strict = plots.trend(months([80, 7, 20, 85], [30.0, -43.0, 32.0, 35.0]), translator("en"),
+                         suppress_n=25)
+    assert strict.alt.endswith("February 2026 and March 2026: withheld (fewer than 25 responses).")

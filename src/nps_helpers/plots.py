@@ -160,14 +160,17 @@ def trend(
     brand: str = DEFAULT_BRAND,
     level: float = 0.95,
     min_n: int = MIN_N,
+    suppress_n: int = SUPPRESS_N,
 ) -> Chart:
     """NPS per period as a line with its interval band, and dated events as markers.
 
     ``frame``: ``period`` (or ``group``: labels '2026-03', '2026-Q1', '2026', or
     ``pandas.Period``), ``n``, ``nps``, ``ci_low``, ``ci_high``; optional ``start``
-    (timestamp of each period, for custom calendars) and ``small_n`` (else ``n < min_n``).
+    (timestamp of each period, for custom calendars), ``small_n`` (else ``n < min_n``) and
+    ``suppressed`` (else ``n < suppress_n``).
     ``events``: items with ``date`` and ``label`` (``params.Event``, dicts or a frame).
-    Periods below ``min_n`` are drawn as hollow points.
+    Periods below ``min_n`` are drawn as hollow points; periods below ``suppress_n`` are
+    withheld: a gap in the line and band, and the alt text says so.
 
     Examples
     --------
@@ -177,8 +180,10 @@ def trend(
     >>> chart = trend(f, translator("de"), events=[{"date": "2026-02-10", "label": "Preise"}])
     >>> chart.alt.split(". ")[0]
     'NPS nach Monat'
+    >>> trend(f.assign(n=[80, 7, 85]), translator("en")).alt.split(". ")[-1]
+    'February 2026: withheld (fewer than 10 responses).'
     """
-    line = _TrendLine.of(frame, min_n, "trend")
+    line = _TrendLine.of(frame, min_n, suppress_n, "trend")
     title = t.gettext(_FREQ_TITLES[_freq(line.labels)])
     with _house_style():
         fig, ax = _new_figure(8, 4.2)
@@ -199,11 +204,13 @@ def stars_trend(
     brand: str = DEFAULT_BRAND,
     level: float = 0.95,
     min_n: int = MIN_N,
+    suppress_n: int = SUPPRESS_N,
     min_months: int = MIN_MONTHS,
 ) -> Chart:
     """NPS by month above the average review stars per platform, on one month axis.
 
-    ``trend`` as for :func:`trend` (monthly). ``stars`` as
+    ``trend`` as for :func:`trend` (monthly; months below ``suppress_n`` are a gap, below
+    ``min_n`` hollow). ``stars`` as
     :func:`~nps_helpers.reviews.stars_by_month`: ``platform``, ``period``, ``n``, ``stars``,
     ``ci_low``, ``ci_high``; months without reviews (n = 0) break the line. Faint bars on the
     right axis count the reviews. ``correlation``
@@ -221,7 +228,7 @@ def stars_trend(
     >>> stars_trend(nps, stars, translator("en")).alt.split(". ")[2]
     'Google: 15 reviews, average rating 4.2 of 5.'
     """
-    line = _TrendLine.of(trend, min_n, "stars_trend")
+    line = _TrendLine.of(trend, min_n, suppress_n, "stars_trend")
     _require(stars, ["platform", "period", "n", "stars", "ci_low", "ci_high"], "stars_trend")
     title = t.gettext("NPS and average review stars by month")
     monthly = _FREQ_TITLES["month"]
@@ -672,22 +679,31 @@ def theme_counts(
 # --- internals --------------------------------------------------------------------------
 @dataclass(frozen=True)
 class _TrendLine:
-    """An NPS-per-period frame made ready to draw: labels, x positions, small-n flags."""
+    """An NPS-per-period frame made ready to draw: labels, x positions, small-n flags.
+
+    Withheld periods keep their place with NaN figures, so the line and band break there.
+    """
 
     data: pd.DataFrame
     labels: list[str]
     x: pd.DatetimeIndex
     small: np.ndarray
+    withheld: np.ndarray
+    suppress_n: int
 
     @classmethod
-    def of(cls, frame: pd.DataFrame, min_n: int, where: str) -> _TrendLine:
+    def of(cls, frame: pd.DataFrame, min_n: int, suppress_n: int, where: str) -> _TrendLine:
         column = "period" if "period" in frame.columns else "group"
         _require(frame, [column, "n", "nps", "ci_low", "ci_high"], where)
         data = frame.reset_index(drop=True)
         x = _naive(pd.DatetimeIndex(data["start"]) if "start" in data
                    else _period_starts(data[column]))
-        small = group_flags(data, min_n=min_n)["small_n"].to_numpy()
-        return cls(data, [str(p) for p in data[column]], x, small)
+        flags = group_flags(data, min_n=min_n, suppress_n=suppress_n)
+        withheld = flags["suppressed"].to_numpy()
+        figures = ["nps", "ci_low", "ci_high"]
+        data[figures] = data[figures].astype(float).mask(flags["suppressed"])
+        return cls(data, [str(p) for p in data[column]], x, flags["small_n"].to_numpy(),
+                   withheld, suppress_n)
 
     def draw(self, ax, t: Translator, *, events, brand: str, level: float, min_n: int) -> list:
         """Band, line, points (hollow below ``min_n``) and the events in range; returns those."""
@@ -729,6 +745,12 @@ class _TrendLine:
         if shown:
             parts.append(t.gettext("Events: {events}").format(
                 events=t.join(f"{text} ({t.date(date)})" for date, text in shown)))
+        if self.withheld.any():
+            why = t.count("withheld (fewer than {n} response)",
+                          "withheld (fewer than {n} responses)", self.suppress_n)
+            months = t.join(t.period(label) for label, out in zip(labels, self.withheld,
+                                                                  strict=True) if out)
+            parts.append(f"{months}: {why}")
         return parts
 
 

@@ -436,7 +436,7 @@ def show_trend(report: Report, trend: pd.DataFrame) -> list:
     if _months_answered(trend) < 2:
         return []
     return [trend_chart(trend, report.t, events=report.client.events, brand=report.brand,
-                        level=report.level, min_n=report.min_n)]
+                        level=report.level, min_n=report.min_n, suppress_n=report.suppress_n)]
 
 
 def peer_position(report: Report, headline: NpsResult) -> PeerBenchmark:
@@ -649,7 +649,8 @@ def show_reviews(report: Report, trend: pd.DataFrame) -> list:
         return parts
     parts.append(stars_trend(trend, stars_by_month(reviews, level=report.level, tz=report.timezone), t,
                              correlation=pooled, events=report.client.events, brand=report.brand,
-                             level=report.level, min_n=report.min_n))
+                             level=report.level, min_n=report.min_n,
+                             suppress_n=report.suppress_n))
     if reviews["platform"].nunique() > 1:
         parts.append(stars_table(stars_vs_nps_by_platform(reviews, report.history,
                                                           level=report.level, tz=report.timezone),
