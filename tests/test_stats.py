@@ -175,3 +175,63 @@ def test_group_stats_by_period_in_a_zone_and_bad_zones(tmp_path):
         group_stats(frame, by="month", tz="Warsaw")
     with pytest.raises(NpsInputError, match="unknown time zone 'Moscow'"):
         portfolio_stats(_edge_store(tmp_path), timezones={"nyc": "Moscow"})
+
+
+# --- flags and --suppress (stats --json) ---------------------------------------------------
+def _months_store(tmp_path) -> Store:
+    """acme: January 40 responses, February 7 (a -43 month), March 20."""
+    scores = {"2026-01-15": [10] * 25 + [8] * 5 + [0] * 10, "2026-02-15": [10] * 2 + [0] * 5,
+              "2026-03-15": [9] * 12 + [7] * 4 + [3] * 4}
+    rows = [(day, s) for day, values in scores.items() for s in values]
+    s = Store(tmp_path / "store")
+    s.merge("responses", "acme", pd.DataFrame({
+        "response_id": [f"r{i}" for i in range(len(rows))], "score": [v for _, v in rows],
+        "responded_at": pd.to_datetime([d for d, _ in rows], utc=True)}))
+    return s
+
+
+def _cli_json(tmp_path, *extra: str) -> list[dict]:
+    import json
+
+    from typer.testing import CliRunner
+
+    from nps_helpers.cli import app
+    result = CliRunner().invoke(app, ["stats", "--client", "acme", "--json", "--store",
+                                      str(tmp_path / "store"), "--params", str(tmp_path / "params"),
+                                      *extra])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_stats_json_flags_each_row_and_suppress_withholds_as_the_report_does(tmp_path):
+    _months_store(tmp_path)
+    rows = _cli_json(tmp_path)
+    assert [(r["group"], r["n"], r["flag"]) for r in rows] == [
+        ("2026-01", 40, "ok"), ("2026-02", 7, "suppressed"), ("2026-03", 20, "low_n")]
+    assert rows[1]["nps"] == pytest.approx(100 * (2 - 5) / 7)  # shown without --suppress
+    withheld = _cli_json(tmp_path, "--suppress")
+    assert withheld[1] == {"group": "2026-02", "n": 7, "promoters": None, "passives": None,
+                           "detractors": None, "nps": None, "ci_low": None, "ci_high": None,
+                           "flag": "suppressed"}
+    assert withheld[0] == rows[0] and withheld[2] == rows[2]
+    assert isinstance(withheld[0]["promoters"], int) and withheld[0]["promoters"] == 25
+
+
+def test_stats_flags_follow_the_clients_params(tmp_path):
+    _months_store(tmp_path)
+    (tmp_path / "params" / "clients").mkdir(parents=True)
+    (tmp_path / "params" / "defaults.yaml").write_text("suppress_n: 25\n")
+    (tmp_path / "params" / "clients" / "acme.yaml").write_text(
+        "client_id: acme\ndisplay_name: Acme\nindustry: retail\nmin_n: 50\n")
+    rows = _cli_json(tmp_path, "--suppress")
+    assert [r["flag"] for r in rows] == ["low_n", "suppressed", "suppressed"]
+    assert [r["nps"] is None for r in rows] == [False, True, True]
+
+
+def test_flag_rows_by_hand_keeps_the_callers_table():
+    from nps_helpers.stats import flag_rows
+    table = pd.DataFrame({"group": ["a", "b", "c", "d"], "n": [9, 10, 29, 30],
+                          "nps": [1.0, 2.0, 3.0, 4.0]})
+    assert flag_rows(table)["flag"].tolist() == ["suppressed", "low_n", "low_n", "ok"]
+    assert flag_rows(table, suppress=True)["nps"].tolist() == [None, 2.0, 3.0, 4.0]
+    assert "flag" not in table.columns

@@ -175,37 +175,42 @@ def stats(
     date_from: Annotated[str | None, typer.Option("--from", metavar="DATE", help="First day (inclusive), ISO date.")] = None,
     date_to: Annotated[str | None, typer.Option("--to", metavar="DATE", help="Last day (exclusive), ISO date.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
-    params_dir: Annotated[Path, typer.Option("--params", metavar="DIR", help="Params folder (defaults.yaml, clients/): where the client's time zone is set.")] = Path("params"),
+    suppress: Annotated[bool, typer.Option("--suppress", help="Withhold counts, NPS and interval of rows below the client's suppress_n, as the report does.")] = False,
+    params_dir: Annotated[Path, typer.Option("--params", metavar="DIR", help="Params folder (defaults.yaml, clients/): the client's time zone, min_n and suppress_n.")] = Path("params"),
     store: StoreOpt = None,
 ) -> None:
-    """NPS per period or segment with n and a 95% interval.
+    """NPS per period or segment with n, a 95% interval and a flag (ok, low_n, suppressed).
 
     Months, quarters and the --from/--to dates are in the client's time zone: its params'
-    timezone, else the zone its exports were read in, else defaults.yaml.
+    timezone, else the zone its exports were read in, else defaults.yaml. The flag follows
+    the client's min_n and suppress_n (its params, else defaults.yaml).
     """
     from .render.batch import check_dates
-    from .stats import STAT_KEYS, client_stats
+    from .stats import STAT_KEYS, client_stats, client_thresholds, flag_rows
     from .timezones import client_timezone
 
+    columns = ["group", *STAT_KEYS, "flag"]
     try:
         check_dates(date_from, date_to)
         zone = client_timezone(client, params_dir=params_dir, store=store)
+        min_n, suppress_n = client_thresholds(client, params_dir)
         table = client_stats(client, by=by, start=date_from, end=date_to, store=store, tz=zone)
     except NpsError as err:
         _fail(err)
+    table = flag_rows(table, min_n=min_n, suppress_n=suppress_n, suppress=suppress)
     if as_json:
-        records = table[["group", *STAT_KEYS]].to_dict("records")
+        records = table[columns].to_dict("records")
         typer.echo(json.dumps(records, indent=1, default=_json_default, allow_nan=False))
     else:
         from rich.console import Console
         from rich.table import Table
 
         out = Table(title=f"NPS of {client} by {by} ({zone})")
-        for col in ["group", *STAT_KEYS]:
-            out.add_column(col, justify="left" if col == "group" else "right")
+        for col in columns:
+            out.add_column(col, justify="left" if col in ("group", "flag") else "right")
         for row in table.itertuples(index=False):
             rec = row._asdict()
-            out.add_row(*(_cell(rec[c]) for c in ["group", *STAT_KEYS]))
+            out.add_row(*(_cell(rec[c]) for c in columns))
         Console().print(out)
 
 
@@ -310,6 +315,8 @@ def _render(batch: str | None, **options):
 
 
 def _cell(value) -> str:
+    if value is None:
+        return "\u2014"  # withheld
     return f"{value:.1f}" if isinstance(value, float) else str(value)
 
 

@@ -1,20 +1,29 @@
 """NPS per period or segment straight from the store: one client (the ``stats`` command),
-or every client at once with the counting done inside DuckDB (``portfolio_stats``)."""
+or every client at once with the counting done inside DuckDB (``portfolio_stats``).
+
+:func:`flag_rows` flags each row by the report's small-n rules (``ok``, ``low_n``,
+``suppressed``) and can withhold the figures of suppressed rows as the report does.
+"""
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 import pandas as pd
 
 from .errors import NpsInputError
 from .metrics import categorize, nps_frame
+from .params import Defaults, load_client, load_defaults
 from .periods import in_zone, period_labels
 from .schema import DEFAULT_TIMEZONE, check_client_id, check_timezone, segment_columns
 from .store import Store, _connect, _quote, load_responses, query_frame
 from .timezones import client_timezone
 
 STAT_KEYS = ("n", "promoters", "passives", "detractors", "nps", "ci_low", "ci_high")
+FLAGS = ("ok", "low_n", "suppressed")
+# What a withheld row does not show: its counts would give its NPS back.
+WITHHELD = ["promoters", "passives", "detractors", "nps", "ci_low", "ci_high"]
 # Period labels in SQL, the same as periods.period_labels: over each client's local time.
 _LOCAL = "timezone(z.zone, r.responded_at)"
 _SQL_PERIOD = {
@@ -85,6 +94,60 @@ def group_stats(responses: pd.DataFrame, *, by: str = "month", tz: str = DEFAULT
     counts.columns.name = None
     table = nps_frame(counts.reset_index())
     return table[["group", *STAT_KEYS]]
+
+
+def flag_rows(
+    table: pd.DataFrame,
+    *,
+    min_n: int = Defaults.model_fields["min_n"].default,
+    suppress_n: int = Defaults.model_fields["suppress_n"].default,
+    suppress: bool = False,
+) -> pd.DataFrame:
+    """The table with a ``flag`` per row: ``suppressed`` (n below ``suppress_n``), ``low_n``
+    (below ``min_n``) or ``ok``; with ``suppress``, a suppressed row's counts, NPS and
+    interval are withheld (None), as the report withholds them. ``n`` stays shown.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"group": ["a", "b", "c"], "n": [4, 20, 40], "promoters": [2, 10, 20],
+    ...     "passives": [1, 5, 10], "detractors": [1, 5, 10], "nps": [25.0, 25.0, 25.0],
+    ...     "ci_low": [-40.0, 0.0, 8.0], "ci_high": [80.0, 48.0, 40.0]})
+    >>> flag_rows(t)["flag"].tolist()
+    ['suppressed', 'low_n', 'ok']
+    >>> flag_rows(t, suppress=True).to_dict("records")[0]  # doctest: +NORMALIZE_WHITESPACE
+    {'group': 'a', 'n': 4, 'promoters': None, 'passives': None, 'detractors': None,
+     'nps': None, 'ci_low': None, 'ci_high': None, 'flag': 'suppressed'}
+    """
+    n = table["n"]
+    flag = pd.Series("ok", index=table.index).mask(n < min_n, "low_n").mask(n < suppress_n, "suppressed")
+    out = table.assign(flag=flag)
+    if suppress:
+        withheld = [c for c in WITHHELD if c in out.columns]
+        out[withheld] = out[withheld].astype(object).mask(flag == "suppressed", None)
+    return out
+
+
+def client_thresholds(client_id: str, params_dir: str | os.PathLike = "params") -> tuple[int, int]:
+    """``(min_n, suppress_n)`` of a client as its report uses them: its params, else defaults.yaml.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> root = Path(tempfile.mkdtemp())
+    >>> client_thresholds("acme", root)
+    (30, 10)
+    >>> _ = (root / "clients").mkdir()
+    >>> _ = (root / "clients" / "acme.yaml").write_text(
+    ...     "client_id: acme\\ndisplay_name: Acme\\nindustry: retail\\nmin_n: 50\\n")
+    >>> _ = (root / "defaults.yaml").write_text("suppress_n: 5\\n")
+    >>> client_thresholds("acme", root)
+    (50, 5)
+    """
+    defaults = load_defaults(params_dir)
+    path = Path(params_dir) / "clients" / f"{check_client_id(client_id)}.yaml"
+    client = load_client(client_id, params_dir) if path.exists() else None
+    return ((client and client.min_n) or defaults.min_n,
+            (client and client.suppress_n) or defaults.suppress_n)
 
 
 def portfolio_stats(
