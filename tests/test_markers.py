@@ -7,6 +7,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 from nps_helpers import plots
@@ -85,6 +87,23 @@ def test_holm_on_a_small_example_by_hand():
     assert [f["significant"].tolist() for f in holm_markers([region, plan], level=0.975)] == [
         [False, False, False], [False, True]]
     assert region["significant"].tolist() == [True, True, False]  # the caller's frame is kept
+
+
+@given(st.lists(st.lists(st.tuples(st.sampled_from(["ok", "small", "suppressed"]),
+                                    st.floats(0, 1)), max_size=6), max_size=4))
+# statsmodels' Holm runs gc.collect() on every call, so few examples keep this quick.
+@settings(max_examples=25, deadline=None)
+def test_holm_matches_the_hand_rule_and_never_adds_a_marker(columns):
+    frames = [pd.DataFrame({"flag": [f for f, _ in c], "p_value": [p for _, p in c]},
+                           dtype=object).assign(significant=lambda f: f["p_value"] < 0.05)
+              for c in columns]
+    fixed = holm_markers(frames)
+    tested = [p for c in columns for f, p in c if f == "ok"]
+    got = [p for f in fixed for p in f["p_adjusted"].dropna()]
+    assert got == pytest.approx(holm_by_hand(tested))
+    for before, after in zip(frames, fixed, strict=True):
+        assert not (after["significant"] & ~before["significant"]).any()
+        assert not after.loc[after["flag"] != "ok", "significant"].any()
 
 
 def test_holm_leaves_withheld_groups_and_empty_families_alone():
