@@ -63,6 +63,7 @@ def retention_frame():
 
 def driver_frame():
     return pd.DataFrame({"driver": ["speed", "price", "staff"], "share": [0.5, 0.3, 0.2],
+                         "share_low": [0.4, 0.2, 0.1], "share_high": [0.6, 0.4, 0.3],
                          "mean": [3.1, 3.9, 4.4],
                          "quadrant": ["concentrate_here", "keep_up", "possible_overkill"]})
 

@@ -107,6 +107,7 @@ LABELS: dict[str, str] = {
     "keep_up": N_("Keep up the good work"),
     "low_priority": N_("Low priority"),
     "possible_overkill": N_("Possibly over-served"),
+    "uncertain": N_("Uncertain"),
     # Comment themes (text.THEMES) and demo rating questions; a client's own are shown as named.
     "price": N_("Price"),
     "support": N_("Support"),
@@ -224,6 +225,20 @@ SENTENCES: dict[str, str | tuple[str, str]] = {
     "too_few_responses": Nn_(
         "Key drivers need at least {n} complete response; this period has {have}.",
         "Key drivers need at least {n} complete responses; this period has {have}.",
+    ),
+    "drivers_fit": Nn_(
+        "The rating questions together explain {r2} of the variation in the score ({level} "
+        "interval: {interval}), from {n} complete response.",
+        "The rating questions together explain {r2} of the variation in the score ({level} "
+        "interval: {interval}), from {n} complete responses.",
+    ),
+    "drivers_method": N_(
+        "Importance is a question's share of the explained variation (relative weights), with "
+        "its {level} interval from {resamples} bootstrap resamples. A question counts as "
+        "important when its share is at least an equal share ({equal}), and as well rated when "
+        "its average is at least {middle}, the middle of the scale from {low} to {high}. A "
+        "priority is named only when it holds in at least {agreement} of the resamples; "
+        "otherwise the question is marked uncertain."
     ),
     "no_comments": N_("No comments were left in this period."),
     "no_passives_close": N_("No passive customer named a fixable issue in a comment."),
