@@ -432,8 +432,9 @@ def benchmark_position(
     ``industry`` as ``IndustryBenchmark.table``: ``nps`` and ``source`` per published
     figure (one tick each; :func:`~nps_helpers.tables.benchmark_table` cites them).
     ``peers`` (:func:`~nps_helpers.benchmarks.peer_benchmark`) adds the client's
-    percentile among anonymous peers when its status is 'ok'; without published figures
-    (an empty ``industry``) that percentile is all there is to draw.
+    position among anonymous peers when its status is 'ok': the range of percentiles the
+    intervals allow, or one percentile when the range is a point; without published
+    figures (an empty ``industry``) that position is all there is to draw.
 
     Examples
     --------
@@ -445,7 +446,7 @@ def benchmark_position(
     >>> c = benchmark_position(ind, you, translator("en"),
     ...                        peers=peer_benchmark(you, [10.0, 20.0, 25.0, 40.0, 50.0]))
     >>> c.alt.split(". ", 1)[1]
-    'Your NPS: +30 (14 to 44). Published figures for the industry range from +21 to +34. Higher than 60% of 5 comparable companies.'
+    'Your NPS: +30 (14 to 44). Published figures for the industry range from +21 to +34. Higher than 20% to 80% of 5 comparable companies.'
     """
     require_columns(industry, ["nps", "source"], "benchmark_position")
     if industry.empty and (peers is None or peers.status != "ok"):
@@ -470,9 +471,7 @@ def benchmark_position(
                     fmt="D", color=brand, markersize=9, capsize=4, linewidth=2, zorder=3,
                     label=t.gettext("Your NPS: {value}").format(value=t.nps(client.nps)))
         if peers is not None and peers.status == "ok":
-            position = t.count("Higher than {share} of {n} comparable company",
-                               "Higher than {share} of {n} comparable companies",
-                               peers.n_peers, share=t.percent(peers.percentile / 100))
+            position = _peer_position(peers, t)
             ax.text(0.01, 0.95, position, transform=ax.transAxes, va="top", color=INK)
             parts.append(position)
         ax.set_ylim(0, 1)
@@ -578,6 +577,17 @@ def retention(
         ax.set_ylabel(t.gettext("Customers still active"))
         _title(ax, title, _legend_above(ax, 3))
         return _render(fig, _alt(title, parts))
+
+
+def _peer_position(peers: PeerBenchmark, t: Translator) -> str:
+    """The client's position among its peers: a range of percentiles, or one when the range is a point."""
+    if peers.percentile_low == peers.percentile_high:
+        return t.count("Higher than {share} of {n} comparable company",
+                       "Higher than {share} of {n} comparable companies",
+                       peers.n_peers, share=t.percent(peers.percentile / 100))
+    return t.count("Higher than {low} to {high} of {n} comparable company",
+                   "Higher than {low} to {high} of {n} comparable companies", peers.n_peers,
+                   low=t.percent(peers.percentile_low / 100), high=t.percent(peers.percentile_high / 100))
 
 
 def driver_matrix(

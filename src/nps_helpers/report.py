@@ -442,8 +442,9 @@ def show_trend(report: Report, trend: pd.DataFrame) -> list:
 def peer_position(report: Report, headline: NpsResult) -> PeerBenchmark:
     """The client's percentile among the other clients of its industry in the store.
 
-    Only aggregates leave this function (percentile and pooled quartiles of at least
-    5 peers); no peer's name or figure reaches the report.
+    Only aggregates leave this function (percentile, its range, and pooled quartiles of
+    at least 5 peers); no peer's name or figure reaches the report. Peers with fewer than
+    ``report.min_n`` responses in the period are left out.
 
     Examples
     --------
@@ -459,8 +460,8 @@ def peer_position(report: Report, headline: NpsResult) -> PeerBenchmark:
                  and _industry_of(c, report.params_dir) == report.client.industry]
     figures = (portfolio_stats(report.store, by=None, clients=peers, start=report.period.start,
                                end=report.period.end, level=report.level)
-               if peers else pd.DataFrame({"nps": []}))
-    return peer_benchmark(headline, figures)
+               if peers else pd.DataFrame({"nps": [], "n": []}))
+    return peer_benchmark(headline, figures, min_n=report.min_n)
 
 
 def _industry_of(client_id: str, params_dir: str | Path) -> str | None:
