@@ -14,7 +14,7 @@ from nps_helpers.benchmarks import (
     peer_benchmark,
 )
 from nps_helpers.errors import NpsInputError
-from nps_helpers.metrics import nps
+from nps_helpers.metrics import NpsResult, nps
 from nps_helpers.params import INDUSTRIES
 
 FIGURES = ("n_peers", "client_nps", "percentile", "peer_mean", "q1", "median", "q3")
@@ -124,6 +124,55 @@ def test_peers_from_a_frame_exclude_the_client_and_skip_missing():
     assert peer_benchmark(50.0, frame[frame["client_id"] != "e"], exclude="me").status == (
         "too_few_peers"
     )
+
+
+def test_peers_below_min_n_are_left_out_and_counted():
+    frame = pd.DataFrame({"client_id": list("abcdefg"), "nps": [0.0, 10, 20, 30, 40, 50, -80],
+                          "n": [40, 35, 30, 29, 120, 60, 3]})
+    r = peer_benchmark(25.0, frame, min_n=30)
+    # d (29 responses) and g (3) are left out: 0, 10, 20 below, 40 and 50 above.
+    assert (r.status, r.n_peers, r.n_small, r.percentile) == ("ok", 5, 2, 60.0)
+    assert r.peer_mean == 24.0  # 120 / 5, without -80 and 30
+    assert peer_benchmark(25.0, frame, min_n=31).status == "too_few_peers"
+    assert peer_benchmark(25.0, frame, min_n=31).n_small == 3
+    assert peer_benchmark(25.0, frame).n_peers == 7
+    with pytest.raises(NpsInputError, match="column 'n'"):
+        peer_benchmark(25.0, frame.drop(columns="n"), min_n=30)
+
+
+def _client(centre: float, half: float) -> NpsResult:
+    return NpsResult(n=100, promoters=50, passives=30, detractors=20, promoter_share=0.5,
+                     passive_share=0.3, detractor_share=0.2, nps=centre, ci_low=centre - half,
+                     ci_high=centre + half, method="adjusted_wald")
+
+
+def test_position_range_from_both_intervals_by_hand():
+    # The client: +30 (20 to 40). Margins z * sqrt(se_c^2 + se_p^2) = sqrt(half_c^2 + half_p^2).
+    peers = pd.DataFrame({"nps": [10.0, 20.0, 29.8, 35.0, 45.0, 60.0],
+                          "half": [5.0, 5.0, 3.0, 1.0, 4.0, 10.0]})
+    frame = peers.assign(ci_low=peers["nps"] - peers["half"], ci_high=peers["nps"] + peers["half"],
+                         n=100)
+    r = peer_benchmark(_client(30.0, 10.0), frame, min_n=30)
+    # gap 20 > 11.2: surely below. 10 < 11.2, 0.2 < 10.4, -5 > -10.0: either side.
+    # -15 < -10.8 and -30 < -14.1: surely above. 1 below, 2 above of 6.
+    assert (r.percentile_low, r.percentile, r.percentile_high) == (16.7, 50.0, 66.7)
+    # A 0.2-point move of the client past the peer at +29.8 moves the point, not the range.
+    moved = peer_benchmark(_client(29.6, 10.0), frame)
+    assert moved.percentile == 33.3
+    assert (moved.percentile_low, moved.percentile_high) == (16.7, 66.7)
+    # Bare numbers: only the client's interval counts (20 to 40 holds 20, 29.8 and 35).
+    bare = peer_benchmark(_client(30.0, 10.0), peers["nps"].tolist())
+    assert (bare.percentile_low, bare.percentile_high) == (16.7, 66.7)
+    assert peer_benchmark(30.0, peers["nps"].tolist()).percentile_high == 50.0
+
+
+@given(st.lists(st.integers(-100, 100), min_size=5, max_size=40), st.integers(-100, 100), st.integers(0, 30))
+@settings(max_examples=100, deadline=None)
+def test_the_point_lies_in_its_range(peers, client, half):
+    frame = pd.DataFrame({"nps": [float(v) for v in peers]})
+    frame = frame.assign(ci_low=frame["nps"] - 8, ci_high=frame["nps"] + 8)
+    r = peer_benchmark(_client(float(client), float(half)), frame)
+    assert 0 <= r.percentile_low <= r.percentile <= r.percentile_high <= 100
 
 
 def test_a_stricter_minimum_is_allowed():

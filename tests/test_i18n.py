@@ -413,7 +413,8 @@ def test_stars_sentence_gives_the_verdict_r_and_its_interval():
     assert sentence.startswith(t.text(result.verdict) + " Korrelation")
     assert f"r = {t.number(result.r, 2)} (Konfidenzintervall 95\xa0%: " in sentence
     assert t.interval(result.ci_low, result.ci_high, 2) in sentence
-    assert sentence.endswith("über 8 Monate.")
+    assert "über 8 Monate. Jeder Monat zählt nach der Zahl seiner Bewertungen" in sentence
+    assert sentence.endswith(f"so viel wie {t.number(result.n_eff, 1)} voneinander unabhängige.")
 
 
 @pytest.mark.parametrize(("language", "months", "word"), [

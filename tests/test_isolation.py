@@ -20,7 +20,9 @@ DATA_URI = re.compile(r"data:[a-z+./-]+;base64,[A-Za-z0-9+/=]+")
 CUSTOMER_ID = re.compile(r"\bC\d{6}\b", re.I)  # the demo's customer ids
 RESPONSE_ID = re.compile(r"\bR\d{7}\b", re.I)
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-POSITION = ("Higher than {share} of {n} comparable company", "Higher than {share} of {n} comparable companies")
+POSITIONS = (("Higher than {share} of {n} comparable company", "Higher than {share} of {n} comparable companies"),
+             ("Higher than {low} to {high} of {n} comparable company",
+              "Higher than {low} to {high} of {n} comparable companies"))
 
 
 def visible(html: str) -> str:
@@ -74,9 +76,10 @@ def test_own_canary_shows_in_name_segments_and_comments(planted_batch):
 def peer_counts(language: str, text: str) -> list[str]:
     """The number of peers in each peer-position sentence of ``text`` (any share, any n)."""
     t = translator(language)
-    forms = {t.ngettext(*POSITION, n) for n in (1, 2, 5, 21)}
+    forms = {t.ngettext(*position, n) for position in POSITIONS for n in (1, 2, 5, 21)}
     pattern = "|".join(
-        re.escape(f).replace(re.escape("{share}"), ".+?").replace(re.escape("{n}"), r"(\d+)") for f in forms)
+        re.escape(f).replace(re.escape("{share}"), ".+?").replace(re.escape("{low}"), ".+?")
+        .replace(re.escape("{high}"), ".+?").replace(re.escape("{n}"), r"(\d+)") for f in forms)
     return [next(g for g in m.groups() if g) for m in re.finditer(pattern, text)]
 
 

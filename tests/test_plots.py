@@ -63,6 +63,7 @@ def retention_frame():
 
 def driver_frame():
     return pd.DataFrame({"driver": ["speed", "price", "staff"], "share": [0.5, 0.3, 0.2],
+                         "share_low": [0.4, 0.2, 0.1], "share_high": [0.6, 0.4, 0.3],
                          "mean": [3.1, 3.9, 4.4],
                          "quadrant": ["concentrate_here", "keep_up", "possible_overkill"]})
 
@@ -204,11 +205,13 @@ def test_peer_position_is_shown_only_with_enough_peers():
     industry = pd.DataFrame({"source": ["A"], "year": [2024], "nps": [21.0]})
     t = translator("ru")
     shown = plots.benchmark_position(industry, YOU, t, peers=peer_benchmark(YOU, [0.0, 10, 20, 40, 50]))
-    assert shown.alt.endswith("Выше, чем у 60\xa0% из 5 сравнимых компаний.")
+    # YOU is +30 (14 to 44): 0 and 10 lie surely below, 50 surely above, 20 and 40 either side.
+    assert shown.alt.endswith("Выше, чем у 40\xa0%–80\xa0% из 5 сравнимых компаний.")
     hidden = plots.benchmark_position(industry, YOU, t, peers=peer_benchmark(YOU, [0.0, 10, 20, 40]))
     assert "Выше" not in hidden.alt
+    # Without intervals (a bare +30 against bare figures) the range is a point.
     alone = plots.benchmark_position(industry.iloc[:0], YOU, t,
-                                     peers=peer_benchmark(YOU, [0.0, 10, 20, 40, 50]))
+                                     peers=peer_benchmark(30.0, [0.0, 10, 20, 40, 50]))
     assert alone.alt.endswith("Выше, чем у 60\xa0% из 5 сравнимых компаний.")
 
 

@@ -234,6 +234,26 @@ def scores_only(r: Report) -> Report:
     return Report(**{**r.__dict__, "history": r.history[keep], "responses": r.responses[keep]})
 
 
+def test_drivers_state_r_squared_intervals_and_how_priorities_are_named(tmp_path):
+    rng = np.random.default_rng(6)
+    history = responses()
+    speed = rng.integers(1, 6, len(history))
+    history = history.assign(driver_speed=speed, driver_price=rng.integers(1, 6, len(history)),
+                             score=np.clip(2 * speed - 1 + rng.integers(-1, 2, len(history)), 0, 10))
+    r = report("en", history=history, tmp_path=tmp_path)
+    result = relative_weights(r.responses)
+    parts = show_drivers(r, result)
+    text = html.unescape(markup(parts))
+    low, high = round(100 * result.r_squared_low), round(100 * result.r_squared_high)
+    assert (f"The rating questions together explain {round(100 * result.r_squared)}% of the variation "
+            f"in the score (95% interval: {low} to {high}), from {result.n} complete responses.") in text
+    assert "from 500 bootstrap resamples" in text and "at least an equal share (50%)" in text
+    assert "at least 3.0, the middle of the scale from 1 to 5" in text and "at least 80% of the" in text
+    speed_row = result.table.set_index("driver").loc["speed"]
+    assert (f"Speed: importance {round(100 * speed_row['share'])}% ({round(100 * speed_row['share_low'])} "
+            f"to {round(100 * speed_row['share_high'])})") in text
+
+
 def test_a_section_without_parts_has_no_heading_either():
     t = translator("sl")
     assert section(t, "drivers", []) == []

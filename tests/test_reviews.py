@@ -15,6 +15,7 @@ from nps_helpers.reviews import (
     stars_by_month,
     stars_vs_nps,
     stars_vs_nps_by_platform,
+    weighted_correlation,
 )
 
 
@@ -138,40 +139,128 @@ def test_counts_add_up_and_intervals_hold_the_mean(rows):
 
 
 # --- stars_vs_nps ----------------------------------------------------------------------
+def _lag1(v: np.ndarray) -> float:
+    d = v - v.mean()
+    return float(d[1:] @ d[:-1] / (d @ d))
+
+
+def _weighted_r(x, y, w):
+    """Weighted Pearson r written out: weighted means, covariance and variances."""
+    w = w / w.sum()
+    mx, my = w @ x, w @ y
+    return (w @ ((x - mx) * (y - my))) / np.sqrt((w @ (x - mx) ** 2) * (w @ (y - my) ** 2))
+
+
 @pytest.mark.parametrize(("seed", "level"), [(1, 0.95), (2, 0.9), (3, 0.99)])
-def test_correlation_interval_and_p_value_match_scipy(seed, level):
+def test_correlation_interval_and_p_value_on_the_effective_months(seed, level):
     reviews, responses = _monthly_data(seed, months=14)
     result = stars_vs_nps(reviews, responses, level=level)
     x, y = _by_hand(reviews, responses)
+    # Five reviews every month: equal weights, so r is the plain Pearson r.
     expected = stats.pearsonr(x, y)
-    ci = expected.confidence_interval(confidence_level=level)
     assert result.status == "ok" and result.platform == "all" and result.months == 14
     assert result.r == pytest.approx(expected.statistic, abs=1e-12)
-    assert (result.ci_low, result.ci_high) == pytest.approx((ci.low, ci.high), abs=1e-12)
-    assert result.p_value == pytest.approx(expected.pvalue, rel=1e-9)
+    n_eff = 14 * min(1.0, (1 - _lag1(x) * _lag1(y)) / (1 + _lag1(x) * _lag1(y)))
+    assert result.n_eff == pytest.approx(n_eff)
+    half = stats.norm.ppf(0.5 + level / 2) / np.sqrt(n_eff - 3)
+    assert (result.ci_low, result.ci_high) == pytest.approx(
+        (np.tanh(np.arctanh(expected.statistic) - half), np.tanh(np.arctanh(expected.statistic) + half)))
+    t = expected.statistic * np.sqrt((n_eff - 2) / (1 - expected.statistic**2))
+    assert result.p_value == pytest.approx(2 * stats.t.sf(abs(t), n_eff - 2), rel=1e-9)
+    if n_eff == 14:  # no carry-over to allow for: exactly scipy's interval and p-value
+        ci = expected.confidence_interval(confidence_level=level)
+        assert (result.ci_low, result.ci_high) == pytest.approx((ci.low, ci.high), abs=1e-12)
+        assert result.p_value == pytest.approx(expected.pvalue, rel=1e-9)
     assert result.monthly["stars"].to_numpy() == pytest.approx(x)
     assert result.monthly["nps"].to_numpy() == pytest.approx(y)
     assert list(result.monthly.columns) == MONTHLY_COLUMNS
 
 
-def test_one_platform_uses_only_its_reviews():
+def test_one_platform_uses_only_its_reviews_and_weights_months_by_them():
     reviews, responses = _monthly_data(4, months=10)
     result = stars_vs_nps(reviews, responses, platform="trustpilot")
-    x, y = _by_hand(reviews[reviews["platform"] == "trustpilot"], responses)
+    mine = reviews[reviews["platform"] == "trustpilot"]
+    x, y = _by_hand(mine, responses)
+    counts = mine.groupby(mine["reviewed_at"].dt.strftime("%Y-%m")).size().to_numpy(float)
     assert result.platform == "trustpilot"
-    assert result.r == pytest.approx(stats.pearsonr(x, y).statistic, abs=1e-12)
+    assert result.monthly["n_reviews"].to_numpy() == pytest.approx(counts)
+    assert len(set(counts)) > 1  # unequal weights
+    assert result.r == pytest.approx(_weighted_r(x, y, counts), abs=1e-12)
+    numpy_r = np.cov(x, y, aweights=counts)
+    assert result.r == pytest.approx(numpy_r[0, 1] / np.sqrt(numpy_r[0, 0] * numpy_r[1, 1]), abs=1e-12)
+    assert result.r != pytest.approx(stats.pearsonr(x, y).statistic, abs=1e-3)
+    kish = counts.sum() ** 2 / (counts**2).sum()
+    factor = min(1.0, (1 - _lag1(x) * _lag1(y)) / (1 + _lag1(x) * _lag1(y)))
+    assert result.n_eff == pytest.approx(kish * factor)
+
+
+def test_weighted_r_against_numpy_by_hand():
+    rng = np.random.default_rng(12)
+    x, y, w = rng.normal(size=20), rng.normal(size=20), rng.integers(1, 40, 20).astype(float)
+    y = y + 0.8 * x
+    r, *_ = weighted_correlation(x, y, w)
+    assert r == pytest.approx(_weighted_r(x, y, w), abs=1e-12)
+    # A month with w reviews counts as w copies of a month with one (np.corrcoef of repeats).
+    repeated = np.corrcoef(np.repeat(x, w.astype(int)), np.repeat(y, w.astype(int)))[0, 1]
+    assert r == pytest.approx(repeated, abs=1e-12)
+
+
+def _ar1(rng, phi: float, size: tuple[int, ...]) -> np.ndarray:
+    noise = rng.normal(size=size)
+    out = np.empty(size)
+    out[..., 0] = noise[..., 0] / np.sqrt(1 - phi**2)
+    for i in range(1, size[-1]):
+        out[..., i] = phi * out[..., i - 1] + noise[..., i]
+    return out
+
+
+def test_effective_months_of_two_ar1_series_follow_bartlett():
+    rng = np.random.default_rng(13)
+    x, y = _ar1(rng, 0.8, (2, 4000))
+    *_, n_eff = weighted_correlation(x, y, np.ones(4000))
+    # Lag-1 autocorrelation 0.8 in both: (1 - 0.64) / (1 + 0.64) = 0.2195 of the months.
+    assert n_eff / 4000 == pytest.approx(0.36 / 1.64, abs=0.03)
+    *_, n_white = weighted_correlation(rng.normal(size=4000), rng.normal(size=4000), np.ones(4000))
+    assert n_white / 4000 == pytest.approx(1.0, abs=0.01)
+
+
+def test_independent_autocorrelated_series_are_rarely_called_linked():
+    """Two unrelated AR(1) series (phi 0.8, 36 months): the naive interval excludes 0 far
+    more often than 5%; the one on effective months stays near its level."""
+    rng = np.random.default_rng(14)
+    xs, ys = _ar1(rng, 0.8, (600, 36)), _ar1(rng, 0.8, (600, 36))
+    ours, naive = 0, 0
+    for x, y in zip(xs, ys, strict=True):
+        r, low, high, p, _ = weighted_correlation(x, y, np.ones(36))
+        ours += not low < 0 < high
+        naive += stats.pearsonr(x, y).pvalue < 0.05
+    assert naive / 600 > 0.2
+    assert ours / 600 < 0.1
 
 
 def test_verdict_follows_the_interval():
+    months = pd.date_range("2025-01-10", periods=12, freq="MS", tz="UTC")
+    # NPS jumps without a trend or a zig-zag (little carry-over); stars follow it or oppose it.
+    responses = pd.DataFrame({"responded_at": months,
+                              "score": [9, 2, 3, 10, 9, 1, 1, 10, 2, 9, 3, 10]})
+    rising = pd.DataFrame({"platform": "g", "reviewed_at": months,
+                           "stars": [5, 1, 2, 4, 5, 1, 2, 4, 1, 5, 2, 4]})
+    result = stars_vs_nps(rising, responses)
+    assert result.verdict == "stars_follow_nps" and result.n_eff > 8
+    falling = rising.assign(stars=6 - rising["stars"])
+    assert stars_vs_nps(falling, responses).verdict == "stars_oppose_nps"
+    mixed = rising.assign(stars=[3, 5, 1, 4, 2, 5, 1, 3, 3, 2, 4, 4])
+    result = stars_vs_nps(mixed, responses)
+    assert result.ci_low < 0 < result.ci_high and result.verdict == "stars_nps_unclear"
+
+
+def test_two_steady_trends_are_not_called_linked():
     months = pd.date_range("2025-01-10", periods=8, freq="MS", tz="UTC")
     responses = pd.DataFrame({"responded_at": months, "score": [0, 3, 7, 8, 9, 10, 10, 9]})
     rising = pd.DataFrame({"platform": "g", "reviewed_at": months, "stars": [1, 1, 2, 3, 4, 5, 5, 4]})
-    assert stars_vs_nps(rising, responses).verdict == "stars_follow_nps"
-    falling = rising.assign(stars=6 - rising["stars"])
-    assert stars_vs_nps(falling, responses).verdict == "stars_oppose_nps"
-    mixed = rising.assign(stars=[3, 5, 1, 4, 2, 5, 1, 3])
-    result = stars_vs_nps(mixed, responses)
-    assert result.ci_low < 0 < result.ci_high and result.verdict == "stars_nps_unclear"
+    result = stars_vs_nps(rising, responses)
+    # r is high, but both series carry over from month to month: few effective months.
+    assert result.r > 0.9 and result.n_eff < 4 and result.verdict == "stars_nps_unclear"
 
 
 def test_five_months_are_too_few_six_are_enough():

@@ -8,7 +8,15 @@ listed; an industry without one gets ``status == 'no_published_figures'``.
 
 Peers are other clients of the same industry. A client sees only its percentile among
 them and coarse aggregates (mean and quartiles, each pooling two or more peers, rounded to
-whole points), and only when there are at least ``min_peers`` (5) of them.
+whole points), and only when there are at least ``min_peers`` (5) of them. Peers with
+fewer than ``min_n`` responses are left out: their NPS is too uncertain to rank against.
+
+The percentile is a point; a gap of a fraction of a point to a peer would move it. So it
+comes with a range that reflects both the client's and the peers' intervals: a peer
+counts as surely below (above) the client only when the difference of the two interval
+centres exceeds ``z * sqrt(se_client^2 + se_peer^2)``, each standard error read off its
+interval as ``(high - low) / 2z`` (a peer given as a bare number has none). The range runs
+from the share of peers surely below to 100% minus the share surely above.
 """
 from __future__ import annotations
 
@@ -22,7 +30,7 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from .errors import NpsInputError
-from .metrics import NpsResult
+from .metrics import NpsResult, z_value
 from .params import INDUSTRIES
 
 BENCHMARK_COLUMNS = [
@@ -47,9 +55,12 @@ class IndustryBenchmark:
 class PeerBenchmark:
     """A client's position among its peers; figures are None unless ``status == 'ok'``.
 
-    ``percentile`` is the share of peers below the client (ties count half), 0-100.
-    ``peer_mean``, ``q1``, ``median`` and ``q3`` pool at least two peers each and are
-    rounded to whole points. ``status == 'too_few_peers'`` when fewer than ``min_peers``.
+    ``percentile`` is the share of peers below the client (ties count half), 0-100;
+    ``percentile_low`` and ``percentile_high`` the range the intervals allow (see the
+    module notes). ``peer_mean``, ``q1``, ``median`` and ``q3`` pool at least two peers
+    each and are rounded to whole points. ``status == 'too_few_peers'`` when fewer than
+    ``min_peers`` peers have at least ``min_n`` responses; ``n_small`` counts the peers
+    left out for too few responses.
     """
 
     status: str
@@ -61,6 +72,9 @@ class PeerBenchmark:
     q1: float | None = None
     median: float | None = None
     q3: float | None = None
+    percentile_low: float | None = None
+    percentile_high: float | None = None
+    n_small: int = 0
 
 
 def benchmark_table() -> pd.DataFrame:
@@ -107,13 +121,18 @@ def peer_benchmark(
     *,
     min_peers: int = MIN_PEERS,
     exclude: str | None = None,
+    min_n: int = 0,
+    level: float | None = None,
 ) -> PeerBenchmark:
-    """The client's percentile among peers' NPS, never showing any single peer's figure.
+    """The client's percentile among peers' NPS, with its range, never showing any single peer's figure.
 
     ``peers`` is a sequence of peer NPS values, or a frame with a column ``nps`` (and
-    ``client_id`` when ``exclude`` names the client itself, so it is not its own peer).
+    ``client_id`` when ``exclude`` names the client itself, so it is not its own peer;
+    ``n`` to leave out peers with fewer than ``min_n`` responses; ``ci_low`` and
+    ``ci_high`` for their intervals, as :func:`~nps_helpers.stats.portfolio_stats` gives).
     Peers without a figure (NaN) do not count. Below ``min_peers`` (at least 5) the result
-    carries ``status='too_few_peers'`` and no figures at all.
+    carries ``status='too_few_peers'`` and no figures at all. ``level`` is the intervals'
+    level (default: the client's, else 0.95).
 
     Examples
     --------
@@ -122,16 +141,35 @@ def peer_benchmark(
     ('ok', 6, 50.0, 32.0)
     >>> peer_benchmark(30.0, [10.0, 20.0, 40.0, 50.0]).status
     'too_few_peers'
+
+    With the client's interval (+30, 14 to 44), the peers at +20, +25 and +40 could be
+    either side of it; +10 is surely below, +50 and +60 surely above:
+
+    >>> from nps_helpers.metrics import nps
+    >>> you = nps({"promoters": 50, "passives": 30, "detractors": 20})
+    >>> r = peer_benchmark(you, [10.0, 20.0, 25.0, 40.0, 50.0, 60.0])
+    >>> r.percentile_low, r.percentile, r.percentile_high
+    (16.7, 50.0, 66.7)
     """
     if isinstance(min_peers, bool) or not isinstance(min_peers, int) or min_peers < MIN_PEERS:
         raise NpsInputError(f"min_peers must be a whole number >= {MIN_PEERS}, got {min_peers!r}")
+    if isinstance(min_n, bool) or not isinstance(min_n, int) or min_n < 0:
+        raise NpsInputError(f"min_n must be a whole number >= 0, got {min_n!r}")
     own = client_nps.nps if isinstance(client_nps, NpsResult) else client_nps
     if not isinstance(own, (int, float, np.integer, np.floating)) or not -100 <= own <= 100:
         raise NpsInputError(f"the client's NPS must be a number from -100 to 100, got {own!r}")
-    values = _peer_values(peers, exclude)
-    if len(values) < min_peers:
-        return PeerBenchmark("too_few_peers", min_peers)
+    if level is None:
+        level = client_nps.level if isinstance(client_nps, NpsResult) else 0.95
+    z = z_value(level)
+    frame, n_small = _peer_frame(peers, exclude, min_n, z)
+    if len(frame) < min_peers:
+        return PeerBenchmark("too_few_peers", min_peers, n_small=n_small)
+    values = frame["nps"].to_numpy()
     below = (values < own).sum() + 0.5 * (values == own).sum()
+    centre, se = _centre_and_se(client_nps, z)
+    gap = centre - frame["centre"].to_numpy()
+    margin = z * np.sqrt(se**2 + frame["se"].to_numpy() ** 2)
+    surely_below, surely_above = (gap > margin).sum(), (-gap > margin).sum()
     return PeerBenchmark(
         status="ok",
         min_peers=min_peers,
@@ -142,6 +180,9 @@ def peer_benchmark(
         q1=_pooled_quantile(values, 0.25),
         median=_pooled_quantile(values, 0.5),
         q3=_pooled_quantile(values, 0.75),
+        percentile_low=float(round(100 * surely_below / len(values), 1)),
+        percentile_high=float(round(100 * (len(values) - surely_above) / len(values), 1)),
+        n_small=n_small,
     )
 
 
@@ -153,7 +194,8 @@ def _shipped_table() -> pd.DataFrame:
     return table[BENCHMARK_COLUMNS]
 
 
-def _peer_values(peers, exclude: str | None) -> np.ndarray:
+def _peer_frame(peers, exclude: str | None, min_n: int, z: float) -> tuple[pd.DataFrame, int]:
+    """Peers with a figure and enough responses, sorted by NPS (nps, centre, se), and how many had too few."""
     if isinstance(peers, pd.DataFrame):
         if "nps" not in peers.columns:
             raise NpsInputError("peers frame needs a column 'nps' (one row per peer client)")
@@ -161,15 +203,38 @@ def _peer_values(peers, exclude: str | None) -> np.ndarray:
             if "client_id" not in peers.columns:
                 raise NpsInputError("peers frame needs a column 'client_id' to exclude a client")
             peers = peers[peers["client_id"] != exclude]
-        peers = peers["nps"]
+        if min_n > 0 and "n" not in peers.columns:
+            raise NpsInputError("peers frame needs a column 'n' (responses per peer) to apply min_n")
+        frame = peers.reindex(columns=["nps", "n", "ci_low", "ci_high"])
+    else:
+        try:
+            values = np.asarray(peers, dtype=float).reshape(-1)
+        except (TypeError, ValueError):
+            raise NpsInputError("peer NPS values must be numbers from -100 to 100") from None
+        frame = pd.DataFrame({"nps": values, "n": np.nan, "ci_low": np.nan, "ci_high": np.nan})
     try:
-        values = np.asarray(peers, dtype=float).reshape(-1)
+        frame = frame.apply(pd.to_numeric).astype(float)
     except (TypeError, ValueError):
         raise NpsInputError("peer NPS values must be numbers from -100 to 100") from None
-    values = values[~np.isnan(values)]
-    if ((values < -100) | (values > 100)).any():
+    frame = frame[frame["nps"].notna()]
+    if ((frame["nps"] < -100) | (frame["nps"] > 100)).any():
         raise NpsInputError("peer NPS values must be numbers from -100 to 100")
-    return np.sort(values)
+    small = frame["n"] < min_n
+    frame = frame[~small]
+    has_interval = frame["ci_low"].notna() & frame["ci_high"].notna()
+    frame = frame.assign(
+        centre=frame["nps"].where(~has_interval, (frame["ci_low"] + frame["ci_high"]) / 2),
+        se=((frame["ci_high"] - frame["ci_low"]) / (2 * z)).where(has_interval, 0.0),
+    )
+    return frame.sort_values("nps", kind="stable").reset_index(drop=True), int(small.sum())
+
+
+def _centre_and_se(client: float | NpsResult, z: float) -> tuple[float, float]:
+    """The client's interval centre and standard error (none for a bare number)."""
+    if isinstance(client, NpsResult) and not np.isnan(client.ci_low):
+        return (client.ci_low + client.ci_high) / 2, (client.ci_high - client.ci_low) / (2 * z)
+    own = client.nps if isinstance(client, NpsResult) else client
+    return float(own), 0.0
 
 
 def _pooled_quantile(values: np.ndarray, q: float) -> float:

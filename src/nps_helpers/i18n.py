@@ -107,6 +107,7 @@ LABELS: dict[str, str] = {
     "keep_up": N_("Keep up the good work"),
     "low_priority": N_("Low priority"),
     "possible_overkill": N_("Possibly over-served"),
+    "uncertain": N_("Uncertain"),
     # Comment themes (text.THEMES) and demo rating questions; a client's own are shown as named.
     "price": N_("Price"),
     "support": N_("Support"),
@@ -225,6 +226,20 @@ SENTENCES: dict[str, str | tuple[str, str]] = {
         "Key drivers need at least {n} complete response; this period has {have}.",
         "Key drivers need at least {n} complete responses; this period has {have}.",
     ),
+    "drivers_fit": Nn_(
+        "The rating questions together explain {r2} of the variation in the score ({level} "
+        "interval: {interval}), from {n} complete response.",
+        "The rating questions together explain {r2} of the variation in the score ({level} "
+        "interval: {interval}), from {n} complete responses.",
+    ),
+    "drivers_method": N_(
+        "Importance is a question's share of the explained variation (relative weights), with "
+        "its {level} interval from {resamples} bootstrap resamples. A question counts as "
+        "important when its share is at least an equal share ({equal}), and as well rated when "
+        "its average is at least {middle}, the middle of the scale from {low} to {high}. A "
+        "priority is named only when it holds in at least {agreement} of the resamples; "
+        "otherwise the question is marked uncertain."
+    ),
     "no_comments": N_("No comments were left in this period."),
     "no_passives_close": N_("No passive customer named a fixable issue in a comment."),
     "passives_close_summary": Nn_(
@@ -265,6 +280,10 @@ SENTENCES: dict[str, str | tuple[str, str]] = {
         "{interval}), over {n} month.",
         "Correlation of monthly average stars with monthly NPS: r = {r} ({level} interval: "
         "{interval}), over {n} months.",
+    ),
+    "stars_nps_weights": N_(
+        "Each month counts by its number of reviews, and the interval allows for the carry-over "
+        "from one month to the next: the months weigh as much as {n_eff} independent ones."
     ),
     # Customer health (health.py) and why it cannot be shown.
     "health_summary": Nn_(
@@ -594,7 +613,7 @@ class Translator:
         return self.text(change.verdict, change=self.nps(d.difference), **values)
 
     def stars_nps(self, result: StarsNps, *, min_months: int = MIN_MONTHS) -> str:
-        """Whether review stars move with NPS: the verdict, then r with its interval.
+        """Whether review stars move with NPS: the verdict, r with its interval, and how it was weighed.
 
         ``result`` is :func:`~nps_helpers.reviews.stars_vs_nps`; ``min_months`` is the one
         it was given. Without an r, the sentence says why.
@@ -607,8 +626,10 @@ class Translator:
         >>> reviews = pd.DataFrame({"platform": "google", "reviewed_at": months,
         ...                         "stars": [1, 2, 3, 3, 4, 5, 5]})
         >>> responses = pd.DataFrame({"responded_at": months, "score": [0, 3, 8, 7, 9, 10, 10]})
-        >>> translator("pl").stars_nps(stars_vs_nps(reviews, responses)).split("NPS: ")[-1]
-        'r = 0,96 (przedział ufności 95%: od 0,72 do 0,99), na podstawie 7 miesięcy.'
+        >>> translator("pl").stars_nps(stars_vs_nps(reviews, responses)).split("NPS: ")[-1][:66]
+        'r = 0,96 (przedział ufności 95%: od −0,55 do 1,00), na podstawie 7'
+        >>> translator("en").stars_nps(stars_vs_nps(reviews, responses)).split(": ")[-1]
+        'the months weigh as much as 3.6 independent ones.'
         >>> translator("en").stars_nps(stars_vs_nps(reviews.head(3), responses))[:44]
         'Fewer than 6 months have both reviews and su'
         """
@@ -616,7 +637,8 @@ class Translator:
             return self.text(result.verdict, n=min_months)
         return " ".join([self.text(result.verdict), self.text(
             "stars_nps_r", n=result.months, r=self.number(result.r, 2),
-            level=self.percent(result.level), interval=self.interval(result.ci_low, result.ci_high, 2))])
+            level=self.percent(result.level), interval=self.interval(result.ci_low, result.ci_high, 2)),
+            self.text("stars_nps_weights", n_eff=self.number(result.n_eff, 1))])
 
     def platform(self, name: str) -> str:
         """A review platform's name: brands as they spell themselves, 'all' in this language.

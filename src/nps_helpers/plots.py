@@ -439,8 +439,9 @@ def benchmark_position(
     ``industry`` as ``IndustryBenchmark.table``: ``nps`` and ``source`` per published
     figure (one tick each; :func:`~nps_helpers.tables.benchmark_table` cites them).
     ``peers`` (:func:`~nps_helpers.benchmarks.peer_benchmark`) adds the client's
-    percentile among anonymous peers when its status is 'ok'; without published figures
-    (an empty ``industry``) that percentile is all there is to draw.
+    position among anonymous peers when its status is 'ok': the range of percentiles the
+    intervals allow, or one percentile when the range is a point; without published
+    figures (an empty ``industry``) that position is all there is to draw.
 
     Examples
     --------
@@ -452,7 +453,7 @@ def benchmark_position(
     >>> c = benchmark_position(ind, you, translator("en"),
     ...                        peers=peer_benchmark(you, [10.0, 20.0, 25.0, 40.0, 50.0]))
     >>> c.alt.split(". ", 1)[1]
-    'Your NPS: +30 (14 to 44). Published figures for the industry range from +21 to +34. Higher than 60% of 5 comparable companies.'
+    'Your NPS: +30 (14 to 44). Published figures for the industry range from +21 to +34. Higher than 20% to 80% of 5 comparable companies.'
     """
     require_columns(industry, ["nps", "source"], "benchmark_position")
     if industry.empty and (peers is None or peers.status != "ok"):
@@ -477,9 +478,7 @@ def benchmark_position(
                     fmt="D", color=brand, markersize=9, capsize=4, linewidth=2, zorder=3,
                     label=t.gettext("Your NPS: {value}").format(value=t.nps(client.nps)))
         if peers is not None and peers.status == "ok":
-            position = t.count("Higher than {share} of {n} comparable company",
-                               "Higher than {share} of {n} comparable companies",
-                               peers.n_peers, share=t.percent(peers.percentile / 100))
+            position = _peer_position(peers, t)
             ax.text(0.01, 0.95, position, transform=ax.transAxes, va="top", color=INK)
             parts.append(position)
         ax.set_ylim(0, 1)
@@ -587,38 +586,56 @@ def retention(
         return _render(fig, _alt(title, parts))
 
 
-def driver_matrix(frame: pd.DataFrame, t: Translator, *, brand: str = DEFAULT_BRAND) -> Chart:
+def _peer_position(peers: PeerBenchmark, t: Translator) -> str:
+    """The client's position among its peers: a range of percentiles, or one when the range is a point."""
+    if peers.percentile_low == peers.percentile_high:
+        return t.count("Higher than {share} of {n} comparable company",
+                       "Higher than {share} of {n} comparable companies",
+                       peers.n_peers, share=t.percent(peers.percentile / 100))
+    return t.count("Higher than {low} to {high} of {n} comparable company",
+                   "Higher than {low} to {high} of {n} comparable companies", peers.n_peers,
+                   low=t.percent(peers.percentile_low / 100), high=t.percent(peers.percentile_high / 100))
+
+
+def driver_matrix(
+    frame: pd.DataFrame, t: Translator, *, middle: float | None = None, brand: str = DEFAULT_BRAND
+) -> Chart:
     """Importance x performance of the rating questions, with the quadrant names.
 
     ``frame`` as ``DriversResult.table``: ``driver``, ``share`` (importance, 0..1),
-    ``mean`` (average rating) and ``quadrant`` (``drivers.QUADRANTS``). The crosshairs sit
-    at the mean importance and the mean rating, where the quadrants split.
+    ``share_low`` and ``share_high`` (its interval), ``mean`` (average rating) and
+    ``quadrant`` (``drivers.QUADRANTS`` or 'uncertain'). The crosshairs sit where the quadrants split: at the equal share of importance and at
+    ``middle``, the middle of the rating scale (``DriversResult.middle``; no line if None).
 
     Examples
     --------
     >>> from nps_helpers.i18n import translator
     >>> f = pd.DataFrame({"driver": ["speed", "price", "staff"], "share": [0.5, 0.3, 0.2],
-    ...     "mean": [3.1, 3.9, 4.4],
-    ...     "quadrant": ["concentrate_here", "possible_overkill", "possible_overkill"]})
-    >>> driver_matrix(f, translator("en")).alt.split(". ")[1]
-    'Speed: importance 50%, average rating 3.1 (Concentrate here)'
+    ...     "share_low": [0.4, 0.2, 0.1], "share_high": [0.6, 0.4, 0.3], "mean": [3.1, 3.9, 4.4],
+    ...     "quadrant": ["uncertain", "possible_overkill", "possible_overkill"]})
+    >>> driver_matrix(f, translator("en"), middle=3.0).alt.split(". ")[1]
+    'Speed: importance 50% (40 to 60), average rating 3.1 (Uncertain)'
     """
-    _require(frame, ["driver", "share", "mean", "quadrant"], "driver_matrix")
+    _require(frame, ["driver", "share", "share_low", "share_high", "mean", "quadrant"], "driver_matrix")
     title = t.gettext("Key drivers: importance and performance")
     parts = []
     with _house_style():
         fig, ax = _new_figure(8, 5)
+        ax.errorbar(frame["share"], frame["mean"], fmt="none", ecolor=brand, alpha=0.5,
+                    xerr=[frame["share"] - frame["share_low"], frame["share_high"] - frame["share"]])
         ax.scatter(frame["share"], frame["mean"], s=60, color=brand, zorder=3)
         for _, row in frame.iterrows():
             name = t.topic(row["driver"])
             ax.annotate(name, (row["share"], row["mean"]), xytext=(6, 4),
                         textcoords="offset points", color=INK)
-            parts.append(t.gettext("{driver}: importance {importance}, average rating "
+            interval = t.interval(100 * row["share_low"], 100 * row["share_high"])
+            parts.append(t.gettext("{driver}: importance {importance} ({interval}), average rating "
                                    "{performance} ({quadrant})").format(
-                driver=name, importance=t.percent(row["share"]),
+                driver=name, importance=t.percent(row["share"]), interval=interval,
                 performance=t.number(row["mean"], 1), quadrant=t.label(row["quadrant"])))
-        ax.axvline(frame["share"].mean(), color=MUTED, linestyle="--", linewidth=1)
-        ax.axhline(frame["mean"].mean(), color=MUTED, linestyle="--", linewidth=1)
+        ax.axvline(1 / len(frame), color=MUTED, linestyle="--", linewidth=1)
+        if middle is not None:
+            ax.axhline(middle, color=MUTED, linestyle="--", linewidth=1)
         for code, (x, y, ha, va) in QUADRANT_CORNERS.items():
             ax.text(x, y, t.label(code), transform=ax.transAxes, ha=ha, va=va, color=MUTED,
                     style="italic")

@@ -39,7 +39,7 @@ from .commentary import (
     withheld_groups,
     write_approval,
 )
-from .drivers import DriversResult, relative_weights
+from .drivers import AGREEMENT, DriversResult, relative_weights
 from .errors import NpsError, NpsInputError, NpsParamsError
 from .experience import ces, csat, to_utc
 from .followup import followup_lists, write_csv, write_followup_lists
@@ -442,8 +442,9 @@ def show_trend(report: Report, trend: pd.DataFrame) -> list:
 def peer_position(report: Report, headline: NpsResult) -> PeerBenchmark:
     """The client's percentile among the other clients of its industry in the store.
 
-    Only aggregates leave this function (percentile and pooled quartiles of at least
-    5 peers); no peer's name or figure reaches the report.
+    Only aggregates leave this function (percentile, its range, and pooled quartiles of
+    at least 5 peers); no peer's name or figure reaches the report. Peers with fewer than
+    ``report.min_n`` responses in the period are left out.
 
     Examples
     --------
@@ -459,8 +460,8 @@ def peer_position(report: Report, headline: NpsResult) -> PeerBenchmark:
                  and _industry_of(c, report.params_dir) == report.client.industry]
     figures = (portfolio_stats(report.store, by=None, clients=peers, start=report.period.start,
                                end=report.period.end, level=report.level)
-               if peers else pd.DataFrame({"nps": []}))
-    return peer_benchmark(headline, figures)
+               if peers else pd.DataFrame({"nps": [], "n": []}))
+    return peer_benchmark(headline, figures, min_n=report.min_n)
 
 
 def _industry_of(client_id: str, params_dir: str | Path) -> str | None:
@@ -610,7 +611,9 @@ def write_followup(report: Report, tags: pd.DataFrame) -> dict[str, Path]:
 
 
 def show_drivers(report: Report, result: DriversResult) -> list:
-    """Importance x performance of the rating questions (nothing without enough ratings).
+    """R^2, importance x performance of the rating questions, and how priorities are named.
+
+    Nothing without enough ratings.
 
     Examples
     --------
@@ -621,8 +624,16 @@ def show_drivers(report: Report, result: DriversResult) -> list:
     """
     if result.status != "ok":
         return []
-    return [driver_matrix(result.table, report.t, brand=report.brand),
-            driver_table(result.table, report.t)]
+    t = report.t
+    fit = t.text("drivers_fit", n=result.n, r2=t.percent(result.r_squared), level=t.percent(result.level),
+                 interval=t.interval(100 * result.r_squared_low, 100 * result.r_squared_high))
+    method = t.text("drivers_method", level=t.percent(result.level), resamples=t.number(result.resamples),
+                    equal=t.percent(1 / len(result.table)), middle=t.number(result.middle, 1),
+                    low=t.number(result.scale[0]), high=t.number(result.scale[1]),
+                    agreement=t.percent(AGREEMENT))
+    return [paragraph(fit),
+            driver_matrix(result.table, t, middle=result.middle, brand=report.brand),
+            driver_table(result.table, t, level=result.level), paragraph(method)]
 
 
 def show_reviews(report: Report, trend: pd.DataFrame) -> list:

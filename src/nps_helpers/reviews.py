@@ -3,8 +3,14 @@
 Stars are whole numbers 1-5 (the ``reviews`` table: review_id, platform, reviewed_at,
 stars, text). A month's average carries a t interval, clipped to 1..5 where the stars
 cannot go. Stars and NPS are compared month by month: each month with at least one
-review and one response is one point, whatever its n, and the Pearson correlation of
-the points gets a Fisher-z interval and the usual t-test p-value.
+review and one response is one point, weighted by its number of reviews (a month of
+two reviews says less than a month of forty). The weighted Pearson correlation gets a
+Fisher-z interval and a t-test on an effective number of months: Kish's
+``(sum w)^2 / sum w^2`` for the unequal weights, times Bartlett's factor
+``(1 - r1x r1y) / (1 + r1x r1y)`` for the carry-over from month to month (r1x, r1y are
+the lag-1 autocorrelations of the two monthly series; Bartlett 1935, Pyper & Peterman
+1998). Two trending series correlate by their trends alone; the factor widens the
+interval accordingly. It never raises the count above the months there are.
 """
 from __future__ import annotations
 
@@ -13,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy import stats
+from statsmodels.tsa.stattools import acf
 
 from .errors import NpsInputError
 from .metrics import z_value
@@ -31,7 +38,7 @@ _NAN = float("nan")
 
 @dataclass(frozen=True)
 class StarsNps:
-    """Monthly average stars against monthly NPS: Pearson ``r`` with its interval.
+    """Monthly average stars against monthly NPS: review-weighted Pearson ``r`` with its interval.
 
     ``status`` is 'ok', 'too_few_months' (fewer than ``min_months`` months with both
     reviews and responses) or 'not_available'. ``verdict`` is a code for the report:
@@ -39,6 +46,7 @@ class StarsNps:
     (below 0) or ``stars_nps_unclear`` (it spans 0); otherwise ``too_few_months``,
     ``no_reviews``, ``no_responses`` or ``no_variation`` (stars or NPS the same every
     month, so no correlation exists). ``monthly`` holds the points (``MONTHLY_COLUMNS``).
+    ``n_eff`` is the effective number of months the interval and p-value rest on.
     """
 
     status: str
@@ -51,6 +59,7 @@ class StarsNps:
     p_value: float
     level: float
     monthly: pd.DataFrame
+    n_eff: float = _NAN
 
 
 def stars_by_month(
@@ -107,12 +116,12 @@ def stars_vs_nps(
     level: float = 0.95,
     tz: str = DEFAULT_TIMEZONE,
 ) -> StarsNps:
-    """Whether monthly average stars move with monthly NPS: Pearson r, interval, p-value.
+    """Whether monthly average stars move with monthly NPS: weighted r, interval, p-value.
 
     Months are those of zone ``tz``. ``platform`` limits the stars to one platform; None
-    pools every platform (``platform`` is then 'all' in the result). The interval is Fisher's z,
-    ``tanh(atanh(r) +- z / sqrt(months - 3))``; the p-value is the two-sided t-test of
-    r = 0 with ``months - 2`` degrees of freedom. ``min_months`` must be at least 4.
+    pools every platform (``platform`` is then 'all' in the result). Each month counts by
+    its number of reviews; the interval and p-value rest on the effective number of
+    months (:func:`weighted_correlation`). ``min_months`` must be at least 4.
 
     Examples
     --------
@@ -121,9 +130,15 @@ def stars_vs_nps(
     >>> responses = pd.DataFrame({"responded_at": months, "score": [0, 3, 8, 7, 9, 10, 10]})
     >>> result = stars_vs_nps(reviews, responses)
     >>> result.status, result.months, round(result.r, 3), round(result.ci_low, 2), result.verdict
-    ('ok', 7, 0.955, 0.72, 'stars_follow_nps')
+    ('ok', 7, 0.955, -0.55, 'stars_nps_unclear')
+
+    Both series climb steadily, so each month largely carries over the one before: the 7
+    months count as about 3.6 independent ones, too few to tell.
+
+    >>> round(result.n_eff, 1)
+    3.6
     """
-    z = z_value(level)
+    z_value(level)
     if isinstance(min_months, bool) or not isinstance(min_months, int) or min_months < 4:
         raise NpsInputError(f"min_months must be a whole number >= 4 (an interval needs 4 months), got {min_months!r}")
     label = ALL_PLATFORMS if platform is None else platform
@@ -136,14 +151,47 @@ def stars_vs_nps(
     x, y = monthly["stars"].to_numpy(float), monthly["nps"].to_numpy(float)
     if np.ptp(x) == 0 or np.ptp(y) == 0:
         return _without_r("not_available", "no_variation", label, months, level, monthly)
-    r = float(np.clip(np.corrcoef(x, y)[0, 1], -1, 1))
-    with np.errstate(divide="ignore"):
-        centre, spread = np.arctanh(r), z / np.sqrt(months - 3)
-        t = r * np.sqrt((months - 2) / (1 - r * r)) if abs(r) < 1 else np.inf
-    low, high = float(np.tanh(centre - spread)), float(np.tanh(centre + spread))
+    r, low, high, p_value, n_eff = weighted_correlation(x, y, monthly["n_reviews"].to_numpy(float), level=level)
     verdict = VERDICTS[0] if low > 0 else VERDICTS[1] if high < 0 else VERDICTS[2]
-    p_value = float(2 * stats.t.sf(abs(t), months - 2))
-    return StarsNps("ok", verdict, label, months, r, low, high, p_value, level, monthly)
+    return StarsNps("ok", verdict, label, months, r, low, high, p_value, level, monthly, n_eff)
+
+
+def weighted_correlation(
+    x: np.ndarray, y: np.ndarray, weights: np.ndarray, *, level: float = 0.95
+) -> tuple[float, float, float, float, float]:
+    """Weighted Pearson r of two series in time order, with an interval and p-value that allow for autocorrelation.
+
+    Returns ``(r, low, high, p_value, n_eff)``. ``n_eff`` is Kish's effective count
+    ``(sum w)^2 / sum w^2`` times Bartlett's ``(1 - r1x r1y) / (1 + r1x r1y)``, where r1x
+    and r1y are the lag-1 autocorrelations (``statsmodels.tsa.stattools.acf``) of the two
+    series; the factor is capped at 1. The interval is Fisher's z,
+    ``tanh(atanh(r) +- z / sqrt(n_eff - 3))`` (-1 to 1 when ``n_eff <= 3``); the p-value
+    is the two-sided t-test of r = 0 on ``n_eff - 2`` degrees of freedom (1 when
+    ``n_eff <= 2``).
+
+    Examples
+    --------
+    >>> x, y = np.array([1.0, 3, 2, 5, 4, 6, 5, 8]), np.array([2.0, 1, 4, 3, 6, 4, 7, 6])
+    >>> r, low, high, p, n_eff = weighted_correlation(x, y, np.ones(8))
+    >>> round(r, 3), round(n_eff, 2), round(low, 2), round(high, 2)
+    (0.566, 6.84, -0.34, 0.93)
+    """
+    z = z_value(level)
+    r = float(np.clip(np.cov(x, y, aweights=weights)[0, 1] / np.sqrt(
+        np.cov(x, aweights=weights) * np.cov(y, aweights=weights)), -1, 1))
+    kish = weights.sum() ** 2 / (weights**2).sum()
+    r1x, r1y = (float(acf(series, nlags=1, fft=False)[1]) for series in (x, y))
+    n_eff = float(kish * min(1.0, (1 - r1x * r1y) / (1 + r1x * r1y)))
+    if n_eff <= 3:
+        low, high = -1.0, 1.0
+    else:
+        with np.errstate(divide="ignore"):
+            centre, spread = np.arctanh(r), z / np.sqrt(n_eff - 3)
+        low, high = float(np.tanh(centre - spread)), float(np.tanh(centre + spread))
+    if n_eff <= 2:
+        return r, low, high, 1.0, n_eff
+    t = r * np.sqrt((n_eff - 2) / (1 - r * r)) if abs(r) < 1 else np.inf
+    return r, low, high, float(2 * stats.t.sf(abs(t), n_eff - 2)), n_eff
 
 
 def stars_vs_nps_by_platform(

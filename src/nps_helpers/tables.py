@@ -290,11 +290,14 @@ def churn_table(
     return _table(headers, rows, numeric=[1, 2, 3], caption=caption)
 
 
-def driver_table(frame: pd.DataFrame, t: Translator, *, caption: str | None = None) -> Table:
+def driver_table(
+    frame: pd.DataFrame, t: Translator, *, level: float = 0.95, caption: str | None = None
+) -> Table:
     """Rating questions by importance, with their average rating and quadrant.
 
     ``frame`` as ``DriversResult.table``: ``driver``, ``share`` (importance, 0..1),
-    ``mean`` (average rating); optional ``quadrant``. Most important first.
+    ``mean`` (average rating); optional ``share_low`` and ``share_high`` (the importance's
+    ``level`` interval) and ``quadrant``. Most important first.
 
     Examples
     --------
@@ -304,13 +307,22 @@ def driver_table(frame: pd.DataFrame, t: Translator, *, caption: str | None = No
     >>> html = driver_table(f, translator("ru")).html
     >>> html.index("Персонал") < html.index("Цена"), "3,5" in html
     (True, True)
+    >>> f = f.assign(share_low=[0.1, 0.3], share_high=[0.32, 0.6])
+    >>> driver_table(f, translator("en")).html.count("45% (30 to 60)")
+    1
     """
     require_columns(frame, ["driver", "share", "mean"], "driver_table")
     ordered = frame.sort_values("share", ascending=False, kind="stable")
     has_quadrant = "quadrant" in frame.columns
-    headers = [t.gettext("Question"), t.gettext("Importance"), t.gettext("Average rating"),
+    has_interval = {"share_low", "share_high"} <= set(frame.columns)
+    importance = (t.gettext("Importance ({level} interval)").format(level=t.percent(level))
+                  if has_interval else t.gettext("Importance"))
+    headers = [t.gettext("Question"), importance, t.gettext("Average rating"),
                *([t.gettext("Priority")] if has_quadrant else [])]
-    rows = [[t.topic(row["driver"]), t.percent(row["share"]), t.number(row["mean"], 1),
+    rows = [[t.topic(row["driver"]),
+             f"{t.percent(row['share'])} ({t.interval(100 * row['share_low'], 100 * row['share_high'])})"
+             if has_interval else t.percent(row["share"]),
+             t.number(row["mean"], 1),
              *([t.label(row["quadrant"])] if has_quadrant else [])]
             for _, row in ordered.iterrows()]
     return _table(headers, rows, numeric=[1, 2], text=[0, 3] if has_quadrant else [0],
