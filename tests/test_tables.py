@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from nps_helpers import tables
@@ -16,7 +16,7 @@ from nps_helpers.demo import CURATED, client_tables
 from nps_helpers.drivers import relative_weights
 from nps_helpers.errors import NpsInputError
 from nps_helpers.health import band_counts, band_trend, customer_health
-from nps_helpers.i18n import MINUS, translator
+from nps_helpers.i18n import GROUPS, MINUS, translator
 from nps_helpers.reviews import stars_vs_nps_by_platform
 from nps_helpers.segments import nps_by_segment
 from nps_helpers.text import distinctive_words
@@ -95,6 +95,8 @@ def test_hostile_comments_stay_inert_text():
 @settings(max_examples=150, deadline=None)
 @given(st.text(max_size=60), st.text(max_size=30))
 def test_any_text_in_any_cell_stays_text(comment, name):
+    # A group named like one of the report's own codes ('passive', 'overall') reads translated.
+    assume(name not in GROUPS)
     frame = pd.DataFrame({"comment": [comment], "score": [7]})
     page = assert_inert(tables.comments_table(frame, translator("ru")).html)
     kept = tables._FORBIDDEN.sub("", comment)
