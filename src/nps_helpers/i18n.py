@@ -186,6 +186,21 @@ SENTENCES: dict[str, str | tuple[str, str]] = {
     "no_invitations": N_(
         "Responders and non-responders cannot be compared: no invitation data was provided."
     ),
+    # Churn: the base and window of the rates, and what the responders comparison shows.
+    "churn_base": Nn_(
+        "Base: {n} customer, counted through their latest answer with a complete follow-up "
+        "(answers given {window}); churn is counted in the {days} after that answer.",
+        "Base: {n} customers, each counted through their latest answer with a complete "
+        "follow-up (answers given {window}); churn is counted in the {days} after that answer.",
+    ),
+    "churn_recent": Nn_(
+        "{n} customer who answered only later is left out until the follow-up is complete.",
+        "{n} customers who answered only later are left out until the follow-up is complete.",
+    ),
+    "responders_association": N_(
+        "Responders and non-responders may differ in more than answering surveys: this "
+        "comparison shows an association, not a cause."
+    ),
     # Trend: change against the previous period (see Translator.change).
     "significant_increase": Nn_(
         "NPS rose by {n} point since {previous}, from {before} to {now}; the rise is "

@@ -11,6 +11,7 @@ cell never needs an ``if``, and a report never holds a section that only says it
 """
 from __future__ import annotations
 
+import datetime as dt
 import html
 import os
 from collections.abc import Mapping
@@ -513,17 +514,31 @@ def show_churn(report: Report, result: ChurnResult) -> list:
     t = report.t
     if result.status != "ok":
         return []
-    parts: list = [
-        paragraph(t.text(result.verdict)),
-        churn_chart(result.rates, t, horizon_days=result.horizon_days, brand=report.brand),
-        churn_table(result.rates, t, level=result.level),
-    ]
+    parts: list = [paragraph(t.text(result.verdict), *_churn_base(report, result)),
+                   churn_chart(result.rates, t, horizon_days=result.horizon_days, brand=report.brand),
+                   churn_table(result.rates, t, level=result.level)]
     if not result.retention.empty:
         parts.append(retention(result.retention, t, brand=report.brand))
     if not result.responders.empty:
         parts.append(churn_chart(result.responders, t, by="group", horizon_days=result.horizon_days,
                                  brand=report.brand))
+        parts.append(paragraph(t.text("responders_association")))
     return parts
+
+
+def _churn_base(report: Report, result: ChurnResult) -> list[str]:
+    """The sentences naming the churn rates' base and window, in the client's dates."""
+    t = report.t
+    if result.base_start is None:
+        return []
+    # The base's first and last answer days, as the client's calendar reads them.
+    first, last = (when.tz_convert(report.timezone).date() for when in (result.base_start, result.base_end))
+    window = t.period(f"{first}..{last + dt.timedelta(days=1)}")  # a range label's end is exclusive
+    base = [t.text("churn_base", n=int(result.rates["customers"].sum()), window=window,
+                   days=t.count("{n} day", "{n} days", result.horizon_days))]
+    if result.excluded_recent:
+        base.append(t.text("churn_recent", n=result.excluded_recent))
+    return base
 
 
 def show_health(report: Report) -> list:
