@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
+from sklearn.linear_model import LogisticRegression
 from statsmodels.stats.proportion import proportion_confint
 
 from nps_helpers.errors import NpsInputError, NpsParamsError
@@ -444,6 +445,17 @@ def test_bands_are_calibrated_out_of_time_on_a_known_link():
     assert link.status == "ok" and link.out_of_time
     assert link.slope == pytest.approx(-0.03, abs=0.008)
     assert link.intercept == pytest.approx(-1.0, abs=0.3)
+    # The fit and its likelihood-ratio test against scikit-learn's unpenalised fit.
+    fitted = healths[link.fitted_at]
+    gone = customers.set_index("customer_id")["churned_at"].reindex(fitted["customer_id"]).to_numpy()
+    y = (gone > link.fitted_at) & (gone <= link.fitted_at + pd.Timedelta(days=180))
+    model = LogisticRegression(C=np.inf, tol=1e-10, max_iter=1000).fit(fitted[["score"]].to_numpy(), y)
+    assert (link.intercept, link.slope) == pytest.approx((model.intercept_[0], model.coef_[0, 0]), rel=1e-4)
+    p = model.predict_proba(fitted[["score"]].to_numpy())[:, 1]
+    rate = y.mean()
+    lr = 2 * (np.sum(y * np.log(p) + (1 - y) * np.log1p(-p))
+              - len(y) * (rate * np.log(rate) + (1 - rate) * np.log1p(-rate)))
+    assert stats.chi2.isf(link.lr_p_value, 1) == pytest.approx(lr, rel=1e-4)
     # Each band's mean predicted risk is within its observed churn's 99.9% Wilson interval,
     # on customers and churn the fit never saw (the next 180 days).
     table = link.band_churn.set_index("band")

@@ -424,6 +424,9 @@ def health_risk(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", (ConvergenceWarning, PerfectSeparationWarning, RuntimeWarning))
         fit = sm.Logit(churned.astype(float), sm.add_constant(health["score"].to_numpy(float))).fit(disp=0)
+    rate = churned.mean()  # usable: 0 < rate < 1
+    # The constant-only model in closed form (statsmodels would fit it slowly, as churn._logit says).
+    fit.set_null_options(llnull=len(churned) * (rate * np.log(rate) + (1 - rate) * np.log1p(-rate)))
     link = HealthRisk("ok", horizon_days, fitted_at, then, float(fit.params[0]), float(fit.params[1]),
                       float(churned.mean()), float(fit.llr_pvalue), level=level)
     checked, observed = fits[1][1:]
