@@ -271,3 +271,81 @@ def test_rates_stay_inside_their_intervals(seed, horizon):
     assert ((rates["ci_low"] <= rates["rate"]) & (rates["rate"] <= rates["ci_high"])).all()
     assert rates["rate"].between(0, 1).all()
     assert result.verdict in VERDICTS
+
+
+def _hand_made():
+    """Five customers; hand-checked below against a 180-day follow-up."""
+    customers = pd.DataFrame({
+        "customer_id": list("abcde"),
+        "churned_at": pd.to_datetime([None, "2025-05-01", None, "2025-12-01", None], utc=True)})
+    # a answers twice; e answers only on 2025-06-01, too late for a complete follow-up
+    # by 2025-10-01.
+    responses = pd.DataFrame({
+        "customer_id": ["a", "a", "b", "c", "d", "e"],
+        "score": [2, 10, 3, 9, 8, 0],
+        "responded_at": pd.to_datetime(["2024-11-15", "2025-03-01", "2025-01-10", "2024-10-20",
+                                        "2025-02-01", "2025-06-01"], utc=True)})
+    return responses, customers
+
+
+def test_base_and_window_are_the_latest_answers_with_a_complete_follow_up():
+    responses, customers = _hand_made()
+    result = churn_analysis(responses, customers, as_of="2026-01-01", period_end="2025-10-01")
+    # The follow-up ends at the period's end (earlier than the data's end): cut-off
+    # 2025-10-01 - 180 days = 2025-04-04; a (2025-03-01), b, c, d count, e does not.
+    assert result.as_of == pd.Timestamp("2025-10-01", tz="UTC")
+    assert result.base_start == pd.Timestamp("2024-10-20", tz="UTC")
+    assert result.base_end == pd.Timestamp("2025-03-01", tz="UTC")
+    assert result.excluded_recent == 1
+    rates = result.rates.set_index("category")
+    # a's latest answer is a 10 (promoter), not the older 2; d left on 2025-12-01, more
+    # than 180 days after 2025-02-01, so d stayed; b left 111 days after answering.
+    assert rates.loc["promoter", ["customers", "churned"]].tolist() == [2, 0]
+    assert rates.loc["passive", ["customers", "churned"]].tolist() == [1, 0]
+    assert rates.loc["detractor", ["customers", "churned"]].tolist() == [1, 1]
+
+
+def test_follow_up_ends_at_the_earlier_of_the_data_end_and_the_period_end():
+    responses, customers = _hand_made()
+    # Data ending 2025-08-01 (before the period's end): cut-off 2025-02-02, so a counts
+    # through its older answer (2024-11-15, a 2) and d (2025-02-01) just makes it.
+    result = churn_analysis(responses, customers, as_of="2025-08-01", period_end="2025-10-01")
+    assert result.as_of == pd.Timestamp("2025-08-01", tz="UTC")
+    assert result.excluded_recent == 1
+    rates = result.rates.set_index("category")
+    assert rates.loc["detractor", ["customers", "churned"]].tolist() == [2, 1]  # a (a 2), b
+    assert rates.loc["passive", ["customers", "churned"]].tolist() == [1, 0]  # d
+    assert rates.loc["promoter", ["customers", "churned"]].tolist() == [1, 0]  # c
+    assert result.base_end == pd.Timestamp("2025-02-01", tz="UTC")
+
+
+def test_without_period_end_the_follow_up_ends_at_the_data_end():
+    responses, customers = _hand_made()
+    result = churn_analysis(responses, customers)
+    # The latest date in the data is d's churn, 2025-12-01: cut-off 2025-06-04, all five count.
+    assert result.as_of == pd.Timestamp("2025-12-01", tz="UTC")
+    assert result.rates["customers"].sum() == 5
+    assert result.excluded_recent == 0
+
+
+@pytest.mark.parametrize("language", ["en", "de", "pl", "sl", "ru"])
+def test_report_states_the_base_window_and_that_responders_are_an_association(language):
+    from dataclasses import replace
+
+    from nps_helpers.i18n import translator
+    from nps_helpers.report import _example_report, show_churn
+
+    responses, customers = _hand_made()
+    invitations = pd.DataFrame({"customer_id": list("abcde"),
+                                "invited_at": pd.to_datetime(["2024-10-15"] * 5, utc=True)})
+    result = churn_analysis(responses, customers, invitations, as_of="2026-01-01",
+                            period_end="2025-10-01")
+    t = translator(language)
+    markup = " ".join(p.markup for p in show_churn(replace(_example_report(), t=t), result)
+                      if hasattr(p, "markup"))
+    # Four customers answered between 2024-10-20 and 2025-03-01 (dates in UTC, the
+    # example report's zone); e's follow-up is not complete.
+    window = t.period("2024-10-20..2025-03-02")
+    assert t.text("churn_base", n=4, window=window, days=t.count("{n} day", "{n} days", 180)) in markup
+    assert t.text("churn_recent", n=1) in markup
+    assert t.text("responders_association") in markup

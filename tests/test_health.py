@@ -9,10 +9,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
+from sklearn.linear_model import LogisticRegression
+from statsmodels.stats.proportion import proportion_confint
 
 from nps_helpers.errors import NpsInputError, NpsParamsError
 from nps_helpers.health import (
     BANDS,
+    HealthRisk,
     HealthWeights,
     at_risk_customers,
     band_counts,
@@ -22,6 +25,8 @@ from nps_helpers.health import (
     customer_health,
     health_by_date,
     health_check,
+    health_risk,
+    risk_dates,
 )
 
 AS_OF = pd.Timestamp("2026-01-01", tz="UTC")
@@ -245,7 +250,7 @@ def _plain_health(customers, responses, invitations, as_of, window_days=30):
         last = mine[-1].score if mine else None
         parts["nps"].append(0.5 if last is None else 1.0 if last >= 9 else 0.5 if last >= 7 else 0.0)
         parts["trend"].append((last - mine[-2].score + 10) / 20 if len(mine) > 1 else 0.5)
-        parts["recency"].append(math.exp(-((end - mine[-1].responded_at) / pd.Timedelta(days=1)) / 180) if mine else 0.0)
+        parts["recency"].append(math.exp(-((end - mine[-1].responded_at) / pd.Timedelta(days=1)) / 180) if mine else 0.5)
         sent = [i.invited_at for i in invitations.itertuples(index=False)
                 if i.customer_id == c.customer_id and i.invited_at <= end - window]
         answered = sum(any(a.customer_id == c.customer_id and t <= a.responded_at <= t + window for a in answers)
@@ -304,9 +309,9 @@ def test_health_by_date_edge_cases():
     assert "c000" not in ids and "c001" in ids and "c002" in ids
     assert "c002" not in set(healths[AS_OF]["customer_id"])
     assert healths[AS_OF]["customer_id"].is_unique
-    # No responses and no invitations: every voice part is neutral and recency 0.
+    # No responses and no invitations: every voice part is neutral, recency too.
     silent = health_by_date(customers, responses.iloc[:0], invitations.iloc[:0], [AS_OF])[AS_OF]
-    assert (silent[["c_nps", "c_trend"]] == 0.5).all().all() and (silent["c_recency"] == 0).all()
+    assert (silent[["c_nps", "c_trend", "c_recency"]] == 0.5).all().all()
     assert (silent["c_responsiveness"] == 0.5).all()
     # One response: nps and recency from it, the trend neutral.
     one = responses[responses["customer_id"] == "c009"].head(1)
@@ -349,9 +354,9 @@ def test_ids_missing_from_the_customers_or_the_answers():
     health = customer_health(customers, responses, invitations, as_of=AS_OF)
     assert health["customer_id"].isna().sum() == 1
     nameless = health[health["customer_id"].isna()].iloc[0]
-    assert (nameless["c_nps"], nameless["c_recency"], nameless["c_responsiveness"]) == (0.5, 0.0, 0.5)
+    assert (nameless["c_nps"], nameless["c_recency"], nameless["c_responsiveness"]) == (0.5, 0.5, 0.5)
     c004 = health.set_index("customer_id").loc["c004"]
-    assert (c004["c_nps"], c004["c_recency"]) == (0.5, 0.0)
+    assert (c004["c_nps"], c004["c_recency"]) == (0.5, 0.5)
 
 
 def test_equal_scores_are_ordered_by_customer_id():
@@ -401,3 +406,126 @@ def test_at_risk_scores_to_one_decimal_and_the_two_weakest_components_by_hand():
     # With the default weights (nps 0.30, tenure 0.15, recency 0.10) x loses 0.15, 0.12, 0.10.
     assert at_risk_customers(health).set_index("customer_id").loc["x", "weakest_components"] == (
         "latest score; tenure")
+
+
+# --- bands calibrated to churn ------------------------------------------------------------
+TENURE_ONLY = HealthWeights(tenure=1, plan=0, revenue=0, nps=0, trend=0, responsiveness=0, recency=0)
+
+
+def _known_link(n: int = 6000, seed: int = 3, a: float = -1.0, b: float = -0.03):
+    """Customers whose churn in each 180-day window is expit(a + b x score) at its start.
+
+    With tenure the only weight the score is 100 x (1 - exp(-years / 2)), known at any date.
+    """
+    rng = np.random.default_rng(seed)
+    end = pd.Timestamp("2026-10-01", tz="UTC")
+    first, then = risk_dates(end, 180)
+    started = first - pd.to_timedelta(rng.integers(1, 3000, n), unit="D")
+
+    def leave(date):
+        score = 100 * (1 - np.exp(-((date - started) / pd.Timedelta(days=1)).to_numpy(float) / 730.5))
+        return rng.random(n) < 1 / (1 + np.exp(-(a + b * score)))
+
+    early, late = leave(first), leave(then)
+    day = pd.to_timedelta(rng.integers(1, 181, n), unit="D")
+    churned_at = pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns, UTC]")
+    churned_at[late] = (then + day)[late]
+    churned_at[early] = (first + day)[early]
+    customers = pd.DataFrame({"customer_id": [f"k{i}" for i in range(n)], "started_at": started,
+                              "churned_at": churned_at})
+    answers = pd.DataFrame({"customer_id": pd.Series([], dtype="string"), "score": [],
+                            "responded_at": pd.to_datetime([], utc=True)})
+    healths = health_by_date(customers, answers, None, [first, then], weights=TENURE_ONLY)
+    return customers, healths, end
+
+
+def test_bands_are_calibrated_out_of_time_on_a_known_link():
+    customers, healths, end = _known_link()
+    link = health_risk(customers, healths, end=end)
+    assert link.status == "ok" and link.out_of_time
+    assert link.slope == pytest.approx(-0.03, abs=0.008)
+    assert link.intercept == pytest.approx(-1.0, abs=0.3)
+    # The fit and its likelihood-ratio test against scikit-learn's unpenalised fit.
+    fitted = healths[link.fitted_at]
+    gone = customers.set_index("customer_id")["churned_at"].reindex(fitted["customer_id"]).to_numpy()
+    y = (gone > link.fitted_at) & (gone <= link.fitted_at + pd.Timedelta(days=180))
+    model = LogisticRegression(C=np.inf, tol=1e-10, max_iter=1000).fit(fitted[["score"]].to_numpy(), y)
+    assert (link.intercept, link.slope) == pytest.approx((model.intercept_[0], model.coef_[0, 0]), rel=1e-4)
+    p = model.predict_proba(fitted[["score"]].to_numpy())[:, 1]
+    rate = y.mean()
+    lr = 2 * (np.sum(y * np.log(p) + (1 - y) * np.log1p(-p))
+              - len(y) * (rate * np.log(rate) + (1 - rate) * np.log1p(-rate)))
+    assert stats.chi2.isf(link.lr_p_value, 1) == pytest.approx(lr, rel=1e-4)
+    # Each band's mean predicted risk is within its observed churn's 99.9% Wilson interval,
+    # on customers and churn the fit never saw (the next 180 days).
+    table = link.band_churn.set_index("band")
+    for band in BANDS:
+        row = table.loc[band]
+        assert row["customers"] > 100
+        low, high = proportion_confint(row["churned"], row["customers"], alpha=0.001, method="wilson")
+        assert low <= row["predicted"] <= high, band
+    # The bands cut predicted risk at 2 and 1.5 times the churn rate at the fit.
+    banded = link.apply(healths[link.checked_at])
+    critical = banded["band"] == "critical"
+    assert (banded.loc[critical, "risk"] >= 2 * link.base_rate).all()
+    assert (banded.loc[~critical, "risk"] < 2 * link.base_rate).all()
+    assert link.base_rate == pytest.approx(
+        customers["churned_at"].between(link.fitted_at, link.fitted_at + pd.Timedelta(days=180),
+                                        inclusive="right").mean(), abs=1e-12)
+
+
+def test_band_churn_intervals_match_statsmodels_wilson():
+    customers, healths, end = _known_link(n=3000, seed=5)
+    link = health_risk(customers, healths, end=end, level=0.9)
+    for row in link.band_churn.itertuples(index=False):
+        low, high = proportion_confint(row.churned, row.customers, alpha=0.1, method="wilson")
+        assert (row.rate, row.ci_low, row.ci_high) == pytest.approx((row.churned / row.customers, low, high))
+    # The counts are the customers in each band at checked_at and who left in 180 days.
+    banded = link.apply(healths[link.checked_at])
+    gone = customers.set_index("customer_id")["churned_at"].reindex(banded["customer_id"]).to_numpy()
+    left = (gone > link.checked_at) & (gone <= link.checked_at + pd.Timedelta(days=180))
+    by_hand = pd.DataFrame({"band": banded["band"].to_numpy(), "left": left}).groupby("band")["left"].agg(["size", "sum"])
+    table = link.band_churn.set_index("band")
+    assert table["customers"].to_dict() == by_hand["size"].to_dict()
+    assert table["churned"].to_dict() == by_hand["sum"].to_dict()
+
+
+def test_too_short_data_fit_in_sample_or_fall_back_to_the_score():
+    customers, healths, end = _known_link(n=3000, seed=6)
+    first, then = risk_dates(end, 180)
+    in_sample = health_risk(customers, {then: healths[then]}, end=end)
+    assert in_sample.status == "ok" and not in_sample.out_of_time and in_sample.fitted_at == then
+    assert health_risk(customers, {}, end=end).status == "not_observed"
+    few = healths[then].head(40)
+    fallback = health_risk(customers, {then: few}, end=end)
+    assert fallback.status == "too_few_events"
+    assert fallback.apply(few).equals(few)  # the score's own bands stay
+
+
+def test_non_responders_are_neutral_not_critical():
+    customers, responses, invitations = _book(n=30, seed=21)
+    silent = customers.loc[[0]].assign(customer_id="quiet")
+    customers = pd.concat([customers, silent], ignore_index=True)
+    health = customer_health(customers, responses, invitations, as_of=AS_OF).set_index("customer_id")
+    quiet = health.loc["quiet"]
+    # No answer and no invitation: every survey part counts as 0.5, as does responsiveness.
+    assert quiet[["c_nps", "c_trend", "c_recency", "c_responsiveness"]].tolist() == [0.5] * 4
+    twin = health.loc[customers.loc[0, "customer_id"]]
+    weights = HealthWeights().components()
+    expected = 100 * sum(w * (twin[f"c_{k}"] if k in ("tenure", "plan", "revenue") else 0.5)
+                         for k, w in weights.items()) / sum(weights.values())
+    assert quiet["score"] == pytest.approx(expected)
+    # A link where the score barely matters puts a neutral customer with the healthy.
+    link = HealthRisk("ok", 180, intercept=-3.0, slope=-0.001, base_rate=0.047)
+    assert link.apply(health.loc[["quiet"]].reset_index())["band"].tolist() == ["healthy"]
+
+
+def test_at_risk_list_with_calibrated_bands_orders_by_risk():
+    health = pd.DataFrame({"customer_id": ["b", "a", "c"], "score": [30.0, 20.04, 90.0],
+                           "c_tenure": [0.1, 0.5, 0.9], "c_nps": [0.0, 0.5, 1.0]})
+    link = HealthRisk("ok", 180, intercept=0.0, slope=-0.05, base_rate=0.1)
+    risky = at_risk_customers(link.apply(health))
+    # risk: expit(-1.002) = 0.2686 (>= 2 x 0.1), expit(-1.5) = 0.1824 (>= 1.5 x 0.1),
+    # expit(-4.5) = 0.0110; highest risk first.
+    assert risky.values.tolist() == [["a", 20.0, "critical", 0.269, "latest score; tenure"],
+                                     ["b", 30.0, "at_risk", 0.182, "latest score; tenure"]]

@@ -12,7 +12,13 @@ import pytest
 from nps_helpers.benchmarks import peer_benchmark
 from nps_helpers.churn import churn_analysis
 from nps_helpers.drivers import relative_weights
-from nps_helpers.health import at_risk_customers, customer_health
+from nps_helpers.health import (
+    at_risk_customers,
+    customer_health,
+    health_by_date,
+    health_risk,
+    risk_dates,
+)
 from nps_helpers.i18n import translator
 from nps_helpers.metrics import nps
 from nps_helpers.params import LANGUAGES, ClientParams, Defaults
@@ -165,15 +171,23 @@ def test_without_customer_data_no_at_risk_file_is_written(tmp_path):
 def test_health_shows_counts_trend_and_method_but_no_customer_id(language, tmp_path):
     r = report(language, customers_=customers(), tmp_path=tmp_path)
     parts = show_health(r)
-    summary, chart, table, method = parts
-    bands = customer_health(customers(), responses(), as_of=PERIOD.end)["band"].value_counts()
+    summary, chart, table, method, check, band_churn = parts
+    # The bands calibrated to churn (10% of the customers leave on 2026-02-01), followed up
+    # to the data's end (the last answer), which comes before the period's end.
+    end = responses()["responded_at"].max()
+    assert end < PERIOD.end
+    link = health_risk(customers(), health_by_date(customers(), responses(), None, risk_dates(end)), end=end)
+    assert link.status == "ok"
+    bands = link.apply(customer_health(customers(), responses(), as_of=PERIOD.end))["band"].value_counts()
     t = r.t
     figures = {b: f"{t.number(bands.get(b, 0))} ({t.percent(bands.get(b, 0) / bands.sum())})"
                for b in ("critical", "at_risk", "healthy")}
     assert summary.markup == f"<p>{t.text('health_summary', n=int(bands.sum()), **figures)}</p>"
     assert isinstance(chart, Chart) and chart.alt.count(": ") >= 4  # one part per quarter end
     assert isinstance(table, Table) and table.html.count("<th scope=\"col\"") == 5
-    assert "60" in method.markup and "40" in method.markup
+    assert t.number(1.5, 1) in method.markup and t.percent(link.base_rate, 1) in method.markup
+    assert t.date(link.checked_at.date()) in check.markup
+    assert isinstance(band_churn, Table) and t.label("healthy") in band_churn.html
     assert SECRET not in markup(parts)
 
 
@@ -182,18 +196,18 @@ def test_at_risk_list_goes_to_the_internal_csv(tmp_path):
     path = write_at_risk_list(r)
     assert path == tmp_path / AT_RISK_FILE
     written = pd.read_csv(path, encoding="utf-8-sig")
-    expected = at_risk_customers(customer_health(customers(), responses(), as_of=PERIOD.end),
+    expected = at_risk_customers(r._health_risk.apply(customer_health(customers(), responses(), as_of=PERIOD.end)),
                                  customers())
     assert written["customer_id"].tolist() == expected["customer_id"].tolist()
     assert set(written["band"]) <= {"critical", "at_risk"}
-    assert written["score"].is_monotonic_increasing
+    assert written["risk"].is_monotonic_decreasing
 
 
 def test_health_of_responses_without_customer_ids(tmp_path):
     history = responses().drop(columns="customer_id")
     r = report("en", history=history, customers_=customers(), tmp_path=tmp_path)
     parts = show_health(r)
-    assert len(parts) == 4 and "customers were active" in parts[0].markup
+    assert len(parts) == 6 and "customers were active" in parts[0].markup
     assert write_at_risk_list(r).exists()
 
 

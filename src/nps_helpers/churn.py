@@ -2,18 +2,24 @@
 
 Design choices, stated once:
 
-- Each customer counts once, through their latest response before the cut-off
-  ``as_of - horizon``; "churned" means ``churned_at`` falls within ``horizon_days`` after
-  that response. Customers whose latest response is after the cut-off are not observed
-  for a full horizon, so the rates exclude them (``excluded_recent`` counts them) rather
-  than count them as retained; the Kaplan-Meier curves use every customer, censored at
-  ``as_of``. A response dated after the customer's churn is inconsistent and skipped.
+- Only answers with a complete follow-up count: the follow-up ends at the data's end
+  (``as_of``, default the latest date in the data) or at the report period's end
+  (``period_end``) when that is earlier, so a report never uses churn after its period
+  and never counts as retained a customer whose days are not over. Each customer counts
+  once, through their latest response before the cut-off ``end - horizon``; "churned"
+  means ``churned_at`` falls within ``horizon_days`` after that response. Customers who
+  answered only after the cut-off are excluded (``excluded_recent`` counts them) rather
+  than counted as retained; ``base_start`` and ``base_end`` are the first and last
+  answer of the base, for the report to state. The Kaplan-Meier curves use every
+  customer, censored at the end. A response dated after the customer's churn is
+  inconsistent and skipped.
 - The association test is a logistic regression of churned on score (odds ratio per
   point) and on category (detractors as the reference). The verdict rests on the
   likelihood-ratio test, which stays valid when the data separate perfectly (there the
   Wald test is useless), and needs at least ``MIN_EVENTS`` churners and as many stayers.
 - Responders vs non-responders: each invited customer's latest invitation before the
-  cut-off; responders answered within the response window after it.
+  cut-off; responders answered within the response window after it. The comparison is
+  an association: answering does not make anyone stay.
 """
 from __future__ import annotations
 
@@ -52,6 +58,9 @@ class RateDifference:
 class ChurnResult:
     """Churn comparisons of one client; ``status`` is 'ok' or 'not_available' (see ``reason``).
 
+    ``as_of`` is where the follow-up ended; ``base_start`` and ``base_end`` the first and
+    last of the base's answers (None when the base is empty).
+
     When not available, ``reason`` is the code to show ('no_customers', 'no_churn_column',
     'no_customer_ids', 'no_linked_responses') and the frames are empty.
 
@@ -82,6 +91,8 @@ class ChurnResult:
     responder_difference: RateDifference | None = None
     responders_reason: str | None = None
     level: float = 0.95
+    base_start: pd.Timestamp | None = None
+    base_end: pd.Timestamp | None = None
 
 
 def churn_analysis(
@@ -91,12 +102,14 @@ def churn_analysis(
     *,
     horizon_days: int = HORIZON_DAYS,
     as_of: pd.Timestamp | str | None = None,
+    period_end: pd.Timestamp | str | None = None,
     response_window_days: int = RESPONSE_WINDOW_DAYS,
     level: float = 0.95,
 ) -> ChurnResult:
     """Churn by NPS category within a horizon, its association with score, and retention.
 
-    ``as_of`` is the end of observation (default: the latest date in the data). Without a
+    ``as_of`` is the end of observation (default: the latest date in the data); a report
+    passes its ``period_end`` too, and the follow-up ends at the earlier of the two. Without a
     customers table (or without customer ids linking it to responses) the result has
     ``status='not_available'`` and a ``reason`` code, never an error.
 
@@ -111,8 +124,11 @@ def churn_analysis(
     >>> r = churn_analysis(responses, customers, as_of="2026-01-01")
     >>> r.rates[["category", "customers", "churned", "rate"]].to_dict("records")[0]
     {'category': 'detractor', 'customers': 2, 'churned': 1, 'rate': 0.5}
-    >>> r.verdict
-    'too_few_events'
+    >>> r.verdict, str(r.base_start.date()), str(r.base_end.date())
+    ('too_few_events', '2025-01-01', '2025-01-01')
+    >>> early = churn_analysis(responses, customers, as_of="2026-01-01", period_end="2025-04-01")
+    >>> early.excluded_recent, early.base_start  # 2025-01-01 + 180 days is after 2025-04-01
+    (4, None)
     >>> churn_analysis(responses, None).status
     'not_available'
     """
@@ -125,6 +141,8 @@ def churn_analysis(
     if linked.empty:
         return ChurnResult("not_available", "no_linked_responses", horizon_days, level=level)
     end = _as_of(as_of, linked, customers, invitations)
+    if period_end is not None:
+        end = min(end, to_utc(period_end))
     cutoff = end - horizon_days * DAY
     eligible = _latest(linked[linked["responded_at"] <= cutoff])
     observed = _latest(linked[linked["responded_at"] <= end])
@@ -153,6 +171,8 @@ def churn_analysis(
         responder_difference=difference,
         responders_reason=None if _has_invitations(invitations) else "no_invitations",
         level=level,
+        base_start=eligible["responded_at"].min() if len(eligible) else None,
+        base_end=eligible["responded_at"].max() if len(eligible) else None,
     )
 
 

@@ -10,32 +10,47 @@ The score is a weighted mean of components, each scaled 0..1 (1 = healthy):
 - ``trend``: change from the previous score to the latest, ``(change + 10) / 20``.
 - ``responsiveness``: invitations answered within the response window, smoothed as
   ``(answered + 1) / (invited + 2)`` so one unanswered survey does not condemn anyone.
-- ``recency``: ``exp(-days since the last response / 180)``; 0 for a customer who never answered.
+- ``recency``: ``exp(-days since the last response / 180)``.
 
 A component a customer lacks (no response yet, no invitation) counts as 0.5, neither
-good nor bad, except recency; a component the data lacks entirely (no revenue column)
-is dropped and the other weights rescaled. The default weights are set by judgement,
-not fitted to any client's data; :func:`health_check` measures how well the score
-ranks later churners out of time: the score uses only data up to ``as_of``, the outcome
-is churn in the ``horizon_days`` after it.
+good nor bad, so a customer who never answered is not pushed down for lack of answers;
+a component the data lacks entirely (no revenue column) is dropped and the other
+weights rescaled. The default weights are set by judgement, not fitted to any client's
+data; :func:`health_check` measures how well the score ranks later churners out of time.
+
+The bands a report shows are calibrated to churn (:func:`health_risk`): a logistic
+regression of churn within the horizon on the score at an earlier date whose follow-up
+is complete gives each score a predicted risk, and a customer is 'critical' from
+``RISK_RATIOS['critical']`` times the average risk at that date, 'at_risk' from
+``RISK_RATIOS['at_risk']`` times, else 'healthy'. The link is fitted at ``end - 2 x
+horizon`` and each band's churn observed at ``end - horizon``, out of time; when the
+data are too short for that, both at ``end - horizon`` (in sample). Without enough
+churners to fit, the bands follow the score thresholds of :class:`HealthWeights`.
 """
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from functools import cached_property
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import statsmodels.api as sm
 from numpy.typing import ArrayLike
+from scipy.special import expit
 from sklearn.metrics import roc_auc_score
+from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
 
-from .churn import MIN_EVENTS
+from .churn import HORIZON_DAYS, MIN_EVENTS
 from .errors import NpsInputError, NpsParamsError
-from .experience import RESPONSE_WINDOW_DAYS, answered_within, to_utc
+from .experience import RESPONSE_WINDOW_DAYS, answered_within, to_utc, wilson
 
 BANDS = ("critical", "at_risk", "healthy")
+# Calibrated bands: predicted churn risk over the average risk at the fit, from which a
+# customer is in the band. Twice the average is where a call pays; 1.5 times is a watch.
+RISK_RATIOS = {"critical": 2.0, "at_risk": 1.5}
 # The components in words, for the at-risk CSV (in the order of HealthWeights).
 COMPONENT_NAMES = {
     "tenure": "tenure",
@@ -112,6 +127,57 @@ class HealthCheck:
     churned: int
     auc: float
     band_churn: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class HealthRisk:
+    """The health score's link to churn and the bands it calibrates (see :func:`health_risk`).
+
+    ``status`` is 'ok', 'not_observed' (no customer active a horizon before the end) or
+    'too_few_events' (fewer than ``MIN_EVENTS`` churners or stayers); only with 'ok' are
+    the bands by risk. ``intercept`` and ``slope`` (per score point) are the logistic
+    link fitted at ``fitted_at``, ``base_rate`` the churn rate there and ``lr_p_value``
+    the likelihood-ratio test of the slope. ``band_churn`` (band, customers, churned,
+    rate, ci_low, ci_high: Wilson, predicted: mean predicted risk) is observed at
+    ``checked_at``: out of time when that is after ``fitted_at``.
+    """
+
+    status: str
+    horizon_days: int
+    fitted_at: pd.Timestamp | None = None
+    checked_at: pd.Timestamp | None = None
+    intercept: float = float("nan")
+    slope: float = float("nan")
+    base_rate: float = float("nan")
+    lr_p_value: float = float("nan")
+    band_churn: pd.DataFrame = field(default_factory=pd.DataFrame)
+    level: float = 0.95
+
+    @property
+    def out_of_time(self) -> bool:
+        """Whether the bands' churn was observed after (not at) the date of the fit."""
+        return self.status == "ok" and self.checked_at > self.fitted_at
+
+    def risk(self, scores: ArrayLike) -> np.ndarray:
+        """Predicted churn within the horizon for each score (NaN unless 'ok')."""
+        return expit(self.intercept + self.slope * np.asarray(scores, dtype=float))
+
+    def apply(self, health: pd.DataFrame) -> pd.DataFrame:
+        """``health`` with its bands by predicted risk and a ``risk`` column (as is unless 'ok').
+
+        Examples
+        --------
+        >>> link = HealthRisk("ok", 180, intercept=0.0, slope=-0.05, base_rate=0.1)
+        >>> link.apply(pd.DataFrame({"score": [10.0, 30.0, 80.0]}))["band"].tolist()
+        ['critical', 'at_risk', 'healthy']
+        """
+        if self.status != "ok":
+            return health
+        risk = self.risk(health["score"])
+        codes = np.where(risk >= RISK_RATIOS["critical"] * self.base_rate, 0,
+                         np.where(risk >= RISK_RATIOS["at_risk"] * self.base_rate, 1, 2))
+        band = pd.Series(pd.array(pa.array(BANDS).take(codes), dtype="string"), index=health.index)
+        return health.assign(band=band, risk=risk)
 
 
 def customer_health(
@@ -298,6 +364,101 @@ def health_check(
                        band_churn.astype({"band": "string"}))
 
 
+def risk_dates(end: pd.Timestamp | str, horizon_days: int = HORIZON_DAYS) -> list[pd.Timestamp]:
+    """The dates :func:`health_risk` needs health at: two horizons and one before ``end``.
+
+    Examples
+    --------
+    >>> [str(d.date()) for d in risk_dates("2026-10-01", 180)]
+    ['2025-10-06', '2026-04-04']
+    """
+    end = to_utc(end)
+    return [end - 2 * horizon_days * DAY, end - horizon_days * DAY]
+
+
+def health_risk(
+    customers: pd.DataFrame,
+    healths: Mapping[pd.Timestamp, pd.DataFrame],
+    *,
+    end: pd.Timestamp | str,
+    horizon_days: int = HORIZON_DAYS,
+    level: float = 0.95,
+) -> HealthRisk:
+    """Fit the score's link to churn out of time and observe each calibrated band's churn.
+
+    ``healths`` are :func:`health_by_date` frames at :func:`risk_dates`; ``end`` is where
+    the follow-up ends (for a report: its period's end, or the data's end when earlier).
+    Churn within ``horizon_days`` after ``end - 2 x horizon`` fits a logistic regression
+    on the score; the bands it makes are then checked on churn after ``end - horizon``.
+    When the earlier date has too few churners (short data), both steps use the later.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(1)
+    >>> ids = [f"c{i}" for i in range(2000)]
+    >>> end = pd.Timestamp("2026-10-01", tz="UTC")
+    >>> first, then = risk_dates(end, 180)
+    >>> score = pd.Series(rng.uniform(0, 100, 2000))
+    >>> left = rng.random(2000) < 1 / (1 + np.exp(1 + score / 25))
+    >>> gone = pd.Series(first + 30 * DAY, index=range(2000)).where(left)
+    >>> customers = pd.DataFrame({"customer_id": ids, "churned_at": gone})
+    >>> healths = {first: pd.DataFrame({"customer_id": ids, "score": score})}
+    >>> link = health_risk(customers, healths, end=end)
+    >>> link.status, link.out_of_time, round(link.slope * 25, 1)
+    ('ok', True, -1.0)
+    """
+    first, then = risk_dates(end, horizon_days)
+    gone = _churn_dates(customers)
+
+    def outcome(date: pd.Timestamp) -> tuple[pd.DataFrame, np.ndarray]:
+        health = healths.get(date, pd.DataFrame(columns=["customer_id", "score"]))
+        left = gone.reindex(health["customer_id"]).to_numpy()
+        return health, ((left > date) & (left <= date + horizon_days * DAY))
+
+    fits = [(date, *outcome(date)) for date in (first, then)]
+    usable = [f for f in fits if min(int(f[2].sum()), len(f[2]) - int(f[2].sum())) >= MIN_EVENTS]
+    if not usable:
+        status = "not_observed" if fits[1][1].empty else "too_few_events"
+        return HealthRisk(status, horizon_days, level=level)
+    fitted_at, health, churned = usable[0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", (ConvergenceWarning, PerfectSeparationWarning, RuntimeWarning))
+        fit = sm.Logit(churned.astype(float), sm.add_constant(health["score"].to_numpy(float))).fit(disp=0)
+    rate = churned.mean()  # usable: 0 < rate < 1
+    # The constant-only model in closed form (statsmodels would fit it slowly, as churn._logit says).
+    fit.set_null_options(llnull=len(churned) * (rate * np.log(rate) + (1 - rate) * np.log1p(-rate)))
+    link = HealthRisk("ok", horizon_days, fitted_at, then, float(fit.params[0]), float(fit.params[1]),
+                      float(churned.mean()), float(fit.llr_pvalue), level=level)
+    checked, observed = fits[1][1:]
+    banded = link.apply(checked)
+    table = (pd.DataFrame({"band": banded["band"].to_numpy(), "churned": observed,
+                           "predicted": banded["risk"].to_numpy()})
+             .groupby("band").agg(customers=("churned", "size"), churned=("churned", "sum"),
+                                  predicted=("predicted", "mean"))
+             .reindex(list(BANDS)).fillna({"customers": 0, "churned": 0})
+             .astype({"customers": "int64", "churned": "int64"}).rename_axis("band").reset_index())
+    rate, low, high = wilson(table["churned"], table["customers"], level)
+    table = table.assign(band=table["band"].astype("string"), rate=rate, ci_low=low, ci_high=high)
+    return replace(link, band_churn=table[["band", "customers", "churned", "rate", "ci_low", "ci_high",
+                                           "predicted"]])
+
+
+def follow_up_end(
+    customers: pd.DataFrame, responses: pd.DataFrame, invitations: pd.DataFrame | None,
+    period_end: pd.Timestamp | str,
+) -> pd.Timestamp:
+    """Where churn can be followed up to: the period's end, or the data's end when earlier.
+
+    Examples
+    --------
+    >>> customers = pd.DataFrame({"customer_id": ["a"],
+    ...     "started_at": pd.to_datetime(["2026-05-01"], utc=True)})
+    >>> str(follow_up_end(customers, pd.DataFrame(), None, "2026-10-01").date())
+    '2026-05-01'
+    """
+    return min(to_utc(period_end), _data_end(customers, responses, invitations))
+
+
 def at_risk_customers(
     health: pd.DataFrame, customers: pd.DataFrame | None = None, weights: HealthWeights | None = None
 ) -> pd.DataFrame:
@@ -306,8 +467,9 @@ def at_risk_customers(
     The score is rounded to one decimal; ``weakest_components`` names in English words
     (``COMPONENT_NAMES``) the two components that cost the customer the most points,
     ``weight x (1 - component)`` with the ``weights`` the score was made with (ties in
-    the order of ``COMPONENT_NAMES``). With ``customers``, their plan and revenue are
-    added to help prioritise the calls.
+    the order of ``COMPONENT_NAMES``). Bands calibrated by :meth:`HealthRisk.apply` add
+    the predicted ``risk`` (to three decimals) and order the list by it, highest first.
+    With ``customers``, their plan and revenue are added to help prioritise the calls.
 
     Examples
     --------
@@ -320,13 +482,16 @@ def at_risk_customers(
     risky = health[health["band"].isin(["critical", "at_risk"])]
     out = risky[["customer_id", "score", "band"]].assign(
         score=risky["score"].round(1), weakest_components=_weakest(risky, weights or HealthWeights()))
+    if "risk" in risky.columns:
+        out.insert(3, "risk", risky["risk"].round(3))
     if customers is not None:
         extra = [c for c in ("plan", "revenue") if c in customers.columns]
         if extra:
             info = customers[["customer_id", *extra]].drop_duplicates("customer_id")
             out = out.merge(info, on="customer_id", how="left")
-    # The unrounded scores set the order: two customers at 20.0 stay as ranked.
-    order = np.argsort(risky["score"].to_numpy(), kind="stable")
+    # The unrounded values set the order: two customers at 20.0 stay as ranked.
+    key = -risky["risk"].to_numpy() if "risk" in risky.columns else risky["score"].to_numpy()
+    order = np.argsort(key, kind="stable")
     return out.iloc[order].reset_index(drop=True)
 
 
@@ -481,7 +646,7 @@ class _Book:
         return {
             "nps": np.where(np.isnan(score), _NEUTRAL, nps_part),
             "trend": np.where(np.isnan(before), _NEUTRAL, (score - before + 10) / 20),
-            "recency": np.where(np.isnan(days), 0.0, np.exp(-days / 180)),
+            "recency": np.where(np.isnan(days), _NEUTRAL, np.exp(-days / 180)),
         }
 
     def _responsiveness(self, code: np.ndarray, end: pd.Timestamp) -> np.ndarray:

@@ -187,6 +187,21 @@ SENTENCES: dict[str, str | tuple[str, str]] = {
     "no_invitations": N_(
         "Responders and non-responders cannot be compared: no invitation data was provided."
     ),
+    # Churn: the base and window of the rates, and what the responders comparison shows.
+    "churn_base": Nn_(
+        "Base: {n} customer, counted through their latest answer with a complete follow-up "
+        "(answers given {window}); churn is counted in the {days} after that answer.",
+        "Base: {n} customers, each counted through their latest answer with a complete "
+        "follow-up (answers given {window}); churn is counted in the {days} after that answer.",
+    ),
+    "churn_recent": Nn_(
+        "{n} customer who answered only later is left out until the follow-up is complete.",
+        "{n} customers who answered only later are left out until the follow-up is complete.",
+    ),
+    "responders_association": N_(
+        "Responders and non-responders may differ in more than answering surveys: this "
+        "comparison shows an association, not a cause."
+    ),
     # Trend: change against the previous period (see Translator.change).
     "significant_increase": Nn_(
         "NPS rose by {n} point since {previous}, from {before} to {now}; the rise is "
@@ -309,6 +324,29 @@ SENTENCES: dict[str, str | tuple[str, str]] = {
     ),
     "no_active_customers": N_(
         "Customer health cannot be shown: no customer was active at the end of the period."
+    ),
+    # Customer health bands calibrated to churn (health.health_risk).
+    "health_risk_explained": N_(
+        "The health score (0 to 100) combines what the customer data hold: how long the "
+        "customer has been with you, their plan and revenue, their latest survey score and "
+        "its change, how often they answer surveys and how recently they did; for a customer "
+        "who never answered, the survey parts count as neither good nor bad. The bands follow"
+        " the risk of leaving within {days} that the score predicted on {fitted}: critical "
+        "from {critical} times the average risk of {base}, at risk from {at_risk} times, "
+        "healthy below. The customers at risk are listed for your team in a separate file, "
+        "not in this report."
+    ),
+    "health_band_churn": N_(
+        "Churn in the {days} after {checked}, by each customer's band on that day; the bands "
+        "were fitted on earlier data, so this checks them out of time."
+    ),
+    "health_band_churn_in_sample": N_(
+        "Churn in the {days} after {checked}, by each customer's band on that day; the data "
+        "are too short to check the bands on other customers than those they were fitted on."
+    ),
+    "health_not_calibrated": N_(
+        "Too few customers left, or too few stayed, to calibrate the bands against churn: "
+        "they follow the score alone."
     ),
     # Explanations and notes.
     "nps_explained": N_(

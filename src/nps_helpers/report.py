@@ -11,12 +11,14 @@ cell never needs an ``if``, and a report never holds a section that only says it
 """
 from __future__ import annotations
 
+import datetime as dt
 import html
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -78,6 +80,9 @@ from .text import distinctive_words, example_comments, passives_close_to_promoti
 from .text import theme_counts as count_themes
 from .timezones import client_timezone
 from .trends import PeriodChange, nps_by_period, period_change
+
+if TYPE_CHECKING:  # health loads scikit-learn: imported where it is used
+    from .health import HealthRisk
 
 HISTORY_MONTHS = 24
 HEALTH_QUARTERS = 4  # band counts at the end of the period and of the quarters before it
@@ -142,11 +147,33 @@ class Report:
     @cached_property
     def _health(self) -> dict[pd.Timestamp, pd.DataFrame]:
         # Computed once: show_health and write_at_risk_list both need it, and it is costly.
-        from .health import health_by_date
+        dates = [to_utc(self.period.end - pd.DateOffset(months=3 * k))
+                 for k in range(HEALTH_QUARTERS - 1, -1, -1)]
+        return {date: self._health_risk.apply(self._health_frames[date]) for date in dates}
+
+    @cached_property
+    def _health_frames(self) -> dict[pd.Timestamp, pd.DataFrame]:
+        # The quarter ends and the dates the bands are calibrated at, in one pass.
+        from .health import health_by_date, risk_dates
 
         dates = [self.period.end - pd.DateOffset(months=3 * k) for k in range(HEALTH_QUARTERS - 1, -1, -1)]
+        dates += risk_dates(self._follow_up_end, self.defaults.churn_horizon_days)
         return health_by_date(self.customers, _linkable(self.history), self.invitations, dates,
                               **_health_options(self))
+
+    @cached_property
+    def _follow_up_end(self) -> pd.Timestamp:
+        from .health import follow_up_end
+
+        return follow_up_end(self.customers, _linkable(self.history), self.invitations, self.period.end)
+
+    @cached_property
+    def _health_risk(self) -> HealthRisk:
+        """The health bands' calibration to churn (:func:`~nps_helpers.health.health_risk`)."""
+        from .health import health_risk
+
+        return health_risk(self.customers, self._health_frames, end=self._follow_up_end,
+                           horizon_days=self.defaults.churn_horizon_days, level=self.level)
 
 
 def open_report(
@@ -514,17 +541,31 @@ def show_churn(report: Report, result: ChurnResult) -> list:
     t = report.t
     if result.status != "ok":
         return []
-    parts: list = [
-        paragraph(t.text(result.verdict)),
-        churn_chart(result.rates, t, horizon_days=result.horizon_days, brand=report.brand),
-        churn_table(result.rates, t, level=result.level),
-    ]
+    parts: list = [paragraph(t.text(result.verdict), *_churn_base(report, result)),
+                   churn_chart(result.rates, t, horizon_days=result.horizon_days, brand=report.brand),
+                   churn_table(result.rates, t, level=result.level)]
     if not result.retention.empty:
         parts.append(retention(result.retention, t, brand=report.brand))
     if not result.responders.empty:
         parts.append(churn_chart(result.responders, t, by="group", horizon_days=result.horizon_days,
                                  brand=report.brand))
+        parts.append(paragraph(t.text("responders_association")))
     return parts
+
+
+def _churn_base(report: Report, result: ChurnResult) -> list[str]:
+    """The sentences naming the churn rates' base and window, in the client's dates."""
+    t = report.t
+    if result.base_start is None:
+        return []
+    # The base's first and last answer days, as the client's calendar reads them.
+    first, last = (when.tz_convert(report.timezone).date() for when in (result.base_start, result.base_end))
+    window = t.period(f"{first}..{last + dt.timedelta(days=1)}")  # a range label's end is exclusive
+    base = [t.text("churn_base", n=int(result.rates["customers"].sum()), window=window,
+                   days=t.count("{n} day", "{n} days", result.horizon_days))]
+    if result.excluded_recent:
+        base.append(t.text("churn_recent", n=result.excluded_recent))
+    return base
 
 
 def show_health(report: Report) -> list:
@@ -551,14 +592,33 @@ def show_health(report: Report) -> list:
 
     figures = {band: f"{t.number(now.at[band, 'customers'])} ({t.percent(now.at[band, 'share'])})"
                for band in BANDS}
-    weights = _health_options(report)["weights"]
     return [
         paragraph(t.text("health_summary", n=int(now["customers"].sum()), **figures)),
         health_bands(trend, t),
         health_table(trend, t),
-        paragraph(t.text("health_explained", healthy_from=t.number(weights.healthy_from),
-                         critical_below=t.number(weights.critical_below))),
+        *_health_calibration(report),
     ]
+
+
+def _health_calibration(report: Report) -> list:
+    """How the bands are made and, when calibrated, each band's observed churn."""
+    from .health import RISK_RATIOS
+
+    t, risk = report.t, report._health_risk
+    if risk.status != "ok":
+        weights = _health_options(report)["weights"]
+        return [paragraph(t.text("health_explained", healthy_from=t.number(weights.healthy_from),
+                                 critical_below=t.number(weights.critical_below)),
+                          t.text("health_not_calibrated"))]
+    days = t.count("{n} day", "{n} days", risk.horizon_days)
+    local = {when: t.date(when.tz_convert(report.timezone).date()) for when in (risk.fitted_at, risk.checked_at)}
+    ratios = {band: t.number(ratio, 0 if ratio == int(ratio) else 1) for band, ratio in RISK_RATIOS.items()}
+    explained = t.text("health_risk_explained", days=days, fitted=local[risk.fitted_at],
+                       base=t.percent(risk.base_rate, 1), **ratios)
+    check = "health_band_churn" if risk.out_of_time else "health_band_churn_in_sample"
+    return [paragraph(explained),
+            paragraph(t.text(check, days=days, checked=local[risk.checked_at])),
+            churn_table(risk.band_churn[risk.band_churn["customers"] > 0], t, by="band", level=risk.level)]
 
 
 def write_at_risk_list(report: Report) -> Path | None:
