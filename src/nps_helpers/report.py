@@ -85,6 +85,7 @@ from .trends import PeriodChange, nps_by_period, period_change
 HISTORY_MONTHS = 24
 HEALTH_QUARTERS = 4  # band counts at the end of the period and of the quarters before it
 AT_RISK_FILE = "customers_at_risk.csv"
+LINK_MARK = "\u2192"  # before a finding's link to its section: the same in every language
 
 
 @dataclass(frozen=True)
@@ -410,7 +411,8 @@ def show_responses(report: Report) -> list:
         _, low, high = wilson([rate.answered], [rate.invited], report.level)
         parts.append(paragraph(t.text("response_rate", n=rate.invited, share=t.percent(rate.rate),
                                       days=RESPONSE_WINDOW_DAYS, level=t.percent(report.level),
-                                      interval=t.interval(100 * low[0], 100 * high[0]))))
+                                      interval=t.gettext("{low} to {high}").format(
+                                          low=t.percent(low[0]), high=t.percent(high[0])))))
     return parts
 
 
@@ -1028,7 +1030,8 @@ def _finding_item(t: Translator, finding: Finding, linked: bool) -> str:
     sentence = html.escape(_finding_sentence(t, finding))
     if not linked:
         return sentence
-    return f'{sentence} <a href="#{anchor(finding.section)}">{html.escape(t.label(finding.section))}</a>'
+    return (f'{sentence} <a href="#{anchor(finding.section)}">'
+            f'{LINK_MARK}\u00a0{html.escape(t.label(finding.section))}</a>')
 
 
 def _finding_sentence(t: Translator, f: Finding) -> str:
