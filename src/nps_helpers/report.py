@@ -42,7 +42,14 @@ from .commentary import (
 from .drivers import DriversResult, relative_weights
 from .errors import NpsError, NpsInputError, NpsParamsError
 from .experience import RESPONSE_WINDOW_DAYS, ces, csat, to_utc, wilson
-from .findings import Finding, findings, response_rate_change, theme_impacts, year_change
+from .findings import (
+    Finding,
+    RateChange,
+    findings,
+    response_rate_change,
+    theme_impacts,
+    year_change,
+)
 from .followup import followup_lists, write_csv, write_followup_lists
 from .i18n import Translator, translator
 from .metrics import NpsResult, categorize, nps
@@ -151,6 +158,12 @@ class Report:
         dates = [self.period.end - pd.DateOffset(months=3 * k) for k in range(HEALTH_QUARTERS - 1, -1, -1)]
         return health_by_date(self.customers, _linkable(self.history), self.invitations, dates,
                               **_health_options(self))
+
+
+    @cached_property
+    def _response_rate(self) -> RateChange | None:
+        # Computed once: the summary's finding and the response-rate sentence both need it.
+        return response_rate_change(self.invitations, self.history, self.period, level=self.level)
 
 
 def open_report(
@@ -378,9 +391,8 @@ def summary_findings(
     """
     themes = (theme_impacts(report.responses, tags, level=report.level)
               if tags is not None and len(tags) else None)
-    rate = response_rate_change(report.invitations, report.history, report.period, level=report.level)
     return findings(change=change, segments=segment_tables(report), themes=themes, drivers=drivers,
-                    churn=churn, responses=rate)
+                    churn=churn, responses=report._response_rate)
 
 
 def segment_tables(report: Report) -> dict[str, pd.DataFrame]:
@@ -406,7 +418,7 @@ def show_responses(report: Report) -> list:
     """
     t = report.t
     parts: list = [score_table(report.responses["score"], t)] if len(report.responses) else []
-    rate = response_rate_change(report.invitations, report.history, report.period, level=report.level)
+    rate = report._response_rate
     if rate is not None:
         _, low, high = wilson([rate.answered], [rate.invited], report.level)
         parts.append(paragraph(t.text("response_rate", n=rate.invited, share=t.percent(rate.rate),
