@@ -272,7 +272,7 @@ def test_a_section_without_parts_has_no_heading_either():
     t = translator("sl")
     assert section(t, "drivers", []) == []
     heading, body = section(t, "drivers", [Table("<table></table>")])
-    assert heading.markup == "<h2>Ključni dejavniki</h2>" and body.html == "<table></table>"
+    assert heading.markup == '<h2 id="sec-drivers">Ključni dejavniki</h2>' and body.html == "<table></table>"
 
 
 def test_without_customer_data_churn_drivers_and_comments_are_left_out(tmp_path):

@@ -140,6 +140,7 @@ LABELS: dict[str, str] = {
     "about_nps": N_("About the Net Promoter Score"),
     "method": N_("Method"),
     "contents": N_("Contents"),
+    "score_distribution": N_("Scores from 0 to 10"),
     # Index page, header and footer of the rendered report.
     "index_title": N_("NPS reports"),
     "client": N_("Client"),
@@ -400,6 +401,74 @@ SENTENCES: dict[str, str | tuple[str, str]] = {
     ),
     "missing_csat": N_("CSAT (needs a satisfaction question rated 1 to 5)"),
     "missing_ces": N_("CES (needs an effort question rated 1 to 7)"),
+    # The summary's findings (findings.Finding codes), the target and the nothing-found note.
+    "summary_nps_rose": Nn_(
+        "NPS rose significantly by {n} point since {previous}, from {before} to {now} ({responses}).",
+        "NPS rose significantly by {n} points since {previous}, from {before} to {now} ({responses}).",
+    ),
+    "summary_nps_fell": Nn_(
+        "NPS fell significantly by {n} point since {previous}, from {before} to {now} ({responses}).",
+        "NPS fell significantly by {n} points since {previous}, from {before} to {now} ({responses}).",
+    ),
+    "summary_segment_above": Nn_(
+        "{topic} {group}: NPS {nps}, significantly above the rest of the customers by {n} point "
+        "({responses}).",
+        "{topic} {group}: NPS {nps}, significantly above the rest of the customers by {n} points "
+        "({responses}).",
+    ),
+    "summary_segment_below": Nn_(
+        "{topic} {group}: NPS {nps}, significantly below the rest of the customers by {n} point "
+        "({responses}).",
+        "{topic} {group}: NPS {nps}, significantly below the rest of the customers by {n} points "
+        "({responses}).",
+    ),
+    "summary_theme_lowers": Nn_(
+        "Comments on {theme} lower the NPS by {n} point: without them it would be {without} "
+        "({responses} with such comments).",
+        "Comments on {theme} lower the NPS by {n} points: without them it would be {without} "
+        "({responses} with such comments).",
+    ),
+    "summary_theme_raises": Nn_(
+        "Comments on {theme} raise the NPS by {n} point: without them it would be {without} "
+        "({responses} with such comments).",
+        "Comments on {theme} raise the NPS by {n} points: without them it would be {without} "
+        "({responses} with such comments).",
+    ),
+    "summary_driver": N_(
+        "Concentrate on {driver}: it weighs much on the score and is rated below the other "
+        "questions ({responses} with every rating)."
+    ),
+    "summary_churn_link": Nn_(
+        "Customers who gave higher scores were less likely to leave: within {days} days "
+        "{detractors} of detractors left and {promoters} of promoters ({n} customer). This is an "
+        "association, not proof that the score causes churn.",
+        "Customers who gave higher scores were less likely to leave: within {days} days "
+        "{detractors} of detractors left and {promoters} of promoters ({n} customers). This is an "
+        "association, not proof that the score causes churn.",
+    ),
+    "summary_response_rate_rose": Nn_(
+        "The response rate rose significantly from {before} to {now} ({n} invitation this period).",
+        "The response rate rose significantly from {before} to {now} ({n} invitations this period).",
+    ),
+    "summary_response_rate_fell": Nn_(
+        "The response rate fell significantly from {before} to {now} ({n} invitation this period).",
+        "The response rate fell significantly from {before} to {now} ({n} invitations this period).",
+    ),
+    "summary_nothing": N_(
+        "No result of this period passed its significance test, so nothing stands out from chance."
+    ),
+    "target_above": N_("The target NPS of {target} is met: the whole interval ({interval}) lies above it."),
+    "target_below": N_("The target NPS of {target} is missed: the whole interval ({interval}) lies below it."),
+    "target_across": N_(
+        "The interval ({interval}) includes the target NPS of {target}: the data cannot tell "
+        "whether it is met."
+    ),
+    "response_rate": Nn_(
+        "{share} of the {n} invitation sent in this period was answered within {days} days "
+        "({level} interval: {interval}).",
+        "{share} of the {n} invitations sent in this period were answered within {days} days "
+        "({level} interval: {interval}).",
+    ),
     # The analyst's commentary (commentary.py) when it is a draft: at the top of the report
     # and in its section.
     "draft_stale": N_("Draft: the data changed since the commentary was approved"),

@@ -118,6 +118,11 @@ class ClientParams(Strict):
     brand_colour: str = Field("#1f4e79", pattern=r"^#[0-9a-fA-F]{6}$")
     min_n: int | None = Field(None, ge=1)
     suppress_n: int | None = Field(None, ge=1)
+    target_nps: int | None = Field(
+        None, ge=-100, le=100,
+        description="The client's NPS target; the summary says whether the period's interval lies "
+        "above, below or across it.",
+    )
     health_weights: dict[str, float] = Field(
         default_factory=dict,
         description="Customer health weights over the defaults documented in health.HealthWeights: "

@@ -43,7 +43,15 @@ from .commentary import (
 )
 from .drivers import AGREEMENT, DriversResult, relative_weights
 from .errors import NpsError, NpsInputError, NpsParamsError
-from .experience import ces, csat, to_utc
+from .experience import RESPONSE_WINDOW_DAYS, ces, csat, to_utc, wilson
+from .findings import (
+    Finding,
+    RateChange,
+    findings,
+    response_rate_change,
+    theme_impacts,
+    year_change,
+)
 from .followup import followup_lists, write_csv, write_followup_lists
 from .i18n import Translator, translator
 from .metrics import NpsResult, categorize, nps
@@ -63,6 +71,7 @@ from .plots import trend as trend_chart
 from .project import find_project, lab_internal_dir
 from .render.record import record
 from .reviews import stars_by_month, stars_vs_nps, stars_vs_nps_by_platform
+from .sections import section_order
 from .segments import holm_markers, nps_by_segment
 from .stats import portfolio_stats
 from .store import Store, load_table
@@ -73,6 +82,7 @@ from .tables import (
     driver_table,
     health_table,
     nps_table,
+    score_table,
     stars_table,
     words_table,
 )
@@ -87,6 +97,7 @@ if TYPE_CHECKING:  # health loads scikit-learn: imported where it is used
 HISTORY_MONTHS = 24
 HEALTH_QUARTERS = 4  # band counts at the end of the period and of the quarters before it
 AT_RISK_FILE = "customers_at_risk.csv"
+LINK_MARK = "\u2192"  # before a finding's link to its section: the same in every language
 
 
 @dataclass(frozen=True)
@@ -174,6 +185,12 @@ class Report:
 
         return health_risk(self.customers, self._health_frames, end=self._follow_up_end,
                            horizon_days=self.defaults.churn_horizon_days, level=self.level)
+
+
+    @cached_property
+    def _response_rate(self) -> RateChange | None:
+        # Computed once: the summary's finding and the response-rate sentence both need it.
+        return response_rate_change(self.invitations, self.history, self.period, level=self.level)
 
 
 def open_report(
@@ -292,16 +309,28 @@ def section(t: Translator, code: str, parts: list) -> list:
     """A report section: its heading and parts, or nothing when the data allowed no part.
 
     A section left out has no heading, so it is not in the report's contents either.
+    The heading's id is :func:`anchor` of the code, so the summary can link to it.
 
     Examples
     --------
     >>> t = translator("en")
     >>> [p.markup for p in section(t, "drivers", [paragraph("Price matters.")])]
-    ['<h2>Key drivers</h2>', '<p>Price matters.</p>']
+    ['<h2 id="sec-drivers">Key drivers</h2>', '<p>Price matters.</p>']
     >>> section(t, "drivers", [])
     []
     """
-    return [heading(t, code), *parts] if parts else []
+    return [_heading(t.label(code), 2, anchor(code)), *parts] if parts else []
+
+
+def anchor(code: str) -> str:
+    """The id of a section's heading: stable, from its code, unlike the contents' numbers.
+
+    Examples
+    --------
+    >>> anchor("segments")
+    'sec-segments'
+    """
+    return f"sec-{code}"
 
 
 def paragraph(*sentences: str) -> Html:
@@ -327,6 +356,106 @@ def show_headline(report: Report, result: NpsResult) -> Html:
     """
     caution = report.t.text("small_sample", n=report.min_n) if result.n < report.min_n else ""
     return paragraph(report.t.headline(result), caution)
+
+
+def show_summary(
+    report: Report,
+    headline: NpsResult,
+    change: PeriodChange,
+    *,
+    tags: pd.DataFrame | None = None,
+    drivers: DriversResult | None = None,
+    churn: ChurnResult | None = None,
+) -> list:
+    """The summary: headline, change, the year before, the target, then the tested findings.
+
+    The headline (NPS, interval, n), the change since the previous period with its
+    verdict, the same period a year earlier when the data reach back, whether the
+    interval lies above, below or across the client's ``target_nps``, and a
+    ``<ul class="findings">`` of :func:`~nps_helpers.findings.findings`, each linking to
+    its section when the report shows it; one sentence when nothing passed its test.
+    ``tags`` is :func:`~nps_helpers.text.tag_themes` of the period's comments.
+
+    Examples
+    --------
+    >>> from nps_helpers.trends import period_change
+    >>> r = _example_report()
+    >>> parts = show_summary(r, nps(r.responses["score"]), period_change(r.history, r.period))
+    >>> parts[0].markup.startswith("<p>NPS +25"), parts[-1].markup
+    (True, '<p>No result of this period passed its significance test, so nothing stands out from chance.</p>')
+    """
+    t = report.t
+    parts = [show_headline(report, headline), *show_change(report, change)]
+    year = year_change(report.history, report.period, level=report.level)
+    if year.verdict not in ("no_previous_period", "no_responses"):
+        parts.append(paragraph(t.change(year)))
+    if report.client.target_nps is not None:
+        parts.append(paragraph(_target(t, headline, report.client.target_nps)))
+    found = summary_findings(report, change, tags=tags, drivers=drivers, churn=churn)
+    if not found:
+        return [*parts, paragraph(t.text("summary_nothing"))]
+    shown = set(section_order(report.client.sections))
+    items = "".join(f"<li>{_finding_item(t, f, f.section in shown)}</li>" for f in found)
+    return [*parts, Html(f'<ul class="findings">{items}</ul>')]
+
+
+def summary_findings(
+    report: Report,
+    change: PeriodChange,
+    *,
+    tags: pd.DataFrame | None = None,
+    drivers: DriversResult | None = None,
+    churn: ChurnResult | None = None,
+) -> tuple[Finding, ...]:
+    """The findings of :func:`show_summary`, from the figures the report's sections show.
+
+    Examples
+    --------
+    >>> from nps_helpers.trends import period_change
+    >>> r = _example_report()
+    >>> summary_findings(r, period_change(r.history, r.period))
+    ()
+    """
+    themes = (theme_impacts(report.responses, tags, level=report.level)
+              if tags is not None and len(tags) else None)
+    return findings(change=change, segments=segment_tables(report), themes=themes, drivers=drivers,
+                    churn=churn, responses=report._response_rate)
+
+
+def segment_tables(report: Report) -> dict[str, pd.DataFrame]:
+    """The segment tables of the report, by column, as the segments section and the summary
+    show them: the markers of all the columns are one family, Holm-corrected together.
+
+    Examples
+    --------
+    >>> segment_tables(_example_report())
+    {}
+    """
+    columns = _segment_columns(report)
+    frames = holm_markers([nps_by_segment(report.responses, column, min_n=report.min_n,
+                                          suppress_n=report.suppress_n, level=report.level)
+                           for column in columns], level=report.level)
+    return dict(zip(columns, frames, strict=True))
+
+
+def show_responses(report: Report) -> list:
+    """The 0-10 score distribution and, where invitations exist, the response rate.
+
+    Examples
+    --------
+    >>> [type(p).__name__ for p in show_responses(_example_report())]
+    ['Table']
+    """
+    t = report.t
+    parts: list = [score_table(report.responses["score"], t)] if len(report.responses) else []
+    rate = report._response_rate
+    if rate is not None:
+        _, low, high = wilson([rate.answered], [rate.invited], report.level)
+        parts.append(paragraph(t.text("response_rate", n=rate.invited, share=t.percent(rate.rate),
+                                      days=RESPONSE_WINDOW_DAYS, level=t.percent(report.level),
+                                      interval=t.gettext("{low} to {high}").format(
+                                          low=t.percent(low[0]), high=t.percent(high[0])))))
+    return parts
 
 
 def read_commentary(report: Report, headline: NpsResult) -> Commentary:
@@ -743,12 +872,7 @@ def show_segments(report: Report, headline: NpsResult) -> list:
     []
     """
     parts: list = []
-    columns = _segment_columns(report)
-    # One report's markers are one family of tests: corrected together, across columns.
-    frames = holm_markers([nps_by_segment(report.responses, column, min_n=report.min_n,
-                                          suppress_n=report.suppress_n, level=report.level)
-                           for column in columns], level=report.level)
-    for column, frame in zip(columns, frames, strict=True):
+    for column, frame in segment_tables(report).items():
         parts += [
             _heading(report.t.topic(column), 3),
             segment_forest(frame, report.t, segment=column, overall=headline, brand=report.brand,
@@ -976,8 +1100,46 @@ def _linkable(responses: pd.DataFrame) -> pd.DataFrame:
     return responses if "customer_id" in responses.columns else responses.assign(customer_id=pd.NA)
 
 
-def _heading(text: str, level: int) -> Html:
-    return Html(f"<h{level}>{html.escape(text)}</h{level}>")
+def _heading(text: str, level: int, ident: str | None = None) -> Html:
+    attrs = f' id="{html.escape(ident)}"' if ident else ""
+    return Html(f"<h{level}{attrs}>{html.escape(text)}</h{level}>")
+
+
+def _target(t: Translator, headline: NpsResult, target: int) -> str:
+    """Whether the headline's interval lies above, below or across the target."""
+    where = ("target_above" if headline.ci_low > target else
+             "target_below" if headline.ci_high < target else "target_across")
+    return t.text(where, target=t.nps(target), interval=t.interval(headline.ci_low, headline.ci_high))
+
+
+def _finding_item(t: Translator, finding: Finding, linked: bool) -> str:
+    """One finding's sentence (escaped), then a link to its section when the report shows it."""
+    sentence = html.escape(_finding_sentence(t, finding))
+    if not linked:
+        return sentence
+    return (f'{sentence} <a href="#{anchor(finding.section)}">'
+            f'{LINK_MARK}\u00a0{html.escape(t.label(finding.section))}</a>')
+
+
+def _finding_sentence(t: Translator, f: Finding) -> str:
+    v = f.values
+    if f.code in ("nps_rose", "nps_fell"):
+        return t.text(f"summary_{f.code}", n=round(abs(v["difference"])),
+                      previous=t.period(v["previous"], short=True), before=t.nps(v["before"]),
+                      now=t.nps(v["now"]), responses=t.responses(f.n))
+    if f.code in ("segment_above", "segment_below"):
+        return t.text(f"summary_{f.code}", n=round(abs(v["difference"])), topic=t.topic(v["segment"]),
+                      group=t.name(v["group"]), nps=t.nps(v["nps"]), responses=t.responses(f.n))
+    if f.code in ("theme_raises", "theme_lowers"):
+        return t.text(f"summary_{f.code}", n=round(abs(v["impact"])), theme=t.topic(v["theme"]),
+                      without=t.nps(v["nps_without"]), responses=t.responses(f.n))
+    if f.code == "driver":
+        return t.text("summary_driver", driver=t.topic(v["driver"]), responses=t.responses(f.n))
+    if f.code == "churn_link":
+        return t.text("summary_churn_link", n=f.n, days=v["horizon_days"],
+                      detractors=t.percent(v["detractor_rate"]), promoters=t.percent(v["promoter_rate"]))
+    return t.text(f"summary_{f.code}", n=f.n, before=t.percent(v["previous_rate"]),
+                  now=t.percent(v["rate"]))
 
 
 def _example_results(report: Report) -> dict:

@@ -473,6 +473,25 @@ def health_table(frame: pd.DataFrame, t: Translator, *, caption: str | None = No
 
 
 # --- internals --------------------------------------------------------------------------
+def score_table(scores: pd.Series, t: Translator) -> Table:
+    """Responses and their share at each score 0 to 10, the scores as columns.
+
+    Examples
+    --------
+    >>> from nps_helpers.i18n import translator
+    >>> html = score_table(pd.Series([10, 10, 9, 0]), translator("en")).html
+    >>> html.count("<th scope"), '<td class="num">50%</td>' in html
+    (14, True)
+    """
+    counts = pd.to_numeric(scores, errors="coerce").dropna().astype(int).value_counts()
+    counts = counts.reindex(range(11), fill_value=0)
+    total = int(counts.sum())
+    rows = [[t.gettext("Responses"), *(t.number(c) for c in counts)],
+            [t.gettext("Share of responses"), *(t.percent(c / total if total else None) for c in counts)]]
+    return _table([t.gettext("Score"), *(t.number(s) for s in range(11))], rows,
+                  numeric=range(1, 12), caption=t.label("score_distribution"))
+
+
 def _difference(t: Translator, row: pd.Series, used: set[str], *, marked: bool) -> str:
     text = _text(t.nps(row["difference"]))
     if (marked and "significant" in row.index and bool(row["significant"])

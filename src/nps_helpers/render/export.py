@@ -29,7 +29,8 @@ TEMPLATE_NAME = "nps_report"
 HIDDEN_TAGS = frozenset({"parameters", "injected-parameters", "remove-cell"})
 # Cell metadata kept for export; the template reads ``alt``, nothing else is needed.
 KEPT_CELL_METADATA = ("alt",)
-_HEADING = re.compile(r"<h([23])>(.*?)</h\1>", re.S)
+# A heading may carry its own stable id (report.anchor), which it keeps.
+_HEADING = re.compile(r'<h([23])(?: id="([^"<>]*)")?>(.*?)</h\1>', re.S)
 _TAG = re.compile(r"<[^>]+>")
 _STYLE = re.compile(r"<style\b[^>]*>(.*?)</style>", re.S | re.I)
 _TABLE_BORDER = re.compile(r"(<table\b[^>]*?)\s+border=\"[^\"]*\"", re.I)
@@ -250,6 +251,8 @@ def with_contents(html: str) -> dict[str, Any]:
     '<h2 id="section-1">Headline</h2><p>x</p><h3 id="section-2">By region</h3><h2 id="section-3">Method</h2>'
     >>> [(e["text"], [c["text"] for c in e["children"]]) for e in out["entries"]]
     [('Headline', ['By region']), ('Method', [])]
+    >>> with_contents('<h2>Headline</h2><h2 id="sec-trend">Trend</h2>')["html"]
+    '<h2 id="section-1">Headline</h2><h2 id="sec-trend">Trend</h2>'
     """
     entries: list[dict[str, Any]] = []
     count = 0
@@ -257,7 +260,7 @@ def with_contents(html: str) -> dict[str, Any]:
     def number(match: re.Match) -> str:
         nonlocal count
         count += 1
-        level, inner, ident = match[1], match[2], f"section-{count}"
+        level, inner, ident = match[1], match[3], match[2] or f"section-{count}"
         entry = {"id": ident, "text": _TAG.sub("", inner).strip(), "children": []}
         if level == "3" and entries:
             entries[-1]["children"].append(entry)
