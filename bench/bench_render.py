@@ -432,6 +432,10 @@ def _refresh_project_files(project: BenchProject) -> None:
         folder.unlink()
     folder.mkdir(exist_ok=True)
     shutil.copy2(NOTEBOOK, project.notebook)
+    # A client's params may name its own extra notebook (notebooks/clients/<id>.ipynb).
+    clients = NOTEBOOK.parent / "clients"
+    if clients.is_dir():
+        shutil.copytree(clients, project.notebook.parent / "clients", dirs_exist_ok=True)
 
 
 def report_parameters(project: BenchProject, clients: Sequence[str]
