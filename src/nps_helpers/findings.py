@@ -23,7 +23,7 @@ from .drivers import DriversResult
 from .experience import RESPONSE_WINDOW_DAYS, match_invitations
 from .metrics import categorize, category_counts, nps_difference, z_value
 from .periods import Period, window
-from .trends import PeriodChange
+from .trends import PeriodChange, period_change
 
 MAX_FINDINGS = 5
 MAX_SEGMENTS = 2  # segment findings at most, so a driver or theme still has a place
@@ -104,20 +104,7 @@ def year_change(responses: pd.DataFrame, period: Period, *, level: float = 0.95)
     >>> ch.previous.label, round(ch.difference.difference), ch.verdict
     ('2025-Q3', 80, 'significant_increase')
     """
-    earlier = year_earlier(period)
-    when = pd.to_datetime(responses["responded_at"], utc=True)
-    counts = [category_counts(responses.loc[((when >= p.start) & (when < p.end)).to_numpy(), "score"])
-              for p in (period, earlier)]
-    difference = nps_difference(*counts, level=level)
-    if difference.a.n == 0:
-        verdict = "no_responses"
-    elif difference.b.n == 0:
-        verdict = "no_previous_period"
-    elif not difference.significant:
-        verdict = "no_significant_change"
-    else:
-        verdict = "significant_increase" if difference.difference > 0 else "significant_decrease"
-    return PeriodChange(period, earlier, difference, verdict)
+    return period_change(responses, period, level=level, against=year_earlier(period))
 
 
 def theme_impacts(responses: pd.DataFrame, tags: pd.DataFrame, *, level: float = 0.95) -> pd.DataFrame:

@@ -105,13 +105,15 @@ def nps_by_period(
 
 
 def period_change(
-    responses: pd.DataFrame, period: Period | str, *, level: float = 0.95, tz: str = DEFAULT_TIMEZONE
+    responses: pd.DataFrame, period: Period | str, *, level: float = 0.95, tz: str = DEFAULT_TIMEZONE,
+    against: Period | None = None,
 ) -> PeriodChange:
-    """Compare the NPS of ``period`` with the period just before it.
+    """Compare the NPS of ``period`` with the period just before it (or with ``against``).
 
     ``period`` is a :class:`~nps_helpers.periods.Period` (cut in its own zone) or a spec
     for :func:`~nps_helpers.periods.parse_period` in zone ``tz`` ('2026-Q3',
-    'latest-quarter': the newest response sets what 'latest' means).
+    'latest-quarter': the newest response sets what 'latest' means). ``against`` is another
+    window to compare with, such as the same period a year earlier.
 
     Examples
     --------
@@ -125,7 +127,7 @@ def period_change(
     if isinstance(period, str):
         data_end = times.max() if len(times) else None
         period = parse_period(period, data_end=data_end, tz=tz)
-    previous = period.previous()
+    previous = period.previous() if against is None else against
     counts = _window_counts(times, codes, [period, previous])
     a, b = (row[COUNTS].to_dict() for _, row in counts.iterrows())
     difference = nps_difference(a, b, level=level)
