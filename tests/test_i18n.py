@@ -373,6 +373,18 @@ def test_change_sentences_follow_the_verdict():
     assert en.change(period_change(only_now, "2026-Q3")) == en.text("no_previous_period")
 
 
+def test_a_change_that_whole_numbers_would_hide_reads_with_one_decimal():
+    # NPS 18.6 before and 19.4 now: '+19 to +19 (+1)' would read as no change.
+    def period(promoters: int, detractors: int, day: str) -> pd.DataFrame:
+        scores = [10] * promoters + [0] * detractors + [8] * (1000 - promoters - detractors)
+        return pd.DataFrame({"score": scores, "responded_at": pd.to_datetime([day] * 1000, utc=True)})
+
+    frame = pd.concat([period(400, 206, "2026-08-01"), period(400, 214, "2026-05-01")])
+    assert translator("en").change(period_change(frame, "2026-Q3")) == (
+        "The change since Q2 2026, from +18.6 to +19.4 (+0.8), is not statistically significant: "
+        "chance alone could produce it.")
+
+
 def test_topics_translate_default_themes_and_keep_a_clients_own():
     t = translator("ru")
     assert t.topic("price") == t.topic("driver_price") == "Цена"

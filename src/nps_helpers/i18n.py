@@ -714,10 +714,13 @@ class Translator:
         """
         previous = self.period(change.previous.label, short=True)
         d = change.difference
-        values = {"previous": previous, "before": self.nps(d.b.nps), "now": self.nps(d.a.nps)}
+        # One decimal when whole numbers would read as no change ('from +19 to +19 (+1)').
+        digits = int(self.nps(d.b.nps) == self.nps(d.a.nps) and self.nps(d.difference) != "0")
+        values = {"previous": previous, "before": self.nps(d.b.nps, digits),
+                  "now": self.nps(d.a.nps, digits)}
         if change.verdict in ("significant_increase", "significant_decrease"):
             return self.text(change.verdict, n=round(abs(d.difference)), **values)
-        return self.text(change.verdict, change=self.nps(d.difference), **values)
+        return self.text(change.verdict, change=self.nps(d.difference, digits), **values)
 
     def stars_nps(self, result: StarsNps, *, min_months: int = MIN_MONTHS) -> str:
         """Whether review stars move with NPS: the verdict, r with its interval, and how it was weighed.
