@@ -383,6 +383,13 @@ def test_a_change_that_whole_numbers_would_hide_reads_with_one_decimal():
     assert translator("en").change(period_change(frame, "2026-Q3")) == (
         "The change since Q2 2026, from +18.6 to +19.4 (+0.8), is not statistically significant: "
         "chance alone could produce it.")
+    # The change is that of the values shown (19.16 - 18.64 = 0.52 reads +0.6, not +0.5).
+    def period_10k(net: int, day: str) -> pd.DataFrame:
+        scores = [10] * (4000 + net) + [0] * 4000 + [8] * (2000 - net)
+        return pd.DataFrame({"score": scores, "responded_at": pd.to_datetime([day] * 10000, utc=True)})
+
+    frame = pd.concat([period_10k(1916, "2026-08-01"), period_10k(1864, "2026-05-01")])
+    assert "from +18.6 to +19.2 (+0.6)" in translator("en").change(period_change(frame, "2026-Q3"))
 
 
 def test_topics_translate_default_themes_and_keep_a_clients_own():

@@ -714,13 +714,15 @@ class Translator:
         """
         previous = self.period(change.previous.label, short=True)
         d = change.difference
-        # One decimal when whole numbers would read as no change ('from +19 to +19 (+1)').
-        digits = int(self.nps(d.b.nps) == self.nps(d.a.nps) and self.nps(d.difference) != "0")
-        values = {"previous": previous, "before": self.nps(d.b.nps, digits),
-                  "now": self.nps(d.a.nps, digits)}
+        # The change is that of the values shown, so the sentence adds up; one decimal when
+        # whole numbers would read as no change ('from +19 to +19 (+1)').
+        digits = int(round(d.b.nps, 0) == round(d.a.nps, 0) and round(d.difference, 1) != 0)
+        before, now = round(d.b.nps, digits), round(d.a.nps, digits)
+        shown = round(now - before, digits)
+        values = {"previous": previous, "before": self.nps(before, digits), "now": self.nps(now, digits)}
         if change.verdict in ("significant_increase", "significant_decrease"):
-            return self.text(change.verdict, n=round(abs(d.difference)), **values)
-        return self.text(change.verdict, change=self.nps(d.difference, digits), **values)
+            return self.text(change.verdict, n=round(abs(shown)), **values)
+        return self.text(change.verdict, change=self.nps(shown, digits), **values)
 
     def stars_nps(self, result: StarsNps, *, min_months: int = MIN_MONTHS) -> str:
         """Whether review stars move with NPS: the verdict, r with its interval, and how it was weighed.
