@@ -262,7 +262,7 @@ def run_report(job: ReportJob, *, km: Any = None) -> ReportResult:
         seconds=time.perf_counter() - started,
         html=str(target),
         html_bytes=len(html.encode("utf-8")),
-        headline=read_headline(executed),
+        headline=record or None,  # read once, above
     )
 
 
