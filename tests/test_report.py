@@ -196,7 +196,7 @@ def test_at_risk_list_goes_to_the_internal_csv(tmp_path):
     path = write_at_risk_list(r)
     assert path == tmp_path / AT_RISK_FILE
     written = pd.read_csv(path, encoding="utf-8-sig")
-    expected = at_risk_customers(r._health_risk.apply(customer_health(customers(), responses(), as_of=PERIOD.end)),
+    expected = at_risk_customers(r.risk_calibration.apply(customer_health(customers(), responses(), as_of=PERIOD.end)),
                                  customers())
     assert written["customer_id"].tolist() == expected["customer_id"].tolist()
     assert set(written["band"]) <= {"critical", "at_risk"}

@@ -160,7 +160,7 @@ class Report:
         # Computed once: show_health and write_at_risk_list both need it, and it is costly.
         dates = [to_utc(self.period.end - pd.DateOffset(months=3 * k))
                  for k in range(HEALTH_QUARTERS - 1, -1, -1)]
-        return {date: self._health_risk.apply(self._health_frames[date]) for date in dates}
+        return {date: self.risk_calibration.apply(self._health_frames[date]) for date in dates}
 
     @cached_property
     def _health_frames(self) -> dict[pd.Timestamp, pd.DataFrame]:
@@ -179,8 +179,11 @@ class Report:
         return follow_up_end(self.customers, _linkable(self.history), self.invitations, self.period.end)
 
     @cached_property
-    def _health_risk(self) -> HealthRisk:
-        """The health bands' calibration to churn (:func:`~nps_helpers.health.health_risk`)."""
+    def risk_calibration(self) -> HealthRisk:
+        """The health bands' calibration to churn (:func:`~nps_helpers.health.health_risk`).
+
+        The same bands the client report shows, so the churn deep dive reads them too.
+        """
         from .health import health_risk
 
         return health_risk(self.customers, self._health_frames, end=self._follow_up_end,
@@ -733,7 +736,7 @@ def _health_calibration(report: Report) -> list:
     """How the bands are made and, when calibrated, each band's observed churn."""
     from .health import RISK_RATIOS
 
-    t, risk = report.t, report._health_risk
+    t, risk = report.t, report.risk_calibration
     if risk.status != "ok":
         weights = _health_options(report)["weights"]
         return [paragraph(t.text("health_explained", healthy_from=t.number(weights.healthy_from),
