@@ -6,6 +6,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+import statsmodels.api as sm
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
@@ -500,6 +501,22 @@ def test_too_short_data_fit_in_sample_or_fall_back_to_the_score():
     fallback = health_risk(customers, {then: few}, end=end)
     assert fallback.status == "too_few_events"
     assert fallback.apply(few).equals(few)  # the score's own bands stay
+
+
+def test_no_significant_link_leaves_the_bands_to_the_score():
+    # Churn independent of the score (slope 0), and churn rising with it (slope > 0): neither
+    # may calibrate bands; statsmodels' own likelihood-ratio p decides the first.
+    for b, seed in ((0.0, 8), (0.03, 9)):
+        customers, healths, end = _known_link(n=3000, seed=seed, a=-2.5, b=b)
+        link = health_risk(customers, healths, end=end)
+        fitted = healths[link.fitted_at]
+        gone = customers.set_index("customer_id")["churned_at"].reindex(fitted["customer_id"]).to_numpy()
+        y = ((gone > link.fitted_at) & (gone <= link.fitted_at + pd.Timedelta(days=180))).astype(float)
+        p = sm.Logit(y, sm.add_constant(fitted["score"].to_numpy(float))).fit(disp=0).llr_pvalue
+        assert link.lr_p_value == pytest.approx(p, rel=1e-6)
+        assert (p >= 0.05 if b == 0.0 else link.slope > 0), (b, p)  # the seeds make both cases
+        assert link.status == "no_link"
+        assert link.apply(fitted).equals(fitted)
 
 
 def test_non_responders_are_neutral_not_critical():

@@ -1,6 +1,8 @@
 """The cache key follows every input of a report, peers of the same industry included."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import yaml
 
@@ -65,3 +67,16 @@ def test_the_zone_the_periods_are_cut_in_is_part_of_the_key(tmp_path):
     after = inputs()
     assert after["timezone"] == "Europe/Warsaw" and input_hash(after) != input_hash(before)
     assert {k: v for k, v in after.items() if k != "timezone"} == {k: v for k, v in before.items() if k != "timezone"}
+
+
+def test_the_package_code_is_an_input_so_an_edited_helper_re_renders():
+    import hashlib
+
+    import nps_helpers
+    from nps_helpers.render.cache import CHANGED, code_digest
+
+    package = Path(nps_helpers.__file__).parent
+    files = sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    lines = "\n".join(f"{p.relative_to(package)}:{hashlib.sha256(p.read_bytes()).hexdigest()}" for p in files)
+    assert code_digest() == hashlib.sha256(lines.encode()).hexdigest()
+    assert any(p.name == "report.py" for p in files) and CHANGED["code"] == "package code changed"

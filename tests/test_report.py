@@ -64,10 +64,12 @@ def responses(seed: int = 1, n: int = 600) -> pd.DataFrame:
     })
 
 
-def customers(n: int = 150, seed: int = 2) -> pd.DataFrame:
+def customers(n: int = 400, seed: int = 2) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     started = pd.Timestamp("2023-01-01", tz="UTC") + pd.to_timedelta(rng.integers(0, 900, n), unit="D")
-    gone = pd.Series(pd.Timestamp("2026-02-01", tz="UTC"), index=range(n)).where(rng.random(n) < 0.1)
+    # Newer customers leave more often, so the health score (tenure is part of it) predicts churn.
+    leave = np.where(started > pd.Timestamp("2024-06-01", tz="UTC"), 0.45, 0.0)
+    gone = pd.Series(pd.Timestamp("2026-02-01", tz="UTC"), index=range(n)).where(rng.random(n) < leave)
     return pd.DataFrame({"customer_id": [f"{SECRET}{i:04d}" for i in range(n)], "started_at": started,
                          "churned_at": gone, "plan": rng.choice(["basic", "plus"], n),
                          "revenue": rng.gamma(2.0, 100.0, n).round(2)})
@@ -172,7 +174,7 @@ def test_health_shows_counts_trend_and_method_but_no_customer_id(language, tmp_p
     r = report(language, customers_=customers(), tmp_path=tmp_path)
     parts = show_health(r)
     summary, chart, table, method, check, band_churn = parts
-    # The bands calibrated to churn (10% of the customers leave on 2026-02-01), followed up
+    # The bands calibrated to churn (newer customers leave on 2026-02-01), followed up
     # to the data's end (the last answer), which comes before the period's end.
     end = responses()["responded_at"].max()
     assert end < PERIOD.end
@@ -189,6 +191,16 @@ def test_health_shows_counts_trend_and_method_but_no_customer_id(language, tmp_p
     assert t.date(link.checked_at.date()) in check.markup
     assert isinstance(band_churn, Table) and t.label("healthy") in band_churn.html
     assert SECRET not in markup(parts)
+
+
+def test_health_bands_without_a_link_to_churn_say_so_and_follow_the_score(tmp_path):
+    rng = np.random.default_rng(4)
+    random_churn = customers().assign(churned_at=pd.Series(pd.Timestamp("2026-02-01", tz="UTC"), index=range(400))
+                                      .where(rng.random(400) < 0.1))
+    r = report("en", customers_=random_churn, tmp_path=tmp_path)
+    assert r.risk_calibration.status == "no_link"
+    method = show_health(r)[-1]
+    assert r.t.text("health_no_link") in method.markup and r.risk_calibration.band_churn.empty
 
 
 def test_at_risk_list_goes_to_the_internal_csv(tmp_path):

@@ -133,9 +133,10 @@ class HealthCheck:
 class HealthRisk:
     """The health score's link to churn and the bands it calibrates (see :func:`health_risk`).
 
-    ``status`` is 'ok', 'not_observed' (no customer active a horizon before the end) or
-    'too_few_events' (fewer than ``MIN_EVENTS`` churners or stayers); only with 'ok' are
-    the bands by risk. ``intercept`` and ``slope`` (per score point) are the logistic
+    ``status`` is 'ok', 'not_observed' (no customer active a horizon before the end),
+    'too_few_events' (fewer than ``MIN_EVENTS`` churners or stayers) or 'no_link' (the fit
+    found no significant fall of churn with the score); only with 'ok' are the bands by
+    risk. ``intercept`` and ``slope`` (per score point) are the logistic
     link fitted at ``fitted_at``, ``base_rate`` the churn rate there and ``lr_p_value``
     the likelihood-ratio test of the slope. ``band_churn`` (band, customers, churned,
     rate, ci_low, ci_high: Wilson, predicted: mean predicted risk) is observed at
@@ -429,6 +430,9 @@ def health_risk(
     fit.set_null_options(llnull=len(churned) * (rate * np.log(rate) + (1 - rate) * np.log1p(-rate)))
     link = HealthRisk("ok", horizon_days, fitted_at, then, float(fit.params[0]), float(fit.params[1]),
                       float(churned.mean()), float(fit.llr_pvalue), level=level)
+    # Bands by a risk the score does not predict would rank customers by noise.
+    if not (link.lr_p_value < 1 - level and link.slope < 0):
+        return replace(link, status="no_link")
     checked, observed = fits[1][1:]
     banded = link.apply(checked)
     table = (pd.DataFrame({"band": banded["band"].to_numpy(), "churned": observed,

@@ -345,6 +345,10 @@ SENTENCES: dict[str, str | tuple[str, str]] = {
         "Churn in the {days} after {checked}, by each customer's band on that day; the data "
         "are too short to check the bands on other customers than those they were fitted on."
     ),
+    "health_no_link": N_(
+        "The score showed no significant link with who left in these data, so the bands "
+        "are not calibrated to churn: they follow the score alone."
+    ),
     "health_not_calibrated": N_(
         "Too few customers left, or too few stayed, to calibrate the bands against churn: "
         "they follow the score alone."

@@ -741,7 +741,7 @@ def _health_calibration(report: Report) -> list:
         weights = _health_options(report)["weights"]
         return [paragraph(t.text("health_explained", healthy_from=t.number(weights.healthy_from),
                                  critical_below=t.number(weights.critical_below)),
-                          t.text("health_not_calibrated"))]
+                          t.text("health_no_link" if risk.status == "no_link" else "health_not_calibrated"))]
     days = t.count("{n} day", "{n} days", risk.horizon_days)
     local = {when: t.date(when.tz_convert(report.timezone).date()) for when in (risk.fitted_at, risk.checked_at)}
     ratios = {band: t.number(ratio, 0 if ratio == int(ratio) else 1) for band, ratio in RISK_RATIOS.items()}

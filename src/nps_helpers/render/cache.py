@@ -2,7 +2,8 @@
 
 The inputs of one report are the client's partitions in the store (every table, whole
 history: trends read past periods), the client's params, the defaults, the notebook
-file (and the client's extra notebook), the render template, the package version, the report's
+file (and the client's extra notebook), the render template, the package version and code
+(an edited helper re-renders without a version bump), the report's
 own parameters (period, language), the time zone its periods are cut in (which an ingest may set
 without changing a partition) and the analyst's commentary with its approval record. Paths are
 not inputs: moving the store or the outputs changes no report.
@@ -39,7 +40,22 @@ CHANGED = {
     "notebook": "notebook changed",
     "template": "template changed",
     "version": "package version changed",
+    "code": "package code changed",
 }
+
+
+@cache
+def code_digest() -> str:
+    """One hash over the package's own files (code, codeframes, catalogues, data).
+
+    Examples
+    --------
+    >>> len(code_digest())
+    64
+    """
+    package = Path(__file__).resolve().parent.parent
+    files = sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    return text_digest("\n".join(f"{p.relative_to(package)}:{file_digest(p)}" for p in files))
 
 
 @cache
@@ -94,6 +110,7 @@ def report_inputs(
         "notebook": notebook_digest,
         "template": template_digest(),
         "version": version,
+        "code": code_digest(),
         "commentary": file_digest(commentary),
         "commentary_approval": file_digest(approval_path(commentary)),
     }
