@@ -595,11 +595,13 @@ def _lemma(word: str, language: str) -> str:
     if language not in LANGUAGES:
         return word.casefold()
     lemma = simplemma.lemmatize(word, lang=language)
-    if language == "de" and lemma == word and word.islower():
-        # German nouns written in lower case are not in the dictionary as such.
-        capitalised = simplemma.lemmatize(word.capitalize(), lang=language)
-        lemma = capitalised if capitalised != word.capitalize() else word
-    return lemma
+    if lemma != word:
+        return lemma
+    # Unknown as written: a sentence's first word ('Wysokie ceny') is known in lower case, a
+    # German noun written in lower case ('gebühren') is known capitalised.
+    other = word.capitalize() if language == "de" and word.islower() else word.lower()
+    found = simplemma.lemmatize(other, lang=language) if other != word else other
+    return found if found != other else word
 
 
 @functools.cache
