@@ -576,7 +576,8 @@ class _Reader:
     def read(self, text: str) -> list[tuple[int, str, str, int, int, int]]:
         """Each token of ``text`` as (kind, form, lemma, polarity, clause, negator position or -1)."""
         tokens, clause, negator, left = [], 0, -1, 0
-        for i, word in enumerate(_TOKEN.findall(text.replace("\u2019", "'"))):
+        # Exports decoded in the wrong encoding turn the curly apostrophe into U+FFFD ('didn�t').
+        for i, word in enumerate(_TOKEN.findall(text.replace("\u2019", "'").replace("\ufffd", "'"))):
             kind, form, lemma, polarity = self.token(word)
             if kind in (_BREAK, _CONTRAST):
                 clause, negator, left = clause + 1, -1, 0
