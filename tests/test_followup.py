@@ -19,16 +19,16 @@ from nps_helpers.followup import (
     write_csv,
     write_followup_lists,
 )
-from nps_helpers.text import tag_themes, theme_mentions
+from nps_helpers.text import Codeframe, tag_themes, theme_mentions
 
-# Client keywords for the theme codes the report names (tests carry their own themes: the
-# industry codeframes change as agencies tune them).
+# Client keywords on an empty codeframe for the theme codes the report names (tests carry their
+# own themes: the industry codeframes change as agencies tune them).
 EXTRA = {"en": {"price": ["expensive"], "support": ["support", "complaint"], "billing": ["billing"],
                 "staff": ["staff"], "delivery": ["delivery"]}}
 
 
 def _tags(comments):
-    return theme_mentions(tag_themes(comments, "en", EXTRA))
+    return theme_mentions(tag_themes(comments, "en", EXTRA, industry=Codeframe("none", (), {}, {})))
 
 
 def _responses():

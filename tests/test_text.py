@@ -2,8 +2,8 @@
 passives close to promoting.
 
 The shipped industry codeframes change as agencies tune them, so these tests bring their own
-themes: client ``extra`` keywords (on top of whatever codeframes exist) or a small codeframe
-file written to a temporary folder.
+themes: client ``extra`` keywords on an empty codeframe (NONE), or a small codeframe file
+written to a temporary folder; what the shipped codeframes hold cannot change their results.
 """
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from nps_helpers.errors import NpsInputError, NpsParamsError
 from nps_helpers.text import (
     LANGUAGES,
+    Codeframe,
     codeframe,
     comment_languages,
     detect_language,
@@ -32,8 +33,8 @@ from nps_helpers.text import (
     theme_mentions,
 )
 
-# Client-style keywords for the tests: theme codes not used by any shipped codeframe, so
-# the union with whatever codeframes exist cannot add themes these tests do not expect.
+NONE = Codeframe("none", (), {}, {})
+# Client-style keywords for the tests (codes of their own, so a failure names the test's theme).
 EXTRA = {
     "en": {"t_price": ["price", "expensive", "value for money"], "t_delivery": ["delivery", "courier"],
            "t_staff": ["staff", "~rude"], "t_support": ["customer service", "~complaint"],
@@ -47,12 +48,12 @@ EXTRA = {
 
 def _tags(comments, languages=None, extra=EXTRA, **kwargs) -> pd.DataFrame:
     return theme_mentions(tag_themes(pd.Series(comments) if isinstance(comments, list) else comments,
-                                     languages, extra, **kwargs))
+                                     languages, extra, industry=NONE, **kwargs))
 
 
 def _found(comments, languages=None, extra=EXTRA, **kwargs) -> list[dict[str, str]]:
     """Theme -> sentiment of each comment."""
-    tagged = tag_themes(pd.Series(comments), languages, extra, **kwargs)
+    tagged = tag_themes(pd.Series(comments), languages, extra, industry=NONE, **kwargs)
     return [dict(zip(t, s, strict=True)) for t, s in zip(tagged["themes"], tagged["sentiments"], strict=True)]
 
 
@@ -139,7 +140,7 @@ def test_a_theme_named_in_praise_and_complaint_counts_as_a_complaint_on_a_tie():
 # --- the frame -----------------------------------------------------------------------------
 def test_one_row_per_comment_with_the_index_kept():
     comments = pd.Series(["Too expensive", None, "late delivery, rude staff"], index=["x", "y", "z"])
-    tagged = tag_themes(comments, "en", EXTRA)
+    tagged = tag_themes(comments, "en", EXTRA, industry=NONE)
     assert tagged.index.equals(comments.index)
     assert tagged.columns.tolist() == ["language", "themes", "sentiments"]
     assert tagged["themes"].tolist() == [("t_price",), (), ("t_delivery", "t_staff")]
@@ -177,21 +178,21 @@ def test_unknown_industries_and_broken_codeframes_are_named(tmp_path):
 
 
 def test_each_comment_is_read_in_its_own_language():
-    tagged = tag_themes(pd.Series(["Die Preise sind hoch", "Die Preise sind hoch"]), ["de", "en"], EXTRA)
+    tagged = tag_themes(pd.Series(["Die Preise sind hoch", "Die Preise sind hoch"]), ["de", "en"], EXTRA, industry=NONE)
     assert tagged["themes"].tolist() == [("t_price",), ()]
     assert tagged["language"].tolist() == ["de", "en"]
 
 
 def test_missing_languages_are_detected_and_unknown_ones_use_every_language():
     comments = pd.Series(["Kurier był bardzo niemiły", "!!!", "Доставка опоздала", "drogo"])
-    tagged = tag_themes(comments, [None, None, None, "fr"], EXTRA)
+    tagged = tag_themes(comments, [None, None, None, "fr"], EXTRA, industry=NONE)
     assert tagged["language"].tolist() == ["pl", "und", "ru", "und"]
     assert tagged["themes"].tolist() == [("t_delivery",), (), ("t_delivery",), ("t_price",)]
 
 
 def test_extra_keywords_in_another_language():
     extra = {"fr": {"t_price": ["prix"]}}
-    assert tag_themes(pd.Series(["Les prix"]), "fr", extra)["themes"][0] == ("t_price",)
+    assert tag_themes(pd.Series(["Les prix"]), "fr", extra, industry=NONE)["themes"][0] == ("t_price",)
 
 
 def test_languages_must_match_the_comments():
@@ -201,7 +202,7 @@ def test_languages_must_match_the_comments():
 
 def test_no_comments_give_an_empty_frame_of_the_usual_columns():
     for comments in (pd.Series([], dtype=object), pd.Series([None, "", "  "], index=[7, 8, 9])):
-        tags = theme_mentions(tag_themes(comments, extra=EXTRA))
+        tags = theme_mentions(tag_themes(comments, extra=EXTRA, industry=NONE))
         assert tags.empty and tags.columns.tolist() == ["row", "theme", "language", "sentiment"]
         assert tags.dtypes.astype(str).tolist()[1:] == ["string", "string", "string"]
 
@@ -219,10 +220,10 @@ def test_one_row_per_comment_like_a_plain_reading(picks, random):
     comments = pd.Series([text for text, _, _ in picks], index=labels, dtype=object)
     languages = [language for _, language, _ in picks]
     scores = [score for _, _, score in picks]
-    tagged = tag_themes(comments, languages, EXTRA, scores=scores)
+    tagged = tag_themes(comments, languages, EXTRA, scores=scores, industry=NONE)
     assert tagged.index.equals(comments.index)
     for i, label in enumerate(labels):
-        alone = tag_themes(comments.iloc[[i]], [languages[i]], EXTRA, scores=[scores[i]])
+        alone = tag_themes(comments.iloc[[i]], [languages[i]], EXTRA, scores=[scores[i]], industry=NONE)
         assert tagged.loc[label].tolist() == alone.iloc[0].tolist()
         themes, sentiments = tagged.loc[label, "themes"], tagged.loc[label, "sentiments"]
         assert len(themes) == len(sentiments) == len(set(themes))

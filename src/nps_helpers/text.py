@@ -75,6 +75,10 @@ class Codeframe:
     keywords: Mapping[str, Mapping[str, tuple[str, ...]]]
 
 
+# What names a codeframe: an industry, a codeframe file, a loaded one, or None for all of them.
+Industry = str | os.PathLike | Codeframe | None
+
+
 @dataclass(frozen=True)
 class PassivesResult:
     """Passives (7-8) whose comments name a fixable theme.
@@ -93,11 +97,12 @@ class PassivesResult:
     rows: pd.DataFrame
 
 
-def codeframe(industry: str | os.PathLike | None, extra: Extra | None = None) -> Codeframe:
+def codeframe(industry: Industry, extra: Extra | None = None) -> Codeframe:
     """The codeframe of ``industry`` (or of a YAML file), plus a client's ``extra`` keywords.
 
     ``industry=None`` is the union of every shipped codeframe (themes in the order first
-    met). ``extra`` is ``ClientParams.themes``: ``{lang: {theme: [keywords]}}``; a new
+    met); a :class:`Codeframe` is taken as it is (``Codeframe("mine", (), {}, {})`` has no
+    themes: only ``extra``'s count). ``extra`` is ``ClientParams.themes``: ``{lang: {theme: [keywords]}}``; a new
     theme code is added after the others and shown as named.
 
     Examples
@@ -106,7 +111,7 @@ def codeframe(industry: str | os.PathLike | None, extra: Extra | None = None) ->
     >>> "parking" in frame.themes, frame.keywords["pl"]["parking"]
     (True, ('parking*', '~miejsce parkingowe'))
     """
-    base = _codeframe(_codeframe_key(industry))
+    base = industry if isinstance(industry, Codeframe) else _codeframe(_codeframe_key(industry))
     if not extra:
         return base
     themes, keywords = list(base.themes), {lang: dict(t) for lang, t in base.keywords.items()}
@@ -120,7 +125,7 @@ def codeframe(industry: str | os.PathLike | None, extra: Extra | None = None) ->
     return Codeframe(base.industry, tuple(themes), base.labels, keywords)
 
 
-def theme_label(code: str, language: str, industry: str | os.PathLike | None = None) -> str:
+def theme_label(code: str, language: str, industry: Industry = None) -> str:
     """A theme's name in ``language`` (English when the codeframe has none; a client's own code as is).
 
     Examples
@@ -128,7 +133,7 @@ def theme_label(code: str, language: str, industry: str | os.PathLike | None = N
     >>> theme_label("parking", "de")
     'parking'
     """
-    labels = _codeframe(_codeframe_key(industry)).labels.get(code, {})
+    labels = codeframe(industry).labels.get(code, {})
     return labels.get(_language_code(language) or "", labels.get("en", code))
 
 
@@ -153,7 +158,7 @@ def tag_themes(
     languages: pd.Series | Sequence[str | None] | str | None = None,
     extra: Extra | None = None,
     *,
-    industry: str | os.PathLike | None = None,
+    industry: Industry = None,
     scores: pd.Series | Sequence[float | None] | None = None,
 ) -> pd.DataFrame:
     """The themes each comment names, with each mention's sentiment: one row per comment.
@@ -170,7 +175,8 @@ def tag_themes(
     ...          "de": {"fees": ["*gebühr"]}}
     >>> comments = pd.Series(["Not installed after 3 weeks", "Engineer was great, no complaints",
     ...                       "Die Kontoführungsgebühren sind zu hoch", None])
-    >>> tag_themes(comments, ["en", "en", "de", "en"], extra, scores=[2, 10, 6, 5]).to_dict("list")
+    >>> mine = Codeframe("mine", (), {}, {})  # no shipped themes: only extra's
+    >>> tag_themes(comments, ["en", "en", "de", "en"], extra, industry=mine, scores=[2, 10, 6, 5]).to_dict("list")
     {'language': ['en', 'en', 'de', 'en'], 'themes': [('installation',), ('installation',), ('fees',), ()], 'sentiments': [('negative',), ('positive',), ('negative',), ()]}
     """
     text = comments.astype("string").fillna("")
@@ -216,7 +222,7 @@ def theme_mentions(tagged: pd.DataFrame) -> pd.DataFrame:
     Examples
     --------
     >>> tagged = tag_themes(pd.Series(["Bad support, slow delivery", "ok"], index=[7, 8]), "en",
-    ...                     {"en": {"delivery": ["delivery"], "support": ["support"]}})
+    ...     {"en": {"delivery": ["delivery"], "support": ["support"]}}, industry=Codeframe("mine", (), {}, {}))
     >>> theme_mentions(tagged).to_dict("list")
     {'row': [7, 7], 'theme': ['delivery', 'support'], 'language': ['en', 'en'], 'sentiment': ['negative', 'negative']}
     """
@@ -268,7 +274,7 @@ def theme_counts(responses: pd.DataFrame, tags: pd.DataFrame, *, level: float = 
     --------
     >>> responses = pd.DataFrame({"score": [2, 3, 10], "comment": ["too expensive", "slow delivery", "great"]})
     >>> extra = {"en": {"price": ["expensive"], "delivery": ["delivery"]}}
-    >>> tags = theme_mentions(tag_themes(responses["comment"], "en", extra))
+    >>> tags = theme_mentions(tag_themes(responses["comment"], "en", extra, industry=Codeframe("mine", (), {}, {})))
     >>> counts = theme_counts(responses, tags).query("category == 'detractor' and mentions > 0")
     >>> counts[["theme", "mentions", "share"]].to_dict("records")
     [{'theme': 'price', 'mentions': 1, 'share': 0.5}, {'theme': 'delivery', 'mentions': 1, 'share': 0.5}]
@@ -377,7 +383,8 @@ def passives_close_to_promoting(
     >>> responses = pd.DataFrame({"score": [8, 7, 7, 10], "comment": [
     ...     "Delivery was late", "Fine", "Support is slow", "Great support"]})
     >>> extra = {"en": {"delivery": ["delivery"], "support": ["support"]}}
-    >>> r = passives_close_to_promoting(responses, theme_mentions(tag_themes(responses["comment"], "en", extra)))
+    >>> tagged = tag_themes(responses["comment"], "en", extra, industry=Codeframe("mine", (), {}, {}))
+    >>> r = passives_close_to_promoting(responses, theme_mentions(tagged))
     >>> r.passives, r.close, r.rows["themes"].tolist()
     (3, 2, ['delivery', 'support'])
     """
@@ -765,7 +772,8 @@ def example_comments(
     --------
     >>> responses = pd.DataFrame({"score": [2, 10, 9], "comment": ["too expensive", "", "great staff, ann@x.org"],
     ...     "responded_at": pd.to_datetime(["2026-01-01", "2026-01-02", "2026-01-03"], utc=True)})
-    >>> tags = theme_mentions(tag_themes(responses["comment"], "en", {"en": {"price": ["expensive"], "staff": ["staff"]}}))
+    >>> extra = {"en": {"price": ["expensive"], "staff": ["staff"]}}
+    >>> tags = theme_mentions(tag_themes(responses["comment"], "en", extra, industry=Codeframe("mine", (), {}, {})))
     >>> example_comments(responses, tags)[["comment", "themes"]].to_dict("records")
     [{'comment': 'great staff, …@…', 'themes': ['staff']}, {'comment': 'too expensive', 'themes': ['price']}]
     """
