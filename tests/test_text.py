@@ -72,6 +72,12 @@ def test_inflected_forms_match_the_keyword_lemma(language, text, theme):
     assert theme in _found([text], language)[0]
 
 
+def test_a_plain_keyword_matches_by_lemma_in_any_case():
+    extra = {"de": {"fees": ["Gebühr"]}, "pl": {"price": ["CENY"]}, "ru": {"price": ["цены"]}}
+    found = _found(["Die Gebühren", "die gebühren", "Cena", "цена", "Ценой"], ["de", "de", "pl", "ru", "ru"], extra)
+    assert [set(f) for f in found] == [{"fees"}, {"fees"}, {"price"}, {"price"}, {"price"}]
+
+
 def test_keywords_match_lemmas_not_lookalikes():
     found = _found(["centrum", "центр", "apple", "center"], ["pl", "ru", "en", "sl"])
     assert found == [{}, {}, {}, {}]

@@ -15,7 +15,9 @@ keyword when negated. A negator governs the next :data:`NEGATION_SCOPE` words up
 end of its clause (punctuation or a contrast word). Each mention's sentiment comes from
 the positive and negative words of its clause (flipped when negated); a clause without
 any is negative when the keyword itself is negated ('not installed'), else it takes the
-score's category (9-10 positive, 0-6 negative, 7-8 neutral), else neutral.
+score's category (9-10 positive, 0-6 negative, 7-8 neutral), else neutral. A negator
+governs only the words after it, so a negation placed last ('Probleme gab es keine') is
+not seen.
 """
 from __future__ import annotations
 
