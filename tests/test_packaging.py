@@ -38,3 +38,12 @@ def test_ci_runs_the_readme_test_command():
     readme = (ROOT / "README.md").read_text()
     assert re.search(r"^make test", readme, re.M)
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_package_data_ships_every_theme_and_lexicon_file():
+    patterns = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
+    package = ROOT / "src" / "nps_helpers"
+    shipped = {path for pattern in patterns["nps_helpers"] for path in package.glob(pattern)}
+    themes = {p for p in (package / "themes").rglob("*.yaml")}
+    assert {package / "themes" / "lexicon" / f"{lang}.yaml" for lang in ("en", "pl", "sl", "ru", "de")} <= themes
+    assert themes <= shipped

@@ -24,7 +24,7 @@ from nps_helpers.params import LANGUAGES
 from nps_helpers.reviews import stars_by_month, stars_vs_nps
 from nps_helpers.segments import nps_by_segment
 from nps_helpers.stats import group_stats
-from nps_helpers.text import tag_themes, theme_counts
+from nps_helpers.text import tag_themes, theme_counts, theme_mentions
 from nps_helpers.trends import nps_by_period
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -258,7 +258,8 @@ def test_charts_take_the_analysis_modules_frames():
         plots.churn(result.responders, t, by="group", horizon_days=result.horizon_days),
         plots.retention(result.retention, t),
         plots.driver_matrix(relative_weights(responses).table, t),
-        plots.theme_counts(theme_counts(responses, tag_themes(responses["comment"], "en")), t),
+        plots.theme_counts(theme_counts(responses, theme_mentions(tag_themes(
+            responses["comment"], "en", {"en": {"price": ["price", "expensive"], "support": ["support"]}}))), t),
     ]
     assert all(c.png.startswith(PNG) and c.alt for c in charts)
     assert "Ответили на опрос" in charts[4].alt

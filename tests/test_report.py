@@ -43,7 +43,7 @@ from nps_helpers.report import (
 )
 from nps_helpers.reviews import stars_vs_nps
 from nps_helpers.tables import Table
-from nps_helpers.text import tag_themes
+from nps_helpers.text import tag_themes, theme_mentions
 from nps_helpers.trends import nps_by_period, period_change
 
 PERIOD = parse_period("2026-Q3")
@@ -291,7 +291,7 @@ def test_without_customer_data_churn_drivers_and_comments_are_left_out(tmp_path)
     r = report("en", tmp_path=tmp_path)  # comments are all empty, no rating columns
     assert show_churn(r, churn_analysis(r.history, r.customers, r.invitations)) == []
     assert show_drivers(r, relative_weights(r.responses)) == []
-    assert show_comments(r, tag_themes(r.comments, "en")) == []
+    assert show_comments(r, theme_mentions(tag_themes(r.comments, "en"))) == []
 
 
 def test_churn_without_invitations_shows_no_sentence_about_them(tmp_path):
@@ -306,7 +306,7 @@ def test_churn_without_invitations_shows_no_sentence_about_them(tmp_path):
 def test_responses_without_comments_or_segments_need_no_comment_column(tmp_path):
     r = scores_only(report("en", tmp_path=tmp_path))
     assert r.comments.tolist() == [""] * len(r.responses)
-    assert show_comments(r, tag_themes(r.comments)) == []
+    assert show_comments(r, theme_mentions(tag_themes(r.comments))) == []
     assert show_segments(r, nps(r.responses["score"])) == []
 
 

@@ -1,4 +1,10 @@
-"""Comment language, theme tagging per language, distinctive words, passives close to promoting."""
+"""Comment language, codeframe themes with lemmas, negation and sentiment, distinctive words,
+passives close to promoting.
+
+The shipped industry codeframes change as agencies tune them, so these tests bring their own
+themes: client ``extra`` keywords on an empty codeframe (NONE), or a small codeframe file
+written to a temporary folder; what the shipped codeframes hold cannot change their results.
+"""
 from __future__ import annotations
 
 import math
@@ -13,115 +19,186 @@ from hypothesis import strategies as st
 from nps_helpers.errors import NpsInputError, NpsParamsError
 from nps_helpers.text import (
     LANGUAGES,
-    THEMES,
-    _normalise,
+    Codeframe,
+    codeframe,
     comment_languages,
     detect_language,
-    dictionary,
     distinctive_words,
     example_comments,
     joined_themes,
     passives_close_to_promoting,
     tag_themes,
     theme_counts,
+    theme_label,
+    theme_mentions,
 )
 
-# Sentences written for this test (not the demo bank), with the themes a reader finds.
-SENTENCES = [
-    ("en", "Prices went up again and the invoice was wrong", {"price", "billing"}),
-    ("en", "The courier was late and customer service never picked up", {"delivery", "support"}),
-    ("en", "Lovely staff, the app is easy to use", {"staff", "usability"}),
-    ("en", "Another outage yesterday, the product itself is fine", {"reliability", "quality"}),
-    ("pl", "Ceny za wysokie, a faktura znowu błędna", {"price", "billing"}),
-    ("pl", "Na infolinię nie można się dodzwonić, paczka przyszła spóźniona", {"support", "delivery"}),
-    ("pl", "Bardzo uprzejmy konsultant, ale aplikacja się zawiesza", {"staff", "usability", "reliability"}),
-    ("pl", "W centrum handlowym wszystko w porządku", set()),
-    ("sl", "Cene so previsoke, račun pa je bil napačen", {"price", "billing"}),
-    ("sl", "Klicni center se ne oglasi, dostava zamuja", {"support", "delivery"}),
-    ("sl", "Prijazno osebje, kakovost izdelka odlična", {"staff", "quality"}),
-    ("ru", "Цены выросли, а в квитанции ошибка", {"price", "billing"}),
-    ("ru", "Колл-центр не отвечает, курьер опоздал", {"support", "delivery"}),
-    ("ru", "Вежливый персонал, приложение удобное", {"staff", "usability"}),
-    ("ru", "Связь постоянно обрывается, сбои каждый день", {"reliability"}),
-    ("de", "Die Preiserhöhung ist zu hoch und die Rechnung falsch", {"price", "billing"}),
-    ("de", "Der Kundenservice ist nie erreichbar, die Lieferung kam zu spät", {"support", "delivery"}),
-    ("de", "Freundliche Mitarbeiter, aber die Qualität lässt nach", {"staff", "quality"}),
-    ("de", "Ständige Netzausfälle, die App stürzt ab", {"reliability", "usability"}),
-]
+NONE = Codeframe("none", (), {}, {})
+# Client-style keywords for the tests (codes of their own, so a failure names the test's theme).
+EXTRA = {
+    "en": {"t_price": ["price", "expensive", "value for money"], "t_delivery": ["delivery", "courier"],
+           "t_staff": ["staff", "~rude"], "t_support": ["customer service", "~complaint"],
+           "t_install": ["install", "installation", "set up"], "t_app": ["app"]},
+    "pl": {"t_price": ["cena", "drogo"], "t_delivery": ["dostawa", "kurier"], "t_support": ["~problem"]},
+    "de": {"t_price": ["Preis", "*gebühr"], "t_delivery": ["Lieferung"], "t_support": ["~Problem"]},
+    "ru": {"t_price": ["цена"], "t_delivery": ["доставка"]},
+    "sl": {"t_price": ["cena"], "t_delivery": ["dostava"]},
+}
 
 
-def _themes_by_row(tags: pd.DataFrame) -> dict:
-    return {row: set(group["theme"]) for row, group in tags.groupby("row")}
+def _tags(comments, languages=None, extra=EXTRA, **kwargs) -> pd.DataFrame:
+    return theme_mentions(tag_themes(pd.Series(comments) if isinstance(comments, list) else comments,
+                                     languages, extra, industry=NONE, **kwargs))
 
 
-def test_sentences_get_the_themes_a_reader_finds():
-    frame = pd.DataFrame(SENTENCES, columns=["language", "comment", "themes"])
-    found = _themes_by_row(tag_themes(frame["comment"], frame["language"]))
-    for i, (language, text, expected) in enumerate(SENTENCES):
-        assert found.get(i, set()) == expected, (language, text)
+def _found(comments, languages=None, extra=EXTRA, **kwargs) -> list[dict[str, str]]:
+    """Theme -> sentiment of each comment."""
+    tagged = tag_themes(pd.Series(comments), languages, extra, industry=NONE, **kwargs)
+    return [dict(zip(t, s, strict=True)) for t, s in zip(tagged["themes"], tagged["sentiments"], strict=True)]
 
 
+# --- lemmas, phrases, wildcards ----------------------------------------------------------
 @pytest.mark.parametrize(
-    ("language", "text", "theme", "hit"),
+    ("language", "text", "theme"),
     [
-        ("pl", "cena", "price", True),
-        ("pl", "ceny", "price", True),
-        ("pl", "cenie", "price", True),
-        ("pl", "cenę", "price", True),
-        ("pl", "cenowo", "price", True),
-        ("pl", "centrum", "price", False),
-        ("ru", "цену", "price", True),
-        ("ru", "ценой", "price", True),
-        ("ru", "центр", "price", False),
-        ("ru", "дешевле", "price", True),
-        ("ru", "дешёвый", "price", True),  # 'ё' written out
-        ("sl", "ceneje", "price", True),
-        ("sl", "center", "price", False),
-        ("de", "Kundenservice", "support", True),
-        ("de", "Versandkosten", "price", True),
-        ("de", "Servicemitarbeiterin", "staff", True),
-        ("en", "apple", "usability", False),
-        ("en", "app", "usability", True),
+        ("pl", "ceny", "t_price"), ("pl", "cenie", "t_price"), ("pl", "cenę", "t_price"),
+        ("pl", "dostawy", "t_delivery"), ("de", "Preise", "t_price"), ("de", "Gebühren", "t_price"),
+        ("de", "Kontoführungsgebühren", "t_price"), ("ru", "цены", "t_price"), ("ru", "цену", "t_price"),
+        ("ru", "доставки", "t_delivery"), ("sl", "cene", "t_price"), ("en", "installed", "t_install"),
+        ("en", "installing", "t_install"), ("en", "prices", "t_price"),
     ],
 )
-def test_stems_cover_inflection_without_hitting_lookalikes(language, text, theme, hit):
-    tags = tag_themes(pd.Series([text]), language)
-    assert (theme in set(tags["theme"])) is hit
+def test_inflected_forms_match_the_keyword_lemma(language, text, theme):
+    assert theme in _found([text], language)[0]
+
+
+def test_a_plain_keyword_matches_by_lemma_in_any_case():
+    extra = {"de": {"fees": ["Gebühr"]}, "pl": {"price": ["CENY"]}, "ru": {"price": ["цены"]}}
+    found = _found(["Die Gebühren", "die gebühren", "Cena", "цена", "Ценой"], ["de", "de", "pl", "ru", "ru"], extra)
+    assert [set(f) for f in found] == [{"fees"}, {"fees"}, {"price"}, {"price"}, {"price"}]
+
+
+def test_keywords_match_lemmas_not_lookalikes():
+    found = _found(["centrum", "центр", "apple", "center"], ["pl", "ru", "en", "sl"])
+    assert found == [{}, {}, {}, {}]
+
+
+def test_phrases_match_consecutive_lemmas_in_one_clause():
+    comments = ["Good value for money", "value of money", "value, for money", "They set up the box",
+                "set-up took ages", "the setup"]
+    themes = [set(f) for f in _found(comments, "en")]
+    assert themes == [{"t_price"}, set(), set(), {"t_install"}, {"t_install"}, set()]
+
+
+def test_wildcards_match_any_letters_of_the_lemma_or_word():
+    extra = {"en": {"parking": ["park*"]}, "de": {"service": ["*service*"]}}
+    found = _found(["parking was full", "the car park", "a spark", "Kundenservicemitarbeiter"],
+                   ["en", "en", "en", "de"], extra)
+    assert [set(f) for f in found] == [{"parking"}, {"parking"}, set(), {"service"}]
+
+
+# --- negation and sentiment ----------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        ("en", "Really good service with no complaints", {}),
+        ("en", "No complaints about the customer service", {"t_support": "positive"}),
+        ("en", "Not installed after three weeks", {"t_install": "negative"}),
+        ("en", "The engineer didn't install it", {"t_install": "negative"}),
+        ("en", "Staff were not rude", {"t_staff": "positive"}),
+        ("en", "The delivery was not good", {"t_delivery": "negative"}),
+        ("en", "No problems with the delivery", {"t_delivery": "positive"}),
+        ("en", "Great delivery but expensive", {"t_delivery": "positive", "t_price": "negative"}),
+        ("de", "Keine Probleme, alles gut", {}),
+        ("de", "Die Lieferung war nicht schnell", {"t_delivery": "negative"}),
+        ("pl", "Bez problemów, polecam", {}),
+        ("pl", "Dostawa bez problemów", {"t_delivery": "positive"}),
+        ("pl", "Kurier był niemiły i spóźniony", {"t_delivery": "negative"}),
+        ("ru", "Доставка плохая", {"t_delivery": "negative"}),
+        ("ru", "Цена хорошая", {"t_price": "positive"}),
+    ],
+)
+def test_negation_scope_and_sentiment_per_mention(language, text, expected):
+    assert _found([text], language)[0] == expected
+
+
+def test_a_negator_governs_a_few_words_up_to_the_clause_end():
+    found = _found(["No issues at all. Rude staff", "no doubt about it, the staff was rude",
+                    "not because of the long wait for the staff who were rude"], "en")
+    assert found[0] == {"t_staff": "negative"}  # a new sentence: not negated
+    assert found[1] == {"t_staff": "negative"}  # after a comma
+    assert found[2] == {"t_staff": "negative"}  # beyond the scope
+
+
+def test_the_score_gives_sentiment_when_the_clause_has_none():
+    comments = ["the delivery", "the delivery", "the delivery", "the delivery", "a great delivery"]
+    found = _found(comments, "en", scores=[10, 6, 7, None, 0])
+    assert [f["t_delivery"] for f in found] == ["positive", "negative", "neutral", "neutral", "positive"]
+    with pytest.raises(NpsInputError, match="1 scores for 2 comments"):
+        tag_themes(pd.Series(["a", "b"]), "en", scores=[1])
+
+
+def test_a_theme_named_in_praise_and_complaint_counts_as_a_complaint_on_a_tie():
+    assert _found(["Great delivery, terrible delivery"], "en")[0] == {"t_delivery": "negative"}
+    assert _found(["Great delivery, good delivery, slow delivery"], "en")[0] == {"t_delivery": "positive"}
+
+
+# --- the frame -----------------------------------------------------------------------------
+def test_one_row_per_comment_with_the_index_kept():
+    comments = pd.Series(["Too expensive", None, "late delivery, rude staff"], index=["x", "y", "z"])
+    tagged = tag_themes(comments, "en", EXTRA, industry=NONE)
+    assert tagged.index.equals(comments.index)
+    assert tagged.columns.tolist() == ["language", "themes", "sentiments"]
+    assert tagged["themes"].tolist() == [("t_price",), (), ("t_delivery", "t_staff")]
+    assert tagged["sentiments"].tolist() == [("negative",), (), ("negative", "negative")]
+    tags = theme_mentions(tagged)
+    assert tags[["row", "theme"]].values.tolist() == [["x", "t_price"], ["z", "t_delivery"], ["z", "t_staff"]]
+    assert tags.columns.tolist() == ["row", "theme", "language", "sentiment"]
+
+
+def test_themes_come_in_codeframe_order(tmp_path):
+    path = tmp_path / "mini.yaml"
+    path.write_text("industry: mini\nthemes:\n"
+                    "  zeta:\n    label: {en: Zeta, de: Zett}\n    keywords:\n      en: |\n        zebra\n"
+                    "  alpha:\n    label: {en: Alpha}\n    keywords:\n      en: |\n        apple   # a fruit\n"
+                    "        # a comment line\n", encoding="utf-8")
+    frame = codeframe(path)
+    assert frame.themes == ("zeta", "alpha") and frame.keywords["en"]["alpha"] == ("apple",)
+    assert tag_themes(pd.Series(["an apple and a zebra"]), "en", industry=path)["themes"][0] == ("zeta", "alpha")
+    assert theme_label("zeta", "de", path) == "Zett"
+    assert theme_label("alpha", "pl-PL", path) == "Alpha"  # English when the language has none
+    assert theme_label("parking", "de", path) == "parking"
+
+
+def test_unknown_industries_and_broken_codeframes_are_named(tmp_path):
+    with pytest.raises(NpsParamsError, match="industry 'nosuch'"):
+        tag_themes(pd.Series(["x"]), "en", industry="nosuch")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("industry: x\nthemes:\n  Bad Code:\n    label: {en: B}\n", encoding="utf-8")
+    with pytest.raises(NpsParamsError, match="broken.yaml: theme 'Bad Code'"):
+        codeframe(broken)
+    with pytest.raises(NpsParamsError, match=r"themes\.pl\.price"):
+        codeframe(None, {"pl": {"price": ["*"]}})
+    with pytest.raises(NpsParamsError, match="no such codeframe"):
+        codeframe(tmp_path / "missing.yaml")
 
 
 def test_each_comment_is_read_in_its_own_language():
-    comments = pd.Series(["Die App ist langsam", "Die App ist langsam"])
-    tags = tag_themes(comments, ["de", "en"])
-    assert _themes_by_row(tags) == {0: {"usability", "delivery"}, 1: {"usability"}}
-    assert tags["language"].tolist() == ["de", "de", "en"]
+    tagged = tag_themes(pd.Series(["Die Preise sind hoch", "Die Preise sind hoch"]), ["de", "en"], EXTRA, industry=NONE)
+    assert tagged["themes"].tolist() == [("t_price",), ()]
+    assert tagged["language"].tolist() == ["de", "en"]
 
 
-def test_missing_languages_are_detected_and_unknown_ones_use_every_dictionary():
-    comments = pd.Series(["Obsługa była bardzo niemiła", "drogo", "Доставка опоздала"])
-    assert comment_languages(comments).tolist() == ["pl", "und", "ru"]
-    found = _themes_by_row(tag_themes(comments))
-    assert found == {0: {"staff"}, 1: {"price"}, 2: {"delivery"}}
+def test_missing_languages_are_detected_and_unknown_ones_use_every_language():
+    comments = pd.Series(["Kurier był bardzo niemiły", "!!!", "Доставка опоздала", "drogo"])
+    tagged = tag_themes(comments, [None, None, None, "fr"], EXTRA, industry=NONE)
+    assert tagged["language"].tolist() == ["pl", "und", "ru", "und"]
+    assert tagged["themes"].tolist() == [("t_delivery",), (), ("t_delivery",), ("t_price",)]
 
 
-def test_index_labels_and_order_are_kept():
-    comments = pd.Series(["Too expensive", None, "late delivery, rude staff"], index=["x", "y", "z"])
-    tags = tag_themes(comments, "en")
-    assert tags[["row", "theme"]].values.tolist() == [["x", "price"], ["z", "delivery"], ["z", "staff"]]
-    assert tag_themes(pd.Series(["nothing here"]), "en").empty
-    twice = tag_themes(pd.Series(["late", "rude"], index=[4, 4]), "en")
-    assert twice[["row", "theme"]].values.tolist() == [[4, "delivery"], [4, "staff"]]
-
-
-def test_extra_keywords_from_params_extend_and_add_themes():
-    extra = {"de": {"parking": ["parkplatz*"], "price": ["wucher*"]}, "fr": {"price": ["prix"]}}
-    comments = pd.Series(["Kein Parkplatz frei", "Wucherpreise!", "Les prix", "Grösse passt"])
-    found = _themes_by_row(tag_themes(comments, ["de", "de", "fr", "de"], extra))
-    assert found == {0: {"parking"}, 1: {"price"}, 2: {"price"}}
-    # 'ß' and 'ss' are compared alike, both in keywords and in comments.
-    sized = tag_themes(pd.Series(["Die Grösse passt nicht"]), "de", {"de": {"size": ["größe*"]}})
-    assert set(sized["theme"]) == {"size"}
-    with pytest.raises(NpsParamsError, match=r"themes\.pl\.price"):
-        dictionary("pl", {"pl": {"price": ["*"]}})
+def test_extra_keywords_in_another_language():
+    extra = {"fr": {"t_price": ["prix"]}}
+    assert tag_themes(pd.Series(["Les prix"]), "fr", extra, industry=NONE)["themes"][0] == ("t_price",)
 
 
 def test_languages_must_match_the_comments():
@@ -129,6 +206,38 @@ def test_languages_must_match_the_comments():
         tag_themes(pd.Series(["a", "b", "c"]), ["en", "pl"])
 
 
+def test_no_comments_give_an_empty_frame_of_the_usual_columns():
+    for comments in (pd.Series([], dtype=object), pd.Series([None, "", "  "], index=[7, 8, 9])):
+        tags = theme_mentions(tag_themes(comments, extra=EXTRA, industry=NONE))
+        assert tags.empty and tags.columns.tolist() == ["row", "theme", "language", "sentiment"]
+        assert tags.dtypes.astype(str).tolist()[1:] == ["string", "string", "string"]
+
+
+_POOL = ["Too expensive", "late delivery, rude staff", "Ceny za wysokie", "Keine Probleme",
+         "Доставка опоздала", "no complaints", "", None, "  ", "drogo", "the app"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_POOL), st.sampled_from([None, "en", "pl-PL", "DE", "fr", ""]),
+                          st.one_of(st.none(), st.integers(0, 10))), max_size=30),
+       st.randoms(use_true_random=False))
+def test_one_row_per_comment_like_a_plain_reading(picks, random):
+    labels = random.sample(range(1000), len(picks))
+    comments = pd.Series([text for text, _, _ in picks], index=labels, dtype=object)
+    languages = [language for _, language, _ in picks]
+    scores = [score for _, _, score in picks]
+    tagged = tag_themes(comments, languages, EXTRA, scores=scores, industry=NONE)
+    assert tagged.index.equals(comments.index)
+    for i, label in enumerate(labels):
+        alone = tag_themes(comments.iloc[[i]], [languages[i]], EXTRA, scores=[scores[i]], industry=NONE)
+        assert tagged.loc[label].tolist() == alone.iloc[0].tolist()
+        themes, sentiments = tagged.loc[label, "themes"], tagged.loc[label, "sentiments"]
+        assert len(themes) == len(sentiments) == len(set(themes))
+        assert set(sentiments) <= {"positive", "negative", "neutral"}
+    assert len(theme_mentions(tagged)) == sum(len(t) for t in tagged["themes"])
+
+
+# --- language ------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("text", "language"),
     [
@@ -142,6 +251,7 @@ def test_languages_must_match_the_comments():
         ("The delivery was on time and the staff were kind", "en"),
         ("", None),
         ("10/10", None),
+        (":-)", None),
     ],
 )
 def test_detect_language(text, language):
@@ -150,33 +260,34 @@ def test_detect_language(text, language):
 
 
 @given(st.lists(st.text(max_size=40), max_size=8))
+@settings(deadline=None)
 def test_detect_language_returns_a_known_code_or_missing(texts):
     got = detect_language(texts)
     assert len(got) == len(texts)
     assert all(pd.isna(code) or code in LANGUAGES for code in got)
 
 
-def test_shipped_dictionaries_are_complete():
-    for language in LANGUAGES:
-        d = dictionary(language)
-        assert set(d.keywords) == set(THEMES), language
-        assert len(d.stop_words) >= 100, language
-        single = {k for words in d.keywords.values() for k in words if " " not in k and "*" not in k}
-        assert not single & d.stop_words, language  # a stop word would tag everything
+def test_languages_of_repeated_and_missing_codes():
+    comments = pd.Series(["Доставка опоздала"] * 6 + ["fine", "fine"])
+    codes = ["pl-PL", None, float("nan"), pd.NA, "", "  ", "EN_gb", "fr"]
+    assert comment_languages(comments, codes).tolist() == ["pl", "ru", "ru", "ru", "ru", "ru", "en", "und"]
+    texts = ["Доставка опоздала", None, "Доставка опоздала", float("nan"), "", "Die App stürzt ab"]
+    assert detect_language(texts).fillna("-").tolist() == ["ru", "-", "ru", "-", "-", "de"]
 
 
+# --- counts, words, passives, examples ---------------------------------------------------
 def test_theme_counts_by_hand():
     responses = pd.DataFrame({
         "score": [0, 3, 5, 7, 9, 10],
-        "comment": ["too expensive and late", "too expensive", "", "slow delivery", "great price", None],
+        "comment": ["too expensive and late delivery", "too expensive", "", "slow delivery", "great price", None],
     })
-    table = theme_counts(responses, tag_themes(responses["comment"], "en")).set_index(["category", "theme"])
-    assert table.loc[("detractor", "price"), ["comments", "mentions"]].tolist() == [2, 2]
-    assert table.loc[("detractor", "delivery"), "share"] == 0.5
-    assert table.loc[("promoter", "price"), ["comments", "mentions"]].tolist() == [1, 1]
-    assert table.loc[("overall", "price"), ["comments", "mentions"]].tolist() == [4, 3]
-    assert table.loc[("passive", "staff"), "mentions"] == 0
-    row = table.loc[("overall", "price")]
+    table = theme_counts(responses, _tags(responses["comment"], "en")).set_index(["category", "theme"])
+    assert table.loc[("detractor", "t_price"), ["comments", "mentions"]].tolist() == [2, 2]
+    assert table.loc[("detractor", "t_delivery"), "share"] == 0.5
+    assert table.loc[("promoter", "t_price"), ["comments", "mentions"]].tolist() == [1, 1]
+    assert table.loc[("overall", "t_price"), ["comments", "mentions"]].tolist() == [4, 3]
+    assert table.loc[("passive", "t_price"), "mentions"] == 0
+    row = table.loc[("overall", "t_price")]
     assert row.ci_low < row.share < row.ci_high
 
 
@@ -193,13 +304,25 @@ def test_distinctive_words_follow_the_monroe_formula():
     assert mirror.z == pytest.approx(-slow.z)
 
 
-def test_distinctive_words_drop_stop_words_in_each_texts_language():
-    texts = pd.Series(["to jest dobre", "what a jest", "the app"])
-    words = distinctive_words(texts, pd.Series(["x", "y", "y"]), ["pl", "en", "en"], min_count=1)
-    vocabulary = set(words["word"])
-    assert "jest" in vocabulary and "dobre" in vocabulary  # English 'jest' stays
-    assert not {"to", "the", "what"} & vocabulary
-    assert words.query("word == 'jest' and group == 'y'")["count"].item() == 1
+def _vocabulary(texts, languages) -> set[str]:
+    return set(distinctive_words(pd.Series(texts), pd.Series(["x", "y"] * len(texts))[:len(texts)],
+                                 languages, min_count=1)["word"])
+
+
+def test_distinctive_words_are_lemmas_in_each_texts_language():
+    assert _vocabulary(["Wysokie ceny", "cena za wysoka"], "pl") == {"cena", "wysoki"}
+    assert _vocabulary(["Die Gebühren sind hoch", "gebühren"], "de") == {"Gebühr", "hoch"}
+    assert _vocabulary(["to jest dobre", "what a jest"], ["pl", "en"]) == {"dobry", "jest"}
+
+
+def test_distinctive_words_drop_short_tokens_and_ordinal_fragments():
+    assert _vocabulary(["the 4th visit, ok", "2nd time at 3rd go"], "en") == {"visit", "time"}
+
+
+def test_distinctive_words_count_negated_words_with_their_negator():
+    vocabulary = _vocabulary(["Nicht empfehlenswert", "Sehr empfehlenswert", "not good", "keine Probleme"],
+                             ["de", "de", "en", "de"])
+    assert vocabulary == {"nicht empfehlenswert", "empfehlenswert", "not good", "keine Problem"}
 
 
 def test_distinctive_words_need_two_groups_and_frequent_words():
@@ -208,104 +331,16 @@ def test_distinctive_words_need_two_groups_and_frequent_words():
     assert distinctive_words(texts, pd.Series(["a", "b"]), "en", min_count=3).empty
 
 
-def test_passives_close_to_promoting_by_hand():
-    responses = pd.DataFrame({
-        "response_id": ["r1", "r2", "r3", "r4", "r5", "r6"],
-        "customer_id": ["c1", "c2", "c3", "c4", "c5", "c6"],
-        "responded_at": pd.to_datetime(["2026-01-01", "2026-02-01", "2026-03-01", "2026-04-01",
-                                        "2026-05-01", "2026-06-01"], utc=True),
-        "score": [7, 8, 8, 7, 10, 3],
-        "comment": ["The price is a bit high", "Delivery was late", "Support slow to answer",
-                    "All fine", "Great staff", "Rude staff"],
-    })
-    tags = tag_themes(responses["comment"], "en")
-    result = passives_close_to_promoting(responses, tags)
-    assert (result.passives, result.close) == (4, 3)
-    assert result.rows["response_id"].tolist() == ["r3", "r2", "r1"]  # 8s first, newest first
-    assert result.rows.loc[0, "themes"] == "support;delivery"
-    assert result.share == 0.75 and result.ci_low < 0.75 < result.ci_high
-    assert dict(zip(result.by_theme["theme"], result.by_theme["passives"], strict=True)) == {
-        "delivery": 2, "price": 1, "support": 1}
-    narrow = passives_close_to_promoting(responses, tags, fixable=["support", "delivery"])
-    assert narrow.rows["response_id"].tolist() == ["r3", "r2"]
-
-
-def test_inputs_are_not_modified():
-    responses = pd.DataFrame({"score": [7, 2], "comment": ["Slow app", "Bad"], "language": ["en", None]})
-    before = responses.copy()
-    tags = tag_themes(responses["comment"], responses["language"])
-    theme_counts(responses, tags)
-    passives_close_to_promoting(responses, tags)
-    distinctive_words(responses["comment"], responses["score"], responses["language"], min_count=1)
-    pd.testing.assert_frame_equal(responses, before)
-
-
-# --- repeated comments are read once: the same result as a plain reading, row by row ----
-def _plain_tags(comments: pd.Series, languages) -> list[tuple]:
-    """tag_themes written plainly: every row read on its own, in its language(s)."""
-    langs = comment_languages(comments, languages)
-    rows = []
-    for label, text, language in zip(comments.index, comments, langs, strict=True):
-        value = _normalise(text if isinstance(text, str) else "")
-        codes = LANGUAGES if language == "und" else (language,)
-        found = set().union(*(dictionary(code).themes_of(value, {}) for code in codes))
-        rows += [(label, theme, language) for theme in THEMES if theme in found]
-    return rows
-
-
-_POOL = [text for _, text, _ in SENTENCES] + ["", None, "late", "  ", "Доставка опоздала", "drogo"]
-
-
-@settings(max_examples=40, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(_POOL), st.sampled_from([None, "en", "pl-PL", "DE", "fr", ""])),
-                max_size=30),
-       st.randoms(use_true_random=False))
-def test_repeated_comments_get_the_themes_of_a_plain_reading(picks, random):
-    labels = random.sample(range(1000), len(picks))
-    comments = pd.Series([text for text, _ in picks], index=labels, dtype=object)
-    languages = [language for _, language in picks]
-    tags = tag_themes(comments, languages)
-    assert list(tags.itertuples(index=False, name=None)) == _plain_tags(comments, languages)
-    assert tags["row"].dtype == comments.index.dtype
-    assert tags["theme"].dtype == "string" and tags["language"].dtype == "string"
-    assert tags.index.equals(pd.RangeIndex(len(tags)))
-
-
-def test_phrases_match_whole_words_only():
-    extra = {"en": {"parking": ["car park", "car parking*"]}}
-    comments = pd.Series(["no car park here", "car parking is awful", "two car parks", "scar park",
-                          "the car-park", "car  park", "car", ""])
-    found = _themes_by_row(tag_themes(comments, "en", extra))
-    # 'car parking': the first phrase stops mid-word, the second one matches there.
-    assert [row for row, themes in found.items() if "parking" in themes] == [0, 1, 4, 5]
-
-
-def test_no_comments_give_an_empty_frame_of_the_usual_columns():
-    for comments in (pd.Series([], dtype=object), pd.Series([None, "", "  "], index=[7, 8, 9])):
-        tags = tag_themes(comments)
-        assert tags.empty and tags.columns.tolist() == ["row", "theme", "language"]
-        assert tags.dtypes.astype(str).tolist() == ["int64", "string", "string"]
-
-
-def test_languages_of_repeated_and_missing_codes():
-    comments = pd.Series(["Доставка опоздала"] * 6 + ["fine", "fine"])
-    codes = ["pl-PL", None, float("nan"), pd.NA, "", "  ", "EN_gb", "fr"]
-    assert comment_languages(comments, codes).tolist() == ["pl", "ru", "ru", "ru", "ru", "ru", "en", "und"]
-    texts = ["Доставка опоздала", None, "Доставка опоздала", float("nan"), "", "Die App"]
-    assert detect_language(texts).fillna("-").tolist() == ["ru", "-", "ru", "-", "-", "de"]
-
-
 @settings(max_examples=30, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(["slow support", "great great staff", "the app", "", "slow app"]),
                           st.sampled_from(["a", "b", None])), max_size=25))
 def test_distinctive_words_count_repeated_texts_like_a_plain_count(rows):
     texts = pd.Series([text for text, _ in rows])
     groups = pd.Series([group for _, group in rows], dtype=object)
-    stops = dictionary("en").stop_words
     plain: dict[str, Counter] = {}
     for text, group in rows:
-        if group is not None:
-            plain.setdefault(group, Counter()).update(w for w in text.split() if w not in stops)
+        if group is not None:  # "the" is a stop word
+            plain.setdefault(group, Counter()).update(w for w in text.split() if w != "the")
     with np.errstate(divide="ignore", invalid="ignore"):  # a one-word vocabulary has no finite z
         words = distinctive_words(texts, groups, "en", min_count=1)
     if len(plain) < 2 or not sum(plain.values(), Counter()):
@@ -325,6 +360,38 @@ def test_distinctive_words_leave_out_missing_groups_and_need_one_group_per_text(
         ("a", "slow"): 1, ("a", "fast"): 0, ("b", "fast"): 2, ("b", "slow"): 0}
     with pytest.raises(NpsInputError, match="3 labels for 4 texts"):
         distinctive_words(texts, pd.Series(["a", "b", "a"]), "en")
+
+
+def test_passives_close_to_promoting_by_hand():
+    responses = pd.DataFrame({
+        "response_id": ["r1", "r2", "r3", "r4", "r5", "r6"],
+        "customer_id": ["c1", "c2", "c3", "c4", "c5", "c6"],
+        "responded_at": pd.to_datetime(["2026-01-01", "2026-02-01", "2026-03-01", "2026-04-01",
+                                        "2026-05-01", "2026-06-01"], utc=True),
+        "score": [7, 8, 8, 7, 10, 3],
+        "comment": ["The price is a bit high", "Delivery was late", "Customer service slow, late delivery",
+                    "All fine", "Great staff", "Rude staff"],
+    })
+    tags = _tags(responses["comment"], "en")
+    result = passives_close_to_promoting(responses, tags)
+    assert (result.passives, result.close) == (4, 3)
+    assert result.rows["response_id"].tolist() == ["r3", "r2", "r1"]  # 8s first, newest first
+    assert result.rows.loc[0, "themes"] == "t_delivery;t_support"
+    assert result.share == 0.75 and result.ci_low < 0.75 < result.ci_high
+    assert dict(zip(result.by_theme["theme"], result.by_theme["passives"], strict=True)) == {
+        "t_delivery": 2, "t_price": 1, "t_support": 1}
+    narrow = passives_close_to_promoting(responses, tags, fixable=["t_support", "t_delivery"])
+    assert narrow.rows["response_id"].tolist() == ["r3", "r2"]
+
+
+def test_inputs_are_not_modified():
+    responses = pd.DataFrame({"score": [7, 2], "comment": ["Slow app", "Bad"], "language": ["en", None]})
+    before = responses.copy()
+    tags = _tags(responses["comment"], responses["language"], scores=responses["score"])
+    theme_counts(responses, tags)
+    passives_close_to_promoting(responses, tags)
+    distinctive_words(responses["comment"], responses["score"], responses["language"], min_count=1)
+    pd.testing.assert_frame_equal(responses, before)
 
 
 def test_joined_themes_keep_the_order_of_rows_and_themes():
@@ -347,16 +414,16 @@ def _commented():
 
 def test_example_comments_by_hand():
     responses = _commented()
-    picked = example_comments(responses, tag_themes(responses["comment"], "en"), per_category=2)
+    picked = example_comments(responses, _tags(responses["comment"], "en"), per_category=2)
     # Promoters, passives, detractors; in each, the tagged comments first, the newest first.
     assert picked.to_dict("list") == {
         "comment": ["Lovely app, …@…", "Great staff, write to …@…", "Slow delivery", "ok",
                     "Too expensive, rude staff", "bad"],
         "score": [9, 10, 8, 7, 2, 3],
         "category": ["promoter", "promoter", "passive", "passive", "detractor", "detractor"],
-        "themes": [["usability"], ["staff"], ["delivery"], [], ["price", "staff"], []],
+        "themes": [["t_app"], ["t_staff"], ["t_delivery"], [], ["t_price", "t_staff"], []],
     }
-    one = example_comments(responses, tag_themes(responses["comment"], "en"), per_category=1)
+    one = example_comments(responses, _tags(responses["comment"], "en"), per_category=1)
     assert one["comment"].tolist() == ["Lovely app, …@…", "Slow delivery", "Too expensive, rude staff"]
     assert responses.loc[10, "comment"] == "Great staff, write to ann@x.org"  # input kept
 
@@ -367,6 +434,6 @@ def test_example_comments_without_comments_or_tags():
     assert untagged["comment"].tolist() == ["Lovely app, …@…", "ok", "bad"]
     assert untagged["themes"].tolist() == [[], [], []]
     for empty in (responses.iloc[:0], responses.assign(comment=None)):
-        picked = example_comments(empty, tag_themes(empty["comment"], "en"))
+        picked = example_comments(empty, _tags(empty["comment"], "en"))
         assert picked.empty and picked.columns.tolist() == ["comment", "score", "category", "themes"]
         assert picked["themes"].dtype == object

@@ -110,7 +110,7 @@ def year_change(responses: pd.DataFrame, period: Period, *, level: float = 0.95)
 def theme_impacts(responses: pd.DataFrame, tags: pd.DataFrame, *, level: float = 0.95) -> pd.DataFrame:
     """Each theme's impact on NPS: the NPS of all responses minus the NPS without its comments.
 
-    ``tags`` is :func:`~nps_helpers.text.tag_themes` of ``responses["comment"]``. Columns:
+    ``tags`` is :func:`~nps_helpers.text.theme_mentions` of ``responses["comment"]``. Columns:
     theme, n (responses naming it), nps_theme, nps_without, impact, p_value and
     significant, the test of the theme's responses against the others (the impact is
     that difference times the theme's share of responses, so it is zero exactly when

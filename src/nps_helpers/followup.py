@@ -55,7 +55,7 @@ def followup_lists(
     in order of priority: lowest score first, then highest revenue, then the newest;
     the other lists newest first. When no response carries a customer id (the export
     had none), every response is listed by its ``response_id`` and date instead.
-    ``tags`` (from :func:`nps_helpers.text.tag_themes`) adds a ``themes`` column: the
+    ``tags`` (from :func:`nps_helpers.text.theme_mentions`) adds a ``themes`` column: the
     names the report shows in ``t``'s language joined by '; ' ('Billing; Staff'), or
     without ``t`` the codes joined by ';' ('billing;staff').
 

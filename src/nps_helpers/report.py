@@ -377,7 +377,7 @@ def show_summary(
     interval lies above, below or across the client's ``target_nps``, and a
     ``<ul class="findings">`` of :func:`~nps_helpers.findings.findings`, each linking to
     its section when the report shows it; one sentence when nothing passed its test.
-    ``tags`` is :func:`~nps_helpers.text.tag_themes` of the period's comments.
+    ``tags`` is :func:`~nps_helpers.text.theme_mentions` of the period's comments.
 
     Examples
     --------
@@ -890,7 +890,7 @@ def show_segments(report: Report, headline: NpsResult) -> list:
 def show_comments(report: Report, tags: pd.DataFrame) -> list:
     """Themes by category, distinctive words, passives close to promoting, a few comments.
 
-    ``tags`` is :func:`nps_helpers.text.tag_themes` of the period's comments. Comments are
+    ``tags`` is :func:`nps_helpers.text.theme_mentions` of the period's comments. Comments are
     shown as escaped text and never with a customer id. Nothing without comments.
 
     Examples
