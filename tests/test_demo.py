@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+from importlib import resources
 
 import pandas as pd
 import pytest
 import statsmodels.api as sm
+import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 from scipy import stats
@@ -25,6 +27,7 @@ from nps_helpers.demo import (
     write_demo_store,
 )
 from nps_helpers.demo.phrases import PHRASES, fragments
+from nps_helpers.demo.profiles import DRIVER_THEMES, EVENT_LABELS
 from nps_helpers.demo.write import allocate
 from nps_helpers.errors import NpsInputError
 from nps_helpers.metrics import nps_difference
@@ -261,6 +264,18 @@ def test_events_and_drawn_clients_use_their_industry_codes():
     for profile in demo_profiles(40, seed=3):
         assert profile.industry in DEMO_INDUSTRIES
         assert all(e.theme in INDUSTRY_THEMES[profile.industry] for e in profile.events), profile.client_id
+    codes = {c for themes in INDUSTRY_THEMES.values() for c in themes}
+    assert all(set(labels) == codes for labels in EVENT_LABELS.values())
+    assert all(set(d.values()) <= set(INDUSTRY_THEMES[i]) for i, d in DRIVER_THEMES.items())
+    assert PROFILES["kestrel-bank"].event_labels == ["New mobile app", "New account fees"]
+
+
+@pytest.mark.parametrize("industry", DEMO_INDUSTRIES)
+def test_demo_themes_are_the_industry_codeframe(industry):
+    path = resources.files("nps_helpers") / "themes" / f"{industry}.yaml"
+    if not path.is_file():
+        pytest.skip(f"no codeframe {industry}.yaml in this checkout yet")
+    assert tuple(yaml.safe_load(path.read_text(encoding="utf-8"))["themes"]) == INDUSTRY_THEMES[industry]
 
 
 def test_bad_arguments_are_refused(tmp_path):
