@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+from importlib import resources
 
 import pandas as pd
 import pytest
 import statsmodels.api as sm
+import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 from scipy import stats
@@ -16,14 +18,16 @@ from nps_helpers.cli import app
 from nps_helpers.demo import (
     COMMENT_LANGUAGES,
     CURATED,
+    DEMO_INDUSTRIES,
     END,
+    INDUSTRY_THEMES,
     START,
-    THEMES,
     comment_bank,
     demo_profiles,
     write_demo_store,
 )
-from nps_helpers.demo.phrases import PHRASES
+from nps_helpers.demo.phrases import PHRASES, fragments
+from nps_helpers.demo.profiles import DRIVER_THEMES, EVENT_LABELS
 from nps_helpers.demo.write import allocate
 from nps_helpers.errors import NpsInputError
 from nps_helpers.metrics import nps_difference
@@ -209,22 +213,69 @@ def test_params_files_are_valid_client_params(demo):
     assert "Bank Wiślany S.A." in (params_dir / "clients" / "wislany-bank.yaml").read_text(encoding="utf-8")
 
 
-def test_comment_bank_is_large_native_and_tagged_with_its_themes():
+def test_comment_bank_is_large_native_and_tagged_with_its_industry_themes():
     letters = {"pl": "ąćęłńóśźż", "sl": "čšž", "ru": "абвгдеёжзийклмнопрстуфхцчшщъыьэюя", "de": "äöüß"}
     for lang in COMMENT_LANGUAGES:
-        bank = comment_bank(lang)
-        assert bank["comment"].nunique() >= 500
-        text = " ".join(bank["comment"]).lower()
-        assert lang == "en" or set(letters[lang]) & set(text)
-        fragments = {
-            theme: [f for sentiment in by_sentiment.values() for f in sentiment]
-            for theme, by_sentiment in PHRASES[lang]["themes"].items()
-        }
-        assert set(fragments) == set(THEMES)
-        for comment, themes in zip(bank["comment"], bank["themes"], strict=True):
-            found = {t for t, frags in fragments.items() if any(f in comment for f in frags)}
-            assert found == set(themes), comment
+        assert comment_bank(lang)["comment"].nunique() >= 2_000
+        for industry, codes in INDUSTRY_THEMES.items():
+            bank = comment_bank(lang, industry)
+            assert set(bank["main_theme"]) == set(codes) and bank["comment"].is_unique
+            text = " ".join(bank["comment"]).lower()
+            assert lang == "en" or set(letters[lang]) & set(text)
+            # Every theme code of the industry (and only those) has its own fragments, several
+            # per sentiment, none shared between two themes.
+            assert set(PHRASES[lang][industry]) | set(PHRASES[lang]["common"]) >= set(codes)
+            assert set(PHRASES[lang][industry]) <= set(codes)
+            cells = {(t, s): fragments(lang, industry, t, s) for t in codes for s in ("neg", "mixed", "pos")}
+            assert min(len(f) for f in cells.values()) >= 3, (lang, industry)
+            by_theme = {t: [f for (code, _), frags in cells.items() if code == t for f in frags] for t in codes}
+            for comment, themes in zip(bank["comment"], bank["themes"], strict=True):
+                found = {t for t, frags in by_theme.items() if any(f in comment for f in frags)}
+                assert found == set(themes), comment
+            assert 0.3 < (bank["themes"].str.len() == 2).mean() < 0.7  # some comments name two themes
     assert not re.search(r"@", " ".join(comment_bank()["comment"]))
+
+
+def test_industries_write_about_their_own_themes():
+    en = comment_bank("en")
+    said = {i: " ".join(en.loc[en["industry"] == i, "comment"]) for i in DEMO_INDUSTRIES}
+    # A bank's customers speak of fees and branches, never parcels; a telecom's of engineers.
+    assert "branch" in said["banking"] and "parcel" not in said["banking"]
+    assert "engineer" in said["telecom"] and "Delivery" not in said["telecom"]
+    assert "claim" in said["insurance"] and "parcel" in said["ecommerce"]
+    # Praise by negation: a positive comment may say what did not go wrong.
+    pos = en[(en["industry"] == "banking") & (en["sentiment"] == "pos")]
+    assert pos["comment"].str.contains("No problems with the app").any()
+
+
+def test_store_comments_come_from_the_clients_industry(demo):
+    store, _, _ = demo
+    bank = comment_bank()
+    for profile in demo_profiles(12):
+        own = set(bank.loc[bank["industry"] == profile.industry, "comment"])
+        comments = store.read("responses", profile.client_id, columns=["comment"])["comment"].dropna()
+        assert len(comments) > 0 and set(comments) <= own, profile.client_id
+    themes = bank.drop_duplicates("comment").set_index("comment")["main_theme"]
+    r = store.read("responses", "kestrel-bank", columns=["comment"])["comment"].dropna()
+    assert set(themes[r]) == set(INDUSTRY_THEMES["banking"])
+
+
+def test_events_and_drawn_clients_use_their_industry_codes():
+    for profile in demo_profiles(40, seed=3):
+        assert profile.industry in DEMO_INDUSTRIES
+        assert all(e.theme in INDUSTRY_THEMES[profile.industry] for e in profile.events), profile.client_id
+    codes = {c for themes in INDUSTRY_THEMES.values() for c in themes}
+    assert all(set(labels) == codes for labels in EVENT_LABELS.values())
+    assert all(set(d.values()) <= set(INDUSTRY_THEMES[i]) for i, d in DRIVER_THEMES.items())
+    assert PROFILES["kestrel-bank"].event_labels == ["New mobile app", "New account fees"]
+
+
+@pytest.mark.parametrize("industry", DEMO_INDUSTRIES)
+def test_demo_themes_are_the_industry_codeframe(industry):
+    path = resources.files("nps_helpers") / "themes" / f"{industry}.yaml"
+    if not path.is_file():
+        pytest.skip(f"no codeframe {industry}.yaml in this checkout yet")
+    assert tuple(yaml.safe_load(path.read_text(encoding="utf-8"))["themes"]) == INDUSTRY_THEMES[industry]
 
 
 def test_bad_arguments_are_refused(tmp_path):
@@ -236,6 +287,8 @@ def test_bad_arguments_are_refused(tmp_path):
         write_demo_store(tmp_path, seed=-1)
     with pytest.raises(NpsInputError, match="no demo comments"):
         comment_bank("fr")
+    with pytest.raises(NpsInputError, match="no demo comments for industry 'airlines'"):
+        comment_bank("en", "airlines")
 
 
 def test_scale_flags_draw_more_clients_and_leave_others_alone(tmp_path):

@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 from scipy.special import expit, logit
 from scipy.stats import norm
 
-from .comments import COMMENT_LANGUAGES, SENTIMENTS, THEMES, demo_comment_bank
+from .comments import COMMENT_LANGUAGES, DEMO_INDUSTRIES, INDUSTRY_THEMES, demo_comment_bank
 from .profiles import (
     CHURN_LINKS,
     DRIVER_THEMES,
@@ -68,24 +68,25 @@ _WEIBULL_SHAPE = 0.8  # below 1: new customers leave more readily than old ones
 _HEALTH_CHURN = 0.9  # log-hazard per SD of poor health
 _REGION_SHARES = np.array([0.33, 0.24, 0.18, 0.14, 0.107, 0.003])
 _TOUCH_SHARES = np.array([0.42, 0.25, 0.18, 0.14, 0.01])
-# Which themes customers of an industry write about (THEMES order), and how sentiment tilts them.
+# How often customers of an industry write about each theme, by sentiment (neg, mixed, pos):
+# complaints gather on money and failures, praise on people and ease.
 THEME_WEIGHTS = {
-    "banking": (1.0, 1.2, 0.35, 0.6, 1.3, 0.8, 1.0, 0.8),
-    "insurance": (1.3, 1.2, 0.7, 0.6, 0.7, 1.0, 1.0, 0.3),
-    "telecom": (1.3, 1.2, 0.5, 0.6, 0.8, 1.2, 0.6, 1.5),
-    "retail": (1.3, 0.7, 0.8, 1.3, 0.6, 0.4, 1.3, 0.3),
-    "ecommerce": (1.0, 0.8, 1.6, 1.1, 1.0, 0.5, 0.4, 0.4),
-    "software": (0.9, 1.1, 0.7, 1.0, 1.5, 0.6, 0.5, 1.3),
-    "airlines": (1.3, 1.0, 1.2, 0.8, 0.8, 0.6, 1.2, 1.0),
-    "hospitality": (1.2, 0.8, 0.6, 1.2, 0.6, 0.7, 1.6, 0.4),
-    "healthcare": (0.9, 1.0, 1.0, 1.2, 0.7, 0.9, 1.5, 0.4),
-    "utilities": (1.5, 1.1, 0.4, 0.5, 0.7, 1.4, 0.5, 1.2),
+    "banking": {"fees": (1.4, 1.0, 0.5), "digital": (1.2, 1.4, 1.4), "branches": (0.7, 0.6, 0.4),
+                "staff": (0.8, 0.9, 1.6), "waiting": (1.0, 0.9, 0.5), "support": (1.3, 1.0, 1.0),
+                "security": (0.6, 0.4, 0.5), "products": (0.7, 0.8, 0.7)},
+    "telecom": {"installation": (0.9, 0.6, 0.5), "connection": (1.8, 1.2, 1.0), "price": (1.6, 1.3, 0.9),
+                "billing": (1.3, 0.7, 0.5), "support": (1.5, 1.1, 1.0), "staff": (0.5, 0.6, 1.0),
+                "communication": (0.7, 0.5, 0.3), "ordering": (0.5, 0.6, 0.5)},
+    "insurance": {"claims": (1.8, 1.2, 1.2), "price": (1.6, 1.4, 0.9), "cover": (0.9, 0.8, 0.6),
+                  "renewal": (1.0, 0.7, 0.5), "support": (1.2, 1.0, 1.0), "staff": (0.6, 0.8, 1.4),
+                  "communication": (0.7, 0.5, 0.4)},
+    "ecommerce": {"delivery": (1.8, 1.4, 1.5), "returns": (1.2, 0.9, 0.6), "product": (1.1, 1.1, 1.2),
+                  "price": (0.7, 1.0, 0.8), "stock": (0.6, 0.7, 0.4), "website": (0.8, 0.9, 0.9),
+                  "support": (1.1, 0.8, 0.6), "communication": (0.6, 0.4, 0.3)},
+    "software": {"usability": (1.1, 1.3, 1.6), "features": (0.9, 1.4, 1.1), "reliability": (1.6, 1.0, 0.9),
+                 "performance": (1.0, 1.0, 0.7), "price": (1.2, 1.0, 0.6), "support": (1.2, 0.9, 1.1),
+                 "onboarding": (0.5, 0.6, 0.6), "integrations": (0.6, 0.8, 0.6)},
 }
-_SENTIMENT_TILT = np.array([
-    (1.4, 1.3, 1.0, 1.0, 1.0, 1.3, 0.8, 1.3),
-    (1.0, 1.0, 1.0, 1.0, 1.3, 0.8, 0.9, 0.9),
-    (0.6, 1.0, 1.0, 1.2, 1.1, 0.5, 1.5, 0.8),
-])
 # Sentiment of a comment by score 0-10 (columns SENTIMENTS): low scores only complain,
 # passives mostly name a fixable issue, promoters praise.
 _SENTIMENT_BY_SCORE = np.array(
@@ -260,7 +261,7 @@ def _satisfaction(profile, time, plan, region, touch, health, wobble, rng) -> tu
         explained += share
     for event in profile.events:
         effect = _event_effect(event, time)
-        theme_driver = [i for i, d in enumerate(names) if DRIVER_THEMES[d] == event.theme]
+        theme_driver = [i for i, d in enumerate(names) if DRIVER_THEMES[profile.industry][d] == event.theme]
         if theme_driver:
             # The event moves its driver's rating, and the score through it.
             x[:, theme_driver[0]] += effect / weights[theme_driver[0]]
@@ -292,7 +293,8 @@ def _comments(profile: ClientProfile, score: np.ndarray, time: np.ndarray, rng) 
     theme = _themes(profile, sentiment, time, rng)
     language = _languages(profile.language, len(time), rng)
     index = np.zeros(len(has), dtype=np.int64)
-    index[has] = demo_comment_bank().pick(language, sentiment, theme, rng.random(len(time)))
+    industry = DEMO_INDUSTRIES.index(profile.industry)
+    index[has] = demo_comment_bank().pick(language, industry, sentiment, theme, rng.random(len(time)))
     code = np.zeros(len(has), dtype=np.int64)
     code[has] = language
     return (
@@ -309,21 +311,24 @@ def _languages(client_language: str, n: int, rng) -> np.ndarray:
 
 
 def _themes(profile: ClientProfile, sentiment: np.ndarray, time: np.ndarray, rng) -> np.ndarray:
-    """Main theme per row: the industry's mix tilted by sentiment and by recent events."""
+    """Main theme per row (an index into the industry's themes): the industry's mix by
+    sentiment, tilted by recent events."""
     spans = []
     for event in profile.events:
         start = pd.Timestamp(event.date, tz="UTC").value // 1000
         spans.append((start, start + (event.days or _EVENT_THEME_DAYS) * _DAY, event))
     edges = np.unique([t for s, e, _ in spans for t in (s, e)])
     era = np.searchsorted(edges, time, side="right")
-    weights = np.empty((len(edges) + 1, len(SENTIMENTS), len(THEMES)))
+    themes = INDUSTRY_THEMES[profile.industry]
+    mix = np.array([THEME_WEIGHTS[profile.industry][t] for t in themes]).T  # sentiments x themes
+    weights = np.empty((len(edges) + 1, *mix.shape))
     for k in range(len(edges) + 1):
         at = edges[k - 1] if k else _T0 - 1
-        w = np.array(THEME_WEIGHTS[profile.industry]) * _SENTIMENT_TILT
+        w = mix.copy()
         for s, e, event in spans:
             if s <= at < e and event.shift:
                 hit = [1] + ([0] if event.shift < 0 else [2])
-                w[hit, THEMES.index(event.theme)] *= 4
+                w[hit, themes.index(event.theme)] *= 4
         weights[k] = w
     return _draw(weights[era, sentiment], rng)
 
@@ -344,10 +349,11 @@ def _reviews(profile: ClientProfile, n_responses: int, wobble: np.ndarray, rng) 
     platform_shares = np.linspace(2, 1, len(profile.reviews))
     platform = _draw(np.tile(platform_shares / platform_shares.sum(), (n, 1)), rng)
     sentiment = np.array([0, 0, 1, 2, 2])[stars - 1]
-    theme = _draw(np.tile(np.array(THEME_WEIGHTS[profile.industry]) / sum(THEME_WEIGHTS[profile.industry]), (n, 1)), rng)
+    mix = np.array([THEME_WEIGHTS[profile.industry][t] for t in INDUSTRY_THEMES[profile.industry]]).T
+    theme = _draw(mix[sentiment], rng)
     language = _languages(profile.language, n, rng)
     bank = demo_comment_bank()
-    index = bank.pick(language, sentiment, theme, rng.random(n))
+    index = bank.pick(language, DEMO_INDUSTRIES.index(profile.industry), sentiment, theme, rng.random(n))
     return _frame({
         "review_id": _ids("V", n, 6),
         "platform": pa.array(profile.reviews).take(pa.array(platform)),

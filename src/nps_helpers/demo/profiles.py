@@ -1,7 +1,8 @@
 """Who the demo clients are: names, industries, languages, events and what drives them.
 
 Twelve clients are written out by hand (six banks, so each bank has five peers); any
-further client is drawn from the seed with a name made from per-language parts. Each
+further client is drawn from the seed (in one of the industries the demo writes comments
+for) with a name made from per-language parts. Each
 profile says what is true in its data (the score-churn link, real shifts at events), so
 tests and analyses know what there is to find.
 """
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..params import INDUSTRIES, ClientParams, Event
-from .comments import COMMENT_LANGUAGES, THEMES
+from .comments import COMMENT_LANGUAGES, DEMO_INDUSTRIES, INDUSTRY_THEMES
 
 CHURN_LINKS = {"strong": 0.7, "weak": 0.3, "none": 0.0}
 SEGMENTS = ("region", "plan", "touchpoint")
@@ -69,34 +70,75 @@ REGIONS = {
     "ru": ("Москва", "Санкт-Петербург", "Урал", "Сибирь", "Поволжье", "Дальний Восток"),
     "de": ("Bayern", "Nordrhein-Westfalen", "Baden-Württemberg", "Berlin", "Hamburg", "Saarland"),
 }
+# Event labels per theme code (of any demo industry's codeframe), in the client's language.
 EVENT_LABELS = {
-    "en": {"price": "Price increase", "support": "Support hours extended", "delivery": "New delivery partner",
-           "quality": "Product range refresh", "usability": "New mobile app", "billing": "New billing system",
-           "staff": "Staff training programme", "reliability": "System outage"},
-    "pl": {"price": "Podwyżka cen", "support": "Dłuższe godziny infolinii", "delivery": "Zmiana firmy kurierskiej",
-           "quality": "Odświeżona oferta produktów", "usability": "Nowa aplikacja mobilna",
-           "billing": "Nowy system rozliczeń", "staff": "Program szkoleń pracowników", "reliability": "Awaria systemu"},
-    "sl": {"price": "Podražitev", "support": "Daljši delovni čas podpore", "delivery": "Nov dostavni partner",
-           "quality": "Prenovljena ponudba izdelkov", "usability": "Nova mobilna aplikacija",
-           "billing": "Nov sistem obračunavanja", "staff": "Program usposabljanja zaposlenih",
-           "reliability": "Izpad sistema"},
-    "ru": {"price": "Повышение цен", "support": "Поддержка работает дольше", "delivery": "Смена службы доставки",
-           "quality": "Обновлённый ассортимент", "usability": "Новое мобильное приложение",
-           "billing": "Новая система выставления счетов", "staff": "Обучение персонала", "reliability": "Сбой системы"},
-    "de": {"price": "Preiserhöhung", "support": "Längere Hotline-Zeiten", "delivery": "Neuer Lieferdienst",
-           "quality": "Neues Sortiment", "usability": "Neue App", "billing": "Neues Abrechnungssystem",
-           "staff": "Mitarbeiterschulung", "reliability": "Systemausfall"},
+    "en": {"fees": "New account fees", "digital": "New mobile app", "branches": "Branch closures",
+           "staff": "Staff training programme", "waiting": "Faster account opening", "support": "Support hours extended",
+           "security": "New fraud checks", "products": "New savings rates", "installation": "New installation partner",
+           "connection": "Network outage", "price": "Price increase", "billing": "New billing system",
+           "communication": "New customer updates", "ordering": "New online shop", "claims": "New claims process",
+           "cover": "Policy cover changed", "renewal": "Automatic renewal", "delivery": "New delivery partner",
+           "returns": "Free returns", "product": "Product range refresh", "stock": "New warehouse",
+           "website": "New checkout", "usability": "New interface", "features": "Major feature release",
+           "reliability": "Service outage", "performance": "Performance upgrade", "onboarding": "New onboarding",
+           "integrations": "New integrations"},
+    "pl": {"fees": "Nowe opłaty za konto", "digital": "Nowa aplikacja mobilna", "branches": "Zamknięcie oddziałów",
+           "staff": "Program szkoleń pracowników", "waiting": "Szybsze zakładanie konta",
+           "support": "Dłuższe godziny infolinii", "security": "Nowe zabezpieczenia przed oszustwami",
+           "products": "Nowe oprocentowanie lokat", "installation": "Nowy partner instalacyjny",
+           "connection": "Awaria sieci", "price": "Podwyżka cen", "billing": "Nowy system rozliczeń",
+           "communication": "Nowe powiadomienia dla klientów", "ordering": "Nowy sklep internetowy",
+           "claims": "Nowa likwidacja szkód", "cover": "Zmiana zakresu ochrony", "renewal": "Automatyczne wznowienie",
+           "delivery": "Zmiana firmy kurierskiej", "returns": "Darmowe zwroty", "product": "Odświeżona oferta",
+           "stock": "Nowy magazyn", "website": "Nowy koszyk i płatności", "usability": "Nowy interfejs",
+           "features": "Duża aktualizacja funkcji", "reliability": "Awaria usługi",
+           "performance": "Przyspieszenie działania", "onboarding": "Nowe wdrożenie", "integrations": "Nowe integracje"},
+    "sl": {"fees": "Nova nadomestila za račun", "digital": "Nova mobilna aplikacija", "branches": "Zaprtje poslovalnic",
+           "staff": "Program usposabljanja zaposlenih", "waiting": "Hitrejše odpiranje računa",
+           "support": "Daljši delovni čas podpore", "security": "Nove varnostne kontrole",
+           "products": "Nove obrestne mere", "installation": "Nov partner za priključitve",
+           "connection": "Izpad omrežja", "price": "Podražitev", "billing": "Nov sistem obračunavanja",
+           "communication": "Nova obvestila strankam", "ordering": "Nova spletna trgovina",
+           "claims": "Nov postopek škod", "cover": "Sprememba kritja", "renewal": "Samodejno podaljšanje",
+           "delivery": "Nov dostavni partner", "returns": "Brezplačna vračila", "product": "Prenovljena ponudba",
+           "stock": "Novo skladišče", "website": "Nova blagajna", "usability": "Nov vmesnik",
+           "features": "Velika posodobitev funkcij", "reliability": "Izpad storitve",
+           "performance": "Pospešitev delovanja", "onboarding": "Novo uvajanje", "integrations": "Nove integracije"},
+    "ru": {"fees": "Новые комиссии", "digital": "Новое мобильное приложение", "branches": "Закрытие отделений",
+           "staff": "Обучение персонала", "waiting": "Быстрое открытие счёта", "support": "Поддержка работает дольше",
+           "security": "Новые проверки от мошенников", "products": "Новые ставки по вкладам",
+           "installation": "Новый подрядчик по подключению", "connection": "Авария сети", "price": "Повышение цен",
+           "billing": "Новая система выставления счетов", "communication": "Новые уведомления клиентам",
+           "ordering": "Новый интернет-магазин", "claims": "Новый порядок урегулирования",
+           "cover": "Изменение покрытия", "renewal": "Автопродление полисов", "delivery": "Смена службы доставки",
+           "returns": "Бесплатный возврат", "product": "Обновлённый ассортимент", "stock": "Новый склад",
+           "website": "Новое оформление заказа", "usability": "Новый интерфейс", "features": "Крупное обновление",
+           "reliability": "Сбой сервиса", "performance": "Ускорение работы", "onboarding": "Новое обучение",
+           "integrations": "Новые интеграции"},
+    "de": {"fees": "Neue Kontoführungsgebühren", "digital": "Neue App", "branches": "Filialschließungen",
+           "staff": "Mitarbeiterschulung", "waiting": "Schnellere Kontoeröffnung", "support": "Längere Hotline-Zeiten",
+           "security": "Neue Betrugsprüfung", "products": "Neue Sparzinsen", "installation": "Neuer Installationspartner",
+           "connection": "Netzstörung", "price": "Preiserhöhung", "billing": "Neues Abrechnungssystem",
+           "communication": "Neue Kundeninformationen", "ordering": "Neuer Online-Shop",
+           "claims": "Neue Schadenbearbeitung", "cover": "Geänderter Versicherungsschutz",
+           "renewal": "Automatische Verlängerung", "delivery": "Neuer Lieferdienst", "returns": "Kostenlose Rücksendung",
+           "product": "Neues Sortiment", "stock": "Neues Lager", "website": "Neuer Checkout",
+           "usability": "Neue Oberfläche", "features": "Großes Funktionsupdate", "reliability": "Systemausfall",
+           "performance": "Schnellere Ladezeiten", "onboarding": "Neues Onboarding", "integrations": "Neue Integrationen"},
 }
-# Driver ratings and the comment theme each one speaks to.
+# Driver ratings, and the comment theme each one speaks to in each demo industry.
+DRIVERS = ("price", "support", "speed", "quality", "ease", "billing", "staff", "reliability")
 DRIVER_THEMES = {
-    "price": "price",
-    "support": "support",
-    "speed": "delivery",
-    "quality": "quality",
-    "ease": "usability",
-    "billing": "billing",
-    "staff": "staff",
-    "reliability": "reliability",
+    "banking": dict(zip(DRIVERS, ("fees", "support", "waiting", "products", "digital", "fees", "staff", "digital"),
+                        strict=True)),
+    "telecom": dict(zip(DRIVERS, ("price", "support", "installation", "connection", "ordering", "billing", "staff",
+                                  "connection"), strict=True)),
+    "insurance": dict(zip(DRIVERS, ("price", "support", "claims", "cover", "renewal", "price", "staff", "claims"),
+                          strict=True)),
+    "ecommerce": dict(zip(DRIVERS, ("price", "support", "delivery", "product", "website", "price", "support",
+                                    "stock"), strict=True)),
+    "software": dict(zip(DRIVERS, ("price", "support", "performance", "features", "usability", "price", "support",
+                                   "reliability"), strict=True)),
 }
 REVIEW_PLATFORMS = ("google", "trustpilot", "capterra", "yandex", "tripadvisor")
 
@@ -137,7 +179,8 @@ class DemoEvent:
     """A dated event and what it really did to satisfaction.
 
     ``shift`` is in latent units (about 0.15 = 10 NPS points); ``days`` is how long the
-    effect lasts (``None``: for good). ``theme`` is the comment theme it stirs up.
+    effect lasts (``None``: for good). ``theme`` is the comment theme it stirs up, a code
+    of the client's industry (``INDUSTRY_THEMES``).
     """
 
     date: dt.date
@@ -194,7 +237,7 @@ CURATED: tuple[ClientProfile, ...] = (
         "kestrel-bank", "Kestrel Bank plc", "banking", "en", 0.15, 0.15, "strong",
         drivers=(("price", 0.30), ("support", 0.35), ("speed", 0.15), ("ease", 0.25), ("reliability", 0.20)),
         csat=True, ces=True, reviews=("google", "trustpilot"), reviews_follow_nps=True,
-        events=(_ev("2025-04-01", "usability", 0.12), _ev("2026-02-01", "price", -0.18)),
+        events=(_ev("2025-04-01", "digital", 0.12), _ev("2026-02-01", "fees", -0.18)),
         brand_colour="#1b4f72", drift=0.03,
     ),
     ClientProfile(
@@ -202,19 +245,19 @@ CURATED: tuple[ClientProfile, ...] = (
         drivers=(("price", 0.35), ("reliability", 0.40), ("support", 0.20), ("speed", 0.10), ("ease", 0.15),
                  ("billing", 0.20)),
         ces=True, reviews=("trustpilot", "google"),
-        events=(_ev("2024-12-01", "support", 0.10), _ev("2025-06-10", "reliability", -0.25, 45)),
+        events=(_ev("2024-12-01", "support", 0.10), _ev("2025-06-10", "connection", -0.25, 45)),
         brand_colour="#6c3483", invites_per_year=2.0, response_rate=0.25, comment_rate=0.45,
     ),
     ClientProfile(
         "wislany-bank", "Bank Wiślany S.A.", "banking", "pl", 0.12, 0.0, "strong",
         csat=True, reviews=("google",), reviews_follow_nps=True,
-        events=(_ev("2025-09-15", "reliability", -0.30, 60), _ev("2026-03-01", "support", 0.10),
-                _ev("2026-06-01", "quality", 0.0)),
+        events=(_ev("2025-09-15", "digital", -0.30, 60), _ev("2026-03-01", "support", 0.10),
+                _ev("2026-06-01", "products", 0.0)),
         brand_colour="#b03a2e", response_rate=0.35, comment_rate=0.55, drift=-0.02,
     ),
     ClientProfile(
         "ladoga-bank", "АО «Банк Ладога»", "banking", "ru", 0.09, 0.1, "none",
-        csat=True, events=(_ev("2025-01-15", "usability", 0.10),),
+        csat=True, events=(_ev("2025-01-15", "digital", 0.10),),
         brand_colour="#117a65", response_rate=0.22, comment_rate=0.42,
     ),
     ClientProfile(
@@ -225,12 +268,12 @@ CURATED: tuple[ClientProfile, ...] = (
     ),
     ClientProfile(
         "rheintaler-sparbank", "Rheintaler Sparbank AG", "banking", "de", 0.08, 0.25, "weak",
-        ces=True, events=(_ev("2025-10-01", "billing", -0.12),),
+        ces=True, events=(_ev("2025-10-01", "fees", -0.12),),
         brand_colour="#2e4053", response_rate=0.4, comment_rate=0.48,
     ),
     ClientProfile(
         "banka-soca", "Banka Soča d.d.", "banking", "sl", 0.07, 0.05, "weak",
-        csat=True, events=(_ev("2025-07-01", "staff", 0.10), _ev("2026-04-15", "price", -0.12)),
+        csat=True, events=(_ev("2025-07-01", "staff", 0.10), _ev("2026-04-15", "fees", -0.12)),
         brand_colour="#1a5276", response_rate=0.33, comment_rate=0.52, drift=0.02,
     ),
     ClientProfile(
@@ -259,7 +302,7 @@ CURATED: tuple[ClientProfile, ...] = (
     ),
     ClientProfile(
         "harbour-mutual", "Harbour Mutual Building Society", "banking", "en", 0.001, 0.4, "weak",
-        events=(_ev("2026-01-10", "quality", 0.10),),
+        events=(_ev("2026-01-10", "products", 0.10),),
         brand_colour="#0e6655", invites_per_year=1.0, response_rate=0.3, comment_rate=0.5,
     ),
 )
@@ -286,17 +329,17 @@ def demo_profiles(clients: int = 12, seed: int = 7) -> list[ClientProfile]:
 
 def _drawn_profile(index: int, rng: np.random.Generator, taken: set[str]) -> ClientProfile:
     language = str(rng.choice(COMMENT_LANGUAGES, p=[0.4, 0.15, 0.15, 0.15, 0.15]))
-    ind = int(rng.integers(len(INDUSTRIES)))
+    industry = DEMO_INDUSTRIES[int(rng.integers(len(DEMO_INDUSTRIES)))]
     stems = _NAME_STEMS[language]
     stem = stems[int(rng.integers(len(stems)))]
-    name = _NAME_FORMS[language].format(stem=stem, word=_INDUSTRY_WORDS[language][ind])
+    name = _NAME_FORMS[language].format(stem=stem, word=_INDUSTRY_WORDS[language][INDUSTRIES.index(industry)])
     base, n = name, 2
     while name in taken:
         name, n = f"{base} {n}", n + 1
     link = str(rng.choice(list(CHURN_LINKS), p=[0.35, 0.4, 0.25]))
     drivers: tuple[tuple[str, float], ...] = ()
     if rng.random() < 0.4:
-        chosen = rng.choice(list(DRIVER_THEMES), size=int(rng.integers(4, 7)), replace=False)
+        chosen = rng.choice(DRIVERS, size=int(rng.integers(4, 7)), replace=False)
         drivers = tuple((str(d), round(float(w), 2)) for d, w in zip(chosen, rng.uniform(0.1, 0.5, len(chosen)), strict=True))
     reviews: tuple[str, ...] = ()
     if rng.random() < 0.35:
@@ -308,7 +351,7 @@ def _drawn_profile(index: int, rng: np.random.Generator, taken: set[str]) -> Cli
     events = tuple(
         DemoEvent(
             date=dt.date(2024, 10, 1) + dt.timedelta(days=int(day)),
-            theme=str(rng.choice(THEMES)),
+            theme=str(rng.choice(INDUSTRY_THEMES[industry])),
             shift=round(float(rng.choice([-1, 1]) * rng.uniform(0.08, 0.2)), 2),
             days=None if rng.random() < 0.6 and (link != "none" or day < 120) else int(rng.integers(30, 90)),
         )
@@ -317,7 +360,7 @@ def _drawn_profile(index: int, rng: np.random.Generator, taken: set[str]) -> Cli
     return ClientProfile(
         client_id=f"client-{index + 1:03d}",
         display_name=name,
-        industry=INDUSTRIES[ind],
+        industry=industry,
         language=language,
         weight=float(rng.lognormal(-3.0, 0.7)),
         level=round(float(rng.normal(0.05, 0.2)), 2),
@@ -343,7 +386,7 @@ def client_params(profile: ClientProfile) -> ClientParams:
     --------
     >>> p = client_params(CURATED[2])
     >>> p.language, p.events[0].label
-    ('pl', 'Awaria systemu')
+    ('pl', 'Nowa aplikacja mobilna')
     >>> client_params(CURATED[0]).extra_notebook
     'clients/kestrel-bank.ipynb'
     """
