@@ -44,6 +44,7 @@ _EXPORTS: dict[str, str] = {
     "detect_language": "text", "tag_themes": "text", "joined_themes": "text", "theme_counts": "text",
     "distinctive_words": "text", "passives_close_to_promoting": "text",
     "example_comments": "text",
+    "theme_impact": "theme_impact",
     "csat": "experience", "ces": "experience", "response_rate": "experience",
     "survey_fatigue": "experience",
     "followup_lists": "followup", "write_followup_lists": "followup", "write_csv": "followup",

@@ -17,6 +17,8 @@ compared with the previous period by the two-proportion test of
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 from statsmodels.stats.multitest import multipletests
@@ -24,6 +26,7 @@ from statsmodels.stats.multitest import multipletests
 from .churn import rate_difference
 from .metrics import categorize, nps_difference_frame, z_value
 from .params import Defaults
+from .text import _EMAIL, EMAIL_MASK
 
 SENTIMENTS = ("positive", "negative", "neutral")
 SHARE_VERDICTS = ("rose", "fell", "no_significant_change", "no_previous_period")
@@ -165,3 +168,38 @@ def _holm(p_values: pd.Series, level: float) -> pd.Series:
         adjusted[tested] = multipletests(p_values[tested].to_numpy(dtype=float), alpha=1 - level,
                                          method="holm")[1]
     return adjusted
+
+
+def theme_examples(responses: pd.DataFrame, mentions: pd.DataFrame, themes: Sequence[str]) -> pd.DataFrame:
+    """The most recent complaint and the most recent praise of each of ``themes``, where they exist.
+
+    Columns ``theme`` (in the order of ``themes``), ``sentiment`` ('negative' first, then
+    'positive'), ``comment`` (e-mail addresses masked) and ``score``: no ids, so the frame
+    is safe for a shared report once its text is escaped.
+
+    Examples
+    --------
+    >>> responses = pd.DataFrame({"score": [2, 10, 9], "comment": ["slow, mail bo@x.org", "quick", "fast"],
+    ...     "responded_at": pd.to_datetime(["2026-01-01", "2026-01-02", "2026-01-03"], utc=True)})
+    >>> mentions = pd.DataFrame({"row": [0, 1, 2], "theme": ["delivery"] * 3, "language": ["en"] * 3,
+    ...     "sentiment": ["negative", "positive", "positive"]})
+    >>> theme_examples(responses, mentions, ["delivery"]).to_dict("records")  # doctest: +NORMALIZE_WHITESPACE
+    [{'theme': 'delivery', 'sentiment': 'negative', 'comment': 'slow, mail …@…', 'score': 2},
+     {'theme': 'delivery', 'sentiment': 'positive', 'comment': 'fast', 'score': 9}]
+    """
+    text = responses["comment"].astype("string").str.strip()
+    picked = mentions[mentions["theme"].isin(list(themes)) & mentions["sentiment"].isin(["negative", "positive"])
+                      & mentions["row"].isin(responses.index[text.fillna("").ne("").to_numpy()])]
+    picked = picked.drop_duplicates(["row", "theme", "sentiment"]).assign(
+        order=lambda f: f["theme"].map({theme: i for i, theme in enumerate(themes)}),
+        negative_first=lambda f: f["sentiment"] != "negative")
+    if "responded_at" in responses.columns:
+        picked = picked.assign(at=responses.loc[picked["row"], "responded_at"].to_numpy()).sort_values(
+            "at", ascending=False, kind="stable")
+    picked = (picked.groupby(["theme", "sentiment"], sort=False).head(1)
+              .sort_values(["order", "negative_first"], kind="stable"))
+    comments = text.loc[picked["row"]].str.replace(_EMAIL, EMAIL_MASK, regex=True).to_numpy()
+    return pd.DataFrame({"theme": picked["theme"].astype(str).to_numpy(),
+                         "sentiment": picked["sentiment"].astype(str).to_numpy(),
+                         "comment": comments.astype(object),
+                         "score": responses.loc[picked["row"], "score"].to_numpy()})
