@@ -21,7 +21,6 @@ from nps_helpers.drivers import DriversResult
 from nps_helpers.findings import (
     findings,
     response_rate_change,
-    theme_impacts,
     year_change,
     year_earlier,
 )
@@ -32,7 +31,7 @@ from nps_helpers.periods import parse_period
 from nps_helpers.render.safety import html_problems
 from nps_helpers.report import Report, anchor, show_summary, summary_findings
 from nps_helpers.segments import nps_by_segment
-from nps_helpers.text import theme_counts
+from nps_helpers.theme_impact import theme_impact
 from nps_helpers.trends import period_change
 
 PERIOD = parse_period("2026-Q3")
@@ -66,34 +65,48 @@ def markup(parts: list) -> str:
 
 
 # --- theme impact ------------------------------------------------------------------------
-def test_theme_impact_is_nps_minus_nps_without_the_themes_comments_by_hand():
-    # 40 detractors name delivery, 10 promoters name price, 50 promoters and 20 passives name nothing.
-    scores = [2] * 40 + [10] * 10 + [9] * 50 + [7] * 20
-    responses = pd.DataFrame({"score": scores, "comment": ["x"] * len(scores)})
-    tags = pd.DataFrame({"row": list(range(50)), "theme": ["delivery"] * 40 + ["price"] * 10})
-    table = theme_impacts(responses, tags).set_index("theme")
-    everyone = 100 * (60 - 40) / 120  # +16.7
-    without_delivery = 100 * 60 / 80  # +75
-    without_price = 100 * (50 - 40) / 110
-    assert table.at["delivery", "impact"] == pytest.approx(everyone - without_delivery)
-    assert table.at["delivery", "nps_without"] == pytest.approx(without_delivery)
-    assert table.at["price", "impact"] == pytest.approx(everyone - without_price)
-    assert table.at["delivery", "n"] == 40 and table.at["price", "n"] == 10
-    assert table.index[0] == "delivery"  # largest absolute impact first
-    assert bool(table.at["delivery", "significant"])
-    # The impact is the theme's share times its difference from the rest: zero exactly when that is.
-    assert table.at["delivery", "impact"] == pytest.approx(
-        40 / 120 * (table.at["delivery", "nps_theme"] - without_delivery))
+def theme_frame(**columns) -> pd.DataFrame:
+    base = {"theme": "installation", "mentions": 60, "complaints": 40, "detractors": 35,
+            "impact": -10.0, "ci_low": -15.0, "ci_high": -5.0, "significant": True,
+            "detractor_share": 0.5, "previous_detractor_share": 0.2, "previous_detractor_comments": 80,
+            "share_verdict": "rose"}
+    n = max(len(v) for v in columns.values() if isinstance(v, list)) if columns else 1
+    return pd.DataFrame({k: columns.get(k, [v] * n) for k, v in base.items()})
 
 
-def test_a_theme_whose_comments_score_as_the_rest_is_no_finding():
-    # Each theme names detractors, passives and promoters in the proportions of everyone.
-    scores = [2, 7, 10, 10] * 30
+def test_the_theme_finding_is_the_largest_tested_loss_from_complaints():
+    themes = theme_frame(theme=["price", "installation", "staff"], impact=[-3.0, -8.0, -12.0],
+                         significant=[True, True, False], complaints=[20, 40, 60])
+    (found,) = findings(themes=themes)
+    assert (found.code, found.section, found.n) == ("theme_lowers", "comments", 40)
+    assert found.values["theme"] == "installation" and found.impact == pytest.approx(8)
+
+
+def test_a_theme_that_failed_its_tests_is_never_a_finding():
+    themes = theme_frame(theme=["price", "staff"], significant=[False, False],
+                         share_verdict=["no_significant_change", "fell"])
+    assert findings(themes=themes) == ()
+
+
+def test_without_a_tested_loss_a_significant_rise_among_detractors_is_the_finding():
+    themes = theme_frame(theme=["price", "billing"], significant=[False, False],
+                         share_verdict=["no_significant_change", "rose"],
+                         detractor_share=[0.9, 0.4], previous_detractor_share=[0.1, 0.1])
+    (found,) = findings(themes=themes)
+    assert (found.code, found.values["theme"], found.n) == ("theme_rose_among_detractors", "billing", 35)
+    assert math.isnan(found.impact)
+    assert (found.values["share"], found.values["previous_share"]) == (0.4, 0.1)
+
+
+def test_theme_findings_from_theme_impact_by_hand():
+    # 40 detractors complain about installation, 80 promoters say nothing of it.
+    scores = [2] * 40 + [10] * 80
     responses = pd.DataFrame({"score": scores, "comment": ["x"] * len(scores)})
-    tags = pd.DataFrame({"row": list(range(40)), "theme": ["support"] * 40})
-    table = theme_impacts(responses, tags)
-    assert table.at[0, "impact"] == pytest.approx(0) and not table.at[0, "significant"]
-    assert findings(themes=table) == ()
+    mentions = pd.DataFrame({"row": range(40), "theme": "installation", "language": "en",
+                             "sentiment": "negative"})
+    (found,) = findings(themes=theme_impact(responses, mentions))
+    assert found.code == "theme_lowers" and found.n == 40
+    assert found.values["impact"] == pytest.approx(hand_nps(scores) - 100)
 
 
 # --- change, year earlier, response rate --------------------------------------------------
@@ -289,20 +302,21 @@ def histories(draw) -> tuple[pd.DataFrame, pd.DataFrame]:
     named = rng.random(n_now) < 0.3
     bad = named & (scores_now <= 6)
     rows = np.flatnonzero(named | bad)
-    tags = pd.DataFrame({"row": rows, "theme": np.where(scores_now[rows] <= 6, "delivery", "price")})
-    return history, tags
+    bad_rows = scores_now[rows] <= 6
+    mentions = pd.DataFrame({"row": rows, "theme": np.where(bad_rows, "delivery", "price"),
+                             "language": "en", "sentiment": np.where(bad_rows, "negative", "positive")})
+    return history, mentions
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(histories())
 def test_no_finding_contradicts_the_section_it_links_to(data):
-    history, tags = data
+    history, mentions = data
     r = report(history)
     responses = r.responses.assign(comment="x")
     change = period_change(history, PERIOD)
     table = nps_by_segment(r.responses, "region", min_n=r.min_n, suppress_n=r.suppress_n)
-    themes = theme_impacts(responses, tags)
-    counts = theme_counts(responses, tags).query("category == 'overall'").set_index("theme")
+    themes = theme_impact(responses, mentions, min_n=r.min_n)
     for f in findings(change=change, segments={"region": table}, themes=themes):
         if f.section == "change":
             assert change.verdict == {"nps_rose": "significant_increase", "nps_fell": "significant_decrease"}[f.code]
@@ -314,9 +328,12 @@ def test_no_finding_contradicts_the_section_it_links_to(data):
             assert (f.code == "segment_above") == (row["difference"] > 0)
         else:
             assert f.section == "comments"
-            assert f.n == counts.at[f.values["theme"], "mentions"]
-            assert (f.code == "theme_raises") == (f.values["nps_theme"] > f.values["nps_without"])
-            assert (f.values["impact"] > 0) == (f.code == "theme_raises")
+            row = themes.set_index("theme").loc[f.values["theme"]]
+            if f.code == "theme_lowers":
+                assert bool(row["significant"]) and not row["small_n"] and row["impact"] < 0
+                assert f.n == row["complaints"] and f.values["impact"] == row["impact"]
+            else:
+                assert f.code == "theme_rose_among_detractors" and row["share_verdict"] == "rose"
 
 
 # --- a rendered demo report -----------------------------------------------------------------

@@ -17,7 +17,7 @@ from babel.messages.pofile import read_po
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nps_helpers import churn, drivers, health, reviews
+from nps_helpers import churn, drivers, health, reviews, theme_impact
 from nps_helpers.errors import NpsInputError
 from nps_helpers.i18n import (
     LABELS,
@@ -184,6 +184,7 @@ def test_every_code_the_analysis_returns_has_words():
             "no_previous_period", "no_responses"} <= set(SENTENCES)
     assert {"too_few_responses", "no_driver_ratings"} <= set(SENTENCES)
     assert set(drivers.QUADRANTS) <= set(LABELS)
+    assert set(theme_impact.SHARE_VERDICTS) <= set(LABELS)
     assert {"promoter", "passive", "detractor", "responder", "non_responder"} <= set(LABELS)
     assert set(reviews.VERDICTS) | {"too_few_months", "no_reviews", "no_responses",
                                     "no_variation"} <= set(SENTENCES)

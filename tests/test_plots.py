@@ -24,7 +24,7 @@ from nps_helpers.params import LANGUAGES
 from nps_helpers.reviews import stars_by_month, stars_vs_nps
 from nps_helpers.segments import nps_by_segment
 from nps_helpers.stats import group_stats
-from nps_helpers.text import tag_themes, theme_counts, theme_mentions
+from nps_helpers.theme_impact import theme_impact
 from nps_helpers.trends import nps_by_period
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -69,9 +69,9 @@ def driver_frame():
 
 
 def theme_frame():
-    return pd.DataFrame({"theme": ["price", "price", "staff", "price"],
-                         "category": ["detractor", "promoter", "promoter", "overall"],
-                         "mentions": [7, 2, 5, 9]})
+    return pd.DataFrame({"theme": ["price", "staff", "billing"], "mentions": [40, 35, 8],
+                         "complaints": [30, 5, 6], "praise": [8, 30, 0], "neutral": [2, 0, 2],
+                         "impact": [-9.4, -1.2, -0.8], "small_n": [False, False, True]})
 
 
 def review_rows(months: int = 8, seed: int = 5) -> pd.DataFrame:
@@ -114,7 +114,7 @@ CHARTS = {
     "churn": lambda t: plots.churn(churn_frame(), t, horizon_days=180),
     "retention": lambda t: plots.retention(retention_frame(), t),
     "driver_matrix": lambda t: plots.driver_matrix(driver_frame(), t),
-    "theme_counts": lambda t: plots.theme_counts(theme_frame(), t),
+    "theme_balance": lambda t: plots.theme_balance(theme_frame(), t, industry="telecom"),
     "stars_trend": lambda t: plots.stars_trend(
         nps_by_period(survey_rows()), stars_by_month(review_rows()), t,
         correlation=stars_vs_nps(review_rows(), survey_rows()),
@@ -258,11 +258,27 @@ def test_charts_take_the_analysis_modules_frames():
         plots.churn(result.responders, t, by="group", horizon_days=result.horizon_days),
         plots.retention(result.retention, t),
         plots.driver_matrix(relative_weights(responses).table, t),
-        plots.theme_counts(theme_counts(responses, theme_mentions(tag_themes(
-            responses["comment"], "en", {"en": {"price": ["price", "expensive"], "support": ["support"]}}))), t),
+        plots.theme_balance(theme_impact(responses, pd.DataFrame({
+            "row": responses.index, "theme": np.where(responses["score"] <= 6, "price", "staff"),
+            "language": "en", "sentiment": np.where(responses["score"] <= 6, "negative", "positive")})), t),
     ]
     assert all(c.png.startswith(PNG) and c.alt for c in charts)
     assert "Ответили на опрос" in charts[4].alt
+
+
+def test_theme_balance_lists_complaints_praise_and_impact_in_the_frames_order():
+    alt = plots.theme_balance(theme_frame(), translator("en"), industry="telecom").alt.split(". ")
+    assert alt[0] == "Complaints and praise by theme"
+    assert [part.split(":")[0] for part in alt[1:]] == [
+        translator("en").theme(code, "telecom") for code in ("price", "staff", "billing")]
+    assert alt[1].endswith("complaints 30, praise 8, neutral 2, impact on NPS −9")
+
+
+def test_theme_balance_leaves_out_themes_nobody_praised_or_blamed():
+    frame = pd.concat([theme_frame(), pd.DataFrame({"theme": ["ordering"], "mentions": [3], "complaints": [0],
+                                                     "praise": [0], "neutral": [3], "impact": [0.0],
+                                                     "small_n": [True]})], ignore_index=True)
+    assert len(plots.theme_balance(frame, translator("pl"), industry="telecom").alt.split(". ")) == 4
 
 
 def test_no_figure_is_left_open_and_the_callers_frame_is_untouched():
@@ -423,7 +439,9 @@ def test_health_bands_cover_the_bands_of_health():
     (lambda t: plots.segment_forest(segment_frame().iloc[:0], t), "no rows"),
     (lambda t: plots.churn(churn_frame().rename(columns={"customers": "n"}), t), "customers"),
     (lambda t: plots.driver_matrix(driver_frame().drop(columns="quadrant"), t), "quadrant"),
-    (lambda t: plots.theme_counts(theme_frame().assign(mentions=0), t), "no comment names"),
+    (lambda t: plots.theme_balance(theme_frame().assign(complaints=0, praise=0), t),
+     "no comment praises or complains"),
+    (lambda t: plots.theme_balance(theme_frame().drop(columns="impact"), t), "theme_balance: .*impact"),
     (lambda t: plots.category_split(pd.DataFrame({"group": ["a"]}), t), "promoters"),
     (lambda t: plots.stars_trend(trend_frame(), stars_by_month(review_rows()).drop(columns="n"), t),
      "stars_trend: .*lacks column.*n"),

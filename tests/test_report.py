@@ -39,11 +39,11 @@ from nps_helpers.report import (
     show_reviews,
     show_segments,
     show_trend,
+    summary_findings,
     write_at_risk_list,
 )
 from nps_helpers.reviews import stars_vs_nps
 from nps_helpers.tables import Table
-from nps_helpers.text import tag_themes, theme_mentions
 from nps_helpers.trends import nps_by_period, period_change
 
 PERIOD = parse_period("2026-Q3")
@@ -291,7 +291,7 @@ def test_without_customer_data_churn_drivers_and_comments_are_left_out(tmp_path)
     r = report("en", tmp_path=tmp_path)  # comments are all empty, no rating columns
     assert show_churn(r, churn_analysis(r.history, r.customers, r.invitations)) == []
     assert show_drivers(r, relative_weights(r.responses)) == []
-    assert show_comments(r, theme_mentions(tag_themes(r.comments, "en"))) == []
+    assert show_comments(r) == []
 
 
 def test_churn_without_invitations_shows_no_sentence_about_them(tmp_path):
@@ -306,7 +306,7 @@ def test_churn_without_invitations_shows_no_sentence_about_them(tmp_path):
 def test_responses_without_comments_or_segments_need_no_comment_column(tmp_path):
     r = scores_only(report("en", tmp_path=tmp_path))
     assert r.comments.tolist() == [""] * len(r.responses)
-    assert show_comments(r, theme_mentions(tag_themes(r.comments))) == []
+    assert show_comments(r) == []
     assert show_segments(r, nps(r.responses["score"])) == []
 
 
@@ -367,3 +367,75 @@ def test_the_method_note_names_only_what_is_missing(tmp_path):
 
 def paragraph_of(text: str) -> str:
     return f"<p>{html.escape(text)}</p>"
+
+
+# --- comments: themes with praise, complaints and impact ---------------------------------------
+LABELS = {("installation", "de"): "Installation", ("price", "de"): "Preis", ("staff", "de"): "Personal"}
+
+
+@pytest.fixture
+def theme_labels(monkeypatch):
+    """Theme names as a codeframe would give them (the codeframe's own content is tested in test_text)."""
+    calls = []
+
+    def label(code, language, industry=None):
+        calls.append((code, language, industry))
+        return LABELS.get((code, language), code)
+
+    monkeypatch.setattr("nps_helpers.text.theme_label", label, raising=False)
+    return calls
+
+
+def commented_report(language: str = "de") -> Report:
+    history = responses(seed=4)
+    history["comment"] = [f"Kommentar {i}" for i in range(len(history))]
+    # The latest complaint of the period: the one the examples show.
+    latest = history.index[history["score"] <= 6][0]
+    history.loc[latest, ["comment", "responded_at"]] = ["<script>x</script> ruft mich an: ann@example.org",
+                                                        PERIOD.end - pd.Timedelta(seconds=1)]
+    return report(language, history=history, industry="telecom")
+
+
+def hand_mentions(frame: pd.DataFrame) -> pd.DataFrame:
+    """Detractors complain about installation, passives 7-8 about price, promoters praise staff."""
+    score = frame["score"]
+    theme = np.select([score <= 6, score <= 8], ["installation", "price"], "staff")
+    sentiment = np.where(score >= 9, "positive", "negative")
+    return pd.DataFrame({"row": frame.index, "theme": theme, "language": "de", "sentiment": sentiment})
+
+
+def test_comments_show_praise_and_complaints_impact_and_named_passive_themes(theme_labels):
+    r = commented_report()
+    mentions = hand_mentions(r.responses)
+    parts = show_comments(r, mentions, hand_mentions(r.previous_responses))
+    html = markup(parts)
+    chart = next(p for p in parts if isinstance(p, Chart))
+    assert chart.alt.startswith("Kritik und Lob nach Thema. Installation: Kritik ")
+    # The table: the theme costing most first, with impact and share among detractors.
+    table = next(p for p in parts if isinstance(p, Table) and "Wirkung auf den NPS" in p.html)
+    assert table.html.index("Installation") < table.html.index("Preis")
+    # Passives close to promoting: the themes they raise, with counts.
+    passives = int(r.responses["score"].between(7, 8).sum())
+    assert f"vor allem: Preis ({passives})." in html
+    # Examples: escaped, e-mail masked, no customer id.
+    assert "&lt;script&gt;" in html and "<script>" not in html and "ann@example.org" not in html
+    assert SECRET not in html
+    assert {call[2] for call in theme_labels} == {"telecom"}
+
+
+def test_the_summary_names_the_theme_whose_complaints_cost_most(theme_labels, monkeypatch):
+    r = commented_report("en")
+    monkeypatch.setattr(Report, "mentions", property(lambda self: hand_mentions(self.responses)))
+    monkeypatch.setattr(Report, "previous_mentions",
+                        property(lambda self: hand_mentions(self.previous_responses)))
+    found = [f for f in summary_findings(r, period_change(r.history, r.period)) if f.section == "comments"]
+    assert [(f.code, f.values["theme"]) for f in found] == [("theme_lowers", "installation")]
+    assert found[0].n == int((r.responses["score"] <= 6).sum())
+
+
+def test_previous_responses_are_the_period_before_from_the_history():
+    r = report("en")
+    when = r.history["responded_at"]
+    before = r.period.previous()
+    assert len(r.previous_responses) == int(((when >= before.start) & (when < before.end)).sum())
+    assert r.previous_responses.index.tolist() == list(range(len(r.previous_responses)))

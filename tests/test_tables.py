@@ -19,6 +19,7 @@ from nps_helpers.health import band_counts, band_trend, customer_health
 from nps_helpers.i18n import GROUPS, MINUS, translator
 from nps_helpers.reviews import stars_vs_nps_by_platform
 from nps_helpers.segments import nps_by_segment
+from nps_helpers.tables import LOWER_MARK, SMALL_N_MARK, theme_examples_table, theme_table
 from nps_helpers.text import distinctive_words
 from nps_helpers.trends import nps_by_period
 
@@ -370,3 +371,44 @@ def test_tables_do_not_modify_the_callers_frame():
 def test_missing_columns_are_named(call, column):
     with pytest.raises(NpsInputError, match=column):
         call(translator("en"))
+
+
+# --- comment themes ----------------------------------------------------------------------
+@pytest.fixture
+def theme_names(monkeypatch):
+    """Theme names as the client's codeframe would give them."""
+    names = {"installation": "Instalacja", "price": "Cena"}
+    monkeypatch.setattr("nps_helpers.text.theme_label",
+                        lambda code, language, industry=None: names[code], raising=False)
+
+
+def theme_rows() -> pd.DataFrame:
+    return pd.DataFrame({"theme": ["installation", "price"], "mentions": [120, 12], "complaints": [80, 9],
+                         "praise": [30, 1], "impact": [-12.4, -1.6], "ci_low": [-18.0, -4.0],
+                         "ci_high": [-7.0, 0.5], "significant": [True, False], "small_n": [False, True],
+                         "detractor_share": [0.55, 0.06], "previous_detractor_share": [0.3, 0.05],
+                         "share_verdict": ["rose", "no_significant_change"]})
+
+
+def test_theme_table_marks_small_themes_and_tested_impacts(theme_names):
+    html = theme_table(theme_rows(), translator("pl"), industry="telecom", min_n=30).html
+    rows = html[html.index("<tbody>") + len("<tbody>"):html.index("</tbody>")].split("</tr>")
+    assert rows[0].startswith('<tr><th scope="row" class="text" dir="auto">Instalacja</th>')
+    assert f'−12 (od −18 do −7)<sup class="nps-flag">{LOWER_MARK}</sup>' in rows[0]
+    assert "55%" in rows[0] and "30%" in rows[0] and "Istotny wzrost" in rows[0]
+    assert f'12<sup class="nps-flag">{SMALL_N_MARK}</sup>' in rows[1] and LOWER_MARK not in rows[1]
+    assert "Mniej niż 30 wzmianek: wynik orientacyjny." in html
+
+
+def test_theme_examples_are_escaped_and_a_missing_side_is_empty(theme_names):
+    frame = pd.DataFrame({"theme": ["installation", "installation", "price"],
+                          "sentiment": ["negative", "positive", "positive"],
+                          "comment": ["<img src=x onerror=alert(1)>", "szybko", "tanio"], "score": [1, 9, 10]})
+    html = theme_examples_table(frame, translator("pl"), industry="telecom").html
+    assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt; (1)" in html
+    assert '<th scope="row" class="text" dir="auto">Cena</th><td class="text" dir="auto"></td>' in html
+
+
+def test_theme_table_needs_the_impact_columns():
+    with pytest.raises(NpsInputError, match="theme_table: .*share_verdict"):
+        theme_table(theme_rows().drop(columns="share_verdict"), translator("en"))

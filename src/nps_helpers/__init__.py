@@ -45,6 +45,7 @@ _EXPORTS: dict[str, str] = {
     "distinctive_words": "text", "passives_close_to_promoting": "text",
     "example_comments": "text", "theme_mentions": "text", "codeframe": "text", "theme_label": "text",
     "Codeframe": "text",
+    "theme_impact": "theme_impact",
     "csat": "experience", "ces": "experience", "response_rate": "experience",
     "survey_fatigue": "experience",
     "followup_lists": "followup", "write_followup_lists": "followup", "write_csv": "followup",

@@ -1,12 +1,12 @@
 """The summary's findings: the report's tested results, ranked, as codes and values.
 
 Each :class:`Finding` comes from a result that passed its own test in the section it
-links to, and carries the figures that section shows; nothing here tests anew except
-the theme impact, which no section computed before (:func:`theme_impacts`). The
-segment flags are used as the segment tables mark them (their correction for multiple
-comparisons included). Impact is in NPS points, ``|NPS of everyone - NPS without the
-group or theme|`` (for a change: the change itself); driver, churn and response-rate
-findings have no NPS effect (NaN) and rank after those that do.
+links to, and carries the figures that section shows. The segment flags are used as the
+segment tables mark them, and the theme tests as
+:func:`~nps_helpers.theme_impact.theme_impact` corrected them (Holm). Impact is in NPS
+points, ``|NPS of everyone - NPS without the group, or without the theme's complaints|``
+(for a change: the change itself); driver, churn, response-rate findings and a theme's
+rise among detractors have no NPS effect (NaN) and rank after those that do.
 """
 from __future__ import annotations
 
@@ -21,13 +21,11 @@ import pandas as pd
 from .churn import ChurnResult, rate_difference
 from .drivers import DriversResult
 from .experience import RESPONSE_WINDOW_DAYS, match_invitations
-from .metrics import categorize, category_counts, nps_difference, z_value
 from .periods import Period, window
 from .trends import PeriodChange, period_change
 
 MAX_FINDINGS = 5
 MAX_SEGMENTS = 2  # segment findings at most, so a driver or theme still has a place
-THEME_COLUMNS = ["theme", "n", "nps_theme", "nps_without", "impact", "p_value", "significant"]
 
 
 @dataclass(frozen=True)
@@ -107,42 +105,6 @@ def year_change(responses: pd.DataFrame, period: Period, *, level: float = 0.95)
     return period_change(responses, period, level=level, against=year_earlier(period))
 
 
-def theme_impacts(responses: pd.DataFrame, tags: pd.DataFrame, *, level: float = 0.95) -> pd.DataFrame:
-    """Each theme's impact on NPS: the NPS of all responses minus the NPS without its comments.
-
-    ``tags`` is :func:`~nps_helpers.text.theme_mentions` of ``responses["comment"]``. Columns:
-    theme, n (responses naming it), nps_theme, nps_without, impact, p_value and
-    significant, the test of the theme's responses against the others (the impact is
-    that difference times the theme's share of responses, so it is zero exactly when
-    the difference is). Largest absolute impact first.
-
-    Examples
-    --------
-    >>> responses = pd.DataFrame({"score": [0, 2, 10, 10], "comment": ["slow", "slow", "", "ok"]})
-    >>> tags = pd.DataFrame({"row": [0, 1], "theme": ["delivery", "delivery"]})
-    >>> theme_impacts(responses, tags)[["theme", "n", "nps_without", "impact"]].to_dict("records")
-    [{'theme': 'delivery', 'n': 2, 'nps_without': 100.0, 'impact': -100.0}]
-    """
-    z_value(level)
-    codes = categorize(responses["score"]).cat.codes.to_numpy()
-    everyone = category_counts(responses["score"])
-    rows = []
-    for theme, rows_of in tags.drop_duplicates(["row", "theme"]).groupby("theme", sort=True)["row"]:
-        named = responses.index.isin(rows_of.to_numpy())
-        inside = _counts(codes[named])
-        outside = {k: everyone[k] - inside[k] for k in everyone}
-        d = nps_difference(inside, outside, level=level)
-        all_nps = _nps(everyone)
-        rows.append({"theme": str(theme), "n": int(named.sum()), "nps_theme": d.a.nps,
-                     "nps_without": d.b.nps, "impact": all_nps - d.b.nps,
-                     "p_value": d.p_value, "significant": bool(d.significant)})
-    table = pd.DataFrame(rows, columns=THEME_COLUMNS)
-    if table.empty:
-        return table
-    order = table["impact"].abs().sort_values(ascending=False, kind="stable").index
-    return table.loc[order].reset_index(drop=True)
-
-
 def response_rate_change(
     invitations: pd.DataFrame,
     responses: pd.DataFrame,
@@ -195,12 +157,14 @@ def findings(
     """The tested results worth a manager's attention, largest impact first (at most ``limit``).
 
     ``segments`` are the segment tables by column (:func:`~nps_helpers.segments.nps_by_segment`,
-    flags as shown), ``themes`` is :func:`theme_impacts`. A result enters only when it
-    passed its test: a significant change, a shown group flagged significant (not small,
-    not pooled), a significant theme, a driver in the 'concentrate_here' quadrant, churn
-    significantly lower with higher scores, a significant change of the response rate.
-    Codes: nps_rose, nps_fell, segment_above, segment_below, theme_raises, theme_lowers,
-    driver, churn_link, response_rate_rose, response_rate_fell.
+    flags as shown), ``themes`` is :func:`~nps_helpers.theme_impact.theme_impact`. A result
+    enters only when it passed its test: a significant change, a shown group flagged
+    significant (not small, not pooled), the theme whose complaints lower the NPS most
+    significantly (else the theme whose share among detractors rose significantly), a
+    driver in the 'concentrate_here' quadrant, churn significantly lower with higher
+    scores, a significant change of the response rate. Codes: nps_rose, nps_fell,
+    segment_above, segment_below, theme_lowers, theme_rose_among_detractors, driver,
+    churn_link, response_rate_rose, response_rate_fell.
 
     Examples
     --------
@@ -248,14 +212,20 @@ def _segments(segments: Mapping[str, pd.DataFrame]) -> list[Finding]:
 def _theme(themes: pd.DataFrame | None) -> list[Finding]:
     if themes is None or themes.empty:
         return []
-    tested = themes[themes["significant"].astype(bool)]
-    if tested.empty:
+    lowers = themes[themes["significant"].astype(bool) & (themes["impact"] < 0)]
+    if not lowers.empty:
+        top = lowers.loc[lowers["impact"].idxmin()]
+        return [Finding("theme_lowers", "comments", abs(float(top["impact"])), int(top["complaints"]),
+                        {"theme": top["theme"], "impact": float(top["impact"]),
+                         "ci_low": float(top["ci_low"]), "ci_high": float(top["ci_high"])})]
+    rose = themes[themes["share_verdict"] == "rose"]
+    if rose.empty:
         return []
-    top = tested.loc[tested["impact"].abs().idxmax()]
-    code = "theme_raises" if top["impact"] > 0 else "theme_lowers"
-    return [Finding(code, "comments", abs(float(top["impact"])), int(top["n"]),
-                    {"theme": top["theme"], "impact": float(top["impact"]),
-                     "nps_without": float(top["nps_without"]), "nps_theme": float(top["nps_theme"])})]
+    top = rose.loc[(rose["detractor_share"] - rose["previous_detractor_share"]).idxmax()]
+    return [Finding("theme_rose_among_detractors", "comments", math.nan, int(top["detractors"]),
+                    {"theme": top["theme"], "share": float(top["detractor_share"]),
+                     "previous_share": float(top["previous_detractor_share"]),
+                     "previous_n": int(top["previous_detractor_comments"])})]
 
 
 def _driver(drivers: DriversResult | None) -> list[Finding]:
@@ -286,14 +256,3 @@ def _responses(change: RateChange | None) -> list[Finding]:
     return [Finding(code, "category_split", math.nan, change.invited,
                     {"rate": change.rate, "previous_rate": change.previous_rate,
                      "previous_n": change.previous_invited})]
-
-
-def _counts(codes: np.ndarray) -> dict[str, int]:
-    """Category counts from categorize() codes (0 detractor, 1 passive, 2 promoter)."""
-    counted = np.bincount(codes[codes >= 0], minlength=3)
-    return {"promoters": int(counted[2]), "passives": int(counted[1]), "detractors": int(counted[0])}
-
-
-def _nps(counts: Mapping[str, int]) -> float:
-    n = sum(counts.values())
-    return 100 * (counts["promoters"] - counts["detractors"]) / n if n else math.nan

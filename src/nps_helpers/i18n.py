@@ -108,6 +108,11 @@ LABELS: dict[str, str] = {
     "low_priority": N_("Low priority"),
     "possible_overkill": N_("Possibly over-served"),
     "uncertain": N_("Uncertain"),
+    # How a theme's share among detractors changed (theme_impact.SHARE_VERDICTS).
+    "rose": N_("Rose significantly"),
+    "fell": N_("Fell significantly"),
+    "no_significant_change": N_("No significant change"),
+    "no_previous_period": N_("No earlier comments"),
     # Comment themes (text.THEMES) and demo rating questions; a client's own are shown as named.
     "price": N_("Price"),
     "support": N_("Support"),
@@ -259,8 +264,8 @@ SENTENCES: dict[str, str | tuple[str, str]] = {
     "no_comments": N_("No comments were left in this period."),
     "no_passives_close": N_("No passive customer named a fixable issue in a comment."),
     "passives_close_summary": Nn_(
-        "{n} of {passives} passives ({share}) named an issue that can be fixed.",
-        "{n} of {passives} passives ({share}) named issues that can be fixed.",
+        "{n} of {passives} passives ({share}) named an issue that can be fixed, mostly about {themes}.",
+        "{n} of {passives} passives ({share}) named issues that can be fixed, mostly about {themes}.",
     ),
     "csat_summary": N_(
         "CSAT: {share} of customers were satisfied (4 or 5 on a scale of 1 to 5)."
@@ -372,7 +377,11 @@ SENTENCES: dict[str, str | tuple[str, str]] = {
         "Groups with fewer than {min_n} responses are marked as uncertain and get no marker; "
         "for groups with fewer than {suppress_n}, the figures are withheld."
     ),
-    "method_themes": N_("Comments are sorted into themes by keywords in the comment's own language."),
+    "method_themes": N_(
+        "Comments are coded into the themes of the industry's codeframe by keywords in the "
+        "comment's own language; each mention is praise, a complaint or neutral, from the words "
+        "around it or else the score."
+    ),
     # The method note's sentence on what the data did not allow (report.missing_analyses):
     # each analysis left out, with the data that would enable it.
     "missing_data": N_("This report leaves out what the data did not allow: {analyses}."),
@@ -427,16 +436,14 @@ SENTENCES: dict[str, str | tuple[str, str]] = {
         "({responses}).",
     ),
     "summary_theme_lowers": Nn_(
-        "Comments on {theme} lower the NPS by {n} point: without them it would be {without} "
-        "({responses} with such comments).",
-        "Comments on {theme} lower the NPS by {n} points: without them it would be {without} "
-        "({responses} with such comments).",
+        "Complaints about {theme} lower the NPS by {n} point ({interval}); "
+        "{responses} complained about it.",
+        "Complaints about {theme} lower the NPS by {n} points ({interval}); "
+        "{responses} complained about it.",
     ),
-    "summary_theme_raises": Nn_(
-        "Comments on {theme} raise the NPS by {n} point: without them it would be {without} "
-        "({responses} with such comments).",
-        "Comments on {theme} raise the NPS by {n} points: without them it would be {without} "
-        "({responses} with such comments).",
+    "summary_theme_rose_among_detractors": N_(
+        "More detractors name {theme} than in the previous period: {now} of those who "
+        "commented, up from {before}."
     ),
     "summary_driver": N_(
         "Concentrate on {driver}: it weighs much on the score and is rated below the other "
@@ -602,6 +609,19 @@ class Translator:
         """
         name = str(name).removeprefix(DRIVER_PREFIX)
         return self.gettext(LABELS[name]) if name in LABELS else name.replace("_", " ")
+
+    def theme(self, code: str, industry: str | None = None) -> str:
+        """A comment theme's name in this language, from the industry's codeframe.
+
+        Examples
+        --------
+        >>> translator("pl").theme("installation", "telecom")
+        'Instalacja'
+        """
+        # text loads the codeframes and the lemmatiser; every module imports i18n.
+        from .text import theme_label
+
+        return theme_label(code, self.language, industry)
 
     def text(self, code: str, **values: object) -> str:
         """The sentence for a code (a verdict, a note), with ``{fields}`` filled in.

@@ -650,47 +650,62 @@ def driver_matrix(
         return _render(fig, _alt(title, parts))
 
 
-def theme_counts(
-    frame: pd.DataFrame, t: Translator, *, label: str = "theme", value: str = "mentions"
+def theme_balance(
+    frame: pd.DataFrame, t: Translator, *, industry: str | None = None, min_n: int = MIN_N
 ) -> Chart:
-    """Number of comments naming each theme, split by the commenter's category.
+    """Complaints (left) and praise (right) per theme, the theme costing most NPS at the top.
 
-    ``frame`` as :func:`~nps_helpers.text.theme_counts`: ``label`` (theme; default themes
-    are named in the report's language), ``category`` and ``value`` (count) per row;
-    rows of other categories ('overall') are ignored. Wide counts (``promoters``,
-    ``passives``, ``detractors``) work too. Themes nobody named are left out; the rest
-    are sorted by their total.
+    ``frame`` as :func:`~nps_helpers.theme_impact.theme_impact`: ``theme``, ``complaints``,
+    ``praise``, ``impact`` (its order is kept, largest loss first), optional ``neutral`` (named
+    in the alt text only) and ``small_n`` (else ``mentions < min_n``: drawn pale, with a
+    legend entry). Theme names come from ``industry``'s codeframe (:meth:`Translator.theme`).
+    Themes nobody praised or complained about are left out.
 
     Examples
     --------
     >>> from nps_helpers.i18n import translator
-    >>> f = pd.DataFrame({"theme": ["price", "price", "staff", "billing"],
-    ...     "category": ["detractor", "promoter", "promoter", "passive"], "mentions": [7, 2, 5, 0]})
-    >>> theme_counts(f, translator("en")).alt.split(". ")[1:]
-    ['Price: promoters 2, passives 0, detractors 7', 'Staff: promoters 5, passives 0, detractors 0.']
+    >>> f = pd.DataFrame({"theme": ["installation", "staff"], "complaints": [12, 2],
+    ...     "praise": [3, 9], "neutral": [1, 0], "impact": [-6.2, -0.4], "small_n": [False, True]})
+    >>> theme_balance(f, translator("en"), industry="telecom").alt.split(". ")[1]
+    'Installation: complaints 12, praise 3, neutral 1, impact on NPS −6'
     """
-    counts = _wide_counts(frame, label, "theme_counts", value=value)
-    totals = counts.sum(axis=1)
-    counts = counts.loc[totals[totals > 0].sort_values(ascending=False, kind="stable").index]
-    if counts.empty:
-        raise NpsInputError("theme_counts: no comment names any theme, so there is nothing to draw")
-    names = [t.topic(name) for name in counts.index]
-    title = t.gettext("Comment themes by category")
+    _require(frame, ["theme", "complaints", "praise", "impact"], "theme_balance")
+    data = frame[(frame["complaints"] + frame["praise"]) > 0].reset_index(drop=True)
+    if data.empty:
+        raise NpsInputError("theme_balance: no comment praises or complains about a theme, so there is nothing to draw")
+    small = (data["small_n"].astype(bool) if "small_n" in data
+             else data.get("mentions", data["complaints"] + data["praise"]) < min_n).to_numpy()
+    names = [t.theme(code, industry) for code in data["theme"]]
+    title = t.gettext("Complaints and praise by theme")
+    complaints, praise = t.gettext("Complaints"), t.gettext("Praise")
     with _house_style():
         fig, ax = _new_figure(8, 1.3 + 0.45 * len(names))
         y = np.arange(len(names))[::-1]
-        left = np.zeros(len(names))
-        for cat in CATEGORIES:
-            values = counts[PLURAL_COLUMNS[cat]].to_numpy(dtype=float)
-            ax.barh(y, values, left=left, color=PALETTE[cat], height=0.6, label=t.label(cat))
-            left += values
+        alpha = np.where(small, 0.4, 1.0)
+        for i in range(len(names)):
+            ax.barh(y[i], -data.at[i, "complaints"], color=PALETTE["detractor"], height=0.6, alpha=alpha[i])
+            ax.barh(y[i], data.at[i, "praise"], color=PALETTE["promoter"], height=0.6, alpha=alpha[i])
+        ax.axvline(0, color=INK, linewidth=0.8)
+        widest = float(max(data["complaints"].max(), data["praise"].max(), 1))
+        ax.set_xlim(-1.05 * widest, 1.05 * widest)
         ax.set_yticks(y, names)
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: t.number(v)))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: t.number(abs(v))))
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set_xlabel(t.gettext("Comments"))
+        ax.set_xlabel(t.gettext("Comments naming the theme"))
         ax.grid(axis="y", visible=False)
-        _title(ax, title, _legend_above(ax, len(CATEGORIES)))
-        return _render(fig, _alt(title, _category_parts(t, names, counts, t.number)))
+        handles = [Patch(color=PALETTE["detractor"], label=complaints),
+                   Patch(color=PALETTE["promoter"], label=praise)]
+        if small.any():
+            handles.append(Patch(color=MUTED, alpha=0.4, label=t.count(
+                "Fewer than {n} mention", "Fewer than {n} mentions", min_n)))
+        _title(ax, title, _legend_above(ax, len(handles), handles=handles))
+        part = t.gettext("{theme}: complaints {complaints}, praise {praise}, neutral {neutral}, "
+                         "impact on NPS {impact}")
+        parts = [part.format(theme=name, complaints=t.number(row["complaints"]),
+                             praise=t.number(row["praise"]), neutral=t.number(row.get("neutral", 0)),
+                             impact=t.nps(row["impact"]))
+                 for name, (_, row) in zip(names, data.iterrows(), strict=True)]
+        return _render(fig, _alt(title, parts))
 
 
 # --- internals --------------------------------------------------------------------------

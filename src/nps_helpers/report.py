@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from . import text as tagging
 from .benchmarks import PeerBenchmark, industry_benchmark, peer_benchmark
 from .churn import ChurnResult, churn_analysis
 from .commentary import (
@@ -49,7 +50,6 @@ from .findings import (
     RateChange,
     findings,
     response_rate_change,
-    theme_impacts,
     year_change,
 )
 from .followup import followup_lists, write_csv, write_followup_lists
@@ -64,7 +64,7 @@ from .plots import (
     retention,
     segment_forest,
     stars_trend,
-    theme_counts,
+    theme_balance,
 )
 from .plots import churn as churn_chart
 from .plots import trend as trend_chart
@@ -78,16 +78,17 @@ from .store import Store, load_table
 from .tables import (
     benchmark_table,
     churn_table,
-    comments_table,
     driver_table,
     health_table,
     nps_table,
     score_table,
     stars_table,
+    theme_examples_table,
+    theme_table,
     words_table,
 )
-from .text import distinctive_words, example_comments, passives_close_to_promoting
-from .text import theme_counts as count_themes
+from .text import distinctive_words, passives_close_to_promoting
+from .theme_impact import theme_examples, theme_impact
 from .timezones import client_timezone
 from .trends import PeriodChange, nps_by_period, period_change
 
@@ -95,6 +96,8 @@ if TYPE_CHECKING:  # health loads scikit-learn: imported where it is used
     from .health import HealthRisk
 
 HISTORY_MONTHS = 24
+TOP_THEMES = 5  # themes with example comments, the largest losses first
+PASSIVE_THEMES = 3  # themes the passives' sentence names
 HEALTH_QUARTERS = 4  # band counts at the end of the period and of the quarters before it
 AT_RISK_FILE = "customers_at_risk.csv"
 LINK_MARK = "\u2192"  # before a finding's link to its section: the same in every language
@@ -154,6 +157,24 @@ class Report:
         if "comment" in self.responses.columns:
             return self.responses["comment"]
         return pd.Series("", index=self.responses.index, dtype="string", name="comment")
+
+    @cached_property
+    def previous_responses(self) -> pd.DataFrame:
+        """The responses of the period before this one (from ``history``), indexed 0..n-1."""
+        previous = self.period.previous()
+        when = self.history["responded_at"] if "responded_at" in self.history.columns else pd.Series(
+            pd.NaT, index=self.history.index, dtype="datetime64[ns, UTC]")
+        return self.history.loc[(when >= previous.start) & (when < previous.end)].reset_index(drop=True)
+
+    @cached_property
+    def mentions(self) -> pd.DataFrame:
+        """The theme mentions of the period's comments (one row per comment and theme)."""
+        return _mentions(self, self.responses)
+
+    @cached_property
+    def previous_mentions(self) -> pd.DataFrame:
+        """The theme mentions of the previous period's comments."""
+        return _mentions(self, self.previous_responses)
 
     @cached_property
     def _health(self) -> dict[pd.Timestamp, pd.DataFrame]:
@@ -366,7 +387,6 @@ def show_summary(
     headline: NpsResult,
     change: PeriodChange,
     *,
-    tags: pd.DataFrame | None = None,
     drivers: DriversResult | None = None,
     churn: ChurnResult | None = None,
 ) -> list:
@@ -377,7 +397,7 @@ def show_summary(
     interval lies above, below or across the client's ``target_nps``, and a
     ``<ul class="findings">`` of :func:`~nps_helpers.findings.findings`, each linking to
     its section when the report shows it; one sentence when nothing passed its test.
-    ``tags`` is :func:`~nps_helpers.text.theme_mentions` of the period's comments.
+    The theme finding reads the report's :attr:`Report.mentions`.
 
     Examples
     --------
@@ -394,11 +414,12 @@ def show_summary(
         parts.append(paragraph(t.change(year)))
     if report.client.target_nps is not None:
         parts.append(paragraph(_target(t, headline, report.client.target_nps)))
-    found = summary_findings(report, change, tags=tags, drivers=drivers, churn=churn)
+    found = summary_findings(report, change, drivers=drivers, churn=churn)
     if not found:
         return [*parts, paragraph(t.text("summary_nothing"))]
     shown = set(section_order(report.client.sections))
-    items = "".join(f"<li>{_finding_item(t, f, f.section in shown)}</li>" for f in found)
+    industry = report.client.industry
+    items = "".join(f"<li>{_finding_item(t, f, f.section in shown, industry)}</li>" for f in found)
     return [*parts, Html(f'<ul class="findings">{items}</ul>')]
 
 
@@ -406,7 +427,6 @@ def summary_findings(
     report: Report,
     change: PeriodChange,
     *,
-    tags: pd.DataFrame | None = None,
     drivers: DriversResult | None = None,
     churn: ChurnResult | None = None,
 ) -> tuple[Finding, ...]:
@@ -419,8 +439,7 @@ def summary_findings(
     >>> summary_findings(r, period_change(r.history, r.period))
     ()
     """
-    themes = (theme_impacts(report.responses, tags, level=report.level)
-              if tags is not None and len(tags) else None)
+    themes = theme_table_of(report) if _has_comments(report) else None
     return findings(change=change, segments=segment_tables(report), themes=themes, drivers=drivers,
                     churn=churn, responses=report._response_rate)
 
@@ -439,6 +458,27 @@ def segment_tables(report: Report) -> dict[str, pd.DataFrame]:
                                           suppress_n=report.suppress_n, level=report.level)
                            for column in columns], level=report.level)
     return dict(zip(columns, frames, strict=True))
+
+
+def theme_table_of(
+    report: Report, mentions: pd.DataFrame | None = None, previous_mentions: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """:func:`~nps_helpers.theme_impact.theme_impact` of the report's period against the one before.
+
+    ``mentions`` and ``previous_mentions`` default to the report's own
+    (:attr:`Report.mentions`, :attr:`Report.previous_mentions`).
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"row": [3], "theme": ["price"], "language": ["en"], "sentiment": ["negative"]})
+    >>> theme_table_of(_example_report(), m, m.iloc[:0])[["theme", "complaints", "share_verdict"]].to_dict("records")
+    [{'theme': 'price', 'complaints': 1, 'share_verdict': 'no_previous_period'}]
+    """
+    return theme_impact(
+        report.responses, report.mentions if mentions is None else mentions,
+        previous=report.previous_responses,
+        previous_mentions=report.previous_mentions if previous_mentions is None else previous_mentions,
+        level=report.level, min_n=report.min_n)
 
 
 def show_responses(report: Report) -> list:
@@ -887,39 +927,53 @@ def show_segments(report: Report, headline: NpsResult) -> list:
     return parts
 
 
-def show_comments(report: Report, tags: pd.DataFrame) -> list:
-    """Themes by category, distinctive words, passives close to promoting, a few comments.
+def show_comments(
+    report: Report, mentions: pd.DataFrame | None = None, previous_mentions: pd.DataFrame | None = None
+) -> list:
+    """Praise and complaints per theme with their impact, distinctive words, passives, examples.
 
-    ``tags`` is :func:`nps_helpers.text.theme_mentions` of the period's comments. Comments are
-    shown as escaped text and never with a customer id. Nothing without comments.
+    ``mentions`` and ``previous_mentions`` default to the report's own
+    (:attr:`Report.mentions`, :attr:`Report.previous_mentions`). The chart and table show
+    each theme's complaints, praise, impact on NPS and share among detractors against the
+    previous period; the passives' sentence names the themes they raise; the examples are
+    one complaint and one word of praise for each of the :data:`TOP_THEMES` themes costing
+    most NPS. Comments are shown as escaped text with e-mail addresses masked, never with a
+    customer id. Nothing without comments.
 
     Examples
     --------
-    >>> show_comments(_example_report(), pd.DataFrame(columns=["row", "theme"]))
+    >>> show_comments(_example_report())
     []
     """
     t, responses = report.t, report.responses
     if not _has_comments(report):
         return []
-    languages = responses.get("language")
-    words = distinctive_words(responses["comment"], categorize(responses["score"]), languages,
+    mentions = report.mentions if mentions is None else mentions
+    industry = report.client.industry
+    themes = theme_table_of(report, mentions, previous_mentions)
+    words = distinctive_words(responses["comment"], categorize(responses["score"]), responses.get("language"),
                               extra=report.theme_extra)
-    passives = passives_close_to_promoting(responses, tags, level=report.level)
-    # A few comments may name no theme at all: then there is no theme chart to draw.
-    named = len(tags) > 0 and tags["theme"].notna().any()
-    parts: list = [theme_counts(count_themes(responses, tags, level=report.level), t)] if named else []
-    parts += [
-        heading(t, "distinctive_words", level=3),
-        words_table(words, t),
-        heading(t, "passives_close", level=3),
-    ]
+    # Praise is no issue to fix: a passive close to promoting complains or asks about something.
+    passives = passives_close_to_promoting(responses, mentions[mentions["sentiment"] != "positive"],
+                                           level=report.level)
+    parts: list = []
+    # Comments may praise or complain about no theme at all: then there is no theme chart to draw.
+    if (themes["complaints"] + themes["praise"]).gt(0).any():
+        parts += [theme_balance(themes, t, industry=industry, min_n=report.min_n),
+                  theme_table(themes, t, industry=industry, level=report.level, min_n=report.min_n)]
+    parts += [heading(t, "distinctive_words", level=3), words_table(words, t),
+              heading(t, "passives_close", level=3)]
     if passives.close:
-        parts.append(paragraph(t.text("passives_close_summary", n=passives.close,
-                                      passives=passives.passives, share=t.percent(passives.share))))
+        named = t.join(f"{t.theme(row.theme, industry)} ({t.number(row.passives)})"
+                       for row in passives.by_theme.head(PASSIVE_THEMES).itertuples())
+        parts.append(paragraph(t.text("passives_close_summary", n=passives.close, passives=passives.passives,
+                                      share=t.percent(passives.share), themes=named)))
     else:
         parts.append(paragraph(t.text("no_passives_close")))
-    parts += [heading(t, "example_comments", level=3),
-              comments_table(example_comments(responses, tags), t)]
+    examples = theme_examples(responses, mentions, themes["theme"].head(TOP_THEMES).tolist())
+    if not examples.empty:
+        parts += [heading(t, "example_comments", level=3),
+                  theme_examples_table(examples, t, industry=industry)]
     return parts
 
 
@@ -1087,6 +1141,15 @@ def _segment_columns(report: Report) -> list[str]:
     return [c for c in report.client.segments if c in report.responses.columns]
 
 
+def _mentions(report: Report, responses: pd.DataFrame) -> pd.DataFrame:
+    """The theme mentions of ``responses``' comments, read with the client's codeframe."""
+    comments = (responses["comment"] if "comment" in responses.columns
+                else pd.Series("", index=responses.index, dtype="string"))
+    tagged = tagging.tag_themes(comments, responses.get("language"), extra=report.theme_extra,
+                                industry=report.client.industry, scores=responses["score"])
+    return tagging.theme_mentions(tagged)
+
+
 def _has_comments(report: Report) -> bool:
     return not report.comments.fillna("").str.strip().eq("").all()
 
@@ -1115,16 +1178,16 @@ def _target(t: Translator, headline: NpsResult, target: int) -> str:
     return t.text(where, target=t.nps(target), interval=t.interval(headline.ci_low, headline.ci_high))
 
 
-def _finding_item(t: Translator, finding: Finding, linked: bool) -> str:
+def _finding_item(t: Translator, finding: Finding, linked: bool, industry: str | None) -> str:
     """One finding's sentence (escaped), then a link to its section when the report shows it."""
-    sentence = html.escape(_finding_sentence(t, finding))
+    sentence = html.escape(_finding_sentence(t, finding, industry))
     if not linked:
         return sentence
     return (f'{sentence} <a href="#{anchor(finding.section)}">'
             f'{LINK_MARK}\u00a0{html.escape(t.label(finding.section))}</a>')
 
 
-def _finding_sentence(t: Translator, f: Finding) -> str:
+def _finding_sentence(t: Translator, f: Finding, industry: str | None) -> str:
     v = f.values
     if f.code in ("nps_rose", "nps_fell"):
         return t.text(f"summary_{f.code}", n=round(abs(v["difference"])),
@@ -1133,9 +1196,13 @@ def _finding_sentence(t: Translator, f: Finding) -> str:
     if f.code in ("segment_above", "segment_below"):
         return t.text(f"summary_{f.code}", n=round(abs(v["difference"])), topic=t.topic(v["segment"]),
                       group=t.name(v["group"]), nps=t.nps(v["nps"]), responses=t.responses(f.n))
-    if f.code in ("theme_raises", "theme_lowers"):
-        return t.text(f"summary_{f.code}", n=round(abs(v["impact"])), theme=t.topic(v["theme"]),
-                      without=t.nps(v["nps_without"]), responses=t.responses(f.n))
+    if f.code == "theme_lowers":
+        return t.text("summary_theme_lowers", n=round(abs(v["impact"])), theme=t.theme(v["theme"], industry),
+                      interval=t.interval(v["ci_low"], v["ci_high"]), responses=t.responses(f.n))
+    if f.code == "theme_rose_among_detractors":
+        return t.text("summary_theme_rose_among_detractors", theme=t.theme(v["theme"], industry),
+                      now=t.percent(v["share"]),
+                      before=t.percent(v["previous_share"]))
     if f.code == "driver":
         return t.text("summary_driver", driver=t.topic(v["driver"]), responses=t.responses(f.n))
     if f.code == "churn_link":
