@@ -400,6 +400,12 @@ def test_theme_table_marks_small_themes_and_tested_impacts(theme_names):
     assert "Mniej niż 30 wzmianek: wynik orientacyjny." in html
 
 
+def test_a_narrow_impact_interval_gets_one_decimal_not_three_equal_figures(theme_names):
+    rows = theme_rows().assign(impact=[-3.62, -1.0], ci_low=[-4.14, -9.0], ci_high=[-3.18, 2.0])
+    html = theme_table(rows, translator("en"), industry="telecom", min_n=30).html
+    assert "−3.6 (−4.1 to −3.2)" in html and "−1 (−9 to 2)" in html
+
+
 def test_theme_examples_are_escaped_and_a_missing_side_is_empty(theme_names):
     frame = pd.DataFrame({"theme": ["installation", "installation", "price"],
                           "sentiment": ["negative", "positive", "positive"],

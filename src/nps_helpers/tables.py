@@ -407,7 +407,9 @@ def theme_table(
     rows, used = [], set()
     for _, row in frame.iterrows():
         mentions = _text(t.number(row["mentions"]))
-        impact = _text(f"{t.nps(row['impact'])} ({t.interval(row['ci_low'], row['ci_high'])})"
+        # A narrow interval would round to '−3 (−3 to −3)'; one decimal keeps it readable.
+        digits = 1 if pd.notna(row["ci_low"]) and row["ci_high"] - row["ci_low"] < 2 else 0
+        impact = _text(f"{t.nps(row['impact'], digits)} ({t.interval(row['ci_low'], row['ci_high'], digits)})"
                        if pd.notna(row["ci_low"]) else t.nps(row["impact"]))
         if row["small_n"]:
             mentions += _mark(SMALL_N_MARK)
