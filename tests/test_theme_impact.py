@@ -7,7 +7,7 @@ import pytest
 from statsmodels.stats.proportion import proportions_ztest
 
 from nps_helpers.metrics import nps_difference
-from nps_helpers.theme_impact import IMPACT_COLUMNS, theme_impact
+from nps_helpers.theme_impact import IMPACT_COLUMNS, theme_examples, theme_impact
 
 
 def mentions(rows, themes, sentiments) -> pd.DataFrame:
@@ -128,3 +128,22 @@ def test_themes_are_ordered_by_impact_largest_loss_first():
 def test_no_mentions_give_an_empty_table_with_the_columns():
     table = theme_impact(responses([0, 10]), mentions([], "price", "negative"))
     assert table.empty and list(table.columns) == IMPACT_COLUMNS
+
+
+def test_a_comment_naming_every_theme_is_not_the_example_of_each():
+    everything = "Install took a month, the line drops, billing wrong, support useless, " * 3
+    responses = pd.DataFrame({
+        "score": [0, 1, 2, 9],
+        "comment": [everything, "The engineer never came", "Bill was wrong twice", "Install was quick"],
+        "responded_at": pd.to_datetime(["2026-03-01", "2026-01-01", "2026-01-02", "2026-01-03"], utc=True)})
+    themes = ["installation", "connection", "billing", "support"]
+    mentions = pd.DataFrame({
+        "row": [0, 0, 0, 0, 1, 2, 3], "theme": themes + ["installation", "billing", "installation"],
+        "language": "en", "sentiment": ["negative"] * 6 + ["positive"]})
+    examples = theme_examples(responses, mentions, themes)
+    complaint = examples[examples["sentiment"] == "negative"].set_index("theme")["comment"]
+    # By hand: the specific comments win for installation and billing; the long one is used
+    # once, for the first theme that has nothing else (connection), and support has only it.
+    assert complaint.to_dict() == {"installation": "The engineer never came", "connection": everything.strip(),
+                                   "billing": "Bill was wrong twice", "support": everything.strip()}
+    assert examples[examples["sentiment"] == "positive"]["comment"].tolist() == ["Install was quick"]

@@ -42,6 +42,10 @@ _COMPLAINING = [f"complaining_{c}" for c in _COUNTS]
 MIN_N = Defaults.model_fields["min_n"].default
 
 
+# An example longer than this is cut in the report; a shorter one that makes the point wins.
+EXAMPLE_CHARS = 240
+
+
 def theme_impact(
     responses: pd.DataFrame,
     mentions: pd.DataFrame,
@@ -171,35 +175,52 @@ def _holm(p_values: pd.Series, level: float) -> pd.Series:
 
 
 def theme_examples(responses: pd.DataFrame, mentions: pd.DataFrame, themes: Sequence[str]) -> pd.DataFrame:
-    """The most recent complaint and the most recent praise of each of ``themes``, where they exist.
+    """A complaint and a word of praise for each of ``themes``, where they exist.
 
-    Columns ``theme`` (in the order of ``themes``), ``sentiment`` ('negative' first, then
+    Each example is the comment that speaks most about that theme alone: one not already
+    shown for another theme, naming the fewest themes, not overlong, then the most recent;
+    so a long comment that names every theme is not the example of each. Columns
+    ``theme`` (in the order of ``themes``), ``sentiment`` ('negative' first, then
     'positive'), ``comment`` (e-mail addresses masked) and ``score``: no ids, so the frame
     is safe for a shared report once its text is escaped.
 
     Examples
     --------
-    >>> responses = pd.DataFrame({"score": [2, 10, 9], "comment": ["slow, mail bo@x.org", "quick", "fast"],
-    ...     "responded_at": pd.to_datetime(["2026-01-01", "2026-01-02", "2026-01-03"], utc=True)})
-    >>> mentions = pd.DataFrame({"row": [0, 1, 2], "theme": ["delivery"] * 3, "language": ["en"] * 3,
-    ...     "sentiment": ["negative", "positive", "positive"]})
-    >>> theme_examples(responses, mentions, ["delivery"]).to_dict("records")  # doctest: +NORMALIZE_WHITESPACE
+    >>> responses = pd.DataFrame({"score": [2, 10, 9, 1], "comment": ["slow, mail bo@x.org", "quick",
+    ...     "fast", "slow and dear"], "responded_at": pd.to_datetime(
+    ...     ["2026-01-01", "2026-01-02", "2026-01-03", "2026-01-04"], utc=True)})
+    >>> mentions = pd.DataFrame({"row": [0, 1, 2, 3, 3], "theme": ["delivery"] * 4 + ["price"],
+    ...     "language": ["en"] * 5, "sentiment": ["negative", "positive", "positive", "negative", "negative"]})
+    >>> theme_examples(responses, mentions, ["delivery", "price"]).to_dict("records")  # doctest: +NORMALIZE_WHITESPACE
     [{'theme': 'delivery', 'sentiment': 'negative', 'comment': 'slow, mail …@…', 'score': 2},
-     {'theme': 'delivery', 'sentiment': 'positive', 'comment': 'fast', 'score': 9}]
+     {'theme': 'delivery', 'sentiment': 'positive', 'comment': 'fast', 'score': 9},
+     {'theme': 'price', 'sentiment': 'negative', 'comment': 'slow and dear', 'score': 1}]
     """
     text = responses["comment"].astype("string").str.strip()
-    picked = mentions[mentions["theme"].isin(list(themes)) & mentions["sentiment"].isin(["negative", "positive"])
-                      & mentions["row"].isin(responses.index[text.fillna("").ne("").to_numpy()])]
-    picked = picked.drop_duplicates(["row", "theme", "sentiment"]).assign(
-        order=lambda f: f["theme"].map({theme: i for i, theme in enumerate(themes)}),
-        negative_first=lambda f: f["sentiment"] != "negative")
-    if "responded_at" in responses.columns:
-        picked = picked.assign(at=responses.loc[picked["row"], "responded_at"].to_numpy()).sort_values(
-            "at", ascending=False, kind="stable")
-    picked = (picked.groupby(["theme", "sentiment"], sort=False).head(1)
-              .sort_values(["order", "negative_first"], kind="stable"))
-    comments = text.loc[picked["row"]].str.replace(_EMAIL, EMAIL_MASK, regex=True).to_numpy()
-    return pd.DataFrame({"theme": picked["theme"].astype(str).to_numpy(),
-                         "sentiment": picked["sentiment"].astype(str).to_numpy(),
+    has_text = mentions["row"].isin(responses.index[text.fillna("").ne("").to_numpy()])
+    candidates = mentions[has_text & mentions["sentiment"].isin(["negative", "positive"])].drop_duplicates(
+        ["row", "theme", "sentiment"])
+    breadth = mentions.drop_duplicates(["row", "theme"]).groupby("row").size()
+    rows = candidates["row"].to_numpy()
+    candidates = candidates.assign(
+        themes_named=breadth.reindex(rows).to_numpy(),
+        overlong=text.loc[rows].str.len().gt(EXAMPLE_CHARS).to_numpy(),
+        at=(responses.loc[rows, "responded_at"].to_numpy() if "responded_at" in responses.columns
+            else np.zeros(len(rows))))
+    chosen: list[tuple[str, str, object]] = []
+    used: set = set()
+    for theme in themes:
+        for sentiment in ("negative", "positive"):
+            pool = candidates[(candidates["theme"] == theme) & (candidates["sentiment"] == sentiment)]
+            if pool.empty:
+                continue
+            pool = pool.assign(seen=pool["row"].isin(used)).sort_values(
+                ["seen", "themes_named", "overlong", "at"], ascending=[True, True, True, False], kind="stable")
+            row = pool["row"].iloc[0]
+            used.add(row)
+            chosen.append((theme, sentiment, row))
+    picked = [row for _, _, row in chosen]
+    comments = text.loc[picked].str.replace(_EMAIL, EMAIL_MASK, regex=True).to_numpy()
+    return pd.DataFrame({"theme": [c[0] for c in chosen], "sentiment": [c[1] for c in chosen],
                          "comment": comments.astype(object),
-                         "score": responses.loc[picked["row"], "score"].to_numpy()})
+                         "score": responses.loc[picked, "score"].to_numpy()})
