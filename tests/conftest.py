@@ -30,15 +30,16 @@ BATCH = "safety"
 PERIOD = ("2026-07-01", "2026-10-01")
 ATTACKED = "kestrel-bank"
 DOOMED, SURVIVOR = "brightwave-mobile", "ladoga-bank"
-# Comments of ATTACKED's six most recent responses (two per category, each naming a theme,
-# so the report's example comments show them all).
+# Comments of ATTACKED's six most recent responses (two per category); the period's other
+# comments are blanked, so these are the only ones naming a theme and each is the example of
+# its (theme, sentiment): digital, staff and fees, praised and criticised.
 COMMENT_ATTACKS = {
-    "script": '<script>alert("xss-script")</script><style>body{background:url(https://evil.example/s)}</style> great staff',
-    "img_onerror": '<img src=x onerror=alert("xss-img")><svg onload=alert(1)><iframe src="https://evil.example/f"></iframe> great staff',
-    "javascript_link": "<a href=\"javascript:alert('xss-link')\">click</a> javascript:alert(1) support was slow",
-    "markdown": "**bold** _em_ [offer](https://evil.example/md) ![px](https://evil.example/p.png) <https://evil.example/a> # Heading support",
-    "long_text": "too expensive " + "A" * 20_000 + " unseen tail",
-    "rtl_emoji": "price \u202eevil\u202c مرحبا بكم שלום 👍🏽 👨\u200d👩\u200d👧 🎉 \x00\x0b",
+    "script": '<script>alert("xss-script")</script><style>body{background:url(https://evil.example/s)}</style> great app',
+    "img_onerror": '<img src=x onerror=alert("xss-img")><svg onload=alert(1)><iframe src="https://evil.example/f"></iframe> friendly staff',
+    "javascript_link": "<a href=\"javascript:alert('xss-link')\">click</a> javascript:alert(1) the app was slow",
+    "markdown": "**bold** _em_ [offer](https://evil.example/md) ![px](https://evil.example/p.png) <https://evil.example/a> # Heading fees are great",
+    "long_text": "rude staff " + "A" * 20_000 + " unseen tail",
+    "rtl_emoji": "fees too expensive \u202eevil\u202c مرحبا بكم שלום 👍🏽 👨\u200d👩\u200d👧 🎉 \x00\x0b",
 }
 CONTACT = "jan.kowalski@example.org"  # written into each of those comments
 SEGMENT_ATTACKS = [
@@ -179,6 +180,7 @@ def attack(st: Store, responses: pd.DataFrame, mark: str) -> pd.DataFrame:
     recent = out.loc[window].sort_values("responded_at", ascending=False)
     category = pd.cut(recent["score"], [-1, 6, 8, 10], labels=["detractor", "passive", "promoter"])
     chosen = [i for cat in ("promoter", "passive", "detractor") for i in recent.index[category == cat][:2]]
+    out.loc[recent.index.difference(chosen), "comment"] = ""
     for row, text in zip(chosen, COMMENT_ATTACKS.values(), strict=True):
         out.loc[row, ["comment", "language"]] = [f"{text} write to {CONTACT} {mark}", "en"]
     formula_rows = [i for i in recent.index if i not in chosen and pd.notna(out.loc[i, "customer_id"])

@@ -11,11 +11,13 @@ import yaml
 from bs4 import BeautifulSoup
 from conftest import BATCH, demo_project, every_state_manifest, render, write_params
 
+from nps_helpers.i18n import translator
 from nps_helpers.metrics import nps, nps_difference
 from nps_helpers.periods import parse_period
 from nps_helpers.render.index import index_html
 from nps_helpers.render.safety import html_problems
 from nps_helpers.store import Store
+from nps_helpers.text import codeframe
 from nps_helpers.timezones import client_timezone
 
 MINUS = "\u2212"
@@ -172,7 +174,8 @@ def test_rendered_detractor_list_folds_each_customer_to_their_latest_answer(rend
         c: folded[c] for c in detractors["customer_id"]}
     assert written["score"].is_monotonic_increasing
     assert {"region", "touchpoint", "plan", "revenue"} <= set(written.columns)
-    # Theme names in Polish, as the report shows them (the demo's themes are the default ones).
+    # Theme names in Polish, as the report shows them: the labels of the client's codeframe.
     names = {n for cell in written["themes"].dropna() for n in cell.split("; ")}
-    assert "Cena" in names and names <= {"Cena", "Pomoc techniczna", "Dostawa", "Jakość", "Łatwość obsługi",
-                                         "Rozliczenia", "Personel", "Niezawodność"}
+    industry = params[cid]["industry"]
+    labels = {translator("pl").theme(code, industry) for code in codeframe(industry).themes}
+    assert names and names <= labels and len(names) >= 3

@@ -238,7 +238,7 @@ def test_detractors_to_call_fold_each_customer_and_come_in_priority_order():
     answers, customers = _period_answers()
     tags = _tags(answers["comment"])
     call = followup_lists(answers, tags, customers=customers, since="2026-07-01",
-                          segments=["region", "plan"], t=translator("de"))["detractors_to_call"]
+                          segments=["region", "plan"], t=translator("de"), industry="telecom")["detractors_to_call"]
     assert call.columns.tolist() == ["customer_id", "response_id", "responded_at", "score", "answers_in_period",
                                      "region", "plan", "revenue", "themes", "comment", "language"]
     # Score ascending; then revenue descending (unknown last); then the newest first.
@@ -247,7 +247,7 @@ def test_detractors_to_call_fold_each_customer_and_come_in_priority_order():
     # Three detractor answers fold into one row: the latest, its region, the customer's plan now.
     assert (c1["response_id"], c1["score"], c1["answers_in_period"]) == ("r2", 4, 3)
     assert (c1["region"], c1["plan"], c1["revenue"]) == ("South", "Gold", 100.0)
-    assert c1["themes"] == "Abrechnung; Personal"  # billing, staff as the German report names them
+    assert c1["themes"] == "Rechnung und Abrechnung; Mitarbeiter"  # billing, staff as a German telecom report names them
     assert call.set_index("customer_id").loc["c3", "themes"] == "Preis"
     assert call["answers_in_period"].tolist() == [1, 1, 1, 1, 3, 1]
     # c6 has no customer record: plan and revenue unknown (the plan column is the customers' one).

@@ -42,6 +42,7 @@ def followup_lists(
     since: pd.Timestamp | str | None = None,
     segments: Sequence[str] = (),
     t: Translator | None = None,
+    industry: str | None = None,
 ) -> dict[str, pd.DataFrame]:
     """The three action lists, keyed by the names in ``LISTS``.
 
@@ -56,8 +57,8 @@ def followup_lists(
     the other lists newest first. When no response carries a customer id (the export
     had none), every response is listed by its ``response_id`` and date instead.
     ``tags`` (from :func:`nps_helpers.text.theme_mentions`) adds a ``themes`` column: the
-    names the report shows in ``t``'s language joined by '; ' ('Billing; Staff'), or
-    without ``t`` the codes joined by ';' ('billing;staff').
+    names the report shows in ``t``'s language for ``industry``'s codeframe joined by '; '
+    ('Billing; Staff'), or without ``t`` the codes joined by ';' ('billing;staff').
 
     Examples
     --------
@@ -77,7 +78,8 @@ def followup_lists(
     for column in ("customer_id" if by_customer else "response_id", "score", "responded_at"):
         if column not in responses.columns:
             raise NpsInputError(f"follow-up lists need the column '{column}' in the responses")
-    latest = _latest(responses, tags, customers, since, by_customer=by_customer, segments=segments, t=t)
+    latest = _latest(responses, tags, customers, since, by_customer=by_customer, segments=segments, t=t,
+                     industry=industry)
     lists = {
         name: latest[latest["score"].between(low, high)].reset_index(drop=True)
         for name, (low, high) in LISTS.items()
@@ -145,7 +147,7 @@ def write_followup_lists(lists: dict[str, pd.DataFrame], folder: str | os.PathLi
 
 
 # --- internals --------------------------------------------------------------------------
-def _latest(responses, tags, customers, since, *, by_customer: bool, segments, t) -> pd.DataFrame:
+def _latest(responses, tags, customers, since, *, by_customer: bool, segments, t, industry=None) -> pd.DataFrame:
     """Each customer's latest response or, without customer ids, every response."""
     own = [c for c in _COLUMNS if c in responses.columns and (by_customer or c != "customer_id")]
     given = [c for c in CUSTOMER_COLUMNS if c in customers.columns] if by_customer and customers is not None else []
@@ -157,7 +159,7 @@ def _latest(responses, tags, customers, since, *, by_customer: bool, segments, t
     if since is not None:
         rows = rows[rows["responded_at"] >= to_utc(since)]
     if not by_customer:
-        return _tidy(rows, tags, t, carried).sort_values("responded_at", ascending=False, kind="stable")
+        return _tidy(rows, tags, t, industry, carried).sort_values("responded_at", ascending=False, kind="stable")
     # As plain objects: a str column's isin makes an Arrow scalar of every id, and ids of
     # responses and customers may differ in type (1 and "1" are one customer).
     ids = pd.Index(rows["customer_id"].astype("string").to_numpy(dtype=object), dtype=object)
@@ -172,15 +174,16 @@ def _latest(responses, tags, customers, since, *, by_customer: bool, segments, t
         info = info.drop_duplicates("key").set_index("key")
         rows = rows.assign(**{c: info[c].reindex(ids).to_numpy() for c in given})
     rows = rows.sort_values("responded_at", kind="stable").groupby("customer_id", sort=False).tail(1)
-    return _tidy(rows, tags, t, [*carried, *given]).sort_values("responded_at", ascending=False, kind="stable")
+    return _tidy(rows, tags, t, industry, [*carried, *given]).sort_values("responded_at", ascending=False, kind="stable")
 
 
-def _tidy(rows: pd.DataFrame, tags: pd.DataFrame | None, t: Translator | None, extra: list[str]) -> pd.DataFrame:
+def _tidy(rows: pd.DataFrame, tags: pd.DataFrame | None, t: Translator | None, industry: str | None,
+          extra: list[str]) -> pd.DataFrame:
     """The rows with their themes (when they hold comments), columns in the order of ``_COLUMNS``."""
     if tags is not None and "comment" in rows.columns:
         if t is not None:
             tags = tags[tags["theme"].notna()]
-            tags = tags.assign(theme=[t.topic(theme) for theme in tags["theme"]])
+            tags = tags.assign(theme=[t.theme(theme, industry) for theme in tags["theme"]])
         themes = joined_themes(tags, sep="; " if t is not None else ";")
         rows = rows.assign(themes=themes.reindex(rows.index).fillna("").to_numpy(dtype=object))
     order = [c for name in _COLUMNS for c in (extra if name == "*" else [name]) if c in rows.columns]

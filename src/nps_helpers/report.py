@@ -834,7 +834,7 @@ def write_followup(report: Report, tags: pd.DataFrame) -> dict[str, Path]:
     ['detractors_to_call.csv', 'passives_to_nudge.csv', 'promoters_to_ask.csv']
     """
     lists = followup_lists(report.responses, tags, customers=report.customers,
-                           segments=_segment_columns(report), t=report.t)
+                           segments=_segment_columns(report), t=report.t, industry=report.client.industry)
     record(followup={name: {"rows": len(frame),
                             "answers": int(frame["answers_in_period"].sum()) if "answers_in_period" in frame
                             else len(frame)}
