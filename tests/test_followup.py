@@ -248,7 +248,7 @@ def test_detractors_to_call_fold_each_customer_and_come_in_priority_order():
     assert (c1["response_id"], c1["score"], c1["answers_in_period"]) == ("r2", 4, 3)
     assert (c1["region"], c1["plan"], c1["revenue"]) == ("South", "Gold", 100.0)
     assert c1["themes"] == "Rechnung und Abrechnung; Mitarbeiter"  # billing, staff as a German telecom report names them
-    assert call.set_index("customer_id").loc["c3", "themes"] == "Preis"
+    assert call.set_index("customer_id").loc["c3", "themes"] == "Preis und Leistung"
     assert call["answers_in_period"].tolist() == [1, 1, 1, 1, 3, 1]
     # c6 has no customer record: plan and revenue unknown (the plan column is the customers' one).
     assert call.loc[5, ["plan", "revenue"]].isna().all()
