@@ -480,3 +480,22 @@ def test_z_value_matches_scipy():
     for level in (0.8, 0.9, 0.95, 0.99):
         assert z_value(level) == pytest.approx(stats.norm.ppf(1 - (1 - level) / 2))
     assert z_value() == pytest.approx(Z95)
+
+
+@given(st.lists(st.integers(min_value=0, max_value=10_000), min_size=1, max_size=12))
+def test_whole_percentages_add_to_100_and_stay_within_one_point(counts):
+    from nps_helpers.metrics import whole_percentages
+
+    shown = whole_percentages(counts)
+    total = sum(counts)
+    if total == 0:
+        assert shown.tolist() == [0] * len(counts)
+        return
+    assert shown.sum() == 100
+    exact = [100 * c / total for c in counts]
+    assert all(abs(s - e) < 1 for s, e in zip(shown, exact, strict=True))
+    # Largest remainder: a share is never rounded down while a smaller remainder went up.
+    up = [s > e for s, e in zip(shown, exact, strict=True)]
+    rem = [e - int(e) for e in exact]
+    assert all(not (not u and e != int(e) and r > max((rr for rr, uu in zip(rem, up, strict=True) if uu), default=-1))
+               for u, e, r in zip(up, exact, rem, strict=True))

@@ -28,7 +28,7 @@ _EXPORTS: dict[str, str] = {
     "client_timezone": "timezones",
     # NPS core, trends, segments
     "NpsResult": "metrics", "NpsDifference": "metrics", "categorize": "metrics", "nps": "metrics",
-    "nps_difference": "metrics", "nps_frame": "metrics", "category_counts": "metrics",
+    "nps_difference": "metrics", "nps_frame": "metrics", "category_counts": "metrics", "whole_percentages": "metrics",
     "z_value": "metrics", "nps_difference_frame": "metrics",
     "client_stats": "stats", "group_stats": "stats", "portfolio_stats": "stats",
     "nps_by_period": "trends", "period_change": "trends", "attach_events": "trends",

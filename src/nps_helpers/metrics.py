@@ -296,6 +296,29 @@ def category_counts(scores: ArrayLike) -> dict[str, int]:
     return {"promoters": int(p), "passives": int(pa), "detractors": int(d)}
 
 
+def whole_percentages(counts: ArrayLike) -> np.ndarray:
+    """Counts as whole percentages that add up to 100 (largest-remainder rounding).
+
+    Each is the exact share rounded down, and the points still missing go to the largest
+    remainders (the first of equal ones), so a bar never reads 99% or 101%. All zeros when
+    the counts are.
+
+    Examples
+    --------
+    >>> whole_percentages([1, 1, 1]).tolist(), whole_percentages([548, 900, 1600]).tolist()
+    ([34, 33, 33], [18, 30, 52])
+    """
+    values = np.asarray(counts, dtype=float)
+    total = values.sum()
+    if total <= 0:
+        return np.zeros(len(values), dtype=np.int64)
+    exact = 100 * values / total
+    whole = np.floor(exact).astype(np.int64)
+    order = np.argsort(-(exact - whole), kind="stable")
+    whole[order[: 100 - int(whole.sum())]] += 1
+    return whole
+
+
 def z_value(level: float = 0.95) -> float:
     """Two-sided normal quantile for a confidence ``level`` (between 0 and 1).
 

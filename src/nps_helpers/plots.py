@@ -30,7 +30,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from .benchmarks import PeerBenchmark
 from .errors import NpsInputError
 from .i18n import N_, Translator
-from .metrics import CATEGORIES, NpsResult
+from .metrics import CATEGORIES, NpsResult, whole_percentages
 from .params import ClientParams
 from .periods import parse_period
 from .reviews import MIN_MONTHS, StarsNps
@@ -125,10 +125,15 @@ def category_split(frame: pd.DataFrame, t: Translator, *, label: str = "group") 
     >>> f = pd.DataFrame({"group": ["2026-Q1", "2026-Q2"], "promoters": [50, 60],
     ...                   "passives": [30, 25], "detractors": [20, 15]})
     >>> category_split(f, translator("en")).alt.split(". ")[1]
-    'Q1 2026: promoters 50%, passives 30%, detractors 20%'
+    'Q1 2026: promoters 50%, passives 30%, detractors 20% (NPS +30 · 100 responses)'
     """
     counts = _wide_counts(frame, label, "category_split")
-    shares = counts[list(PLURAL_COLUMNS.values())].div(counts.sum(axis=1), axis=0)
+    columns = list(PLURAL_COLUMNS.values())
+    # Whole percentages that add up to 100 in every bar (largest remainders), as printed.
+    shares = pd.DataFrame([whole_percentages(row) / 100 for row in counts[columns].to_numpy()],
+                          index=counts.index, columns=columns)
+    totals = counts[columns].sum(axis=1)
+    scores = 100 * (counts[PLURAL_COLUMNS["promoter"]] - counts[PLURAL_COLUMNS["detractor"]]) / totals.where(totals > 0)
     names = [t.name(g, short=True) for g in counts.index]
     title = t.label("category_split")
     with _house_style():
@@ -143,13 +148,20 @@ def category_split(frame: pd.DataFrame, t: Translator, *, label: str = "group") 
                     ax.text(x0 + w / 2, yi, t.percent(w), ha="center", va="center",
                             color=TEXT_ON[cat], fontweight="bold")
             left += share
+        # Each bar's NPS and n beside it, so a share is never read without its base.
+        beside = [f"NPS {t.nps(v)} · {t.responses(int(n))}" for v, n in zip(scores, totals, strict=True)]
+        for yi, text in zip(y, beside, strict=True):
+            ax.text(1.02, yi, text, ha="left", va="center", fontsize="small")
         ax.set_yticks(y, names)
-        ax.set_xlim(0, 1)
+        ax.set_xlim(0, 1.3)
+        ax.set_xticks(np.linspace(0, 1, 6))
+        ax.spines["right"].set_visible(False)
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: t.percent(v)))
         ax.set_xlabel(t.gettext("Share of responses"))
         ax.grid(axis="y", visible=False)
         _title(ax, title, _legend_above(ax, len(CATEGORIES)))
-        return _render(fig, _alt(title, _category_parts(t, names, shares, t.percent)))
+        parts = [f"{part} ({text})" for part, text in zip(_category_parts(t, names, shares, t.percent), beside, strict=True)]
+        return _render(fig, _alt(title, parts))
 
 
 def trend(
