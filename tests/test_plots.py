@@ -1,6 +1,7 @@
 """Charts: alt text on every chart, localized text, Cyrillic glyphs, house palette, inputs."""
 from __future__ import annotations
 
+import re
 import base64
 import io
 import warnings
@@ -453,3 +454,15 @@ def test_health_bands_cover_the_bands_of_health():
 def test_bad_frames_raise_a_clear_error(call, message):
     with pytest.raises(NpsInputError, match=message):
         call(translator("en"))
+
+
+def test_benchmark_sentence_never_names_the_same_figure_twice():
+    t = translator("en")
+    one = plots.benchmark_position(pd.DataFrame({"source": ["A", "B"], "nps": [17.0, 17.2]}), YOU, t)
+    assert "The published figure for the industry is +17" in one.alt and "range" not in one.alt
+    two = plots.benchmark_position(pd.DataFrame({"source": ["A", "B"], "nps": [17.0, 34.0]}), YOU, t)
+    assert "range from +17 to +34" in two.alt
+    for chart in (one, two):
+        sentence = [p for p in chart.alt.split(". ") if "published" in p.lower()][0]
+        figures = re.findall(r"[+−]?\d+", sentence)
+        assert len(figures) == len(set(figures)), sentence

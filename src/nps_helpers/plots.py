@@ -483,8 +483,12 @@ def benchmark_position(
                        label=t.count("Industry range ({n} published figure)",
                                      "Industry range ({n} published figures)", values.size))
             ax.vlines(values, 0.35, 0.65, color=MUTED, linewidth=1.2)
-            parts.append(t.gettext("Published figures for the industry range from {low} to {high}")
-                         .format(low=t.nps(low), high=t.nps(high)))
+            # A range of one figure ('from +17 to +17') would claim a spread that is not there.
+            if t.nps(low) == t.nps(high):
+                parts.append(t.gettext("The published figure for the industry is {value}").format(value=t.nps(low)))
+            else:
+                parts.append(t.gettext("Published figures for the industry range from {low} to {high}")
+                             .format(low=t.nps(low), high=t.nps(high)))
         ax.errorbar(client.nps, 0.5, xerr=[[client.nps - client.ci_low],
                                            [client.ci_high - client.nps]],
                     fmt="D", color=brand, markersize=9, capsize=4, linewidth=2, zorder=3,
@@ -495,7 +499,9 @@ def benchmark_position(
             parts.append(position)
         ax.set_ylim(0, 1)
         ax.set_yticks([])
-        ax.set_xlim(-100, 100)
+        # Fitted to what is drawn (with a margin), so the points do not crowd one corner.
+        drawn = np.concatenate([values, [client.ci_low, client.ci_high]])
+        ax.set_xlim(max(-100.0, np.floor(drawn.min() / 10) * 10 - 10), min(100.0, np.ceil(drawn.max() / 10) * 10 + 10))
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: t.nps(v)))
         ax.set_xlabel("NPS")
         _title(ax, title, _legend_above(ax, 2))
