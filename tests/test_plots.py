@@ -1,9 +1,9 @@
 """Charts: alt text on every chart, localized text, Cyrillic glyphs, house palette, inputs."""
 from __future__ import annotations
 
-import re
 import base64
 import io
+import re
 import warnings
 from html.parser import HTMLParser
 
