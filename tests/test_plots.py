@@ -466,3 +466,25 @@ def test_benchmark_sentence_never_names_the_same_figure_twice():
         sentence = [p for p in chart.alt.split(". ") if "published" in p.lower()][0]
         figures = re.findall(r"[+−]?\d+", sentence)
         assert len(figures) == len(set(figures)), sentence
+
+
+def test_segment_forest_axis_fits_the_intervals_and_the_overall_line():
+    import matplotlib.pyplot as plt
+
+    frame = pd.DataFrame({"group": ["a", "b"], "nps": [30.0, 45.0], "ci_low": [22.0, 38.0],
+                          "ci_high": [38.0, 52.0], "n": [400, 400]})
+    captured = {}
+    original = plots._render
+
+    def spy(fig, alt):
+        captured["xlim"] = fig.axes[0].get_xlim()
+        return original(fig, alt)
+
+    plots._render = spy
+    try:
+        plots.segment_forest(frame, translator("en"), overall=nps([10] * 60 + [0] * 20 + [8] * 20))
+    finally:
+        plots._render = original
+        plt.close("all")
+    # Intervals 22..52 and the overall +40: floor(22) - 10 = 10, ceil(52) + 10 = 70.
+    assert captured["xlim"] == (10.0, 70.0)

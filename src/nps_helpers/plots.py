@@ -403,7 +403,8 @@ def segment_forest(
             name = names[i]
             if flags.at[i, "suppressed"] or pd.isna(row["nps"]):
                 why = protects if flags.at[i, "secondary"] else withheld
-                ax.text(0, y[i], why, ha="center", va="center", color=MUTED, style="italic",
+                ax.text(0.5, y[i], why, ha="center", va="center", color=MUTED, style="italic",
+                        transform=ax.get_yaxis_transform(),
                         bbox={"facecolor": "white", "edgecolor": "none", "pad": 2}, zorder=4)
                 parts.append(f"{name}: {why}")
                 continue
@@ -423,7 +424,15 @@ def segment_forest(
                         textcoords="offset points", color=brand, fontsize=9)
         ax.set_yticks(y, names)
         ax.set_ylim(-0.7, len(names) - 0.3)
-        ax.set_xlim(-100, 100)
+        # Fitted to the intervals and the overall line, so the points do not crowd a corner.
+        shown = data.loc[~flags["suppressed"].to_numpy() & data["nps"].notna().to_numpy()]
+        drawn = np.concatenate([shown["ci_low"].to_numpy(float), shown["ci_high"].to_numpy(float),
+                                [] if overall_value is None else [overall_value]])
+        drawn = drawn[np.isfinite(drawn)]
+        if drawn.size:
+            ax.set_xlim(max(-100.0, np.floor(drawn.min() / 10) * 10 - 10), min(100.0, np.ceil(drawn.max() / 10) * 10 + 10))
+        else:
+            ax.set_xlim(-100, 100)
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: t.nps(v)))
         ax.set_xlabel("NPS")
         handles = [Line2D([], [], marker="o", color=INK, linestyle="-",
