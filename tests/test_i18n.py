@@ -17,7 +17,8 @@ from babel.messages.pofile import read_po
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nps_helpers import churn, drivers, health, reviews, theme_impact
+from nps_helpers import churn, drivers, health, reviews
+from nps_helpers.theme_impact import SHARE_VERDICTS
 from nps_helpers.errors import NpsInputError
 from nps_helpers.i18n import (
     LABELS,
@@ -184,7 +185,7 @@ def test_every_code_the_analysis_returns_has_words():
             "no_previous_period", "no_responses"} <= set(SENTENCES)
     assert {"too_few_responses", "no_driver_ratings"} <= set(SENTENCES)
     assert set(drivers.QUADRANTS) <= set(LABELS)
-    assert set(theme_impact.SHARE_VERDICTS) <= set(LABELS)
+    assert set(SHARE_VERDICTS) <= set(LABELS)
     assert {"promoter", "passive", "detractor", "responder", "non_responder"} <= set(LABELS)
     assert set(reviews.VERDICTS) | {"too_few_months", "no_reviews", "no_responses",
                                     "no_variation"} <= set(SENTENCES)
@@ -250,7 +251,9 @@ def test_russian_teens_take_the_many_form():
 
 
 def test_plural_count_uses_the_localized_number():
-    assert translator("pl").responses(1250) == "1\xa0250 odpowiedzi"
+    # CLDR's minimum grouping digits: Polish groups from five digits on.
+    assert translator("pl").responses(1250) == "1250 odpowiedzi"
+    assert translator("pl").responses(12_250) == "12\xa0250 odpowiedzi"
     assert translator("de").responses(1250) == "1.250 Antworten"
 
 
@@ -328,7 +331,7 @@ def test_dates_have_month_names_in_the_language():
     got = {lang: translator(lang).date(day) for lang in LANGUAGES}
     assert got["en"] == "October 5, 2026"
     assert got["pl"] == "5 października 2026"
-    assert got["sl"] == "5. oktober 2026"
+    assert got["sl"] == "5. oktobra 2026"  # the genitive after a day number
     assert got["de"] == "5. Oktober 2026"
     assert got["ru"].startswith("5 октября 2026")
 
@@ -492,3 +495,27 @@ def test_unknown_language_code_and_missing_value_are_clear_errors():
 def test_translator_is_cached_per_language():
     assert translator("pl") is translator("pl")
     assert translator("pl") is not translator("ru")
+
+
+def test_a_client_locale_drives_dates_and_numbers_not_words():
+    import datetime as dt
+
+    from nps_helpers.i18n import client_translator
+
+    uk = client_translator("en", "en_GB")
+    assert uk.date(dt.date(2026, 7, 1)) == "1 July 2026" and uk.gettext("Contents") == "Contents"
+    assert client_translator("en", None).date(dt.date(2026, 7, 1)) == "July 1, 2026"
+    assert client_translator("de", "de_CH").number(12345) == "12'345"  # CLDR de_CH: an apostrophe
+    assert client_translator("pl", "en_GB").date(dt.date(2026, 7, 1)) == "1 lipca 2026"
+    assert translator("sl").gettext("Generated on {date}").format(
+        date=translator("sl").date(dt.date(2026, 12, 4))).endswith("4. decembra 2026")
+
+
+def test_a_locale_that_cldr_does_not_know_is_refused_with_the_fix():
+    from pydantic import ValidationError
+
+    from nps_helpers.params import ClientParams
+
+    assert ClientParams(client_id="a", display_name="A", industry="banking", locale="en-GB").locale == "en_GB"
+    with pytest.raises(ValidationError, match="not a CLDR locale: write language_COUNTRY, e.g. en_GB"):
+        ClientParams(client_id="a", display_name="A", industry="banking", locale="xx_YY")

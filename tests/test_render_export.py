@@ -131,7 +131,7 @@ def test_frame_words_and_dates_follow_the_report_language():
     expected = {
         "en": ("Contents", "September 30, 2026"),
         "pl": ("Spis treści", "30 września 2026"),
-        "sl": ("Vsebina", "30. september 2026"),
+        "sl": ("Vsebina", "30. septembra 2026"),
         "ru": ("Содержание", "30 сентября 2026\u202fг."),
         "de": ("Inhalt", "30. September 2026"),
     }

@@ -498,7 +498,7 @@ _RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$")
 _PERIOD_SKELETONS = {
     ("month", False): "yMMMM",
     ("month", True): "yMMM",
-    ("quarter", False): "yQQQQ",
+    ("quarter", False): "yQQQ",  # one quarter style per language: "Q3 2026", never also "3. Quartal 2026"
     ("quarter", True): "yQQQ",
 }
 
@@ -515,17 +515,18 @@ class Translator:
     ('Promotorzy', '+23', '50%')
     """
 
-    def __init__(self, language: str) -> None:
+    def __init__(self, language: str, locale: str | None = None) -> None:
         if language not in LANGUAGES:
             raise NpsInputError(
                 f"language {language!r} is not available: choose one of {', '.join(LANGUAGES)}"
             )
         self.language = language
-        self.locale = Locale.parse(language)
+        # The words come from the language; dates and numbers from the locale (en_GB: 1 July).
+        self.locale = Locale.parse(locale or language)
         self._catalogue = _load_catalogue(language)
 
     def __repr__(self) -> str:
-        return f"Translator({self.language!r})"
+        return f"Translator({self.language!r}, {str(self.locale)!r})"
 
     # --- messages ---------------------------------------------------------------------------
     def gettext(self, msgid: str) -> str:
@@ -656,7 +657,7 @@ class Translator:
         >>> t.number(12345.678, 1), t.number(-3), t.number(float("nan"))
         ('12.345,7', '−3', '—')
         """
-        return DASH if _missing(value) else _formatted(self.language, "decimal", float(value), digits)
+        return DASH if _missing(value) else _formatted(str(self.locale), "decimal", float(value), digits)
 
     def percent(self, share: float | None, digits: int = 0) -> str:
         """A share 0..1 as a percentage in this locale's format ('23%', '23 %').
@@ -666,7 +667,7 @@ class Translator:
         >>> translator("en").percent(0.234), translator("ru").percent(0.2346, 1)
         ('23%', '23,5\\xa0%')
         """
-        return DASH if _missing(share) else _formatted(self.language, "percent", float(share), digits)
+        return DASH if _missing(share) else _formatted(str(self.locale), "percent", float(share), digits)
 
     def nps(self, value: float | None, digits: int = 0) -> str:
         """An NPS with its sign: '+23', '−5' (true minus), '0'.
@@ -800,8 +801,10 @@ class Translator:
         --------
         >>> translator("ru").date(dt.date(2026, 3, 5))
         '5 марта 2026\u202fг.'
+        >>> translator("sl").date(dt.date(2026, 7, 1))
+        '1. julija 2026'
         """
-        return format_date(value, format, locale=self.locale)
+        return _with_genitive(format_date(value, format, locale=self.locale), self.locale.language)
 
     def period(self, label: str, *, short: bool = False) -> str:
         """A period label ('2026-03', '2026-Q1', '2026', 'FROM..TO') in this language.
@@ -822,7 +825,7 @@ class Translator:
         if m := _RANGE.match(label):
             first, end = dt.date.fromisoformat(m[1]), dt.date.fromisoformat(m[2])
             last = max(first, end - dt.timedelta(days=1))
-            return format_interval(first, last, "yMMMMd", locale=self.locale)
+            return _with_genitive(format_interval(first, last, "yMMMMd", locale=self.locale), self.locale.language)
         for pattern, kind in _PERIOD_PATTERNS:
             if m := pattern.match(label):
                 if kind == "year":
@@ -871,14 +874,35 @@ class Translator:
         return format_list(list(items), locale=self.locale)
 
 
+# A month after a day number takes the genitive in Slovenian ('1. julija 2026'); CLDR's sl
+# data have only the nominative, so the twelve forms are written here.
+_GENITIVE = {"sl": dict(zip(
+    "januar februar marec april maj junij julij avgust september oktober november december".split(),
+    "januarja februarja marca aprila maja junija julija avgusta septembra oktobra novembra decembra".split(),
+    strict=True))}
+
+
+def _with_genitive(text: str, language: str) -> str:
+    forms = _GENITIVE.get(language)
+    if not forms:
+        return text
+    return re.sub(r"(\d\.\s?)(" + "|".join(forms) + r")\b", lambda m: m[1] + forms[m[2]], text)
+
+
+# CLDR numbers.json minimumGroupingDigits where it is not 1 (of the report languages: Polish).
+MIN_GROUPING_DIGITS = {"pl": 2}
+
+
 # Chart tick formatters ask for the same few values on every redraw; Babel's pattern apply
 # is slow enough that this cache saves a tenth of a second per report.
 @lru_cache(maxsize=16384)
-def _formatted(language: str, kind: str, value: float, digits: int) -> str:
-    locale = translator(language).locale
+def _formatted(locale_id: str, kind: str, value: float, digits: int) -> str:
+    locale = Locale.parse(locale_id)
     pattern = copy.copy((locale.decimal_formats if kind == "decimal" else locale.percent_formats)[None])
     pattern.frac_prec = (digits, digits)
-    text = pattern.apply(abs(value), locale)
+    # CLDR's minimum grouping digits (Babel does not carry them): Polish writes 2459, 12 459.
+    grouped = abs(value) >= 10 ** (2 + MIN_GROUPING_DIGITS.get(locale.language, 1))
+    text = pattern.apply(abs(value), locale, group_separator=grouped)
     # Rounding can turn -0.04 into zero, which must not keep a sign.
     if value < 0 and re.search(r"[1-9]", text):
         return MINUS + text
@@ -886,15 +910,32 @@ def _formatted(language: str, kind: str, value: float, digits: int) -> str:
 
 
 @cache
-def translator(language: str) -> Translator:
-    """The cached :class:`Translator` of a report language (en, pl, sl, ru, de).
+def translator(language: str, locale: str | None = None) -> Translator:
+    """The cached :class:`Translator` of a report language (en, pl, sl, ru, de), with the
+    client's CLDR ``locale`` for dates and numbers (default: the language's own).
 
     Examples
     --------
     >>> translator("sl").label("detractor")
     'Kritiki'
+    >>> import datetime as dt
+    >>> translator("en", "en_GB").date(dt.date(2026, 7, 1)), translator("en").date(dt.date(2026, 7, 1))
+    ('1 July 2026', 'July 1, 2026')
     """
-    return Translator(language)
+    return Translator(language, locale)
+
+
+def client_translator(language: str, locale: str | None) -> Translator:
+    """The report's translator: the client's ``locale`` when it is of the report's language
+    (an en_GB client's report rendered in Polish takes Polish dates), else the language's own.
+
+    Examples
+    --------
+    >>> str(client_translator("en", "en_GB").locale), str(client_translator("pl", "en_GB").locale)
+    ('en_GB', 'pl')
+    """
+    same = locale is not None and locale.split("_")[0] == language
+    return translator(language, locale if same else None)
 
 
 def catalogue_path(language: str) -> Path:

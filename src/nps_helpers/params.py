@@ -54,6 +54,18 @@ def _known_zone(value: str) -> str:
 Timezone = Annotated[str, AfterValidator(_known_zone)]
 
 
+def _known_locale(value: str) -> str:
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return str(Locale.parse(value.replace("-", "_")))
+    except (UnknownLocaleError, ValueError):
+        raise ValueError(f"{value!r} is not a CLDR locale: write language_COUNTRY, e.g. en_GB, de_AT, sl_SI") from None
+
+
+LocaleId = Annotated[str, AfterValidator(_known_locale)]
+
+
 def _known_period(value: str) -> str:
     from .periods import parse_period
 
@@ -104,6 +116,8 @@ class ClientParams(Strict):
     display_name: str = Field(min_length=1, max_length=120)
     industry: Industry
     language: Language | None = Field(None, description="Report language; defaults.yaml when unset.")
+    locale: LocaleId | None = Field(
+        None, description="CLDR locale of dates and numbers (en_GB, de_AT...); the language's own when unset.")
     timezone: Timezone | None = Field(
         None,
         description="IANA zone the client's months and quarters are cut in; unset: the zone its "

@@ -53,7 +53,7 @@ from .findings import (
     year_change,
 )
 from .followup import followup_lists, write_csv, write_followup_lists
-from .i18n import Translator, translator
+from .i18n import Translator, client_translator, translator
 from .metrics import NpsResult, categorize, nps
 from .params import ClientParams, Defaults, client_ids, load_client, load_defaults
 from .periods import Period, parse_period, window
@@ -268,7 +268,7 @@ def open_report(
     return Report(
         client=client,
         defaults=defaults,
-        t=translator(language or client.language or defaults.language),
+        t=client_translator(language or client.language or defaults.language, client.locale),
         period=period,
         responses=history.loc[in_period].reset_index(drop=True),
         history=history,

@@ -395,6 +395,8 @@ def client_params(profile: ClientProfile) -> ClientParams:
         display_name=profile.display_name,
         industry=profile.industry,
         language=profile.language,
+        # The English demo clients are British (their regions are London, Scotland...).
+        locale="en_GB" if profile.language == "en" else None,
         segments=list(SEGMENTS),
         events=[Event(date=e.date, label=label) for e, label in zip(profile.events, profile.event_labels, strict=True)],
         brand_colour=profile.brand_colour,

@@ -96,7 +96,7 @@ def write_client_params(profiles: list[ClientProfile], params_dir: str | os.Path
     paths = []
     for profile in profiles:
         params = client_params(profile)
-        data = params.model_dump(include={"client_id", "display_name", "industry", "language", "segments",
+        data = params.model_dump(include={"client_id", "display_name", "industry", "language", "locale", "segments",
                                           "events", "brand_colour", "extra_notebook"}, exclude_none=True)
         text = "# Demo client written by `nps-report demo-data --params`.\n" + yaml.safe_dump(
             data, allow_unicode=True, sort_keys=False, width=100

@@ -370,6 +370,7 @@ def _plan(
             sections=section_order(client.sections),
             extra_notebook=None if extra is None else str(extra),
             extra_name=client.extra_notebook or "",
+            locale=client.locale,
             **common,
         )
         skipped = None

@@ -381,6 +381,7 @@ def _header(job: ReportJob) -> ReportHeader:
         language=p.language,
         version=job.version,
         generated_on=job.generated_on,
+        locale=job.locale,
     )
 
 

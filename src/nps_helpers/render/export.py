@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..commentary import DRAFT_STATES
 from ..errors import NpsRenderError
-from ..i18n import translator
+from ..i18n import client_translator, translator
 from ..sections import TAG_PREFIX
 from .record import HEADLINE_MIME, read_headline
 from .safety import CSP, html_problems
@@ -51,6 +51,7 @@ class ReportHeader:
     language: str
     version: str
     generated_on: dt.date
+    locale: str | None = None  # dates in the client's locale when it speaks the report's language
 
 
 def shareable_notebook(nb: NotebookNode) -> NotebookNode:
@@ -221,9 +222,9 @@ def frame_labels(header: ReportHeader) -> dict[str, str]:
     ...     "de", "0.1.0", dt.date(2026, 10, 2))
     >>> words = frame_labels(head)
     >>> words["period_name"], words["data_window"]
-    ('3. Quartal 2026', 'Antworten vom 1. Juli 2026 bis 30. September 2026')
+    ('Q3 2026', 'Antworten vom 1. Juli 2026 bis 30. September 2026')
     """
-    t = translator(header.language)
+    t = client_translator(header.language, header.locale)
     last_day = header.period_end - dt.timedelta(days=1)
     return {
         "report": t.gettext("Net Promoter Score report"),

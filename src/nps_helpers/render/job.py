@@ -184,6 +184,7 @@ class ReportJob:
     extra_notebook: str | None = None
     extra_name: str = ""
     final: bool = False  # a draft report (commentary not approved as it reads) is refused
+    locale: str | None = None  # the client's CLDR locale for the frame's dates (ClientParams.locale)
 
     @property
     def client_id(self) -> str:
