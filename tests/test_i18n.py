@@ -18,7 +18,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from nps_helpers import churn, drivers, health, reviews
-from nps_helpers.theme_impact import SHARE_VERDICTS
 from nps_helpers.errors import NpsInputError
 from nps_helpers.i18n import (
     LABELS,
@@ -31,6 +30,7 @@ from nps_helpers.i18n import (
 )
 from nps_helpers.metrics import nps
 from nps_helpers.params import LANGUAGES
+from nps_helpers.theme_impact import SHARE_VERDICTS
 from nps_helpers.trends import period_change
 
 ROOT = Path(__file__).resolve().parents[1]

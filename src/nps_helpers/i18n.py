@@ -877,8 +877,8 @@ class Translator:
 # A month after a day number takes the genitive in Slovenian ('1. julija 2026'); CLDR's sl
 # data have only the nominative, so the twelve forms are written here.
 _GENITIVE = {"sl": dict(zip(
-    "januar februar marec april maj junij julij avgust september oktober november december".split(),
-    "januarja februarja marca aprila maja junija julija avgusta septembra oktobra novembra decembra".split(),
+    ["januar", "februar", "marec", "april", "maj", "junij", "julij", "avgust", "september", "oktober", "november", "december"],
+    ["januarja", "februarja", "marca", "aprila", "maja", "junija", "julija", "avgusta", "septembra", "oktobra", "novembra", "decembra"],
     strict=True))}
 
 
