@@ -38,6 +38,7 @@ from nps_helpers.report import (
     show_method,
     show_reviews,
     show_segments,
+    show_summary,
     show_trend,
     summary_findings,
     write_at_risk_list,
@@ -431,6 +432,12 @@ def test_the_summary_names_the_theme_whose_complaints_cost_most(theme_labels, mo
     found = [f for f in summary_findings(r, period_change(r.history, r.period)) if f.section == "comments"]
     assert [(f.code, f.values["theme"]) for f in found] == [("theme_lowers", "installation")]
     assert found[0].n == int((r.responses["score"] <= 6).sum())
+    # The sentence gives the loss and its interval as positive points, low to high.
+    summary = " ".join(str(getattr(p, "markup", p)) for p in show_summary(r, nps(r.responses["score"]),
+                                                                         period_change(r.history, r.period)))
+    low, high = sorted((abs(found[0].values["ci_low"]), abs(found[0].values["ci_high"])))
+    digits = 1 if high - low < 2 else 0
+    assert f"({r.t.interval(low, high, digits)})" in summary and "−" not in summary.split("lower the NPS")[1][:40]
 
 
 def test_previous_responses_are_the_period_before_from_the_history():

@@ -1197,8 +1197,12 @@ def _finding_sentence(t: Translator, f: Finding, industry: str | None) -> str:
         return t.text(f"summary_{f.code}", n=round(abs(v["difference"])), topic=t.topic(v["segment"]),
                       group=t.name(v["group"]), nps=t.nps(v["nps"]), responses=t.responses(f.n))
     if f.code == "theme_lowers":
+        # The loss in points and its interval as positive figures ('by 4 points (3.2 to 4.1)'),
+        # to one decimal when whole numbers would read '4 to 4'.
+        low, high = sorted((abs(v["ci_low"]), abs(v["ci_high"])))
+        digits = 1 if high - low < 2 else 0
         return t.text("summary_theme_lowers", n=round(abs(v["impact"])), theme=t.theme(v["theme"], industry),
-                      interval=t.interval(v["ci_low"], v["ci_high"]), responses=t.responses(f.n))
+                      interval=t.interval(low, high, digits), responses=t.responses(f.n))
     if f.code == "theme_rose_among_detractors":
         return t.text("summary_theme_rose_among_detractors", theme=t.theme(v["theme"], industry),
                       now=t.percent(v["share"]),
