@@ -137,10 +137,10 @@ def _values(language: str) -> dict[str, Figure]:
 
 @pytest.mark.parametrize(("language", "expected"), [
     ("en", {"nps": "+33", "n": "1,200", "promoters": "50%", "passives": "33%", "detractors": "17%",
-            "change": "+33", "previous_nps": "0", "period": "3rd quarter 2026",
+            "change": "+33", "previous_nps": "0", "period": "Q3 2026",
             "segment.region.North.n": "700", "segment.region.North.nps": "+43"}),
     ("de", {"nps": "+33", "n": "1.200", "promoters": "50\xa0%", "passives": "33\xa0%",
-            "detractors": "17\xa0%", "change": "+33", "previous_nps": "0", "period": "3. Quartal 2026",
+            "detractors": "17\xa0%", "change": "+33", "previous_nps": "0", "period": "Q3 2026",
             "segment.region.North.n": "700", "segment.region.North.nps": "+43"}),
 ])
 def test_placeholders_are_the_hand_computed_figures_in_the_report_language(language, expected):

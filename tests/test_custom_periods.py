@@ -26,7 +26,8 @@ def test_a_custom_period_reads_as_words_and_the_change_names_both_values(tmp_pat
     # Runs of ASCII whitespace as one space; CLDR's thin spaces stay.
     text = re.sub(r"[ \t\r\n]+", " ", BeautifulSoup(html, "html.parser").get_text(" "))
     assert "2026-04-01..2026-10-01" not in text and "2025-10-01..2026-04-01" not in text
-    assert "Period: Apr 1\u2009\u2013\u2009Sep 30, 2026" in text
+    # Kestrel is British (locale en_GB): CLDR's en_GB interval.
+    assert "Period: 1 Apr\u2009\u2013\u200930 Sept 2026" in text
     # The six whole months before are the comparison, computed here from the store (UTC).
     scores = Store(tmp_path / "store").read("responses", CLIENT)
     when = pd.to_datetime(scores["responded_at"], utc=True)
@@ -40,4 +41,4 @@ def test_a_custom_period_reads_as_words_and_the_change_names_both_values(tmp_pat
     def signed(value: int) -> str:
         return f"+{value}" if value > 0 else f"\u2212{-value}" if value < 0 else "0"
 
-    assert f"since Oct 1, 2025\u2009\u2013\u2009Mar 31, 2026, from {signed(before)} to {signed(now)}" in text
+    assert f"since 1 Oct 2025\u2009\u2013\u200931 Mar 2026, from {signed(before)} to {signed(now)}" in text

@@ -207,7 +207,7 @@ def test_report_shows_header_contents_and_footer(rendered):
     soup = BeautifulSoup((folder / "acme-co.html").read_text(), "html.parser")
     assert soup.html["lang"] == "en"
     assert soup.find("h1").get_text() == CLIENTS["acme-co"]
-    assert "3rd quarter 2026" in soup.header.get_text()
+    assert "Q3 2026" in soup.header.get_text()
     targets = [a["href"][1:] for a in soup.nav.find_all("a")]
     assert targets and all(soup.find(id=t) is not None for t in targets)
     footer = soup.footer.get_text()

@@ -18,11 +18,10 @@ BROKEN = '<!DOCTYPE html><html lang="en"><head><title>x</title></head><body><p><
 GNU_LINE = re.compile(r'^"file:(?P<file>[^"]+)":(?P<where>\S+): (?P<kind>[a-z ]+?): (?P<message>.*)$')
 SERIOUS = ("serious", "critical")
 # Valid CSS the validator's CSS checker does not know yet (print rules of report.css):
-# print-color-adjust (CSS Color Adjustment 1) and :has() (Selectors 4). Nothing else is
+# print-color-adjust (CSS Color Adjustment 1). Nothing else is
 # ignored, and each is asserted to be in the reports, so the list cannot go stale silently.
 UNKNOWN_TO_THE_VALIDATOR = {
     "print-color-adjust": r'CSS: "print-color-adjust": Property "print-color-adjust" doesn.t exist\.',
-    ":has(": r'CSS: Unknown pseudo-element or pseudo-class ":has"',
 }
 
 

@@ -130,7 +130,7 @@ def placeholder_values(
     ...     {}, period_label="2026-Q3")
     >>> {k: f.shown for k, f in v.items()}  # doctest: +NORMALIZE_WHITESPACE
     {'nps': '+20', 'nps_interval': '−7 bis 45', 'n': '50', 'promoters': '60\\xa0%',
-     'passives': '0\\xa0%', 'detractors': '40\\xa0%', 'period': '3. Quartal 2026', 'change': '+80',
+     'passives': '0\\xa0%', 'detractors': '40\\xa0%', 'period': 'Q3 2026', 'change': '+80',
      'previous_nps': '−60'}
     """
     h = headline
