@@ -44,7 +44,7 @@ _EXPORTS: dict[str, str] = {
     "detect_language": "text", "tag_themes": "text", "joined_themes": "text", "theme_counts": "text",
     "distinctive_words": "text", "passives_close_to_promoting": "text",
     "example_comments": "text", "theme_mentions": "text", "codeframe": "text", "theme_label": "text",
-    "Codeframe": "text",
+    "Codeframe": "text", "mask_emails": "text",
     "theme_impact": "theme_impact",
     "csat": "experience", "ces": "experience", "response_rate": "experience",
     "survey_fatigue": "experience",

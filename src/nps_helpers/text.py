@@ -761,6 +761,18 @@ def _matcher(frame: Codeframe, language: str) -> _Matcher:
     return _Matcher(keywords, _reader(language))
 
 
+def mask_emails(comments: pd.Series) -> pd.Series:
+    """Comments with any e-mail address a customer wrote into them masked: a shared report
+    never shows one.
+
+    Examples
+    --------
+    >>> mask_emails(pd.Series(["write to jan.k@example.org please", "ok"])).tolist()
+    ['write to …@… please', 'ok']
+    """
+    return comments.str.replace(_EMAIL, EMAIL_MASK, regex=True)
+
+
 def example_comments(
     responses: pd.DataFrame, tags: pd.DataFrame, *, per_category: int = 2
 ) -> pd.DataFrame:
@@ -794,7 +806,7 @@ def example_comments(
     )
     # Only the few comments picked need their themes listed and their e-mail addresses masked.
     themes = tags[tags["row"].isin(picked.index)].groupby("row")["theme"].agg(list).reindex(picked.index)
-    picked = picked.assign(comment=picked["comment"].str.replace(_EMAIL, EMAIL_MASK, regex=True),
+    picked = picked.assign(comment=mask_emails(picked["comment"]),
                            themes=pd.Series([t if isinstance(t, list) else [] for t in themes],
                                             index=picked.index, dtype=object))
     order = {c: i for i, c in enumerate(reversed(CATEGORIES))}

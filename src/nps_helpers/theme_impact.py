@@ -26,7 +26,7 @@ from statsmodels.stats.multitest import multipletests
 from .churn import rate_difference
 from .metrics import categorize, nps_difference_frame, z_value
 from .params import Defaults
-from .text import _EMAIL, EMAIL_MASK
+from .text import mask_emails
 
 SENTIMENTS = ("positive", "negative", "neutral")
 SHARE_VERDICTS = ("rose", "fell", "no_significant_change", "no_previous_period")
@@ -220,7 +220,7 @@ def theme_examples(responses: pd.DataFrame, mentions: pd.DataFrame, themes: Sequ
             used.add(row)
             chosen.append((theme, sentiment, row))
     picked = [row for _, _, row in chosen]
-    comments = text.loc[picked].str.replace(_EMAIL, EMAIL_MASK, regex=True).to_numpy()
+    comments = mask_emails(text.loc[picked]).to_numpy()
     return pd.DataFrame({"theme": [c[0] for c in chosen], "sentiment": [c[1] for c in chosen],
                          "comment": comments.astype(object),
                          "score": responses.loc[picked, "score"].to_numpy()})
