@@ -761,6 +761,21 @@ def _matcher(frame: Codeframe, language: str) -> _Matcher:
     return _Matcher(keywords, _reader(language))
 
 
+def warm_up() -> None:
+    """Load the lemmatiser's dictionaries and the lexicons of the five languages now.
+
+    The render's kernel zygote calls it once, so every forked kernel shares them instead
+    of each loading its language's dictionary again (about a second for Polish).
+
+    Examples
+    --------
+    >>> warm_up()
+    """
+    for language in LANGUAGES:
+        _lemma("Test", language)
+        _reader(language)
+
+
 def mask_emails(comments: pd.Series) -> pd.Series:
     """Comments with any e-mail address a customer wrote into them masked: a shared report
     never shows one.

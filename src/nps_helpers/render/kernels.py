@@ -52,9 +52,11 @@ from traitlets import List, Unicode
 FORK_ENV = "NPS_FORK_KERNELS"
 LAUNCHERS = ("ipykernel_launcher", "ipykernel")
 # Imported by every kernel before any cell runs; the notebook's own imports come after.
+# An entry 'module:function()' is called once imported (data every kernel reads: the
+# lemmatiser's dictionaries are loaded once and shared by every forked kernel).
 KERNEL_PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger",
                   "IPython.core.completerlib", "IPython.core.debugger", "IPython.display", "sqlite3",
-                  "tornado.queues")
+                  "tornado.queues", "nps_helpers.text:warm_up()")
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 READY_TIMEOUT = 120  # seconds a first request may wait while the zygote imports
 FAILURES_BEFORE_GIVING_UP = 3
@@ -434,7 +436,9 @@ def zygote_main() -> None:
             continue  # the notebook folder's own module: the kernel must import that one
         try:
             module = importlib.import_module(name)
-            if attr and not hasattr(module, attr):
+            if attr.endswith("()"):
+                getattr(module, attr[:-2])()
+            elif attr and not hasattr(module, attr):
                 importlib.import_module(f"{name}.{attr}")
         except Exception:  # noqa: BLE001, S112 - the kernel imports it again and reports the error
             continue
