@@ -511,6 +511,64 @@ def test_a_client_locale_drives_dates_and_numbers_not_words():
         date=translator("sl").date(dt.date(2026, 12, 4))).endswith("4. decembra 2026")
 
 
+def test_slovenian_months_after_a_day_are_genitive_and_uk_dates_are_day_first():
+    assert translator("sl").date(dt.date(2026, 7, 1)) == "1. julija 2026"
+    assert translator("sl").text("generated_on", date=translator("sl").date(dt.date(2026, 12, 4))) == (
+        "Izdelano 4. decembra 2026")
+    assert translator("sl").period("2026-07") == "julij 2026"  # a month alone stays nominative
+    assert translator("en", "en_GB").date(dt.date(2026, 7, 1)) == "1 July 2026"
+
+
+@pytest.mark.parametrize(("language", "four", "five"), [
+    ("en", "2,459", "12,459"), ("de", "2.459", "12.459"), ("sl", "2.459", "12.459"),
+    ("ru", "2\xa0459", "12\xa0459"),
+    ("pl", "2459", "12\xa0459"),  # CLDR pl minimumGroupingDigits 2
+])
+def test_minimum_grouping_digits_follow_cldr(language, four, five):
+    t = translator(language)
+    assert (t.number(2459), t.number(12459), t.number(-2459)) == (four, five, MINUS + four)
+
+
+@pytest.mark.parametrize("language", [lang for lang in LANGUAGES if lang != "en"])
+def test_industry_terms_have_a_word_for_every_industry(language):
+    from nps_helpers.i18n import INDUSTRY_TERMS
+    from nps_helpers.params import INDUSTRIES
+
+    entries = {(m.context, m.id): m.string for m in catalogue(language) if m.context}
+    for code in INDUSTRY_TERMS:
+        for industry in INDUSTRIES:
+            word = entries.get((industry, LABELS[code]), "")
+            assert word.strip() and word != LABELS[code], (
+                f"{catalogue_path(language)}: msgctxt {industry!r} msgid {LABELS[code]!r} needs a word")
+    assert {context for context, _ in entries} <= set(INDUSTRIES), "msgctxt must be an industry"
+
+
+@pytest.mark.parametrize(("language", "bank_support", "telecom_plan", "retail_plan"), [
+    ("de", "Kundenservice", "Tarif", "Kundenstatus"),
+    ("pl", "Obsługa klienta", "Taryfa", "Status klienta"),
+    ("ru", "Обслуживание клиентов", "Тариф", "Уровень лояльности"),
+])
+def test_support_and_plan_read_in_the_industrys_words(language, bank_support, telecom_plan, retail_plan):
+    from nps_helpers.i18n import client_translator
+
+    bank = client_translator(language, None, "banking")
+    telecom = client_translator(language, None, "telecom")
+    retail = client_translator(language, None, "retail")
+    assert bank.label("support") == bank.topic("driver_support") == bank_support
+    assert telecom.topic("plan") == telecom_plan and retail.topic("plan") == retail_plan
+    assert bank.topic("plan") not in (telecom_plan, "Technischer Support")
+    # Only the industry's words change; the rest of the catalogue is the language's.
+    assert bank.label("price") == translator(language).label("price")
+    assert translator(language, industry="software").label("support") != bank_support
+
+
+def test_german_report_words_are_what_a_cx_manager_writes():
+    t = translator("de", industry="banking")
+    words = [t.label("health"), t.label("support"), t.text("no_health_data"), t.gettext("Health")]
+    assert not any("Gesundheit" in w or "Technischer Support" in w for w in words)
+    assert t.label("health") == "Customer Health Score"
+
+
 def test_a_locale_that_cldr_does_not_know_is_refused_with_the_fix():
     from pydantic import ValidationError
 

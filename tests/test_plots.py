@@ -343,7 +343,7 @@ def test_stars_trend_shares_the_month_axis_when_reviews_start_later():
 
 def test_health_bands_alt_text_counts_and_shares_per_date():
     alt = plots.health_bands(band_frame(), translator("de")).alt
-    assert alt.startswith("Kunden nach Gesundheitsstufe. 30.06.2026: kritisch 30 (30\xa0%)")
+    assert alt.startswith("Kunden nach Health-Score-Gruppe. 30.06.2026: kritisch 30 (30\xa0%)")
     assert alt.endswith("30.09.2026: kritisch 25 (23\xa0%), gefährdet 45 (41\xa0%), gesund 40 (36\xa0%).")
 
 

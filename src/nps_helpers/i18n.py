@@ -158,6 +158,11 @@ LABELS: dict[str, str] = {
     "failed": N_("Failed"),
 }
 
+# Labels whose word depends on the client's industry (a bank's support is its customer service,
+# a telecom plan a tariff, a retailer's a loyalty tier): each catalogue holds one entry per
+# industry with the industry as msgctxt, and Translator.label/topic look them up first.
+INDUSTRY_TERMS = ("support", "plan")
+
 # Codes that name a group of customers in a table or chart (categories, responders).
 GROUPS = ("promoter", "passive", "detractor", "responder", "non_responder", "overall", "not_stated",
           "healthy", "at_risk", "critical")
@@ -515,7 +520,7 @@ class Translator:
     ('Promotorzy', '+23', '50%')
     """
 
-    def __init__(self, language: str, locale: str | None = None) -> None:
+    def __init__(self, language: str, locale: str | None = None, industry: str | None = None) -> None:
         if language not in LANGUAGES:
             raise NpsInputError(
                 f"language {language!r} is not available: choose one of {', '.join(LANGUAGES)}"
@@ -523,10 +528,11 @@ class Translator:
         self.language = language
         # The words come from the language; dates and numbers from the locale (en_GB: 1 July).
         self.locale = Locale.parse(locale or language)
+        self.industry = industry
         self._catalogue = _load_catalogue(language)
 
     def __repr__(self) -> str:
-        return f"Translator({self.language!r}, {str(self.locale)!r})"
+        return f"Translator({self.language!r}, {str(self.locale)!r}, {self.industry!r})"
 
     # --- messages ---------------------------------------------------------------------------
     def gettext(self, msgid: str) -> str:
@@ -538,6 +544,24 @@ class Translator:
         'Detraktoren'
         """
         return self._catalogue.gettext(msgid)
+
+    def term(self, code: str) -> str:
+        """A label in the words of the client's industry (msgctxt), else the general one.
+
+        Examples
+        --------
+        >>> translator("de", industry="banking").term("support"), translator("de").term("support")
+        ('Kundenservice', 'Kundenservice')
+        >>> translator("ru", industry="retail").term("plan"), translator("ru", industry="telecom").term("plan")
+        ('Уровень лояльности', 'Тариф')
+        """
+        msgid = LABELS[code]
+        if self.industry and code in INDUSTRY_TERMS:
+            # gettext answers the msgid itself when a context has no entry.
+            found = self._catalogue.pgettext(self.industry, msgid)
+            if found != msgid:
+                return found
+        return self.gettext(msgid)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         """The plural form of a message that fits the count ``n`` (rules from Plural-Forms).
@@ -581,7 +605,7 @@ class Translator:
         """
         if code not in LABELS:
             raise NpsInputError(f"no label for code {code!r}: add it to i18n.LABELS and nps.po")
-        return self.gettext(LABELS[code])
+        return self.term(code)
 
     def name(self, value: object, *, short: bool = False) -> str:
         """How a group value reads in a report: a group code's label, a period in words, else as is.
@@ -609,7 +633,7 @@ class Translator:
         ('Preis', 'Preis', 'Parkplatz', 'wait time')
         """
         name = str(name).removeprefix(DRIVER_PREFIX)
-        return self.gettext(LABELS[name]) if name in LABELS else name.replace("_", " ")
+        return self.term(name) if name in LABELS else name.replace("_", " ")
 
     def theme(self, code: str, industry: str | None = None) -> str:
         """A comment theme's name in this language, from the industry's codeframe.
@@ -910,9 +934,10 @@ def _formatted(locale_id: str, kind: str, value: float, digits: int) -> str:
 
 
 @cache
-def translator(language: str, locale: str | None = None) -> Translator:
+def translator(language: str, locale: str | None = None, industry: str | None = None) -> Translator:
     """The cached :class:`Translator` of a report language (en, pl, sl, ru, de), with the
-    client's CLDR ``locale`` for dates and numbers (default: the language's own).
+    client's CLDR ``locale`` for dates and numbers (default: the language's own) and the
+    client's ``industry`` for the words that differ by industry (:data:`INDUSTRY_TERMS`).
 
     Examples
     --------
@@ -922,10 +947,10 @@ def translator(language: str, locale: str | None = None) -> Translator:
     >>> translator("en", "en_GB").date(dt.date(2026, 7, 1)), translator("en").date(dt.date(2026, 7, 1))
     ('1 July 2026', 'July 1, 2026')
     """
-    return Translator(language, locale)
+    return Translator(language, locale, industry)
 
 
-def client_translator(language: str, locale: str | None) -> Translator:
+def client_translator(language: str, locale: str | None, industry: str | None = None) -> Translator:
     """The report's translator: the client's ``locale`` when it is of the report's language
     (an en_GB client's report rendered in Polish takes Polish dates), else the language's own.
 
@@ -935,7 +960,7 @@ def client_translator(language: str, locale: str | None) -> Translator:
     ('en_GB', 'pl')
     """
     same = locale is not None and locale.split("_")[0] == language
-    return translator(language, locale if same else None)
+    return translator(language, locale if same else None, industry)
 
 
 def catalogue_path(language: str) -> Path:

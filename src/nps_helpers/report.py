@@ -268,7 +268,8 @@ def open_report(
     return Report(
         client=client,
         defaults=defaults,
-        t=client_translator(language or client.language or defaults.language, client.locale),
+        t=client_translator(language or client.language or defaults.language, client.locale,
+                            client.industry),
         period=period,
         responses=history.loc[in_period].reset_index(drop=True),
         history=history,
