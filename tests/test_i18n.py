@@ -40,7 +40,7 @@ KEYWORDS = {**DEFAULT_KEYWORDS, "count": (1, 2), "Nn_": (1, 2)}
 COGNATES = {"NPS", "CSAT", "CES"}
 # Messages that are spelt the same in English and in that language ('Region' is the word
 # a Polish or German analyst writes), so an equal translation is not a missing one.
-SAME_WORD = {("pl", "Region"), ("de", "Region")}
+SAME_WORD = {("pl", "Region"), ("de", "Region"), ("de", "Status")}
 # Template calls the Python extractor cannot see: gettext("...") / _("...") in Jinja.
 TEMPLATE_CALL = re.compile(r"""(?:\bgettext|\b_)\(\s*(["'])(.+?)\1\s*\)""")
 CODE_CALL = re.compile(r"""\.(label|text)\(\s*["']([a-z_]+)["']""")
