@@ -1,11 +1,14 @@
 """Theme tagging against the hand-coded gold files, and its speed on 100k comments.
 
-Accuracy: for each ``tests/data/themes_gold_*.csv`` (coded by hand with the rules in
-``tests/data/THEMES_CODING.md``), ``nps_helpers.text.tag_themes`` (the public API) tags the
+Accuracy: for each ``tests/data/themes_gold_*.csv`` and ``themes_holdout_*.csv`` (coded by
+hand with the rules in ``tests/data/THEMES_CODING.md``), ``nps_helpers.text.tag_themes`` (the public API) tags the
 comments with the file's language, industry and scores; the bench prints precision, recall
 and F1 per theme and macro (over the codeframe's themes that occur in the gold), the
 sentiment accuracy over the mentions found correctly, the share of comments with no
-predicted theme and the share of comments that name an aspect (gold) left untagged.
+predicted theme and the share of comments that name an aspect (gold) left untagged. The
+keywords are tuned looking at the gold files; a holdout file is coded before anyone looks at
+the tagger's output on it and is never tuned on, so its figures estimate accuracy on comments
+nobody has seen.
 
 Speed: ``tag_themes`` on generated comments in the five languages (pairs of demo comment
 bank comments of one language; a quarter of them distinct), languages not given so the
@@ -123,12 +126,9 @@ def run_gold(path: Path) -> dict:
     seconds = time.perf_counter() - started
     predicted = predictions(tagged)
     result = score(list(gold["gold"]), predicted)
-    half = len(gold) // 2
-    # Keywords were tuned looking at the first half of each file only; the second is held out.
-    halves = {name: score(list(gold["gold"])[part], predicted[part])["macro"]
-              for name, part in (("first_half", slice(0, half)), ("held_out_half", slice(half, None)))}
     return {"file": path.name, "industry": industry, "languages": sorted(gold["language"].unique()),
-            "seconds": round(seconds, 3), **result, "halves": halves}
+            "held_out": path.name.startswith("themes_holdout_"), "seconds": round(seconds, 3),
+            **result}
 
 
 def speed_comments(n: int, seed: int = 15) -> pd.Series:
@@ -167,7 +167,7 @@ def judge(files: list[dict], speed: dict | None) -> list[dict]:
     """Targets as rows: figure, bound, value and met / MISS."""
     rows = []
     for f in files:
-        if f["industry"] == "telecom" and f["languages"] == ["en"]:
+        if f["industry"] == "telecom" and f["languages"] == ["en"] and not f["held_out"]:
             rows.append(("macro F1 " + f["file"], ">=", TARGET_MACRO_F1, f["macro"]["f1"]))
         rows.append(("untagged with aspect " + f["file"], "<=", TARGET_UNTAGGED, f["untagged_with_aspect"]))
     if speed is not None and speed["comments"] == SPEED_N:
@@ -184,16 +184,15 @@ def show(result: dict) -> None:
     table = pd.DataFrame.from_dict(result["per_theme"], orient="index")
     table = table.astype({"gold": int, "predicted": int, "found": int})[
         ["gold", "predicted", "found", "precision", "recall", "f1"]]
+    role = "held out: never tuned on" if result["held_out"] else "tuned on"
     print(f"\n{result['file']} ({result['industry']}, {', '.join(result['languages'])}, "
-          f"{result['comments']} comments, tagged in {result['seconds']:.2f} s)")
+          f"{result['comments']} comments, {role}, tagged in {result['seconds']:.2f} s)")
     print(table.to_string(float_format=lambda v: f"{v:.2f}"))
     macro, sentiment = result["macro"], result["sentiment_accuracy"]
     print(f"macro (themes in the gold): precision {macro['precision']:.2f}  recall {macro['recall']:.2f}  "
           f"F1 {macro['f1']:.2f}")
     print(f"sentiment accuracy over {result['mentions_found']} found mentions: "
           f"{'n/a' if sentiment is None else f'{sentiment:.1%}'}")
-    print("macro F1 by half (tuned on the first): " + "  ".join(
-        f"{name.replace('_', ' ')} {half['f1']:.2f}" for name, half in result["halves"].items()))
     print(f"no theme predicted: {result['no_theme_predicted']:.1%}   "
           f"naming an aspect but untagged: {result['untagged_with_aspect']:.1%} of {result['with_aspect']}")
 
@@ -207,7 +206,8 @@ def main() -> None:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
 
-    files = [run_gold(path) for path in sorted(GOLD.glob("themes_gold_*.csv"))]
+    files = [run_gold(path) for path in
+             sorted(GOLD.glob("themes_gold_*.csv")) + sorted(GOLD.glob("themes_holdout_*.csv"))]
     for result in files:
         show(result)
     speed = run_speed(QUICK_SPEED_N if args.quick else args.speed_n, args.industry)
