@@ -97,6 +97,35 @@ def test_wildcards_match_any_letters_of_the_lemma_or_word():
     assert [set(f) for f in found] == [{"parking"}, {"parking"}, set(), {"service"}]
 
 
+def test_a_gap_lets_a_few_words_of_the_clause_stand_between():
+    extra = {"en": {"installation": ["wait* .. order"]}}
+    found = _found(["still waiting for my order", "waited for the order", "waiting, my order",
+                    "waiting for one two three four five order"], "en", extra)
+    # up to GAP (4) words between; never across a clause break
+    assert [set(f) for f in found] == [{"installation"}, {"installation"}, set(), set()]
+
+
+def test_polar_matches_any_sentiment_word():
+    extra = {"en": {"connection": ["internet .. @polar"]}}
+    found = _found(["the internet is terrible", "internet really good", "internet at home"], "en", extra)
+    assert found == [{"connection": "negative"}, {"connection": "positive"}, {}]
+
+
+def test_a_weak_keyword_yields_to_any_other_keyword_of_its_sentence():
+    extra = {"en": {"ordering": ["?order", "order online"], "installation": ["wait* .. broadband"]}}
+    found = _found(["I placed my order", "Still waiting for broadband a month after my order",
+                    "Still waiting for broadband. My order was a mess", "Easy to order online"],
+                   "en", extra)
+    assert [set(f) for f in found] == [{"ordering"}, {"installation"},
+                                       {"installation", "ordering"}, {"ordering"}]
+
+
+def test_a_phrase_may_start_with_its_negator():
+    extra = {"en": {"installation": ["no show", "not connected"]}}
+    found = _found(["a no-show again", "we are still not connected", "not yet"], "en", extra)
+    assert [set(f) for f in found] == [{"installation"}, {"installation"}, set()]
+
+
 # --- negation and sentiment ----------------------------------------------------------------
 @pytest.mark.parametrize(
     ("language", "text", "expected"),

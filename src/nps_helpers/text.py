@@ -9,9 +9,14 @@ an industry's codeframe (``nps_helpers/themes/<industry>.yaml``, see :func:`code
 a client's additions; the negators, contrast words, sentiment words and stop words of each
 language are in ``nps_helpers/themes/lexicon/<lang>.yaml``.
 
-Keyword rules: several words are a phrase (consecutive lemmas in one clause); ``*`` at
-the start or end of a word matches any letters of the lemma; a leading ``~`` voids the
-keyword when negated. A negator governs the next :data:`NEGATION_SCOPE` words up to the
+Keyword rules: several words are a phrase (consecutive lemmas in one clause); ``..``
+between two words lets up to :data:`GAP` other words of the clause stand between them
+('wait* .. order' matches 'waiting for my order'); ``*`` at the start or end of a word
+matches any letters of the lemma; ``@polar`` matches any sentiment word of the lexicon
+('@polar internet': 'fast internet', 'terrible internet'); a leading ``~`` voids the
+keyword when negated; a leading ``?`` makes it weak: it names its theme only when no other
+keyword of the sentence does ('placed my order' is the order itself, but 'still waiting a
+month after placing my order' is about the installation). A negator governs the next :data:`NEGATION_SCOPE` words up to the
 end of its clause (punctuation or a contrast word). Each mention's sentiment comes from
 the positive and negative words of its clause (flipped when negated); a clause without
 any is negative when the keyword itself is negated ('not installed'), else it takes the
@@ -44,6 +49,7 @@ from .metrics import CATEGORIES, categorize
 LANGUAGES = ("en", "pl", "sl", "ru", "de")
 UNKNOWN = "und"  # ISO 639-2 'undetermined': matched against every language's keywords
 NEGATION_SCOPE = 3  # words a negator governs ('not very good', 'no problems at all')
+GAP = 4  # words a '..' in a keyword lets stand between its two sides ('wait* .. order')
 Extra = Mapping[str, Mapping[str, Sequence[str]]]
 
 # Words (letters, digits, inner apostrophes) and the punctuation that ends a clause; a
@@ -62,6 +68,8 @@ _BREAK, _NEGATOR, _CONTRAST, _WORD = range(4)
 _LEMMATIZER = Lemmatizer(lemmatization_strategy=DefaultStrategy(dictionary_factory=StreamDictionaryFactory()))
 _LONG_TEXT = 120  # characters from which lingua's low-accuracy mode is as good as the full one
 _CONTRACTED = "n't"  # English negation glued to a verb: didn't, won't
+_SENTENCE_END = frozenset(".!?\u2026")
+_POLAR = "@polar"
 
 
 @dataclass(frozen=True)
@@ -536,10 +544,10 @@ def _checked(language: str, theme: str, words: Sequence[str], where: str = "para
     if isinstance(words, str):
         words = [words]
     for word in words:
-        if not isinstance(word, str) or not re.sub(r"[*~\s]", "", word):
+        if not isinstance(word, str) or not re.sub(r"[*~?.\s]", "", word):
             raise NpsParamsError(
                 f"{where}: key 'themes.{language}.{theme}': keyword {word!r} is empty or only "
-                "'*'/'~'; give a word, a phrase or a stem such as 'parking*'"
+                "'*'/'~'/'?'/'..'; give a word, a phrase or a stem such as 'parking*'"
             )
     return [w.strip() for w in words]
 
@@ -662,16 +670,20 @@ def _reader(language: str) -> _Reader:
 
 @dataclass(frozen=True)
 class _Keyword:
-    """One keyword: its theme, each word's forms (or '*' pattern), and whether negation voids it."""
+    """One keyword: its theme, each word's forms ('*' pattern, @polar, or None for a '..' gap),
+    whether negation voids it and whether it is weak ('?')."""
 
     theme: str
-    words: tuple[frozenset[str] | re.Pattern, ...]
+    words: tuple[frozenset[str] | re.Pattern | str | None, ...]
     voidable: bool
+    weak: bool = False
 
-    def word_matches(self, j: int, form: str, lemma: str) -> bool:
+    def word_matches(self, j: int, form: str, lemma: str, polarity: int = 0) -> bool:
         word = self.words[j]
         if isinstance(word, frozenset):
             return form in word or lemma in word
+        if word == _POLAR:
+            return polarity != 0
         return bool(word.fullmatch(lemma) or word.fullmatch(form))
 
 
@@ -697,33 +709,48 @@ class _Matcher:
 
     def _mentions(self, text: str) -> dict[str, str | None]:
         tokens = self.reader.read(text)
-        votes: dict[str, list[int | None]] = {}
-        for i, (kind, form, lemma, _, clause, negator) in enumerate(tokens):
-            if kind != _WORD:
+        # (theme, weak, sentence, polarity of its clause) for each keyword found
+        hits: list[tuple[str, bool, int, int | None]] = []
+        sentence = 0
+        for i, (kind, form, lemma, polarity, clause, negator) in enumerate(tokens):
+            if kind not in (_WORD, _NEGATOR):  # a phrase may start with its negator: 'no show'
+                sentence += kind == _BREAK and form in _SENTENCE_END
                 continue
             lemma = lemma.casefold()
             starts = self.starts.get((form, lemma))
             if starts is None:
-                hits = self.exact.get(form, []) + self.exact.get(lemma, [])
-                hits += [k for k in self.wild if k.word_matches(0, form, lemma)]
-                starts = self.starts[form, lemma] = tuple(dict.fromkeys(hits))
+                found = self.exact.get(form, []) + self.exact.get(lemma, [])
+                found += [k for k in self.wild if k.word_matches(0, form, lemma, polarity)]
+                starts = self.starts[form, lemma] = tuple(dict.fromkeys(found))
             # A word that starts several keywords of one theme is one mention of it.
-            named = {k.theme for k in starts if self._rest_matches(k, tokens, i)
-                     and not (negator >= 0 and k.voidable)}
-            for theme in named:
-                votes.setdefault(theme, []).append(_clause_polarity(tokens, clause, negator >= 0))
+            named: dict[str, bool] = {}
+            for k in starts:
+                if not (negator >= 0 and k.voidable) and self._rest_matches(k, tokens, i, 1, i):
+                    named[k.theme] = named.get(k.theme, True) and k.weak
+            for theme, weak in named.items():
+                hits.append((theme, weak, sentence, _clause_polarity(tokens, clause, negator >= 0)))
+        strong = {s for _, weak, s, _ in hits if not weak}
+        votes: dict[str, list[int | None]] = {}
+        for theme, weak, s, vote in hits:
+            if not (weak and s in strong):
+                votes.setdefault(theme, []).append(vote)
         return {theme: _verdict(v) for theme, v in votes.items()}
 
-    @staticmethod
-    def _rest_matches(keyword: _Keyword, tokens, i: int) -> bool:
-        if i + len(keyword.words) > len(tokens):
+    @classmethod
+    def _rest_matches(cls, keyword: _Keyword, tokens, i: int, j: int, start: int) -> bool:
+        """Whether keyword's words from the j-th on match from token i + 1 (a gap may stretch)."""
+        if j == len(keyword.words):
+            return True
+        clause = tokens[start][4]
+        if keyword.words[j] is None:
+            return any(cls._rest_matches(keyword, tokens, i + skip, j + 1, start)
+                       for skip in range(GAP + 1))
+        if i + 1 >= len(tokens):
             return False
-        clause = tokens[i][4]
-        for j in range(1, len(keyword.words)):
-            kind, form, lemma, _, c, _ = tokens[i + j]
-            if c != clause or kind == _BREAK or not keyword.word_matches(j, form, lemma.casefold()):
-                return False
-        return True
+        kind, form, lemma, polarity, c, _ = tokens[i + 1]
+        return (c == clause and kind != _BREAK
+                and keyword.word_matches(j, form, lemma.casefold(), polarity)
+                and cls._rest_matches(keyword, tokens, i + 1, j + 1, start))
 
 
 def _clause_polarity(tokens, clause: int, negated: bool) -> int | None:
@@ -749,15 +776,19 @@ def _matcher(frame: Codeframe, language: str) -> _Matcher:
     keywords = []
     for theme, words in frame.keywords.get(language, {}).items():
         for keyword in words:
-            voidable = keyword.startswith("~")
-            parts = []
-            for word in keyword.lstrip("~").replace("-", " ").split():
+            marks = keyword[:len(keyword) - len(keyword.lstrip("~?"))]
+            parts: list[frozenset[str] | re.Pattern | str | None] = []
+            for word in keyword.lstrip("~?").replace("-", " ").split():
                 lower = word.casefold().replace("ё", "е")
-                if "*" in lower:
+                if word == "..":
+                    parts.append(None)
+                elif word == _POLAR:
+                    parts.append(_POLAR)
+                elif "*" in lower:
                     parts.append(re.compile(r"\w*".join(re.escape(p) for p in lower.split("*"))))
                 else:
                     parts.append(frozenset({lower, _lemma(word, language).casefold()}))
-            keywords.append(_Keyword(theme, tuple(parts), voidable))
+            keywords.append(_Keyword(theme, tuple(parts), "~" in marks, "?" in marks))
     return _Matcher(keywords, _reader(language))
 
 
