@@ -159,6 +159,16 @@ def test_a_negator_governs_a_few_words_up_to_the_clause_end():
     assert found[2] == {"t_staff": "negative"}  # beyond the scope
 
 
+def test_a_negator_that_ends_its_clause_governs_the_words_before_it():
+    extra = {"de": {"problems": ["~Problem"], "delivery": ["Lieferung"]},
+             "en": {"problems": ["~problem*"]}}
+    found = _found(["Probleme gab es keine", "Probleme gab es keine, die Lieferung war schnell",
+                    "Probleme gab es viele", "problems, none"], ["de", "de", "de", "en"], extra)
+    assert found[0] == {} and found[3] == {"problems": "negative"}  # 'none' has its own clause
+    assert found[1] == {"delivery": "positive"}
+    assert found[2] == {"problems": "negative"}
+
+
 def test_the_score_gives_sentiment_when_the_clause_has_none():
     comments = ["the delivery", "the delivery", "the delivery", "the delivery", "a great delivery"]
     found = _found(comments, "en", scores=[10, 6, 7, None, 0])

@@ -21,8 +21,7 @@ end of its clause (punctuation or a contrast word). Each mention's sentiment com
 the positive and negative words of its clause (flipped when negated); a clause without
 any is negative when the keyword itself is negated ('not installed'), else it takes the
 score's category (9-10 positive, 0-6 negative, 7-8 neutral), else neutral. A negator
-governs only the words after it, so a negation placed last ('Probleme gab es keine') is
-not seen.
+that ends its clause governs the words before it instead ('Probleme gab es keine').
 """
 from __future__ import annotations
 
@@ -604,7 +603,18 @@ class _Reader:
                 negator, left = i, NEGATION_SCOPE
             elif kind == _WORD:
                 left -= 1
-        return tokens
+        return _negated_backwards(tokens)
+
+
+def _negated_backwards(tokens: list) -> list:
+    """A negator that ends its clause ('Probleme gab es keine') governs the words before it."""
+    for i, (kind, _, _, _, clause, _) in enumerate(tokens):
+        if kind != _NEGATOR or any(t[0] == _WORD and t[4] == clause for t in tokens[i + 1:i + 2]):
+            continue
+        before = [j for j in range(i - 1, -1, -1) if tokens[j][4] == clause and tokens[j][0] == _WORD]
+        for j in before[:NEGATION_SCOPE]:
+            tokens[j] = (*tokens[j][:5], i)
+    return tokens
 
 
 def _words(text: str, language: str) -> list[str]:
