@@ -577,3 +577,23 @@ def test_a_locale_that_cldr_does_not_know_is_refused_with_the_fix():
     assert ClientParams(client_id="a", display_name="A", industry="banking", locale="en-GB").locale == "en_GB"
     with pytest.raises(ValidationError, match="not a CLDR locale: write language_COUNTRY, e.g. en_GB"):
         ClientParams(client_id="a", display_name="A", industry="banking", locale="xx_YY")
+
+
+@pytest.mark.parametrize(("locale", "paper"), [
+    ("en_US", "letter"), ("en_CA", "letter"), ("fr_CA", "letter"), ("es_MX", "letter"), ("en", "letter"),
+    ("en_GB", "a4"), ("de_AT", "a4"), ("sl", "a4"), ("pl_PL", "a4"), ("ru", "a4"), ("en_AU", "a4"),
+])
+def test_paper_follows_the_locale_territory_as_cldr_says(locale, paper):
+    from nps_helpers.params import paper_size
+
+    assert paper_size(locale) == paper
+
+
+def test_a_client_may_ask_for_its_paper_and_only_a4_or_letter():
+    from pydantic import ValidationError
+
+    from nps_helpers.params import ClientParams
+
+    assert ClientParams(client_id="a", display_name="A", industry="banking", paper="letter").paper == "letter"
+    with pytest.raises(ValidationError, match="'a4' or 'letter'"):
+        ClientParams(client_id="a", display_name="A", industry="banking", paper="legal")

@@ -43,6 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CLIENT = "kestrel-bank"
 PERIOD = "2026-Q3"
 A4_PT = (595.28, 841.89)  # 210 x 297 mm
+LETTER_PT = (612.0, 792.0)  # 8.5 x 11 in
 MM_PER_INCH = 25.4
 SIDE_MARGIN_MM = 14  # report.css: @page margin 16mm 14mm 18mm, so content is 182 mm wide
 WIDE_PX = 2000
@@ -99,6 +100,24 @@ def demo_project(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def folder(demo_project) -> Path:
     return demo_project / "outputs" / "demo" / PERIOD
+
+
+@pytest.fixture(scope="module")
+def letter_folder(demo_project, tmp_path_factory) -> Path:
+    """The same report for a client whose params ask for US Letter."""
+    project = copy_project(demo_project, tmp_path_factory.mktemp("letter"))
+    client = project / "params" / "clients" / f"{CLIENT}.yaml"
+    client.write_text(client.read_text() + "paper: letter\n")
+    run = cli_render(project, "--pdf")
+    assert run.exit_code == 0, run.output
+    assert "PDF: 1 printed, 0 unchanged, 0 failed" in run.output  # the paper is part of the input
+    return project / "outputs" / "demo" / PERIOD
+
+
+def page_sizes(pdf: Path) -> list[tuple[float, float]]:
+    info = subprocess.run(["pdfinfo", "-f", "1", "-l", "999", str(pdf)], capture_output=True, text=True,
+                          check=True).stdout
+    return [(float(w), float(h)) for w, h in re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts", info)]
 
 
 @pytest.fixture(scope="module")
@@ -177,7 +196,9 @@ def test_page_one_png_is_saved_and_shows_the_report(folder, tmp_path):
     assert accent.sum() > 500
 
 
-def test_every_page_has_its_number_and_the_report_title_in_the_footer(folder):
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_every_page_has_its_number_and_the_report_title_in_the_footer(paper, request):
+    folder = request.getfixturevalue("folder" if paper == "a4" else "letter_folder")
     pages = pages_text(folder / f"{CLIENT}.pdf")
     for number, text in enumerate(pages, start=1):
         lines = [squash(ln) for ln in text.splitlines() if ln.strip()]
@@ -197,7 +218,18 @@ def page_fill(pdf: Path, folder: Path) -> list[float]:
     return fills
 
 
-def test_short_sections_share_pages_and_headings_stay_with_what_follows(folder, tmp_path):
+def test_letter_client_prints_on_letter_and_its_html_asks_the_browser_for_letter(letter_folder, folder):
+    sizes = page_sizes(letter_folder / f"{CLIENT}.pdf")
+    assert sizes and all(s == pytest.approx(LETTER_PT, abs=1.5) for s in sizes)
+    html = (letter_folder / f"{CLIENT}.html").read_text()
+    assert BeautifulSoup(html, "html.parser").html["data-paper"] == "letter"
+    assert "@page { size: letter;" in html
+    assert "size: letter" not in (folder / f"{CLIENT}.html").read_text()  # en_GB: A4
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_short_sections_share_pages_and_headings_stay_with_what_follows(paper, request, tmp_path):
+    folder = request.getfixturevalue("folder" if paper == "a4" else "letter_folder")
     soup = BeautifulSoup((folder / f"{CLIENT}.html").read_text(), "html.parser")
     headings = [squash(h.get_text()) for h in soup.main.find_all(["h2", "h3"])]
     pages = [[squash(ln) for ln in text.splitlines() if ln.strip()] for text in pages_text(folder / f"{CLIENT}.pdf")]

@@ -66,6 +66,28 @@ def _known_locale(value: str) -> str:
 LocaleId = Annotated[str, AfterValidator(_known_locale)]
 
 
+# CLDR supplemental data, paperSize: the territories that print on US Letter; A4 elsewhere.
+LETTER_TERRITORIES = frozenset({"BZ", "CA", "CL", "CO", "CR", "GT", "MX", "NI", "PA", "PH", "PR", "SV", "US", "VE"})
+PAPER_SIZES = ("a4", "letter")
+
+
+def paper_size(locale: str) -> str:
+    """The paper a locale's territory prints on, 'letter' or 'a4' (CLDR); a bare language
+    takes its likely territory ('en': US).
+
+    Examples
+    --------
+    >>> paper_size("en_US"), paper_size("en_GB"), paper_size("en"), paper_size("de")
+    ('letter', 'a4', 'letter', 'a4')
+    """
+    from babel import Locale
+    from babel.core import get_global
+
+    parsed = Locale.parse(locale)
+    territory = parsed.territory or Locale.parse(get_global("likely_subtags").get(parsed.language, locale)).territory
+    return "letter" if territory in LETTER_TERRITORIES else "a4"
+
+
 def _known_period(value: str) -> str:
     from .periods import parse_period
 
@@ -118,6 +140,9 @@ class ClientParams(Strict):
     language: Language | None = Field(None, description="Report language; defaults.yaml when unset.")
     locale: LocaleId | None = Field(
         None, description="CLDR locale of dates and numbers (en_GB, de_AT...); the language's own when unset.")
+    paper: Literal["a4", "letter"] | None = Field(
+        None, description="Paper the report prints on; unset: the locale's (CLDR: letter in the US and "
+        "Canada, a4 elsewhere).")
     timezone: Timezone | None = Field(
         None,
         description="IANA zone the client's months and quarters are cut in; unset: the zone its "

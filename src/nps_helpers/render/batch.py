@@ -42,6 +42,7 @@ from ..params import (
     load_batch,
     load_client,
     load_defaults,
+    paper_size,
 )
 from ..periods import Period, parse_period
 from ..schema import check_client_id
@@ -371,6 +372,7 @@ def _plan(
             extra_notebook=None if extra is None else str(extra),
             extra_name=client.extra_notebook or "",
             locale=client.locale,
+            paper=client.paper or paper_size(client.locale or report.language),
             **common,
         )
         skipped = None

@@ -382,6 +382,7 @@ def _header(job: ReportJob) -> ReportHeader:
         version=job.version,
         generated_on=job.generated_on,
         locale=job.locale,
+        paper=job.paper,
     )
 
 

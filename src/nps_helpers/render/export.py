@@ -52,6 +52,7 @@ class ReportHeader:
     version: str
     generated_on: dt.date
     locale: str | None = None  # dates in the client's locale when it speaks the report's language
+    paper: str = "a4"  # the print stylesheet's page size, 'a4' or 'letter'
 
 
 def shareable_notebook(nb: NotebookNode) -> NotebookNode:

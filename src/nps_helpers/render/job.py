@@ -185,6 +185,7 @@ class ReportJob:
     extra_name: str = ""
     final: bool = False  # a draft report (commentary not approved as it reads) is refused
     locale: str | None = None  # the client's CLDR locale for the frame's dates (ClientParams.locale)
+    paper: str = "a4"  # the page size of the print stylesheet: 'a4' or 'letter'
 
     @property
     def client_id(self) -> str:

@@ -1,4 +1,4 @@
-"""Print rendered reports to PDF with headless Chromium: A4, page numbers in the footer.
+"""Print rendered reports to PDF with headless Chromium: A4 or Letter, client and page in the footer.
 
 Chromium draws page numbers only through the DevTools call ``Page.printToPDF`` with a
 footer template (its ``--print-to-pdf`` switch prints the file's URL, a local path, in
@@ -35,9 +35,12 @@ CHROMIUM_ARGS = (
     "--no-first-run",
 )
 TIMEOUT_MS = 60_000
-# The side margin of report.css's @page rule; the A4 content box is 182 mm, in CSS pixels.
+# The side margin of report.css's @page rule; the content box's width in CSS pixels per paper
+# (A4 210 mm wide, Letter 8.5 in), which the report names in <html data-paper>.
 SIDE_MARGIN_MM = 14
-CONTENT_WIDTH_PX = round((210 - 2 * SIDE_MARGIN_MM) / 25.4 * 96)
+PAPER_WIDTH_MM = {"a4": 210.0, "letter": 215.9}
+CONTENT_WIDTH_PX = {paper: round((width - 2 * SIDE_MARGIN_MM) / 25.4 * 96)
+                    for paper, width in PAPER_WIDTH_MM.items()}
 # A table too wide for the page even with its text wrapped (many columns) would be cut off
 # at the page's edge: scale it down to fit instead, measured at the page's width.
 FIT_TABLES = """() => {
@@ -170,7 +173,7 @@ class PdfPrinter:
                 route.abort()
 
         browser = self._browser or self._start()
-        page = browser.new_page(viewport={"width": CONTENT_WIDTH_PX, "height": 1000})
+        page = browser.new_page(viewport={"width": CONTENT_WIDTH_PX["a4"], "height": 1000})
         try:
             page.set_default_timeout(TIMEOUT_MS)
             page.route("**/*", refuse_remote)
@@ -180,10 +183,14 @@ class PdfPrinter:
                     f"{html.name} asks for {blocked[0][:80]}: a report must hold everything "
                     "inline (render it again; check the notebook's outputs)"
                 )
+            paper = page.evaluate("document.documentElement.dataset.paper") or "a4"
+            if paper not in PAPER_WIDTH_MM:
+                raise NpsRenderError(f"{html.name} asks for paper {paper[:20]!r}: render it again")
+            page.set_viewport_size({"width": CONTENT_WIDTH_PX[paper], "height": 1000})
             page.emulate_media(media="print")
             page.evaluate(FIT_TABLES)
             data = page.pdf(
-                format="A4",
+                format="Letter" if paper == "letter" else "A4",
                 prefer_css_page_size=True,
                 print_background=True,
                 display_header_footer=True,
