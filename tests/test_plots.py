@@ -7,6 +7,7 @@ import re
 import warnings
 from html.parser import HTMLParser
 
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -323,6 +324,23 @@ def test_stars_trend_alt_text_has_each_platforms_mean_and_the_correlation():
     assert chart.alt.startswith("NPS i średnia liczba gwiazdek w opiniach według miesięcy.")
 
 
+def test_stars_trend_shows_stars_with_nps_on_a_labelled_right_axis_and_counts_below():
+    reviews = pd.concat([review_rows(), review_rows().assign(platform="trustpilot", stars=2)])
+    with plots.kept_figures() as figures:
+        plots.stars_trend(nps_by_period(survey_rows()), stars_by_month(reviews), translator("en"))
+    stars_axes, counts, nps_axis = figures[0].axes  # no second copy of the NPS trend chart
+    assert stars_axes.get_ylabel() == "Average stars" and stars_axes.get_ylim() == (0.8, 5.2)
+    assert nps_axis.get_ylabel() == "NPS (right axis)"
+    legend = [text.get_text() for text in stars_axes.get_legend().get_texts()]
+    assert legend == ["Google", "Trustpilot", "NPS (right axis)"]  # every platform, most reviews first
+    assert counts.get_title(loc="left") == "Reviews per month"
+    heights = sorted(bar.get_height() for bar in counts.patches)
+    per_month = stars_by_month(reviews).groupby("platform")["n"].apply(sorted)
+    assert heights == sorted(v for values in per_month for v in values)  # each platform's count
+    nps_line = nps_axis.get_lines()[0].get_ydata()
+    assert list(nps_line) == list(nps_by_period(survey_rows())["nps"])
+
+
 def test_stars_trend_says_when_there_are_too_few_months():
     reviews, responses = review_rows(months=4), survey_rows(months=4)
     result = stars_vs_nps(reviews, responses)
@@ -469,22 +487,38 @@ def test_benchmark_sentence_never_names_the_same_figure_twice():
 
 
 def test_segment_forest_axis_fits_the_intervals_and_the_overall_line():
-    import matplotlib.pyplot as plt
 
     frame = pd.DataFrame({"group": ["a", "b"], "nps": [30.0, 45.0], "ci_low": [22.0, 38.0],
                           "ci_high": [38.0, 52.0], "n": [400, 400]})
-    captured = {}
-    original = plots._render
-
-    def spy(fig, alt):
-        captured["xlim"] = fig.axes[0].get_xlim()
-        return original(fig, alt)
-
-    plots._render = spy
-    try:
+    with plots.kept_figures() as figures:
         plots.segment_forest(frame, translator("en"), overall=nps([10] * 60 + [0] * 20 + [8] * 20))
-    finally:
-        plots._render = original
-        plt.close("all")
     # Intervals 22..52 and the overall +40: floor(22) - 10 = 10, ceil(52) + 10 = 70.
-    assert captured["xlim"] == (10.0, 70.0)
+    assert figures[0].axes[0].get_xlim() == (10.0, 70.0)
+
+
+def test_event_labels_sit_clear_of_the_line_its_band_and_each_other():
+    months = [f"2025-{m:02d}" for m in range(1, 13)]
+    values = np.array([60.0, -40, 55, -35, 58, -30, 62, -45, 50, -20, 65, -50])
+    frame = pd.DataFrame({"period": months, "n": 200, "nps": values,
+                          "ci_low": values - 8, "ci_high": values + 8})
+    events = [{"date": d, "label": text} for d, text in [
+        ("2025-02-03", "Price rise"), ("2025-02-20", "New app released"), ("2025-03-05", "Outage"),
+        ("2025-07-01", "Call centre moved"), ("2025-07-10", "Summer offer"),
+        ("2025-12-01", "A long label at the very right edge")]]
+    with plots.kept_figures() as figures:
+        plots.trend(frame, translator("en"), events=events)
+    fig = figures[0]
+    ax = fig.axes[0]
+    renderer = fig.canvas.get_renderer()
+    labels = [c for c in ax.texts if c.get_text() in {e["label"] for e in events}]
+    assert len(labels) == len(events)
+    boxes = [label.get_window_extent(renderer) for label in labels]
+    for i, box in enumerate(boxes):
+        assert fig.bbox.x0 <= box.x0 and box.x1 <= fig.bbox.x1 and box.y1 <= fig.bbox.y1, labels[i]
+        for other in boxes[i + 1:]:
+            assert not box.overlaps(other), (labels[i].get_text(), boxes.index(other))
+    # The line's points and the top of its band sit below every label.
+    x = mdates.date2num(pd.to_datetime([f"{m}-01" for m in months]))
+    points = ax.transData.transform(np.column_stack([x, values + 8]))
+    lowest_label = min(box.y0 for box in boxes)
+    assert points[:, 1].max() < lowest_label

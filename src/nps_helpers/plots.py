@@ -219,13 +219,14 @@ def stars_trend(
     suppress_n: int = SUPPRESS_N,
     min_months: int = MIN_MONTHS,
 ) -> Chart:
-    """NPS by month above the average review stars per platform, on one month axis.
+    """Average review stars per platform by month, the NPS beside them, review counts below.
 
     ``trend`` as for :func:`trend` (monthly; months below ``suppress_n`` are a gap, below
     ``min_n`` hollow). ``stars`` as
     :func:`~nps_helpers.reviews.stars_by_month`: ``platform``, ``period``, ``n``, ``stars``,
-    ``ci_low``, ``ci_high``; months without reviews (n = 0) break the line. Faint bars on the
-    right axis count the reviews. ``correlation``
+    ``ci_low``, ``ci_high``; months without reviews (n = 0) break the line. The NPS is a thin
+    dashed line on a labelled right axis (context, not a second trend chart); a short panel
+    below counts each platform's reviews per month. ``correlation``
     (:func:`~nps_helpers.reviews.stars_vs_nps`, given ``min_months``) adds r, its interval
     and the verdict to the alt text.
 
@@ -243,62 +244,62 @@ def stars_trend(
     line = _TrendLine.of(trend, min_n, suppress_n, "stars_trend")
     _require(stars, ["platform", "period", "n", "stars", "ci_low", "ci_high"], "stars_trend")
     title = t.gettext("NPS and average review stars by month")
-    monthly = _FREQ_TITLES["month"]
     platforms = _by_volume(stars)
     labels = sorted({*line.labels, *map(str, stars["period"])})
     x_all = _naive(_period_starts(pd.Series(labels)))
-    shown_events = _events(events)
+    shown = [e for e in _events(events) if x_all.min() <= e[0] <= x_all.max() + _step(x_all)]
     with _house_style():
-        fig = Figure(figsize=(8, 6.4), dpi=DPI, layout="constrained")
+        fig = Figure(figsize=(8, 5.4), dpi=DPI, layout="constrained")
         FigureCanvasAgg(fig)
-        top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[2.2, 2.4])
-        shown = line.draw(top, t, events=shown_events, brand=brand, level=level, min_n=min_n)
-        _title(top, t.gettext(monthly), _legend_above(top, 3))
-        counts = bottom.twinx()
-        below = np.zeros(len(labels))
-        handles, parts = [], []
-        # Each platform's points sit a few days apart, so their intervals do not overlap.
-        dodge = (np.arange(len(platforms)) - (len(platforms) - 1) / 2) * 5
+        top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[3, 1.1])
+        # The NPS is context here (the trend chart above shows it in full): one thin muted line
+        # on its own, labelled axis, behind the stars.
+        nps_axis = top.twinx()
+        handles = nps_axis.plot(line.x, line.data["nps"], color=MUTED, linewidth=1.4, linestyle="--",
+                                label=t.gettext("NPS (right axis)"))
+        low, high = np.nanmin(line.data["nps"], initial=0), np.nanmax(line.data["nps"], initial=0)
+        pad = max(high - low, 10) * 0.08
+        nps_axis.set_ylim(low - pad, high + pad)
+        nps_axis.yaxis.set_major_formatter(FuncFormatter(lambda v, _: t.nps(v)))
+        nps_axis.set_ylabel(t.gettext("NPS (right axis)"), color=MUTED)
+        nps_axis.tick_params(axis="y", colors=MUTED)
+        nps_axis.grid(False)
+        top.set_zorder(nps_axis.get_zorder() + 1)
+        top.patch.set_visible(False)
+        parts = []
+        # Each platform's points and bars sit a few days apart, so they do not overlap.
+        width = 24 / max(len(platforms), 1)
+        dodge = (np.arange(len(platforms)) - (len(platforms) - 1) / 2) * width
         for i, (platform, rows) in enumerate(platforms):
             colour = PLATFORM_COLOURS[i % len(PLATFORM_COLOURS)]
             rows = rows.set_index(rows["period"].astype(str)).reindex(labels)
             n = rows["n"].fillna(0).to_numpy(dtype=float)
-            counts.bar(x_all, n, bottom=below, width=20, color=colour, alpha=0.2, linewidth=0)
-            below += n
             name = t.platform(platform)
             mean = rows["stars"].to_numpy(dtype=float)
             at = x_all + pd.Timedelta(days=float(dodge[i]))
-            bottom.errorbar(at, mean, yerr=_spread(mean, rows["ci_low"], rows["ci_high"]),
-                            fmt="none", ecolor=colour, alpha=0.5, linewidth=1.2)
-            handles += bottom.plot(at, mean, color=colour, marker="o", markersize=4,
-                                   linewidth=1.8, label=name)
+            top.errorbar(at, mean, yerr=_spread(mean, rows["ci_low"], rows["ci_high"]),
+                         fmt="none", ecolor=colour, alpha=0.5, linewidth=1.2)
+            handles = top.plot(at, mean, color=colour, marker="o", markersize=4, linewidth=1.8,
+                               label=name) + handles
+            bottom.bar(at, n, width=width * 0.9, color=colour, alpha=0.75, linewidth=0)
             total = int(n.sum())
-            mean = float(np.nansum(rows["stars"].astype(float) * n) / total) if total else None
+            average = float(np.nansum(rows["stars"].astype(float) * n) / total) if total else None
             parts.append(t.count("{platform}: {n} review, average rating {stars} of 5",
                                  "{platform}: {n} reviews, average rating {stars} of 5",
-                                 total, platform=name, stars=t.number(mean, 1)))
-        for date, _ in shown:
-            bottom.axvline(date, color=MUTED, linestyle=":", linewidth=1)
-        handles.append(Patch(color=PLATFORM_COLOURS[0], alpha=0.2,
-                             label=t.gettext("Reviews per month (right axis)")))
-        bottom.set_ylim(0.8, 5.2)
-        bottom.set_yticks(range(1, 6))
+                                 total, platform=name, stars=t.number(average, 1)))
+        for ax in (top, bottom):
+            for date, _ in shown:
+                ax.axvline(date, color=MUTED, linestyle=":", linewidth=1)
+        top.set_ylim(0.8, 5.2)
+        top.set_yticks(range(1, 6))
+        top.yaxis.set_major_formatter(FuncFormatter(lambda v, _: t.number(v)))
+        top.set_ylabel(t.gettext("Average stars"))
+        bottom.yaxis.set_major_locator(MaxNLocator(nbins=3, integer=True))
         bottom.yaxis.set_major_formatter(FuncFormatter(lambda v, _: t.number(v)))
-        bottom.set_ylabel(t.gettext("Average stars"))
-        # The review counts keep to the lower third, under the star lines.
-        most = max(below.max(), 1)
-        counts.set_ylim(0, most * 3)
-        counts.set_yticks([v for v in MaxNLocator(nbins=2, integer=True).tick_values(0, most)
-                           if 0 <= v <= most])
-        counts.yaxis.set_major_formatter(FuncFormatter(lambda v, _: t.number(v)))
-        counts.tick_params(axis="y", colors=MUTED)
-        counts.grid(False)
-        bottom.set_zorder(counts.get_zorder() + 1)
-        bottom.patch.set_visible(False)
+        bottom.set_title(t.gettext("Reviews per month"), loc="left", fontsize="small", color=INK)
         step = max(1, int(np.ceil(len(labels) / 9)))
         bottom.set_xticks(x_all[::step], _ticks(t, labels[::step]))
-        _title(bottom, t.gettext("Average review stars by month"),
-               _legend_above(bottom, len(handles), handles=handles))
+        _title(top, title, _legend_above(top, len(handles), handles=handles))
         parts = line.describe(t, shown) + parts
         if correlation is not None:
             parts.append(t.stars_nps(correlation, min_months=min_months).rstrip("."))
@@ -776,10 +777,9 @@ class _TrendLine:
                        zorder=3, s=28, linewidth=1.5, label=_fewer_than(t, min_n))
         ax.axhline(0, color=MUTED, linewidth=0.8)
         shown = [e for e in events if x.min() <= e[0] <= x.max() + _step(x)]
-        for date, text in shown:
+        for date, _ in shown:
             ax.axvline(date, color=MUTED, linestyle=":", linewidth=1)
-            ax.annotate(text, (date, 1), xycoords=("data", "axes fraction"), xytext=(3, -3),
-                        textcoords="offset points", va="top", fontsize=8, color=INK, rotation=90)
+        _label_events(ax, shown, data)
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: t.nps(v)))
         ax.set_ylabel("NPS")
         return shown
@@ -811,6 +811,46 @@ class _TrendLine:
                                                                   strict=True) if out)
             parts.append(f"{months}: {why}")
         return parts
+
+
+def _label_events(ax, shown: Sequence[tuple[pd.Timestamp, str]], data: pd.DataFrame) -> None:
+    """Event labels in rows above the line and its band, never over them or each other.
+
+    Each label sits beside its event's line, in the first row where it does not run into an
+    earlier label (greedy, left to right); the y axis grows upwards to make room for the rows.
+    """
+    if not shown:
+        return
+    fig = ax.figure
+    renderer = fig.canvas.get_renderer()
+    ax.autoscale_view()
+    right = ax.get_window_extent(renderer).x1
+    rows: list[float] = []  # the right edge (pixels) of the last label in each row
+    placed = []
+    for date, text in shown:
+        label = ax.annotate(text, (date, 1), xycoords=("data", "axes fraction"), xytext=(3, 0),
+                            textcoords="offset points", ha="left", va="top", fontsize=8, color=INK)
+        box = label.get_window_extent(renderer)
+        if box.x1 > right:  # too close to the right edge: the label reads leftwards of its line
+            label.set_horizontalalignment("right")
+            label.xyann = (-3, 0)
+            box = label.get_window_extent(renderer)
+        row = next((r for r, end in enumerate(rows) if box.x0 > end + 4), len(rows))
+        if row == len(rows):
+            rows.append(box.x1)
+        rows[row] = box.x1
+        placed.append((label, row, box.height))
+    height = max(h for _, _, h in placed) * 1.15
+    axes_height = ax.get_window_extent(renderer).height
+    for label, row, _ in placed:
+        label.xyann = (label.xyann[0], -(2 + row * height) * 72 / fig.dpi)
+    # The labels take the top `share` of the axes; the data keep the rest below them.
+    share = min(0.6, (len(rows) * height + 6) / axes_height)
+    values = pd.concat([data["ci_low"], data["ci_high"], data["nps"]]).astype(float)
+    low, high = np.nanmin(values, initial=0), np.nanmax(values, initial=0)
+    pad = max(high - low, 10) * 0.05
+    low, high = low - pad, high + pad
+    ax.set_ylim(low, low + (high - low) / (1 - share))
 
 
 @contextlib.contextmanager
@@ -846,11 +886,40 @@ def _new_figure(width: float, height: float):
     return fig, fig.add_subplot()
 
 
+_KEPT: list[list[Figure]] = []  # one list per open kept_figures() block
+
+
+@contextlib.contextmanager
+def kept_figures() -> Iterator[list[Figure]]:
+    """The figures the charts draw inside the block, kept whole rather than cleared once
+    rendered: what a chart shows beyond its PNG and alt text (axes, limits, legend entries).
+
+    Examples
+    --------
+    >>> from nps_helpers.i18n import translator
+    >>> frame = pd.DataFrame({"group": ["a", "b"], "nps": [30.0, 45.0], "ci_low": [22.0, 38.0],
+    ...                       "ci_high": [38.0, 52.0], "n": [400, 400]})
+    >>> with kept_figures() as figures:
+    ...     _ = segment_forest(frame, translator("en"))
+    >>> len(figures), figures[0].axes[0].get_xlabel()
+    (1, 'NPS')
+    """
+    kept: list[Figure] = []
+    _KEPT.append(kept)
+    try:
+        yield kept
+    finally:
+        _KEPT.remove(kept)
+
+
 def _render(fig: Figure, alt: str) -> Chart:
     buffer = io.BytesIO()
     # No 'Software' stamp: the same chart gives the same bytes, so cached reports stay equal.
     fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
-    fig.clear()
+    if _KEPT:
+        _KEPT[-1].append(fig)
+    else:
+        fig.clear()
     png = buffer.getvalue()
     width, height = struct.unpack(">II", png[16:24])
     return Chart(png=png, alt=alt, width=width, height=height)
