@@ -9,6 +9,9 @@ from hypothesis import strategies as st
 
 from nps_helpers.benchmarks import (
     BENCHMARK_COLUMNS,
+    CURRENT_FROM,
+    DETAIL_COLUMNS,
+    SURVEY_TYPES,
     benchmark_table,
     industry_benchmark,
     peer_benchmark,
@@ -22,12 +25,16 @@ FIGURES = ("n_peers", "client_nps", "percentile", "peer_mean", "q1", "median", "
 
 def test_every_shipped_row_is_cited_and_in_range():
     t = benchmark_table()
-    assert t.columns.tolist() == BENCHMARK_COLUMNS
+    assert t.columns.tolist() == [*BENCHMARK_COLUMNS, *DETAIL_COLUMNS]
     assert len(t) > 0
+    assert t["survey_type"].isin(SURVEY_TYPES).all() and t["publisher"].str.len().gt(3).all()
+    assert t["notes"].str.len().gt(10).all()  # where in the source each figure stands
+    # Titles as published: no notes of ours in them.
+    assert not t["source"].str.contains(r"copy|snapshot|as reported|\(", regex=True).any()
     assert set(t["industry"]) <= set(INDUSTRIES)
     assert t["nps"].between(-100, 100).all()
     assert t["year"].between(2000, 2026).all()
-    assert t["source"].str.len().gt(20).all() and t["published_as"].str.len().gt(0).all()
+    assert t["source"].str.len().gt(15).all() and t["published_as"].str.len().gt(0).all()
     assert t["url"].str.match(r"^https?://[^ ]+$").all()
     assert (t["sample_size"].dropna() > 0).all()
     assert not t.duplicated(subset=["industry", "region", "year", "published_as", "source"]).any()
@@ -62,7 +69,9 @@ def test_industry_benchmark_newest_first():
     assert b.status == "ok" and b.industry == "telecom"
     assert (b.table["industry"] == "telecom").all()
     assert b.table["year"].is_monotonic_decreasing
-    assert b.table.columns.tolist() == BENCHMARK_COLUMNS
+    assert b.table.columns.tolist() == [*BENCHMARK_COLUMNS, *DETAIL_COLUMNS, "historical"]
+    assert b.table["historical"].tolist() == [y < CURRENT_FROM for y in b.table["year"]]
+    assert b.table["historical"].any() and not b.table["historical"].all()
 
 
 def test_industry_without_figures_is_a_result_not_an_error():
@@ -70,7 +79,7 @@ def test_industry_without_figures_is_a_result_not_an_error():
     for industry in set(INDUSTRIES) - shipped:
         b = industry_benchmark(industry)
         assert b.status == "no_published_figures"
-        assert b.table.empty and b.table.columns.tolist() == BENCHMARK_COLUMNS
+        assert b.table.empty and b.table.columns.tolist() == [*BENCHMARK_COLUMNS, *DETAIL_COLUMNS, "historical"]
 
 
 def test_the_returned_table_is_a_copy():
@@ -87,8 +96,11 @@ def test_own_table_replaces_the_shipped_one():
                          "url": "https://example.org/panel"}])
     b = industry_benchmark("software", table=own)
     assert b.status == "ok" and b.table["nps"].tolist() == [41.0]
-    with pytest.raises(NpsInputError, match="lacks the columns"):
+    assert b.table["survey_type"].tolist() == [""]  # details it does not give stay blank
+    with pytest.raises(NpsInputError, match="lacks the columns url; add them"):
         industry_benchmark("software", table=own.drop(columns="url"))
+    with pytest.raises(NpsInputError, match="row 2, column survey_type: 'panel' is not one of"):
+        industry_benchmark("software", table=own.assign(survey_type="panel"))
 
 
 def test_unknown_industry():

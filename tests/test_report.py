@@ -446,3 +446,20 @@ def test_previous_responses_are_the_period_before_from_the_history():
     before = r.period.previous()
     assert len(r.previous_responses) == int(((when >= before.start) & (when < before.end)).sum())
     assert r.previous_responses.index.tolist() == list(range(len(r.previous_responses)))
+
+
+@pytest.mark.parametrize(("locale", "expected"), [
+    ("en_GB", "The published figures come from independent panels of consumers (United States); this "
+              "report asks Acme's own customers (United Kingdom)."),
+    ("en_US", "The published figures come from independent panels of consumers; this report asks "
+              "Acme's own customers."),
+])
+def test_published_figures_carry_one_line_on_what_makes_them_not_like_for_like(locale, expected):
+    import dataclasses
+
+    r = report("en", industry="retail")
+    r = dataclasses.replace(r, client=r.client.model_copy(update={"locale": locale}))
+    you = nps(r.responses["score"])
+    text = html.unescape(markup(show_benchmarks(r, you, peer_benchmark(you, []))))
+    assert expected in text
+    assert text.count("rough guide") == 1

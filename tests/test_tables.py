@@ -277,8 +277,12 @@ def test_benchmark_table_optional_columns():
 def test_benchmark_table_takes_the_shipped_figures():
     bench = industry_benchmark("banking")
     page = assert_inert(tables.benchmark_table(bench.table, translator("de")).html)
-    assert len(page.cells) == 5 * (len(bench.table) + 1)
-    assert set(bench.table["source"]) <= set(page.cells)
+    # Source, published as, year, region, survey, sample size, NPS
+    assert len(page.cells) == 7 * (len(bench.table) + 1)
+    row = bench.table.iloc[0]
+    assert f"{row['publisher']}: {row['source']}" in page.cells  # the title as published
+    assert row["published_as"] in page.cells and "Unabhängiges Panel" in page.cells
+    assert f"{row['year']} (historisch)" in page.cells  # a 2012 figure is marked
 
 
 # --- review stars and customer health ----------------------------------------------------

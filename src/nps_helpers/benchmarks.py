@@ -3,8 +3,13 @@
 Industry figures come from ``data/benchmarks.csv``, shipped with the package: one row per
 published figure with its region, year, sample size (respondents in the whole study;
 blank where the publisher does not say), the category as the publisher named it
-(``published_as``), the source and a URL. Only figures found in a citable source are
-listed; an industry without one gets ``status == 'no_published_figures'``.
+(``published_as``), the publisher, the source's title as published, how it was surveyed
+(``survey_type``: ``independent_panel``, consumers rating brands they use, or
+``own_survey``, a company asking its own customers), a URL and, for the maintainer, where
+in the source the figure stands (``notes``). Only figures found in a citable source are
+listed; an industry without one gets ``status == 'no_published_figures'``. Figures from
+before :data:`CURRENT_FROM` are flagged ``historical``: for most industries no newer one
+could be cited here (see ``data/benchmarks.csv``'s notes).
 
 Peers are other clients of the same industry. A client sees only its percentile among
 them and coarse aggregates (mean and quartiles, each pooling two or more peers, rounded to
@@ -36,6 +41,10 @@ from .params import INDUSTRIES
 BENCHMARK_COLUMNS = [
     "industry", "region", "year", "nps", "sample_size", "published_as", "source", "url"
 ]
+# Optional in a table of one's own; the shipped one has them all.
+DETAIL_COLUMNS = ["publisher", "survey_type", "notes"]
+SURVEY_TYPES = ("independent_panel", "own_survey")
+CURRENT_FROM = 2018  # older figures are shown as historical
 MIN_PEERS = 5
 
 
@@ -106,12 +115,10 @@ def industry_benchmark(industry: str, *, table: pd.DataFrame | None = None) -> I
         raise NpsInputError(
             f"industry {industry!r} is not known; use one of {', '.join(INDUSTRIES)}"
         )
-    source = _shipped_table() if table is None else table
-    missing = [c for c in BENCHMARK_COLUMNS if c not in source.columns]
-    if missing:
-        raise NpsInputError(f"benchmark table lacks the columns {', '.join(missing)}")
-    rows = source.loc[source["industry"] == industry, BENCHMARK_COLUMNS]
+    source = _shipped_table() if table is None else _checked(table, "the benchmark table")
+    rows = source.loc[source["industry"] == industry, [*BENCHMARK_COLUMNS, *DETAIL_COLUMNS]]
     rows = rows.sort_values(["year", "source"], ascending=[False, True]).reset_index(drop=True)
+    rows["historical"] = rows["year"] < CURRENT_FROM
     return IndustryBenchmark(industry, "ok" if len(rows) else "no_published_figures", rows)
 
 
@@ -190,8 +197,24 @@ def peer_benchmark(
 @lru_cache(maxsize=1)
 def _shipped_table() -> pd.DataFrame:
     with resources.files("nps_helpers").joinpath("data/benchmarks.csv").open("rb") as fh:
-        table = pd.read_csv(fh, dtype={"sample_size": "Int64"})
-    return table[BENCHMARK_COLUMNS]
+        table = pd.read_csv(fh, dtype={"sample_size": "Int64"}, keep_default_na=False,
+                            na_values={"sample_size": [""]})
+    return _checked(table, "data/benchmarks.csv")
+
+
+def _checked(table: pd.DataFrame, where: str) -> pd.DataFrame:
+    """The table with every column (details blank when not given), or an error naming the fix."""
+    missing = [c for c in BENCHMARK_COLUMNS if c not in table.columns]
+    if missing:
+        raise NpsInputError(f"{where} lacks the columns {', '.join(missing)}; add them (see "
+                            "nps_helpers.benchmarks.BENCHMARK_COLUMNS)")
+    table = table.assign(**{c: "" for c in DETAIL_COLUMNS if c not in table.columns})
+    wrong = ~table["survey_type"].isin(["", *SURVEY_TYPES])
+    if wrong.any():
+        row = int(wrong.to_numpy().nonzero()[0][0])
+        raise NpsInputError(f"{where}: row {row + 2}, column survey_type: "
+                            f"{table['survey_type'].iloc[row]!r} is not one of {', '.join(SURVEY_TYPES)}")
+    return table[[*BENCHMARK_COLUMNS, *DETAIL_COLUMNS]]
 
 
 def _peer_frame(peers, exclude: str | None, min_n: int, z: float) -> tuple[pd.DataFrame, int]:

@@ -233,6 +233,16 @@ SENTENCES: dict[str, str | tuple[str, str]] = {
     "no_previous_period": N_("There are no responses from the previous period to compare with."),
     "no_responses": N_("There are no responses in this period."),
     # Benchmarks, drivers, comments, other metrics.
+    "benchmark_comparability": N_(
+        "The published figures come from independent panels of consumers ({regions}); this report "
+        "asks {client}'s own customers ({country}). Countries and survey methods differ in how "
+        "people score, so read the figures as a rough guide, not a like-for-like comparison."
+    ),
+    "benchmark_method": N_(
+        "The published figures come from independent panels of consumers; this report asks "
+        "{client}'s own customers. Survey methods differ in how people score, so read the figures "
+        "as a rough guide, not a like-for-like comparison."
+    ),
     "no_published_figures": N_(
         "No published NPS figures for this industry were found, so no industry comparison "
         "is shown."
@@ -896,6 +906,16 @@ class Translator:
         'cena, dostava in podpora'
         """
         return format_list(list(items), locale=self.locale)
+
+    def country(self, code: str) -> str:
+        """A CLDR territory code's name in this language; other codes ('EU') as given.
+
+        Examples
+        --------
+        >>> translator("de").country("US"), translator("pl").country("GB"), translator("en").country("EU")
+        ('Vereinigte Staaten', 'Wielka Brytania', 'European Union')
+        """
+        return Locale.parse(self.language).territories.get(code, code)
 
 
 # A month after a day number takes the genitive in Slovenian ('1. julija 2026'); CLDR's sl

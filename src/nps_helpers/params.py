@@ -71,6 +71,21 @@ LETTER_TERRITORIES = frozenset({"BZ", "CA", "CL", "CO", "CR", "GT", "MX", "NI", 
 PAPER_SIZES = ("a4", "letter")
 
 
+def locale_territory(locale: str) -> str:
+    """The territory of a CLDR locale; a bare language takes its likely one (CLDR).
+
+    Examples
+    --------
+    >>> locale_territory("en_GB"), locale_territory("en"), locale_territory("sl")
+    ('GB', 'US', 'SI')
+    """
+    from babel import Locale
+    from babel.core import get_global
+
+    parsed = Locale.parse(locale)
+    return parsed.territory or Locale.parse(get_global("likely_subtags").get(parsed.language, locale)).territory
+
+
 def paper_size(locale: str) -> str:
     """The paper a locale's territory prints on, 'letter' or 'a4' (CLDR); a bare language
     takes its likely territory ('en': US).
@@ -80,12 +95,7 @@ def paper_size(locale: str) -> str:
     >>> paper_size("en_US"), paper_size("en_GB"), paper_size("en"), paper_size("de")
     ('letter', 'a4', 'letter', 'a4')
     """
-    from babel import Locale
-    from babel.core import get_global
-
-    parsed = Locale.parse(locale)
-    territory = parsed.territory or Locale.parse(get_global("likely_subtags").get(parsed.language, locale)).territory
-    return "letter" if territory in LETTER_TERRITORIES else "a4"
+    return "letter" if locale_territory(locale) in LETTER_TERRITORIES else "a4"
 
 
 def _known_period(value: str) -> str:

@@ -55,7 +55,7 @@ from .findings import (
 from .followup import followup_lists, write_csv, write_followup_lists
 from .i18n import Translator, client_translator, translator
 from .metrics import NpsResult, categorize, nps
-from .params import ClientParams, Defaults, client_ids, load_client, load_defaults
+from .params import ClientParams, Defaults, client_ids, load_client, load_defaults, locale_territory
 from .periods import Period, parse_period, window
 from .plots import (
     benchmark_position,
@@ -672,6 +672,19 @@ def _industry_of(client_id: str, params_dir: str | Path) -> str | None:
         return None
 
 
+def _comparability(report: Report, table: pd.DataFrame) -> str | None:
+    """One line when the published figures were surveyed differently or elsewhere."""
+    if not (table["survey_type"] == "independent_panel").any():
+        return None
+    t, client = report.t, report.client
+    country = locale_territory(client.locale or t.language)
+    regions = sorted(set(table["region"].astype(str)) - {""})
+    if country and regions and country not in regions:
+        return t.text("benchmark_comparability", client=client.display_name, country=t.country(country),
+                      regions=t.join(t.country(r) for r in regions))
+    return t.text("benchmark_method", client=client.display_name)
+
+
 def show_benchmarks(report: Report, headline: NpsResult, peers: PeerBenchmark) -> list:
     """Published industry figures (cited) and the anonymous peer position.
 
@@ -691,6 +704,9 @@ def show_benchmarks(report: Report, headline: NpsResult, peers: PeerBenchmark) -
     parts: list = [benchmark_position(industry.table, headline, t, peers=peers, brand=report.brand)]
     if industry.status == "ok":
         parts += [benchmark_table(industry.table, t), paragraph(t.text("benchmark_sources"))]
+        note = _comparability(report, industry.table)
+        if note:
+            parts.append(paragraph(note))
     else:
         parts.append(paragraph(t.text(industry.status)))
     if peers.status != "ok":

@@ -229,10 +229,13 @@ def nps_table(
 
 
 def benchmark_table(frame: pd.DataFrame, t: Translator, *, caption: str | None = None) -> Table:
-    """Published industry figures with their source, year, region and sample size.
+    """Published industry figures: source, the category as published, year, region, how the
+    study surveyed, sample size and NPS.
 
     ``frame`` as ``IndustryBenchmark.table``: ``source``, ``year``, ``nps``; optional
-    ``region`` and ``sample_size`` (blank where the publisher does not say).
+    ``publisher`` (shown before the title), ``published_as``, ``region``, ``survey_type``
+    (``independent_panel`` or ``own_survey``), ``sample_size`` (blank where the publisher
+    does not say) and ``historical`` (the year is marked). Titles stay as published.
 
     Examples
     --------
@@ -241,19 +244,35 @@ def benchmark_table(frame: pd.DataFrame, t: Translator, *, caption: str | None =
     >>> html = benchmark_table(f, translator("de")).html
     >>> html[html.index("<tbody>"):]
     '<tbody><tr><th scope="row" class="text" dir="auto">Survey &lt;2024&gt;</th><td>2024</td><td class="num">−3</td></tr></tbody></table>'
+    >>> from bs4 import BeautifulSoup
+    >>> f = f.assign(publisher="XMI", survey_type="independent_panel", historical=True)
+    >>> [c.get_text() for c in BeautifulSoup(benchmark_table(f, translator("en")).html, "html.parser").tbody("td")]
+    ['2024 (historical)', 'Independent panel', '−3']
     """
     require_columns(frame, ["source", "year", "nps"], "benchmark_table")
-    optional = [c for c in ("region", "sample_size") if c in frame.columns]
-    headers = [t.gettext("Source"), t.gettext("Year"),
-               *[t.gettext("Region") if c == "region" else t.gettext("Sample size")
-                 for c in optional], "NPS"]
+    has = {c for c in ("publisher", "published_as", "region", "survey_type", "sample_size", "historical")
+           if c in frame.columns and frame[c].astype(str).str.len().gt(0).any()}
+    labels = {"published_as": t.gettext("Published as"), "region": t.gettext("Region"),
+              "survey_type": t.gettext("Survey"), "sample_size": t.gettext("Sample size")}
+    optional = [c for c in labels if c in has]
+    headers = [t.gettext("Source"), *([labels["published_as"]] if "published_as" in has else []),
+               t.gettext("Year"), *[labels[c] for c in optional if c != "published_as"], "NPS"]
+    kinds = {"independent_panel": t.gettext("Independent panel"), "own_survey": t.gettext("Own customers")}
     rows = []
     for _, row in frame.iterrows():
-        extra = [str(row["region"]) if c == "region" else t.number(row["sample_size"])
-                 for c in optional]
-        rows.append([str(row["source"]), str(row["year"]), *extra, t.nps(row["nps"])])
-    numeric = [len(headers) - 1, *([len(headers) - 2] if "sample_size" in optional else [])]
-    text = [2] if "region" in optional else []
+        source = str(row["source"])
+        if "publisher" in has and str(row["publisher"]):
+            source = f"{row['publisher']}: {source}"
+        year = str(row["year"])
+        if "historical" in has and bool(row["historical"]):
+            year = t.gettext("{year} (historical)").format(year=year)
+        cells = {"published_as": str(row.get("published_as", "")), "region": str(row.get("region", "")),
+                 "survey_type": kinds.get(str(row.get("survey_type", "")), ""),
+                 "sample_size": t.number(row["sample_size"]) if "sample_size" in has else ""}
+        rows.append([source, *([cells["published_as"]] if "published_as" in has else []), year,
+                     *[cells[c] for c in optional if c != "published_as"], t.nps(row["nps"])])
+    numeric = [len(headers) - 1, *([len(headers) - 2] if "sample_size" in has else [])]
+    text = [i for i, h in enumerate(headers) if h in (labels["published_as"], labels["region"], labels["survey_type"])]
     return _table(headers, rows, numeric=numeric, text=text, caption=caption)
 
 
