@@ -270,7 +270,7 @@ def test_benchmark_table_optional_columns():
                           "nps": [-3.0, 12.0]})
     page = assert_inert(tables.benchmark_table(frame, translator("pl")).html)
     assert page.cells == ["Źródło", "Rok", "Region", "Liczebność próby", "NPS",
-                          "Temkin 2018", "2018", "US", "10\xa0000", f"{MINUS}3",
+                          "Temkin 2018", "2018", "Stany Zjednoczone", "10\xa0000", f"{MINUS}3",
                           "XM Institute", "2024", "Global", "\u2014", "+12"]
 
 
@@ -282,6 +282,7 @@ def test_benchmark_table_takes_the_shipped_figures():
     row = bench.table.iloc[0]
     assert f"{row['publisher']}: {row['source']}" in page.cells  # the title as published
     assert row["published_as"] in page.cells and "Unabhängiges Panel" in page.cells
+    assert "Vereinigte Staaten" in page.cells  # the region's name in the report's language
     assert f"{row['year']} (historisch)" in page.cells  # a 2012 figure is marked
 
 

@@ -266,7 +266,7 @@ def benchmark_table(frame: pd.DataFrame, t: Translator, *, caption: str | None =
         year = str(row["year"])
         if "historical" in has and bool(row["historical"]):
             year = t.gettext("{year} (historical)").format(year=year)
-        cells = {"published_as": str(row.get("published_as", "")), "region": str(row.get("region", "")),
+        cells = {"published_as": str(row.get("published_as", "")), "region": t.country(str(row.get("region", ""))),
                  "survey_type": kinds.get(str(row.get("survey_type", "")), ""),
                  "sample_size": t.number(row["sample_size"]) if "sample_size" in has else ""}
         rows.append([source, *([cells["published_as"]] if "published_as" in has else []), year,
