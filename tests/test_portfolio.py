@@ -378,7 +378,7 @@ def test_data_quality_joins_every_client_and_checks_its_inputs():
 def test_open_portfolio_lists_store_and_params_clients(demo, tmp_path):
     p = open_portfolio(demo / "store", demo / "params", "2026-07-01", "2026-10-01", period_label="2026-Q3",
                        language="de")
-    assert p.period.label == "2026-Q3" and p.t.language == "de" and len(p.client_ids) == 2
+    assert p.period.label == "2026-Q3" and p.language == "de" and len(p.client_ids) == 2
     assert p.history_start == pd.Timestamp("2024-10-01") and p.end == pd.Timestamp("2026-10-01")
     assert p.timezones == dict.fromkeys(p.client_ids, "UTC")
     odd = open_portfolio(demo / "store", tmp_path, "2026-07-01", "2026-09-01", period_label="2026-Q3")

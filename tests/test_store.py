@@ -1,6 +1,8 @@
 """The store: per-client partitions, atomic writes, dedupe, time filters, rejects."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -155,3 +157,17 @@ def test_overview_lists_clients_with_counts_dates_files_and_last_ingest(store):
         ClientOverview("a", 1, "2025-12-31", "2025-12-31", ("z.csv",), "2026-01-03T10:00:00+00:00"),
         ClientOverview("b", 2, "2026-01-01", "2026-01-01", ("x.csv", "y.csv"), None),
     ]
+
+
+def test_one_function_decides_the_store_root_and_every_caller_honours_nps_store(monkeypatch, tmp_path):
+    monkeypatch.delenv("NPS_STORE", raising=False)
+    assert resolve_store(project=tmp_path, configured="s") == tmp_path / "s"
+    monkeypatch.setenv("NPS_STORE", str(tmp_path / "env"))
+    assert resolve_store(project=tmp_path, configured="s") == tmp_path / "env"
+    assert resolve_store(tmp_path / "arg", project=tmp_path) == tmp_path / "arg"
+    # No other module decides it: nothing else reads $NPS_STORE or joins defaults.store.
+    src = Path(__file__).resolve().parents[1] / "src" / "nps_helpers"
+    for path in src.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        if path.name != "store.py":
+            assert '"NPS_STORE"' not in text and "/ defaults.store" not in text, path

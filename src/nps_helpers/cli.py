@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -261,10 +260,8 @@ def approve(
         if period.strip().startswith("latest"):
             raise NpsError(f"period {period!r}: name the period as the outputs folder does (e.g. 2026-Q3)")
         per = parse_period(period)
-        # The store render reads: --store, else $NPS_STORE, else the one defaults.yaml names.
         report = open_report(client, per.start.date().isoformat(), per.end.date().isoformat(),
-                             period_label=per.label, store=store or os.environ.get("NPS_STORE"),
-                             params_dir=params_dir)
+                             period_label=per.label, store=store, params_dir=params_dir)
         view, _ = approve_commentary(report)
     except NpsError as err:
         _fail(err)

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import numpy as np
@@ -46,6 +46,7 @@ from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparatio
 from .churn import HORIZON_DAYS, MIN_EVENTS
 from .errors import NpsInputError, NpsParamsError
 from .experience import RESPONSE_WINDOW_DAYS, answered_within, to_utc, wilson
+from .params import HealthWeights
 
 BANDS = ("critical", "at_risk", "healthy")
 # Calibrated bands: predicted churn risk over the average risk at the fit, from which a
@@ -64,52 +65,6 @@ COMPONENT_NAMES = {
 DAY = pd.Timedelta(days=1)
 _NEUTRAL = 0.5
 _TEXT = pd.Series(["text"]).dtype  # the dtype pandas infers for text
-
-
-@dataclass(frozen=True)
-class HealthWeights:
-    """Weights of the health components (any non-negative numbers; they are rescaled).
-
-    Defaults: the latest NPS category carries the most (it is the voice of the customer),
-    responsiveness and tenure next; the rest share the remainder.
-    """
-
-    tenure: float = 0.15
-    plan: float = 0.10
-    revenue: float = 0.10
-    nps: float = 0.30
-    trend: float = 0.10
-    responsiveness: float = 0.15
-    recency: float = 0.10
-    healthy_from: float = 60.0
-    critical_below: float = 40.0
-
-    @classmethod
-    def from_params(cls, values: Mapping[str, float] | None) -> HealthWeights:
-        """Defaults overridden by a params mapping; an unknown key is an error.
-
-        Examples
-        --------
-        >>> HealthWeights.from_params({"nps": 0.5}).nps
-        0.5
-        """
-        values = dict(values or {})
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(values) - known)
-        if unknown:
-            raise NpsParamsError(
-                f"key 'health_weights.{unknown[0]}': unknown key (use {', '.join(sorted(known))})"
-            )
-        if any(not isinstance(v, int | float) or v < 0 for v in values.values()):
-            raise NpsParamsError(f"key 'health_weights': weights must be numbers >= 0, got {values}")
-        weights = cls(**values)
-        if not 0 <= weights.critical_below <= weights.healthy_from <= 100:
-            raise NpsParamsError("key 'health_weights': need 0 <= critical_below <= healthy_from <= 100")
-        return weights
-
-    def components(self) -> dict[str, float]:
-        """The component weights (without the band thresholds)."""
-        return {k: v for k, v in asdict(self).items() if k not in ("healthy_from", "critical_below")}
 
 
 @dataclass(frozen=True)

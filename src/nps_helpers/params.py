@@ -9,6 +9,8 @@ import datetime as dt
 import difflib
 import os
 import types
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
@@ -141,6 +143,53 @@ class Defaults(Strict):
     )
 
 
+@dataclass(frozen=True)
+class HealthWeights:
+    """Weights of the health components (any non-negative numbers; they are rescaled).
+
+    Defaults: the latest NPS category carries the most (it is the voice of the customer),
+    responsiveness and tenure next; the rest share the remainder.
+    """
+
+    tenure: float = 0.15
+    plan: float = 0.10
+    revenue: float = 0.10
+    nps: float = 0.30
+    trend: float = 0.10
+    responsiveness: float = 0.15
+    recency: float = 0.10
+    healthy_from: float = 60.0
+    critical_below: float = 40.0
+
+    @classmethod
+    def from_params(cls, values: Mapping[str, float] | None) -> HealthWeights:
+        """Defaults overridden by a params mapping; an unknown key is an error.
+
+        Examples
+        --------
+        >>> HealthWeights.from_params({"nps": 0.5}).nps
+        0.5
+        """
+        values = dict(values or {})
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise NpsParamsError(
+                f"key 'health_weights.{unknown[0]}': unknown key (use {', '.join(sorted(known))})"
+            )
+        if any(not isinstance(v, int | float) or v < 0 for v in values.values()):
+            raise NpsParamsError(f"key 'health_weights': weights must be numbers >= 0, got {values}")
+        weights = cls(**values)
+        if not 0 <= weights.critical_below <= weights.healthy_from <= 100:
+            raise NpsParamsError("key 'health_weights': need 0 <= critical_below <= healthy_from <= 100")
+        return weights
+
+    def components(self) -> dict[str, float]:
+        """The component weights (without the band thresholds)."""
+        return {k: v for k, v in asdict(self).items() if k not in ("healthy_from", "critical_below")}
+
+
+
 class ClientParams(Strict):
     """One client (params/clients/<client_id>.yaml)."""
 
@@ -174,7 +223,7 @@ class ClientParams(Strict):
     )
     health_weights: dict[str, float] = Field(
         default_factory=dict,
-        description="Customer health weights over the defaults documented in health.HealthWeights: "
+        description="Customer health weights over the defaults documented in params.HealthWeights: "
         "tenure, plan, revenue, nps, trend, responsiveness, recency (any numbers >= 0, rescaled) and "
         "the band limits healthy_from, critical_below (0-100); keys left out keep their defaults.",
     )
@@ -205,9 +254,6 @@ class ClientParams(Strict):
     @classmethod
     def _known_weights(cls, value: dict[str, float]) -> dict[str, float]:
         if value:
-            # health.py loads scikit-learn: import it only for a client that sets weights.
-            from .health import HealthWeights
-
             HealthWeights.from_params(value)
         return value
 

@@ -34,13 +34,12 @@ from .churn import HORIZON_DAYS, ChurnResult, churn_analysis
 from .errors import NpsInputError, NpsStoreError
 from .experience import FatigueResult, Share, response_rate, survey_fatigue, to_utc, wilson
 from .health import BANDS, HealthCheck, HealthWeights, health_check
-from .i18n import Translator, translator
 from .metrics import CATEGORIES, NpsResult, nps, nps_difference_frame, nps_frame, z_value
 from .params import ClientParams, Defaults, client_ids, load_client, load_defaults
-from .periods import Period, window
+from .periods import HISTORY_MONTHS, Period, window
 from .project import find_project
 from .schema import check_client_id
-from .store import TIME_COLUMN, Store, _connect, query_frame
+from .store import TIME_COLUMN, Store, _connect, query_frame, resolve_store
 from .timezones import client_timezone
 
 COUNTS = ["promoters", "passives", "detractors"]
@@ -54,7 +53,6 @@ POSITIONS = ("above_published", "within_published", "below_published", "no_publi
 HORIZONS = (90, 180, 365)
 HEALTH_HORIZON_DAYS = 90
 MAX_CUSTOMERS = 50_000
-HISTORY_MONTHS = 24
 TABLES = tuple(TIME_COLUMN)
 _HASH_RANGE = 2**64  # DuckDB's hash() is a UBIGINT
 
@@ -608,7 +606,7 @@ def verdict_code(result: ChurnResult) -> str:
 # --- store readers (the edge) -----------------------------------------------------------
 @dataclass(frozen=True)
 class Portfolio:
-    """Every client of a store for one period: params, directory, translator, thresholds.
+    """Every client of a store for one period: params, directory, report language, thresholds.
 
     ``period`` is cut in defaults.yaml's zone; each client's figures are counted in its own
     zone (``timezones``, by :func:`~nps_helpers.timezones.client_timezone`), so pass
@@ -618,7 +616,7 @@ class Portfolio:
 
     store: Store
     defaults: Defaults
-    t: Translator
+    language: str  # for the notebook's translator (nps_helpers.translator)
     period: Period
     clients: pd.DataFrame
     client_params: Mapping[str, ClientParams | None]
@@ -688,7 +686,7 @@ def open_portfolio(
     """
     params_dir = Path(params_dir) if params_dir is not None else find_project() / "params"
     defaults = load_defaults(params_dir)
-    st = Store(store if store is not None else params_dir.parent / defaults.store)
+    st = Store(resolve_store(store, project=params_dir.parent, configured=defaults.store))
     stored = st.clients()
     if not stored:
         raise NpsStoreError(
@@ -698,7 +696,7 @@ def open_portfolio(
     ids = sorted(set(stored) | set(client_ids(params_dir)))
     params = {cid: _client_or_none(cid, params_dir) for cid in ids}
     zones = {cid: client_timezone(cid, params_dir=params_dir, store=st) for cid in ids}
-    return Portfolio(store=st, defaults=defaults, t=translator(language),
+    return Portfolio(store=st, defaults=defaults, language=language,
                      period=window(period_start, period_end, period_label, tz=defaults.timezone),
                      clients=client_directory(params), client_params=params, timezones=zones)
 

@@ -56,7 +56,7 @@ from .followup import followup_lists, write_csv, write_followup_lists
 from .i18n import Translator, client_translator, translator
 from .metrics import NpsResult, categorize, nps
 from .params import ClientParams, Defaults, client_ids, load_client, load_defaults, locale_territory
-from .periods import Period, parse_period, window
+from .periods import HISTORY_MONTHS, Period, parse_period, window
 from .plots import (
     benchmark_position,
     driver_matrix,
@@ -74,7 +74,7 @@ from .reviews import stars_by_month, stars_vs_nps, stars_vs_nps_by_platform
 from .sections import section_order
 from .segments import holm_markers, nps_by_segment
 from .stats import portfolio_stats
-from .store import Store, load_table
+from .store import Store, load_table, resolve_store
 from .tables import (
     benchmark_table,
     churn_table,
@@ -95,7 +95,6 @@ from .trends import PeriodChange, nps_by_period, period_change
 if TYPE_CHECKING:  # health loads scikit-learn: imported where it is used
     from .health import HealthRisk
 
-HISTORY_MONTHS = 24
 TOP_THEMES = 5  # themes with example comments, the largest losses first
 PASSIVE_THEMES = 3  # themes the passives' sentence names
 HEALTH_QUARTERS = 4  # band counts at the end of the period and of the quarters before it
@@ -257,7 +256,7 @@ def open_report(
     params_dir = Path(params_dir) if params_dir is not None else project / "params"
     client = load_client(client_id, params_dir)
     defaults = load_defaults(params_dir)
-    st = Store(store if store is not None else project / defaults.store)
+    st = Store(resolve_store(store, project=project, configured=defaults.store))
     if internal_dir is None:
         internal_dir = lab_internal_dir(project, client_id, defaults.outputs)
     period = window(period_start, period_end, period_label,

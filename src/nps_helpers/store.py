@@ -36,17 +36,28 @@ TIME_COLUMN = {
 PARTITION_FILE = "data.parquet"
 
 
-def resolve_store(store: str | os.PathLike | None = None) -> Path:
-    """The store root: the argument, else ``$NPS_STORE``, else ``data/store``.
+def resolve_store(
+    store: str | os.PathLike | None = None,
+    *,
+    project: str | os.PathLike | None = None,
+    configured: str | os.PathLike = DEFAULT_STORE,
+) -> Path:
+    """The store root, decided here only: ``store`` when given, else ``$NPS_STORE``, else
+    ``configured`` (defaults.yaml's ``store``) under ``project`` (the working folder if None).
 
     Examples
     --------
     >>> resolve_store("/tmp/somewhere").name
     'somewhere'
+    >>> import os; os.environ.pop("NPS_STORE", None) and None
+    >>> resolve_store(project="/work/acme", configured="stores/main").as_posix()
+    '/work/acme/stores/main'
     """
     if store is not None:
         return Path(store)
-    return Path(os.environ.get("NPS_STORE", DEFAULT_STORE))
+    if os.environ.get("NPS_STORE"):
+        return Path(os.environ["NPS_STORE"])
+    return Path(project or "") / configured
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:

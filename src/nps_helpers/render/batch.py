@@ -47,7 +47,7 @@ from ..params import (
 from ..periods import Period, parse_period
 from ..schema import check_client_id
 from ..sections import extra_notebook_path, section_order
-from ..store import Store
+from ..store import Store, resolve_store
 from .cache import file_digest, input_hash, render_reasons, report_inputs
 from .index import write_index
 from .job import (
@@ -201,7 +201,7 @@ def render_batch(
         raise NpsParamsError(f"language {language!r} is not one of {', '.join(LANGUAGES)}")
     notebook = _notebook(spec.notebook, project)
     check_notebook_parameters(notebook)
-    st = Store(_store_root(store, defaults, project))
+    st = Store(resolve_store(store, project=project, configured=defaults.store).resolve())
     periods = _periods(spec, period, date_from, date_to, st, defaults.timezone)
     loaded, broken = _load_clients(chosen, params_root, st)
     out_root = Path(out).resolve() if out is not None else (project / defaults.outputs).resolve()
@@ -507,14 +507,6 @@ def _params_failure(folder: _Folder, cid: str, error: str) -> ReportResult:
 def _notebook(name: str, project: Path) -> Path:
     path = Path(name)
     return path if path.is_absolute() else project / "notebooks" / path
-
-
-def _store_root(store: str | os.PathLike | None, defaults: Defaults, project: Path) -> Path:
-    if store is not None:
-        return Path(store).resolve()
-    if os.environ.get("NPS_STORE"):
-        return Path(os.environ["NPS_STORE"]).resolve()
-    return (project / defaults.store).resolve()
 
 
 def _periods(

@@ -35,7 +35,15 @@ from .export import (
     images_without_alt,
     notebook_to_html,
 )
-from .job import CellError, ReportJob, ReportParams, ReportResult, draft_path, draft_refusal
+from .job import (
+    CellError,
+    ReportJob,
+    ReportParams,
+    ReportResult,
+    draft_path,
+    draft_refusal,
+    parameters_cell,
+)
 from .record import read_headline
 
 INJECTED_TAG = "injected-parameters"
@@ -84,7 +92,7 @@ def parameterize(nb: NotebookNode, params: ReportParams) -> NotebookNode:
     """
     from papermill.translators import translate_parameters
 
-    index = _parameters_cell(nb)
+    index = parameters_cell(nb.cells)
     source = translate_parameters("python3", "python", params.model_dump(mode="json"), "Parameters")
     out = nbformat.from_dict(nb)
     cell = nbformat.v4.new_code_cell(source.strip(), metadata={"tags": [INJECTED_TAG]})
@@ -279,16 +287,6 @@ def committed_cell_number(nb: NotebookNode, index: int) -> int:
     """
     injected = [i for i, c in enumerate(nb.cells) if INJECTED_TAG in c.metadata.get("tags", [])]
     return index + 1 - sum(1 for i in injected if i < index)
-
-
-def _parameters_cell(nb: NotebookNode) -> int:
-    for i, cell in enumerate(nb.cells):
-        if PARAMETERS_TAG in cell.metadata.get("tags", []):
-            return i
-    raise NpsRenderError(
-        "the notebook has no cell tagged 'parameters': tag the cell that sets client_id, "
-        "period_label... (JupyterLab: Property Inspector > Cell Tags)"
-    )
 
 
 def _read_notebook(path: Path) -> NotebookNode:

@@ -12,6 +12,7 @@ import ast
 import datetime as dt
 import json
 import os
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -61,6 +62,27 @@ class ReportParams(BaseModel):
         return check_client_id(value)
 
 
+def parameters_cell(cells: Sequence[Mapping[str, Any]], name: str = "the notebook") -> int:
+    """The index of the first cell tagged ``parameters`` (papermill's convention).
+
+    Examples
+    --------
+    >>> parameters_cell([{"metadata": {}}, {"metadata": {"tags": ["parameters"]}}])
+    1
+    >>> parameters_cell([{"metadata": {}}], "x.ipynb")
+    Traceback (most recent call last):
+    ...
+    nps_helpers.errors.NpsParamsError: x.ipynb: no cell is tagged 'parameters'; tag the cell that sets client_id, period_label... (JupyterLab: Property Inspector > Cell Tags)
+    """
+    for i, cell in enumerate(cells):
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            return i
+    raise NpsParamsError(
+        f"{name}: no cell is tagged 'parameters'; tag the cell that sets client_id, "
+        "period_label... (JupyterLab: Property Inspector > Cell Tags)"
+    )
+
+
 def notebook_parameters(path: str | os.PathLike) -> dict[str, Any]:
     """The names and default values set by a notebook's cell tagged ``parameters``.
 
@@ -84,13 +106,7 @@ def notebook_parameters(path: str | os.PathLike) -> dict[str, Any]:
         raise NpsParamsError(f"notebook {path} not found: check the batch's 'notebook' key") from None
     except (ValueError, KeyError, TypeError):
         raise NpsParamsError(f"{path.name}: not a readable notebook (JSON with cells)") from None
-    tagged = [c for c in cells if "parameters" in c.get("metadata", {}).get("tags", [])]
-    if not tagged:
-        raise NpsParamsError(
-            f"{path.name}: no cell is tagged 'parameters'; tag the cell that sets client_id, "
-            "period_label... (JupyterLab: Property Inspector > Cell Tags)"
-        )
-    source = tagged[0]["source"]
+    source = cells[parameters_cell(cells, path.name)]["source"]
     tree = ast.parse(source if isinstance(source, str) else "".join(source))
     found: dict[str, Any] = {}
     for node in tree.body:
