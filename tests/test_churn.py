@@ -333,7 +333,7 @@ def test_report_states_the_base_window_and_that_responders_are_an_association(la
     from dataclasses import replace
 
     from nps_helpers.i18n import translator
-    from nps_helpers.report import _example_report, show_churn
+    from nps_helpers.report import example_report, show_churn
 
     responses, customers = _hand_made()
     invitations = pd.DataFrame({"customer_id": list("abcde"),
@@ -341,7 +341,7 @@ def test_report_states_the_base_window_and_that_responders_are_an_association(la
     result = churn_analysis(responses, customers, invitations, as_of="2026-01-01",
                             period_end="2025-10-01")
     t = translator(language)
-    markup = " ".join(p.markup for p in show_churn(replace(_example_report(), t=t), result)
+    markup = " ".join(p.markup for p in show_churn(replace(example_report(), t=t), result)
                       if hasattr(p, "markup"))
     # Four customers answered between 2024-10-20 and 2025-03-01 (dates in UTC, the
     # example report's zone); e's follow-up is not complete.

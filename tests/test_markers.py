@@ -215,10 +215,16 @@ def test_a_trend_month_below_suppress_n_is_withheld_as_a_gap():
 
 
 def test_trend_months_below_min_n_are_hollow_and_the_thresholds_come_from_the_caller():
-    line = plots._TrendLine.of(months([80, 7, 20, 85], [30.0, -43.0, 32.0, 35.0]), 30, 10, "trend")
-    assert line.small.tolist() == [False, False, True, False]
-    assert line.withheld.tolist() == [False, True, False, False]
-    assert line.data["nps"].isna().tolist() == [False, True, False, False]
+    with plots.kept_figures() as figures:
+        plots.trend(months([80, 7, 20, 85], [30.0, -43.0, 32.0, 35.0]), translator("en"), min_n=30,
+                    suppress_n=10)
+    ax = figures[0].axes[0]
+    drawn = ax.get_lines()[0].get_ydata()  # the NPS line: a gap where the month is withheld
+    assert np.isnan(np.asarray(drawn, dtype=float)).tolist() == [False, True, False, False]
+    band, filled, hollow = ax.collections
+    shown = [(~np.ma.getmaskarray(c.get_offsets())[:, 1]).sum() for c in (filled, hollow)]
+    assert shown == [2, 1]  # January and April filled; March (n 20 < 30) hollow; February withheld
+    assert hollow.get_offsets()[0][1] == 32.0
     strict = plots.trend(months([80, 7, 20, 85], [30.0, -43.0, 32.0, 35.0]), translator("en"),
                          suppress_n=25)
     assert strict.alt.endswith("February 2026 and March 2026: withheld (fewer than 25 responses).")

@@ -85,16 +85,16 @@ def test_a_batch_on_a_local_dask_cluster_gathers_results_and_failures(project):
 
 
 def test_a_worker_that_lacks_a_path_or_the_kernel_says_so(tmp_path):
-    assert batch_module._worker_problems([str(tmp_path)], "python3") == ""
-    assert batch_module._worker_problems([str(tmp_path / "store")], "python3") == f"cannot see {tmp_path / 'store'}"
-    assert batch_module._worker_problems([str(tmp_path)], "no-such-kernel").startswith("has no 'no-such-kernel' kernel")
+    assert batch_module.worker_problems([str(tmp_path)], "python3") == ""
+    assert batch_module.worker_problems([str(tmp_path / "store")], "python3") == f"cannot see {tmp_path / 'store'}"
+    assert batch_module.worker_problems([str(tmp_path)], "no-such-kernel").startswith("has no 'no-such-kernel' kernel")
 
 
 def test_worker_problems_stop_the_batch_before_any_report(project, monkeypatch):
     from distributed import LocalCluster
 
     monkeypatch.setattr(batch_module, "run_jobs", lambda *a, **k: pytest.fail("a report ran"))
-    monkeypatch.setattr(batch_module, "_worker_problems", lambda paths, kernel: f"cannot see {paths[1]}")
+    monkeypatch.setattr(batch_module, "worker_problems", lambda paths, kernel: f"cannot see {paths[1]}")
     with (LocalCluster(n_workers=1, processes=False, dashboard_address=":0") as cluster,
           pytest.raises(NpsRenderError, match=r"Dask worker .* cannot see .*store .*docs/scale-out.md")):
         batch_module.render_batch(

@@ -115,7 +115,7 @@ def project(tmp_path_factory) -> Path:
 @pytest.fixture(autouse=True)
 def fork_on(monkeypatch):
     monkeypatch.delenv(kernels.FORK_ENV, raising=False)
-    monkeypatch.setitem(kernels._state, "failures", 0)
+    monkeypatch.setitem(kernels.zygote_state, "failures", 0)
 
 
 def job_for(project: Path, cid: str, notebook: str, out: str) -> ReportJob:
@@ -135,7 +135,7 @@ def probe_output(job: ReportJob) -> dict:
 
 
 def zygote_pid() -> int:
-    zygote = kernels._state["zygote"]
+    zygote = kernels.zygote_state["zygote"]
     assert zygote is not None and zygote.alive()
     return zygote.process.pid
 
@@ -143,7 +143,7 @@ def zygote_pid() -> int:
 def test_forked_kernel_renders_the_same_html_as_a_spawned_one(project, monkeypatch):
     forked = run_report(job_for(project, "acme-co", "report.ipynb", "fork"))
     zygote_pid()  # the report went through the zygote...
-    assert kernels._state["failures"] == 0  # ...without falling back
+    assert kernels.zygote_state["failures"] == 0  # ...without falling back
     monkeypatch.setenv(kernels.FORK_ENV, "0")
     spawned = run_report(job_for(project, "acme-co", "report.ipynb", "spawn"))
     assert forked.status == spawned.status == "ok", (forked.error, spawned.error)
@@ -221,7 +221,7 @@ def test_a_zygote_that_cannot_start_falls_back_to_a_spawned_kernel(project, monk
     result = run_report(job)
     assert result.ok, result.error
     assert probe_output(job)["ppid"] == os.getpid()
-    assert kernels._state["failures"] == 1 and kernels._state["zygote"] is None
+    assert kernels.zygote_state["failures"] == 1 and kernels.zygote_state["zygote"] is None
 
 
 def test_zygote_folder_is_private_and_goes_when_its_owner_dies(tmp_path):
@@ -253,7 +253,7 @@ def test_folders_of_killed_zygotes_are_swept_and_live_ones_kept(tmp_path, monkey
         folder.mkdir()
         if pid is not None:
             (folder / "pid").write_text(str(pid))
-    kernels._sweep_leftovers()
+    kernels.sweep_leftovers()
     assert sorted(p.name for p in tmp_path.iterdir()) == [f"{kernels.FOLDER_PREFIX}alive",
                                                          f"{kernels.FOLDER_PREFIX}starting"]
 
@@ -267,4 +267,4 @@ def test_folders_of_killed_zygotes_are_swept_and_live_ones_kept(tmp_path, monkey
     (["-m", "ipykernel"], None),
 ])
 def test_only_python_ipykernel_specs_are_forked(argv, expected):
-    assert kernels._split_command(argv) == expected
+    assert kernels.split_command(argv) == expected

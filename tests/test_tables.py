@@ -100,12 +100,12 @@ def test_any_text_in_any_cell_stays_text(comment, name):
     assume(name not in GROUPS)
     frame = pd.DataFrame({"comment": [comment], "score": [7]})
     page = assert_inert(tables.comments_table(frame, translator("ru")).html)
-    kept = tables._FORBIDDEN.sub("", comment)
+    kept = tables.UNSAFE_CHARACTERS.sub("", comment)
     assert page.cells[3] == kept
     seg = assert_inert(tables.nps_table(segments(group=[name, "b", "c"]), translator("pl"),
                                         header=name, caption=name).html)
-    assert seg.cells[3] == tables._FORBIDDEN.sub("", name)
-    assert seg.cells[0] == (tables._FORBIDDEN.sub("", name) if name else "Grupa")
+    assert seg.cells[3] == tables.UNSAFE_CHARACTERS.sub("", name)
+    assert seg.cells[0] == (tables.UNSAFE_CHARACTERS.sub("", name) if name else "Grupa")
 
 
 def test_markup_in_every_user_field_is_escaped():

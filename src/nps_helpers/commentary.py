@@ -29,9 +29,9 @@ import pandas as pd
 
 from .digest import text_digest
 from .errors import NpsParamsError
+from .files import atomic_write_bytes
 from .i18n import Translator
 from .metrics import NpsResult
-from .store import atomic_write_bytes
 from .trends import PeriodChange
 
 FOLDER = "commentary"

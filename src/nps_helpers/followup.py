@@ -18,8 +18,8 @@ import pandas as pd
 
 from .errors import NpsInputError
 from .experience import to_utc
+from .files import atomic_write_bytes
 from .i18n import Translator
-from .store import atomic_write_bytes
 from .text import joined_themes
 
 LISTS = {

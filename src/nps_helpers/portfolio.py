@@ -39,7 +39,7 @@ from .params import ClientParams, Defaults, client_ids, load_client, load_defaul
 from .periods import HISTORY_MONTHS, Period, window
 from .project import find_project
 from .schema import check_client_id
-from .store import TIME_COLUMN, Store, _connect, query_frame, resolve_store
+from .store import TIME_COLUMN, Store, connect, query_frame, resolve_store
 from .timezones import client_timezone
 
 COUNTS = ["promoters", "passives", "detractors"]
@@ -730,7 +730,7 @@ def table_counts(store: Store, clients: Sequence[str]) -> pd.DataFrame:
     """
     ids = [check_client_id(c) for c in clients]
     table = pd.DataFrame({"client_id": ids})
-    with _connect() as con:
+    with connect() as con:
         for name in TABLES:
             files = {str(store.partition(name, c)): c for c in ids if store.has(name, c)}
             rows = (query_frame(con, "SELECT file_name, num_rows FROM parquet_file_metadata($1)",
@@ -794,7 +794,7 @@ def read_customer_sample(
     _check_counts(max_customers=max_customers)
     paths = {t: store.partition(t, client_id) for t in TABLES}
     have = {t: p.exists() for t, p in paths.items()}
-    with _connect() as con:
+    with connect() as con:
         def scan(table: str, select: str, where: str = "TRUE", args: Sequence = ()) -> pd.DataFrame:
             return query_frame(
                 con, f"SELECT {select} FROM read_parquet($1, hive_partitioning = false) WHERE {where}",

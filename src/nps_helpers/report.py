@@ -374,7 +374,7 @@ def show_headline(report: Report, result: NpsResult) -> Html:
     Examples
     --------
     >>> from nps_helpers.metrics import nps
-    >>> r = _example_report()
+    >>> r = example_report()
     >>> "NPS" in show_headline(r, nps([10, 9, 8, 3])).markup
     True
     """
@@ -402,7 +402,7 @@ def show_summary(
     Examples
     --------
     >>> from nps_helpers.trends import period_change
-    >>> r = _example_report()
+    >>> r = example_report()
     >>> parts = show_summary(r, nps(r.responses["score"]), period_change(r.history, r.period))
     >>> parts[0].markup.startswith("<p>NPS +25"), parts[-1].markup
     (True, '<p>No result of this period passed its significance test, so nothing stands out from chance.</p>')
@@ -435,7 +435,7 @@ def summary_findings(
     Examples
     --------
     >>> from nps_helpers.trends import period_change
-    >>> r = _example_report()
+    >>> r = example_report()
     >>> summary_findings(r, period_change(r.history, r.period))
     ()
     """
@@ -450,7 +450,7 @@ def segment_tables(report: Report) -> dict[str, pd.DataFrame]:
 
     Examples
     --------
-    >>> segment_tables(_example_report())
+    >>> segment_tables(example_report())
     {}
     """
     columns = _segment_columns(report)
@@ -471,7 +471,7 @@ def theme_table_of(
     Examples
     --------
     >>> m = pd.DataFrame({"row": [3], "theme": ["price"], "language": ["en"], "sentiment": ["negative"]})
-    >>> theme_table_of(_example_report(), m, m.iloc[:0])[["theme", "complaints", "share_verdict"]].to_dict("records")
+    >>> theme_table_of(example_report(), m, m.iloc[:0])[["theme", "complaints", "share_verdict"]].to_dict("records")
     [{'theme': 'price', 'complaints': 1, 'share_verdict': 'no_previous_period'}]
     """
     return theme_impact(
@@ -486,7 +486,7 @@ def show_responses(report: Report) -> list:
 
     Examples
     --------
-    >>> [type(p).__name__ for p in show_responses(_example_report())]
+    >>> [type(p).__name__ for p in show_responses(example_report())]
     ['Table']
     """
     t = report.t
@@ -512,7 +512,7 @@ def read_commentary(report: Report, headline: NpsResult) -> Commentary:
     Examples
     --------
     >>> from nps_helpers.metrics import nps
-    >>> r = _example_report()
+    >>> r = example_report()
     >>> read_commentary(r, nps(r.responses["score"])).state
     'none'
     """
@@ -527,7 +527,7 @@ def approve_commentary(report: Report) -> tuple[Commentary, Path]:
 
     Examples
     --------
-    >>> approve_commentary(_example_report())
+    >>> approve_commentary(example_report())
     Traceback (most recent call last):
     ...
     nps_helpers.errors.NpsParamsError: no commentary to approve: write params/commentary/acme/2026-Q3.md first
@@ -554,7 +554,7 @@ def show_commentary(report: Report, commentary: Commentary) -> list:
     Examples
     --------
     >>> from nps_helpers.commentary import Commentary
-    >>> r = _example_report()
+    >>> r = example_report()
     >>> [p.markup for p in show_commentary(r, Commentary("c.md", "unapproved", html="<p>Hi</p>"))]
     ['<h2>Our view</h2>', '<p class="draft-note">Draft: the commentary has not been approved</p>', '<p>Hi</p>']
     >>> show_commentary(r, Commentary("c.md", "none"))
@@ -575,7 +575,7 @@ def show_change(report: Report, change: PeriodChange) -> list:
     Examples
     --------
     >>> from nps_helpers.trends import period_change
-    >>> r = _example_report()
+    >>> r = example_report()
     >>> show_change(r, period_change(r.history, r.period))
     []
     """
@@ -610,7 +610,7 @@ def record_change(report: Report, headline: NpsResult, change: PeriodChange) -> 
     Examples
     --------
     >>> from nps_helpers.trends import period_change
-    >>> r = _example_report()
+    >>> r = example_report()
     >>> record_change(r, nps(r.responses["score"]), period_change(r.history, r.period))
     ... # doctest: +ELLIPSIS
     {'application/vnd.nps-reports.headline+json': {'change': {...}, 'language': 'en', 'small_sample': True}, ...}
@@ -628,7 +628,7 @@ def show_trend(report: Report, trend: pd.DataFrame) -> list:
     Examples
     --------
     >>> from nps_helpers.trends import nps_by_period
-    >>> r = _example_report()
+    >>> r = example_report()
     >>> show_trend(r, nps_by_period(r.history))
     []
     """
@@ -648,7 +648,7 @@ def peer_position(report: Report, headline: NpsResult) -> PeerBenchmark:
     Examples
     --------
     >>> from nps_helpers.metrics import nps
-    >>> peer_position(_example_report(), nps([10, 9, 8, 3])).status
+    >>> peer_position(example_report(), nps([10, 9, 8, 3])).status
     'too_few_peers'
     """
     peers = []
@@ -693,7 +693,7 @@ def show_benchmarks(report: Report, headline: NpsResult, peers: PeerBenchmark) -
     --------
     >>> from nps_helpers.benchmarks import peer_benchmark
     >>> from nps_helpers.metrics import nps
-    >>> r, you = _example_report(), nps([10, 9, 8, 3])
+    >>> r, you = example_report(), nps([10, 9, 8, 3])
     >>> len(show_benchmarks(r, you, peer_benchmark(you, []))) > 1
     True
     """
@@ -722,7 +722,7 @@ def show_churn(report: Report, result: ChurnResult) -> list:
     Examples
     --------
     >>> from nps_helpers.churn import churn_analysis
-    >>> r = _example_report()
+    >>> r = example_report()
     >>> show_churn(r, churn_analysis(r.responses, None))
     []
     """
@@ -766,7 +766,7 @@ def show_health(report: Report) -> list:
 
     Examples
     --------
-    >>> show_health(_example_report())
+    >>> show_health(example_report())
     []
     """
     t = report.t
@@ -818,7 +818,7 @@ def write_at_risk_list(report: Report) -> Path | None:
 
     Examples
     --------
-    >>> write_at_risk_list(_example_report()) is None
+    >>> write_at_risk_list(example_report()) is None
     True
     """
     if _no_health(report):
@@ -842,8 +842,8 @@ def write_followup(report: Report, tags: pd.DataFrame) -> dict[str, Path]:
     --------
     >>> import tempfile
     >>> from dataclasses import replace
-    >>> r = replace(_example_report(), internal_dir=Path(tempfile.mkdtemp()),
-    ...             responses=_example_report().responses.assign(customer_id=["a", "a", "b", "c"]))
+    >>> r = replace(example_report(), internal_dir=Path(tempfile.mkdtemp()),
+    ...             responses=example_report().responses.assign(customer_id=["a", "a", "b", "c"]))
     >>> paths = write_followup(r, pd.DataFrame(columns=["row", "theme"]))  # doctest: +ELLIPSIS
     {...'promoters_to_ask': {'rows': 1, 'answers': 2}, ...'detractors_to_call': {'rows': 1, 'answers': 1}}}, ...}
     >>> sorted(p.name for p in paths.values())
@@ -866,7 +866,7 @@ def show_drivers(report: Report, result: DriversResult) -> list:
     Examples
     --------
     >>> from nps_helpers.drivers import relative_weights
-    >>> r = _example_report()
+    >>> r = example_report()
     >>> show_drivers(r, relative_weights(r.responses))
     []
     """
@@ -895,7 +895,7 @@ def show_reviews(report: Report, trend: pd.DataFrame) -> list:
 
     Examples
     --------
-    >>> show_reviews(_example_report(), pd.DataFrame())
+    >>> show_reviews(example_report(), pd.DataFrame())
     []
     """
     t = report.t
@@ -926,7 +926,7 @@ def show_segments(report: Report, headline: NpsResult) -> list:
     Examples
     --------
     >>> from nps_helpers.metrics import nps
-    >>> r = _example_report()
+    >>> r = example_report()
     >>> show_segments(r, nps(r.responses["score"]))
     []
     """
@@ -958,7 +958,7 @@ def show_comments(
 
     Examples
     --------
-    >>> show_comments(_example_report())
+    >>> show_comments(example_report())
     []
     """
     t, responses = report.t, report.responses
@@ -998,7 +998,7 @@ def show_experience(report: Report) -> list:
 
     Examples
     --------
-    >>> show_experience(_example_report())
+    >>> show_experience(example_report())
     []
     """
     t, parts = report.t, []
@@ -1032,7 +1032,7 @@ def missing_analyses(
 
     Examples
     --------
-    >>> r = _example_report()
+    >>> r = example_report()
     >>> missing_analyses(r, **_example_results(r))
     ['change', 'trend', 'reviews', 'segments', 'churn', 'responders', 'health', 'comments', 'drivers', 'csat', 'ces']
     """
@@ -1076,7 +1076,7 @@ def show_method(
 
     Examples
     --------
-    >>> r = _example_report()
+    >>> r = example_report()
     >>> parts = show_method(r, **_example_results(r))
     >>> parts[0].markup, "key drivers (needs rating questions" in parts[-1].markup
     ('<h2>About the Net Promoter Score</h2>', True)
@@ -1241,7 +1241,14 @@ def _example_results(report: Report) -> dict:
             "drivers": relative_weights(report.responses)}
 
 
-def _example_report() -> Report:
+def example_report() -> Report:
+    """A tiny in-memory report (four responses in 2026-Q3, no store) for examples and tests.
+
+    Examples
+    --------
+    >>> example_report().client.client_id, len(example_report().responses)
+    ('acme', 4)
+    """
     empty = pd.DataFrame()
     frame = pd.DataFrame({"score": [10, 9, 8, 3], "comment": ["", "", "", ""],
                           "responded_at": pd.to_datetime(["2026-07-02"] * 4, utc=True)})

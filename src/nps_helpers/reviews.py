@@ -25,7 +25,7 @@ from .errors import NpsInputError
 from .metrics import z_value
 from .periods import Freq, period_labels
 from .schema import DEFAULT_TIMEZONE
-from .trends import _calendar_periods, nps_by_period
+from .trends import calendar_periods, nps_by_period
 
 STAR_COLUMNS = ["platform", "period", "start", "end", "n", "stars", "ci_low", "ci_high"]
 MONTHLY_COLUMNS = ["period", "start", "n_reviews", "stars", "n_responses", "nps"]
@@ -82,7 +82,7 @@ def stars_by_month(
     platforms, times, stars = _checked(reviews)
     if len(stars) == 0:
         return pd.DataFrame(columns=STAR_COLUMNS)
-    windows = _calendar_periods(times.min(), times.max(), freq, tz)
+    windows = calendar_periods(times.min(), times.max(), freq, tz)
     labels = period_labels(pd.Series(times), freq, tz=tz).to_numpy()
     sums = (
         pd.DataFrame({"platform": platforms, "period": labels, "stars": stars})

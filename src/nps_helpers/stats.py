@@ -17,7 +17,7 @@ from .metrics import categorize, nps_frame
 from .params import Defaults, load_client, load_defaults
 from .periods import in_zone, period_labels
 from .schema import DEFAULT_TIMEZONE, check_client_id, check_timezone, segment_columns
-from .store import Store, _connect, _quote, load_responses, query_frame
+from .store import Store, connect, load_responses, query_frame, quote_identifier
 from .timezones import client_timezone
 
 STAT_KEYS = ("n", "promoters", "passives", "detractors", "nps", "ci_low", "ci_high")
@@ -212,7 +212,7 @@ def portfolio_stats(
         ORDER BY ALL
     """
     files = [str(st.partition("responses", c)) for c in read]
-    with _connect() as con:
+    with connect() as con:
         counts = query_frame(con, query, [files, read, zones, *args])
     return nps_frame(counts, level=level)[[*keys, *STAT_KEYS]]
 
@@ -226,9 +226,9 @@ def _local_filter(start, end, *, first: int) -> tuple[str, list]:
         ts = pd.Timestamp(bound)
         place = f"${first + len(args)}"
         if ts.tzinfo is None:
-            clauses.append(f"r.{_quote('responded_at')} {op} timezone(z.zone, {place}::TIMESTAMP)")
+            clauses.append(f"r.{quote_identifier('responded_at')} {op} timezone(z.zone, {place}::TIMESTAMP)")
         else:
-            clauses.append(f"r.{_quote('responded_at')} {op} {place}::TIMESTAMPTZ")
+            clauses.append(f"r.{quote_identifier('responded_at')} {op} {place}::TIMESTAMPTZ")
             ts = ts.tz_convert("UTC")
         args.append(ts.isoformat())
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", args

@@ -24,6 +24,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from .errors import NpsStoreError
+from .files import atomic_write_bytes, atomic_write_parquet
 from .schema import KEYS, TABLES, check_client_id
 
 DEFAULT_STORE = Path("data/store")
@@ -58,33 +59,6 @@ def resolve_store(
     if os.environ.get("NPS_STORE"):
         return Path(os.environ["NPS_STORE"])
     return Path(project or "") / configured
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> target = Path(tempfile.mkdtemp()) / "x.txt"
-    >>> atomic_write_bytes(target, b"hi"); target.read_bytes()
-    b'hi'
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-
-
-def atomic_write_parquet(df: pd.DataFrame, path: Path) -> None:
-    """Write a frame as Parquet to ``path`` atomically (temp file, then rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    df.to_parquet(tmp, index=False, compression="zstd")
-    os.replace(tmp, path)
 
 
 @dataclass(frozen=True)
@@ -206,8 +180,8 @@ class Store:
                 )
             return pd.DataFrame()
         where, args = _time_filter(TIME_COLUMN[table], start, end)
-        cols = "*" if columns is None else ", ".join(_quote(c) for c in columns)
-        with _connect() as con:
+        cols = "*" if columns is None else ", ".join(quote_identifier(c) for c in columns)
+        with connect() as con:
             frame = con.sql(
                 f"SELECT {cols} FROM read_parquet($1, hive_partitioning=false){where}",
                 params=[str(path), *args],
@@ -359,7 +333,7 @@ class Store:
             path = self.partition("responses", client_id)
             if path.exists():
                 span = ("min", "max") if "responded_at" in pq.read_schema(path).names else ()
-                with _connect() as con:
+                with connect() as con:
                     n, *dates = con.sql(
                         "SELECT " + ", ".join(["count(*)", *(f"strftime({f}(responded_at), '%Y-%m-%d')" for f in span)])
                         + " FROM read_parquet($1, hive_partitioning=false)",
@@ -479,7 +453,7 @@ class Store:
             "hive_types={'client_id': VARCHAR}, union_by_name=true)"
             for t in TABLES
         }
-        with _connect() as con:
+        with connect() as con:
             return query_frame(con, query.format(**views), params)
 
 
@@ -525,7 +499,7 @@ def query_frame(con: duckdb.DuckDBPyConnection, query: str, params: Sequence | N
 
     Examples
     --------
-    >>> with _connect() as con:
+    >>> with connect() as con:
     ...     query_frame(con, "SELECT $1::INTEGER + 1 AS x", [41])
         x
     0  42
@@ -537,13 +511,28 @@ def _jsonl(records: Sequence[dict]) -> bytes:
     return "".join(json.dumps(r, default=str) + "\n" for r in records).encode()
 
 
-def _connect() -> duckdb.DuckDBPyConnection:
+def connect() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection that reads times in UTC, as the store holds them.
+
+    Examples
+    --------
+    >>> with connect() as con:
+    ...     con.execute("SELECT current_setting('TimeZone')").fetchone()[0]
+    'UTC'
+    """
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
     return con
 
 
-def _quote(name: str) -> str:
+def quote_identifier(name: str) -> str:
+    """A column name quoted for DuckDB SQL (inner quotes doubled).
+
+    Examples
+    --------
+    >>> print(quote_identifier("region"), quote_identifier("a'b"))
+    "region" "a'b"
+    """
     return '"' + name.replace('"', '""') + '"'
 
 
@@ -553,6 +542,6 @@ def _time_filter(column: str, start, end) -> tuple[str, list]:
         if bound is not None:
             ts = pd.Timestamp(bound)
             ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
-            clauses.append(f"{_quote(column)} {op} ${len(args) + 2}::TIMESTAMPTZ")
+            clauses.append(f"{quote_identifier(column)} {op} ${len(args) + 2}::TIMESTAMPTZ")
             args.append(ts.isoformat())
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", args

@@ -37,7 +37,7 @@ NUM = ' class="num"'
 TEXT = ' class="text" dir="auto"'
 TEXT_HEADER = ' class="text"'
 # C0/C1 controls (but tab, newline, return), noncharacters and lone surrogates.
-_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff\ud800-\udfff]")
+UNSAFE_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -633,7 +633,7 @@ def _mark(symbol: str) -> str:
 
 def _text(value: object) -> str:
     """Escaped text; characters HTML forbids (controls, lone surrogates) are dropped."""
-    return html.escape(_FORBIDDEN.sub("", str(value)))
+    return html.escape(UNSAFE_CHARACTERS.sub("", str(value)))
 
 
 def _cell(value: str) -> str:

@@ -91,7 +91,7 @@ def nps_by_period(
     elif len(times) == 0:
         windows = []
     else:
-        windows = _calendar_periods(times.min(), times.max(), freq, tz)
+        windows = calendar_periods(times.min(), times.max(), freq, tz)
     counts = _window_counts(times, codes, windows)
     step = 1
     if rolling is not None and rolling > 1:
@@ -203,7 +203,15 @@ def _times_and_codes(responses: pd.DataFrame) -> tuple[pd.DatetimeIndex, np.ndar
     return times, codes
 
 
-def _calendar_periods(first: pd.Timestamp, last: pd.Timestamp, freq: Freq, tz: str = DEFAULT_TIMEZONE) -> list[Period]:
+def calendar_periods(first: pd.Timestamp, last: pd.Timestamp, freq: Freq, tz: str = DEFAULT_TIMEZONE) -> list[Period]:
+    """The calendar periods of ``freq`` from the one holding ``first`` to the one holding ``last``.
+
+    Examples
+    --------
+    >>> [p.label for p in calendar_periods(pd.Timestamp("2026-02-10", tz="UTC"),
+    ...                                    pd.Timestamp("2026-04-02", tz="UTC"), "month")]
+    ['2026-02', '2026-03', '2026-04']
+    """
     window = parse_period(period_labels(pd.Series([last]), freq, tz=tz).iloc[0], tz=tz)
     windows = []
     while window.end > first:

@@ -222,7 +222,7 @@ def plan_for(
     mapping = mapping or Mapping()
     wave = mapping.columns.responded_at if isinstance(mapping.columns.responded_at, GivenDate) else None
     given = {
-        k: _resolve(raw, v, f"columns.{k}")
+        k: mapped_column(raw, v, f"columns.{k}")
         for k in Columns.model_fields
         if isinstance(v := getattr(mapping.columns, k), str) and v
     }
@@ -247,10 +247,10 @@ def plan_for(
     if "comment" not in found and (col := find_comment(raw, score, skip=used)):
         found["comment"] = col
         used.append(col)
-    drivers = {k: _resolve(raw, v, f"drivers.{k}") for k, v in mapping.drivers.items()} or {
+    drivers = {k: mapped_column(raw, v, f"drivers.{k}") for k, v in mapping.drivers.items()} or {
         c[len(DRIVER_PREFIX):]: c for c in raw.columns if c.startswith(DRIVER_PREFIX) and c not in used
     }
-    segments = {k: _resolve(raw, v, f"segments.{k}") for k, v in mapping.segments.items()} or {
+    segments = {k: mapped_column(raw, v, f"segments.{k}") for k, v in mapping.segments.items()} or {
         snake(c): c for c in raw.columns if " ".join(c.split()).casefold() in SEGMENT_NAMES and c not in used
     }
     clash = sorted(set(segments) & (RESERVED | {f"{DRIVER_PREFIX}{d}" for d in drivers}))
@@ -267,7 +267,17 @@ def plan_for(
     )
 
 
-def _resolve(raw: RawTable, name: str, key: str) -> str:
+def mapped_column(raw: RawTable, name: str, key: str) -> str:
+    """The file's column a mapping names (headers compared as RawTable.resolve does); an error
+    naming the mapping's key and the file's columns when there is none.
+
+    Examples
+    --------
+    >>> import numpy as np, pyarrow as pa
+    >>> raw = RawTable("x.csv", pa.table({"Score": ["9"]}), np.array([2]))
+    >>> mapped_column(raw, "Score", "columns.score")
+    'Score'
+    """
     column = raw.resolve(name)
     if column is None:
         raise NpsInputError(

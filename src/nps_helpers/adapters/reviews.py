@@ -27,7 +27,7 @@ from pydantic import Field, ValidationInfo, field_validator
 
 from ..errors import NpsInputError
 from ..params import Strict, load_yaml_model
-from .detect import _resolve, find_date, find_named
+from .detect import find_date, find_named, mapped_column
 from .generic import read_table
 from .mapping import Mapping
 from .raw import RawTable, rejects_frame
@@ -136,7 +136,7 @@ def review_plan(raw: RawTable, mapping: ReviewMapping | None = None) -> ReviewPl
     ReviewPlan(stars='Rating', reviewed_at='Date', platform=None, platform_value='google', review_id=None, text='Review')
     """
     mapping = mapping or ReviewMapping()
-    found = {k: _resolve(raw, v, f"columns.{k}") for k, v in mapping.columns.model_dump().items() if v}
+    found = {k: mapped_column(raw, v, f"columns.{k}") for k, v in mapping.columns.model_dump().items() if v}
     for key, names in (("stars", STARS_NAMES), ("reviewed_at", REVIEW_DATE_NAMES), ("review_id", REVIEW_ID_NAMES),
                        ("platform", PLATFORM_NAMES), ("text", TEXT_NAMES)):
         if key not in found and not (key == "platform" and mapping.platform):

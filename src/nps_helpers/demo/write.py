@@ -9,7 +9,8 @@ import numpy as np
 import yaml
 
 from ..errors import NpsInputError
-from ..store import Store, atomic_write_bytes
+from ..files import atomic_write_bytes
+from ..store import Store
 from .generate import END, START, client_tables
 from .profiles import ClientProfile, client_params, demo_profiles
 

@@ -618,7 +618,7 @@ def _dask_executor(address: str, *, workers: int | None, stack: contextlib.ExitS
                 f"no Dask scheduler answers at {address} ({err}): start one (dask scheduler) or "
                 "fix the address, e.g. tcp://host:8786"
             ) from None
-    problems = {w: p for w, p in client.run(_worker_problems, list(paths), kernel).items() if p}
+    problems = {w: p for w, p in client.run(worker_problems, list(paths), kernel).items() if p}
     if problems:
         worker, problem = next(iter(problems.items()))
         raise NpsRenderError(
@@ -628,8 +628,14 @@ def _dask_executor(address: str, *, workers: int | None, stack: contextlib.ExitS
     return client.get_executor(pure=False)
 
 
-def _worker_problems(paths: Sequence[str], kernel: str) -> str:
-    """Run on each Dask worker: what it lacks to render ('' when nothing)."""
+def worker_problems(paths: Sequence[str], kernel: str) -> str:
+    """Run on each Dask worker: what it lacks to render ('' when nothing).
+
+    Examples
+    --------
+    >>> worker_problems(["/no/such/folder"], "python3")
+    'cannot see /no/such/folder'
+    """
     missing = [p for p in paths if not os.path.exists(p)]
     if missing:
         return f"cannot see {missing[0]}"

@@ -26,8 +26,8 @@ from nbformat import NotebookNode
 
 from ..commentary import DRAFT_STATES
 from ..errors import NpsError, NpsRenderError
+from ..files import atomic_write_bytes
 from ..sections import EXTRA, STANDALONE_TAG, TAG_PREFIX
-from ..store import atomic_write_bytes
 from .export import (
     KEPT_CELL_METADATA,
     ReportHeader,

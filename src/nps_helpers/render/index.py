@@ -12,8 +12,8 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ..errors import NpsRenderError
+from ..files import atomic_write_bytes
 from ..i18n import DASH, N_, Translator, translator
-from ..store import atomic_write_bytes
 from .export import TEMPLATE_NAME, TEMPLATES
 from .safety import CSP, html_problems
 

@@ -44,10 +44,13 @@ import tempfile
 import threading
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from jupyter_client.provisioning import LocalProvisioner
 from traitlets import List, Unicode
+
+from ..files import atomic_write_bytes
 
 FORK_ENV = "NPS_FORK_KERNELS"
 LAUNCHERS = ("ipykernel_launcher", "ipykernel")
@@ -165,7 +168,7 @@ class ForkProvisioner(LocalProvisioner):
 
     async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
         """Fork the kernel from the zygote; spawn it when the zygote cannot."""
-        split = _split_command(cmd)
+        split = split_command(cmd)
         if self._zygote is not None and split is not None:
             _, module, args = split
             try:
@@ -174,7 +177,7 @@ class ForkProvisioner(LocalProvisioner):
             except ZygoteUnavailable as err:
                 _note_failure(self._zygote, err)
             else:
-                _state["failures"] = 0
+                zygote_state["failures"] = 0
                 self.process = ForkedKernel(pid)
                 self.pid = self.pgid = pid  # the child called setsid: it leads its own group
                 self.cwd = kwargs.get("cwd") or os.getcwd()
@@ -187,7 +190,7 @@ class ForkProvisioner(LocalProvisioner):
             self.process.close()
         await super().cleanup(restart=restart)
         zygote = self._zygote
-        if zygote is not None and not zygote.alive() and _state["zygote"] is not zygote:
+        if zygote is not None and not zygote.alive() and zygote_state["zygote"] is not zygote:
             shutil.rmtree(zygote.folder, ignore_errors=True)  # kept for this kernel's sockets
 
 
@@ -280,7 +283,7 @@ def kernel_manager(kernel_name: str, *, preload: Sequence[str] = ()) -> Any:
     True
     >>> del os.environ["NPS_FORK_KERNELS"]
     """
-    if not fork_enabled() or _state["failures"] >= FAILURES_BEFORE_GIVING_UP:
+    if not fork_enabled() or zygote_state["failures"] >= FAILURES_BEFORE_GIVING_UP:
         return None
     from jupyter_client.kernelspec import NoSuchKernel
     from jupyter_client.manager import AsyncKernelManager
@@ -306,7 +309,7 @@ def shutdown() -> None:
     >>> shutdown()
     """
     with _lock:
-        zygote, _state["zygote"] = _state["zygote"], None
+        zygote, zygote_state["zygote"] = zygote_state["zygote"], None
     if zygote is not None:
         zygote.close()
 
@@ -477,9 +480,7 @@ def _write_sources(path: str) -> None:
             continue
         with contextlib.suppress(OSError):
             stamps[file] = os.stat(file).st_mtime_ns
-    with open(path + ".tmp", "w", encoding="utf-8") as f:
-        json.dump(stamps, f)
-    os.replace(path + ".tmp", path)
+    atomic_write_bytes(Path(path), json.dumps(stamps).encode("utf-8"))
 
 
 def _serve(listener: socket.socket, selector: Any) -> None:
@@ -562,26 +563,34 @@ def _reap(signum: int, frame: Any) -> None:
 # ------------------------------------------------------------------------ bookkeeping
 
 _lock = threading.Lock()
-_state: dict[str, Any] = {"zygote": None, "failures": 0, "swept": False}
+# This process's zygote, how many forks failed in a row, and whether leftovers were swept.
+zygote_state: dict[str, Any] = {"zygote": None, "failures": 0, "swept": False}
+
+
 def _zygote_for(python: Sequence[str], *, cwd: Any, preload: Iterable[str], env: Mapping[str, str]) -> Zygote:
     """This process's zygote for these settings; a zygote for other settings is replaced,
     and so is one that imported project code edited since (see :meth:`Zygote.stale`)."""
     key = (tuple(python), os.path.abspath(cwd) if cwd else None, tuple(preload))
     with _lock:
-        old = _state["zygote"]
+        old = zygote_state["zygote"]
         if old is not None and old.key == key and old.alive() and not old.stale():
             return old
-        if not _state["swept"]:
-            _state["swept"] = True
-            _sweep_leftovers()
-        _state["zygote"] = new = Zygote(key, python, cwd=key[1], preload=key[2], env=env)
+        if not zygote_state["swept"]:
+            zygote_state["swept"] = True
+            sweep_leftovers()
+        zygote_state["zygote"] = new = Zygote(key, python, cwd=key[1], preload=key[2], env=env)
     if old is not None:
         old.close()
     return new
 
 
-def _sweep_leftovers() -> None:
-    """Remove the folders of zygotes killed before they could remove them (SIGKILL)."""
+def sweep_leftovers() -> None:
+    """Remove the folders of zygotes killed before they could remove them (SIGKILL).
+
+    Examples
+    --------
+    >>> sweep_leftovers()  # nothing to report; a live zygote's folder is kept
+    """
     import glob
 
     for folder in glob.glob(os.path.join(tempfile.gettempdir(), FOLDER_PREFIX + "*")):
@@ -595,22 +604,30 @@ def _sweep_leftovers() -> None:
 
 
 def _note_failure(zygote: Zygote, err: Exception) -> None:
-    _state["failures"] += 1
+    zygote_state["failures"] += 1
     log.warning("kernel zygote failed (%s); spawning this kernel instead", err)
     with _lock:
-        if _state["zygote"] is zygote:
-            _state["zygote"] = None
+        if zygote_state["zygote"] is zygote:
+            zygote_state["zygote"] = None
     zygote.close(remove_folder=False)  # the fallback kernel's ipc sockets go there
 
 
 def _python_command(argv: Sequence[str]) -> list[str] | None:
     """The interpreter part of an ipykernel kernelspec's argv (before ``-m``), else None."""
-    split = _split_command(argv)
+    split = split_command(argv)
     return None if split is None else split[0]
 
 
-def _split_command(argv: Sequence[str]) -> tuple[list[str], str, list[str]] | None:
-    """``[python, *flags, -m, launcher, *args]`` as (python command, launcher, args); else None."""
+def split_command(argv: Sequence[str]) -> tuple[list[str], str, list[str]] | None:
+    """``[python, *flags, -m, launcher, *args]`` as (python command, launcher, args); else None.
+
+    Examples
+    --------
+    >>> split_command(["/usr/bin/python3", "-m", "ipykernel_launcher", "-f", "k.json"])
+    (['/usr/bin/python3'], 'ipykernel_launcher', ['-f', 'k.json'])
+    >>> split_command(["node", "kernel.js"]) is None
+    True
+    """
     argv = list(argv)
     if "-m" not in argv:
         return None

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..commentary import DRAFT_STATES
-from ..store import atomic_write_bytes
+from ..files import atomic_write_bytes
 from .job import ReportResult
 
 MANIFEST = "manifest.json"

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import NpsRenderError
-from ..store import atomic_write_bytes
+from ..files import atomic_write_bytes
 from .job import ReportResult, Status
 
 CHROMIUM = "/usr/bin/chromium"
