@@ -5,7 +5,7 @@ passives / promoters in the grid below:
 
 - adjusted Wald and Wald: the *exact* coverage, by enumerating every possible sample
   (all (n+1)(n+2)/2 category counts) with its multinomial probability; the intervals come
-  from ``nps_helpers.metrics.nps_frame``, the same code as ``nps()``. No Monte Carlo error.
+  from ``nps_helpers.analysis.metrics.nps_frame``, the same code as ``nps()``. No Monte Carlo error.
 - bootstrap: Monte Carlo, ``--reps`` samples per grid point (default 2000), each with
   ``--draws`` percentile-bootstrap resamples (default 1000; ``nps()`` uses 4000). Its
   standard error is printed with it. The adjusted Wald is also simulated on the same
@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import gammaln
 
-from nps_helpers.metrics import nps, nps_frame
+from nps_helpers.analysis.metrics import nps, nps_frame
 
 HERE = Path(__file__).resolve().parent
 LEVEL = 0.95

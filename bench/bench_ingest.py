@@ -70,7 +70,7 @@ def child(side: str, csv_path: str, store: str) -> None:
         con.execute("CREATE TABLE t AS SELECT * FROM read_csv(?)", [csv_path])
         rows = con.execute("SELECT count(*) FROM t").fetchall()[0][0]
     else:
-        from nps_helpers.ingest import ingest_files
+        from nps_helpers.io.ingest import ingest_files
 
         start = time.perf_counter()
         (report,) = ingest_files([csv_path], client_id="bench", store=store)

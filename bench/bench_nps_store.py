@@ -29,10 +29,10 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from nps_helpers.analysis.metrics import z_value
+from nps_helpers.analysis.stats import portfolio_stats
 from nps_helpers.demo.write import write_demo_store
-from nps_helpers.metrics import z_value
-from nps_helpers.stats import portfolio_stats
-from nps_helpers.store import Store
+from nps_helpers.io.store import Store
 
 HERE = Path(__file__).resolve().parent
 TARGET_RATIO = 2.0

@@ -447,10 +447,10 @@ def report_parameters(project: BenchProject, clients: Sequence[str]
     """
     import papermill
 
-    from nps_helpers.params import load_client, load_defaults
-    from nps_helpers.periods import parse_period
+    from nps_helpers.config.params import load_client, load_defaults
+    from nps_helpers.core.periods import parse_period
+    from nps_helpers.io.store import Store
     from nps_helpers.render.job import ReportParams
-    from nps_helpers.store import Store
 
     declared = list(papermill.inspect_notebook(str(project.notebook)))
     newest = Store(project.store).sql("SELECT max(responded_at) AS newest FROM {responses}")["newest"].iloc[0]

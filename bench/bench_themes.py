@@ -1,7 +1,7 @@
 """Theme tagging against the hand-coded gold files, and its speed on 100k comments.
 
 Accuracy: for each ``tests/data/themes_gold_*.csv`` and ``themes_holdout_*.csv`` (coded by
-hand with the rules in ``tests/data/THEMES_CODING.md``), ``nps_helpers.text.tag_themes`` (the public API) tags the
+hand with the rules in ``tests/data/THEMES_CODING.md``), ``nps_helpers.analysis.text.tag_themes`` (the public API) tags the
 comments with the file's language, industry and scores; the bench prints precision, recall
 and F1 per theme and macro (over the codeframe's themes that occur in the gold), the
 sentiment accuracy over the mentions found correctly, the share of comments with no
@@ -117,7 +117,7 @@ def predictions(tagged: pd.DataFrame) -> list[dict[str, str]]:
 
 
 def run_gold(path: Path) -> dict:
-    from nps_helpers.text import tag_themes
+    from nps_helpers.analysis.text import tag_themes
 
     gold = load_gold(path)
     (industry,) = gold["industry"].unique()
@@ -151,7 +151,7 @@ def speed_comments(n: int, seed: int = 15) -> pd.Series:
 
 
 def run_speed(n: int, industry: str) -> dict:
-    from nps_helpers.text import tag_themes
+    from nps_helpers.analysis.text import tag_themes
 
     comments = speed_comments(n)
     started = time.perf_counter()

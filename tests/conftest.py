@@ -22,8 +22,8 @@ import pytest
 import yaml
 
 from nps_helpers.demo import write_demo_store
+from nps_helpers.io.store import Store
 from nps_helpers.render.batch import BatchResult, render_batch
-from nps_helpers.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 BATCH = "safety"

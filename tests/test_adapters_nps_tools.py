@@ -15,8 +15,8 @@ import pytest
 from nps_helpers.adapters import detect_format, read_export
 from nps_helpers.adapters.mapping import Mapping
 from nps_helpers.errors import NpsInputError
-from nps_helpers.ingest import ingest_files
-from nps_helpers.store import Store
+from nps_helpers.io.ingest import ingest_files
+from nps_helpers.io.store import Store
 
 
 def utc(*args) -> pd.Timestamp:

@@ -26,8 +26,8 @@ from nps_helpers.adapters.raw import RawTable
 from nps_helpers.adapters.validate import validate_rows
 from nps_helpers.cli import app
 from nps_helpers.errors import NpsInputError
-from nps_helpers.ingest import ingest_files
-from nps_helpers.store import Store
+from nps_helpers.io.ingest import ingest_files
+from nps_helpers.io.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT.parent / "shared" / "realdata"

@@ -18,7 +18,7 @@ def _private(name: str) -> bool:
 
 
 def _module_aliases(tree: ast.AST) -> set[str]:
-    """Names bound to nps_helpers modules: `from nps_helpers import plots`, `import x as y`."""
+    """Names bound to nps_helpers modules: `from nps_helpers.present import plots`, `import x as y`."""
     names = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and (node.level or (node.module or "").startswith("nps_helpers")):
@@ -50,6 +50,78 @@ def test_no_private_name_is_imported_across_modules():
 
 def test_the_check_sees_both_forms(tmp_path):
     sample = tmp_path / "x.py"
-    sample.write_text("from nps_helpers.store import _connect\nfrom nps_helpers import plots\n"
+    sample.write_text("from nps_helpers.io.store import _connect\nfrom nps_helpers.present import plots\n"
                       "plots._render(1)\nfrom .text import tag_themes\n")
     assert private_crossings(sample) == ["line 1: imports _connect", "line 3: uses plots._render"]
+
+
+# The layers, lowest first (docs/design.md draws the map). A module imports only its own
+# layer and the layers below it; errors.py and the package's own __init__ (its version and
+# lazy public names) are below and above everything respectively.
+LAYERS = ["errors", "core", "config", "adapters", "io", "analysis", "present", "views", "render",
+          "demo", "cli"]
+
+
+def _layer(module: str) -> str | None:
+    parts = module.split(".")
+    if parts[0] != "nps_helpers" or len(parts) == 1:
+        return None  # the package itself
+    return parts[1]
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Module -> the nps_helpers modules it imports (relative imports resolved), from ``ast``."""
+    graph: dict[str, set[str]] = {}
+    for path in PACKAGE.rglob("*.py"):
+        parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+        is_package = parts[-1] == "__init__"
+        module = ".".join(parts[:-1] if is_package else parts)
+        package = module if is_package else module.rpartition(".")[0]
+        targets = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                if node.level:
+                    base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                    target = ".".join([*base, *([node.module] if node.module else [])])
+                else:
+                    target = node.module or ""
+                if target.startswith("nps_helpers"):
+                    for alias in node.names:
+                        sub = f"{target}.{alias.name}"
+                        is_module = (PACKAGE.parent / (sub.replace(".", "/") + ".py")).exists() or (
+                            PACKAGE.parent / sub.replace(".", "/")).is_dir()
+                        targets.add(sub if is_module else target)
+            elif isinstance(node, ast.Import):
+                targets |= {a.name for a in node.names if a.name.startswith("nps_helpers")}
+        graph[module] = targets - {module}
+    return graph
+
+
+def test_every_module_sits_in_a_layer_folder():
+    loose = {m for m in import_graph() if _layer(m) not in LAYERS and m != "nps_helpers"}
+    assert not loose, f"modules outside the layers {LAYERS}: {sorted(loose)}"
+
+
+def test_no_layer_imports_a_layer_above_it():
+    graph = import_graph()
+    assert len(graph) > 60  # the graph is read, relative imports resolved:
+    assert {"nps_helpers.analysis.metrics", "nps_helpers.present.plots", "nps_helpers.errors"} <= graph[
+        "nps_helpers.views.report"]
+    upward = []
+    for module, targets in graph.items():
+        here = _layer(module)
+        for target in targets:
+            there = _layer(target)
+            if here is None or there is None:
+                continue  # the package's __init__, or its version imported by name
+            if LAYERS.index(there) > LAYERS.index(here):
+                upward.append(f"{module} imports {target}")
+    assert not upward, upward
+
+
+def test_no_import_cycle_between_modules():
+    import graphlib
+
+    graph = import_graph()
+    sorter = graphlib.TopologicalSorter({m: {t for t in ts if t in graph} for m, ts in graph.items()})
+    sorter.prepare()  # raises CycleError naming the cycle

@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 from nps_helpers.adapters.mapping import Mapping
 from nps_helpers.cli import app
 from nps_helpers.errors import NpsInputError, NpsStoreError
-from nps_helpers.ingest import IngestReport, ingest_files
-from nps_helpers.store import Store, load_responses
+from nps_helpers.io.ingest import IngestReport, ingest_files
+from nps_helpers.io.store import Store, load_responses
 
 GOOD = "Date,How likely are you to recommend us?,Comment\n2021-03-01,9,fine\n2021-03-02,6,slow\n2021-03-03,10,great\n"
 

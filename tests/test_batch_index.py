@@ -11,14 +11,14 @@ import yaml
 from bs4 import BeautifulSoup
 from conftest import BATCH, demo_project, every_state_manifest, render, write_params
 
-from nps_helpers.i18n import translator
-from nps_helpers.metrics import nps, nps_difference
-from nps_helpers.periods import parse_period
+from nps_helpers.analysis.metrics import nps, nps_difference
+from nps_helpers.analysis.text import codeframe
+from nps_helpers.core.periods import parse_period
+from nps_helpers.io.store import Store
+from nps_helpers.io.timezones import client_timezone
+from nps_helpers.present.i18n import translator
 from nps_helpers.render.index import index_html
 from nps_helpers.render.safety import html_problems
-from nps_helpers.store import Store
-from nps_helpers.text import codeframe
-from nps_helpers.timezones import client_timezone
 
 MINUS = "\u2212"
 DASH = "\u2014"

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nps_helpers.benchmarks import (
+from nps_helpers.analysis.benchmarks import (
     BENCHMARK_COLUMNS,
     CURRENT_FROM,
     DETAIL_COLUMNS,
@@ -16,9 +16,9 @@ from nps_helpers.benchmarks import (
     industry_benchmark,
     peer_benchmark,
 )
+from nps_helpers.analysis.metrics import NpsResult, nps
+from nps_helpers.config.params import INDUSTRIES
 from nps_helpers.errors import NpsInputError
-from nps_helpers.metrics import NpsResult, nps
-from nps_helpers.params import INDUSTRIES
 
 FIGURES = ("n_peers", "client_nps", "percentile", "peer_mean", "q1", "median", "q3")
 
@@ -230,8 +230,8 @@ def test_bad_peer_input(args, kwargs, fragment):
 
 
 def test_peers_straight_from_the_store(tmp_path):
-    from nps_helpers.stats import portfolio_stats
-    from nps_helpers.store import Store
+    from nps_helpers.analysis.stats import portfolio_stats
+    from nps_helpers.io.store import Store
 
     store = Store(tmp_path / "store")
     for i, promoters in enumerate([2, 4, 6, 8, 10, 12]):

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from scipy import stats
 from sklearn.linear_model import LogisticRegression
 
-from nps_helpers.churn import (
+from nps_helpers.analysis.churn import (
     VERDICTS,
     association_test,
     churn_analysis,
@@ -332,8 +332,8 @@ def test_without_period_end_the_follow_up_ends_at_the_data_end():
 def test_report_states_the_base_window_and_that_responders_are_an_association(language):
     from dataclasses import replace
 
-    from nps_helpers.i18n import translator
-    from nps_helpers.report import example_report, show_churn
+    from nps_helpers.present.i18n import translator
+    from nps_helpers.views.report import example_report, show_churn
 
     responses, customers = _hand_made()
     invitations = pd.DataFrame({"customer_id": list("abcde"),

@@ -11,7 +11,7 @@ from importlib import resources
 import pytest
 import yaml
 
-from nps_helpers.params import INDUSTRIES
+from nps_helpers.config.params import INDUSTRIES
 
 LANGUAGES = ("en", "pl", "sl", "ru", "de")
 

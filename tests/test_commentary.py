@@ -21,8 +21,14 @@ from conftest import BATCH, demo_project, write_params
 from typer.testing import CliRunner
 
 import nps_helpers as nh
+from nps_helpers.analysis.segments import nps_by_segment
+from nps_helpers.analysis.trends import period_change
 from nps_helpers.cli import app
-from nps_helpers.commentary import (
+from nps_helpers.core.periods import parse_period
+from nps_helpers.errors import NpsParamsError
+from nps_helpers.io.store import Store
+from nps_helpers.io.timezones import client_timezone
+from nps_helpers.present.commentary import (
     TAGS,
     Figure,
     commentary_state,
@@ -36,15 +42,9 @@ from nps_helpers.commentary import (
     to_html,
     withheld_groups,
 )
-from nps_helpers.errors import NpsParamsError
-from nps_helpers.i18n import translator
-from nps_helpers.periods import parse_period
+from nps_helpers.present.i18n import translator
 from nps_helpers.render.safety import CSP, html_problems
-from nps_helpers.report import open_report, read_commentary, show_commentary
-from nps_helpers.segments import nps_by_segment
-from nps_helpers.store import Store
-from nps_helpers.timezones import client_timezone
-from nps_helpers.trends import period_change
+from nps_helpers.views.report import open_report, read_commentary, show_commentary
 
 PERIOD = "2026-Q3"
 Q3, Q2 = "2026-08-10", "2026-05-10"

@@ -8,9 +8,9 @@ from bs4 import BeautifulSoup
 from conftest import BATCH, demo_project
 from typer.testing import CliRunner
 
+from nps_helpers.analysis.metrics import nps
 from nps_helpers.cli import app
-from nps_helpers.metrics import nps
-from nps_helpers.store import Store
+from nps_helpers.io.store import Store
 
 CLIENT = "kestrel-bank"
 

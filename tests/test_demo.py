@@ -14,7 +14,10 @@ from hypothesis import strategies as st
 from scipy import stats
 from typer.testing import CliRunner
 
+from nps_helpers.analysis.metrics import nps_difference
 from nps_helpers.cli import app
+from nps_helpers.config.params import INDUSTRIES, load_client
+from nps_helpers.core.periods import parse_period
 from nps_helpers.demo import (
     COMMENT_LANGUAGES,
     CURATED,
@@ -30,10 +33,7 @@ from nps_helpers.demo.phrases import PHRASES, fragments
 from nps_helpers.demo.profiles import DRIVER_THEMES, EVENT_LABELS
 from nps_helpers.demo.write import allocate
 from nps_helpers.errors import NpsInputError
-from nps_helpers.metrics import nps_difference
-from nps_helpers.params import INDUSTRIES, load_client
-from nps_helpers.periods import parse_period
-from nps_helpers.store import Store
+from nps_helpers.io.store import Store
 
 TOTAL = 60_000
 PROFILES = {p.client_id: p for p in CURATED}

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nps_helpers.drivers import (
+from nps_helpers.analysis.drivers import (
     AGREEMENT,
     QUADRANTS,
     UNCERTAIN,

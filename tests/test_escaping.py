@@ -17,8 +17,8 @@ import pandas as pd
 import pytest
 from conftest import ATTACKED, COMMENT_ATTACKS, FORMULAS, SEGMENT_ATTACKS
 
-from nps_helpers.followup import FORMULA_STARTS, LISTS
 from nps_helpers.render.safety import CSP, html_problems
+from nps_helpers.views.followup import FORMULA_STARTS, LISTS
 
 URL_ATTRIBUTES = ("src", "href", "srcset", "action", "formaction", "poster", "data", "xlink:href", "background")
 ACTIVE_TAGS = ("script", "iframe", "frame", "object", "embed", "svg", "math", "base", "link", "form", "meta")

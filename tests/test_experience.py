@@ -10,8 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy import stats
 
-from nps_helpers.errors import NpsInputError
-from nps_helpers.experience import (
+from nps_helpers.analysis.experience import (
     answered_within,
     ces,
     csat,
@@ -20,6 +19,7 @@ from nps_helpers.experience import (
     survey_fatigue,
     wilson,
 )
+from nps_helpers.errors import NpsInputError
 
 
 def _utc(*days):

@@ -31,12 +31,12 @@ from conftest import DOOMED, ROOT, SURVIVOR, demo_project, render, write_params
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from nps_helpers.errors import NpsParamsError
-from nps_helpers.ingest import ingest_files
+from nps_helpers.io.ingest import ingest_files
+from nps_helpers.io.store import Store
 from nps_helpers.render import batch as batch_module
 from nps_helpers.render.batch import render_batch
 from nps_helpers.render.job import ReportParams
 from nps_helpers.render.safety import html_problems
-from nps_helpers.store import Store
 
 CLIENT = "acme"
 ROWS = 200_000
@@ -51,7 +51,7 @@ if pause_at:
             time.sleep(600)
         return real(src, dst, *args, **kwargs)
     os.replace = replace
-from nps_helpers.ingest import ingest_files
+from nps_helpers.io.ingest import ingest_files
 ingest_files([csv], client_id=client, store=store)
 print("done", flush=True)
 """
@@ -183,8 +183,8 @@ def stand_in_notebook() -> nbformat.NotebookNode:
         new_markdown_cell("## Headline"),
         new_code_cell(
             "import nps_helpers as nh\nfrom IPython.display import display\n"
-            "from nps_helpers.render.record import record_headline\n"
-            "from nps_helpers.report import open_report, show_headline\n"
+            "from nps_helpers.present.record import record_headline\n"
+            "from nps_helpers.views.report import open_report, show_headline\n"
             "r = open_report(client_id, period_start, period_end, period_label=period_label, language=language,\n"
             "                store=store, params_dir=params_dir, internal_dir=internal_dir)\n"
             "headline = nh.nps(r.responses['score'])\nrecord_headline(headline)\n"

@@ -15,8 +15,8 @@ from nps_helpers.adapters.mapping import Mapping, load_mapping
 from nps_helpers.adapters.sniff import detect_encoding
 from nps_helpers.cli import app
 from nps_helpers.errors import NpsInputError
-from nps_helpers.ingest import ingest_files
-from nps_helpers.store import Store
+from nps_helpers.io.ingest import ingest_files
+from nps_helpers.io.store import Store
 
 HEADER = "Date;How likely are you to recommend us?;Comment"
 

@@ -16,23 +16,23 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from statsmodels.stats.proportion import proportions_ztest
 
-from nps_helpers.churn import ChurnResult
-from nps_helpers.drivers import DriversResult
-from nps_helpers.findings import (
+from nps_helpers.analysis.churn import ChurnResult
+from nps_helpers.analysis.drivers import DriversResult
+from nps_helpers.analysis.findings import (
     findings,
     response_rate_change,
     year_change,
     year_earlier,
 )
-from nps_helpers.i18n import translator
-from nps_helpers.metrics import nps
-from nps_helpers.params import LANGUAGES, ClientParams, Defaults
-from nps_helpers.periods import parse_period
+from nps_helpers.analysis.metrics import nps
+from nps_helpers.analysis.segments import nps_by_segment
+from nps_helpers.analysis.theme_impact import theme_impact
+from nps_helpers.analysis.trends import period_change
+from nps_helpers.config.params import LANGUAGES, ClientParams, Defaults
+from nps_helpers.core.periods import parse_period
+from nps_helpers.present.i18n import translator
 from nps_helpers.render.safety import html_problems
-from nps_helpers.report import Report, anchor, show_summary, summary_findings
-from nps_helpers.segments import nps_by_segment
-from nps_helpers.theme_impact import theme_impact
-from nps_helpers.trends import period_change
+from nps_helpers.views.report import Report, anchor, show_summary, summary_findings
 
 PERIOD = parse_period("2026-Q3")
 IN_PERIOD, BEFORE, YEAR_BEFORE = "2026-08-01", "2026-05-01", "2025-08-01"

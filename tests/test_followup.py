@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from nps_helpers.analysis.text import Codeframe, tag_themes, theme_mentions
 from nps_helpers.errors import NpsInputError
-from nps_helpers.followup import (
+from nps_helpers.views.followup import (
     FORMULA_STARTS,
     LISTS,
     followup_lists,
@@ -19,7 +20,6 @@ from nps_helpers.followup import (
     write_csv,
     write_followup_lists,
 )
-from nps_helpers.text import Codeframe, tag_themes, theme_mentions
 
 # Client keywords on an empty codeframe for the theme codes the report names (tests carry their
 # own themes: the industry codeframes change as agencies tune them).
@@ -233,7 +233,7 @@ def _period_answers():
 
 
 def test_detractors_to_call_fold_each_customer_and_come_in_priority_order():
-    from nps_helpers.i18n import translator
+    from nps_helpers.present.i18n import translator
 
     answers, customers = _period_answers()
     tags = _tags(answers["comment"])

@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 
 from nps_helpers.adapters import FORMATS
 from nps_helpers.errors import NpsInputError
-from nps_helpers.ingest import ingest_files
-from nps_helpers.store import Store
+from nps_helpers.io.ingest import ingest_files
+from nps_helpers.io.store import Store
 
 SUFFIXES = (".csv", ".tsv", ".txt", ".json", ".jsonl", ".xlsx", ".parquet", "")
 CSV_SEED = (

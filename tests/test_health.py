@@ -13,8 +13,7 @@ from scipy import stats
 from sklearn.linear_model import LogisticRegression
 from statsmodels.stats.proportion import proportion_confint
 
-from nps_helpers.errors import NpsInputError, NpsParamsError
-from nps_helpers.health import (
+from nps_helpers.analysis.health import (
     BANDS,
     HealthRisk,
     HealthWeights,
@@ -29,6 +28,7 @@ from nps_helpers.health import (
     health_risk,
     risk_dates,
 )
+from nps_helpers.errors import NpsInputError, NpsParamsError
 
 AS_OF = pd.Timestamp("2026-01-01", tz="UTC")
 

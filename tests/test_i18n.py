@@ -17,9 +17,13 @@ from babel.messages.pofile import read_po
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nps_helpers import churn, drivers, health, reviews
+from nps_helpers.analysis import churn, drivers, health, reviews
+from nps_helpers.analysis.metrics import nps
+from nps_helpers.analysis.theme_impact import SHARE_VERDICTS
+from nps_helpers.analysis.trends import period_change
+from nps_helpers.config.params import LANGUAGES
 from nps_helpers.errors import NpsInputError
-from nps_helpers.i18n import (
+from nps_helpers.present.i18n import (
     LABELS,
     MINUS,
     PLATFORMS,
@@ -28,10 +32,6 @@ from nps_helpers.i18n import (
     catalogue_path,
     translator,
 )
-from nps_helpers.metrics import nps
-from nps_helpers.params import LANGUAGES
-from nps_helpers.theme_impact import SHARE_VERDICTS
-from nps_helpers.trends import period_change
 
 ROOT = Path(__file__).resolve().parents[1]
 KEYWORDS = {**DEFAULT_KEYWORDS, "count": (1, 2), "Nn_": (1, 2)}
@@ -500,7 +500,7 @@ def test_translator_is_cached_per_language():
 def test_a_client_locale_drives_dates_and_numbers_not_words():
     import datetime as dt
 
-    from nps_helpers.i18n import client_translator
+    from nps_helpers.present.i18n import client_translator
 
     uk = client_translator("en", "en_GB")
     assert uk.date(dt.date(2026, 7, 1)) == "1 July 2026" and uk.gettext("Contents") == "Contents"
@@ -531,8 +531,8 @@ def test_minimum_grouping_digits_follow_cldr(language, four, five):
 
 @pytest.mark.parametrize("language", [lang for lang in LANGUAGES if lang != "en"])
 def test_industry_terms_have_a_word_for_every_industry(language):
-    from nps_helpers.i18n import INDUSTRY_TERMS
-    from nps_helpers.params import INDUSTRIES
+    from nps_helpers.config.params import INDUSTRIES
+    from nps_helpers.present.i18n import INDUSTRY_TERMS
 
     entries = {(m.context, m.id): m.string for m in catalogue(language) if m.context}
     for code in INDUSTRY_TERMS:
@@ -549,7 +549,7 @@ def test_industry_terms_have_a_word_for_every_industry(language):
     ("ru", "Обслуживание клиентов", "Тариф", "Уровень лояльности"),
 ])
 def test_support_and_plan_read_in_the_industrys_words(language, bank_support, telecom_plan, retail_plan):
-    from nps_helpers.i18n import client_translator
+    from nps_helpers.present.i18n import client_translator
 
     bank = client_translator(language, None, "banking")
     telecom = client_translator(language, None, "telecom")
@@ -572,7 +572,7 @@ def test_german_report_words_are_what_a_cx_manager_writes():
 def test_a_locale_that_cldr_does_not_know_is_refused_with_the_fix():
     from pydantic import ValidationError
 
-    from nps_helpers.params import ClientParams
+    from nps_helpers.config.params import ClientParams
 
     assert ClientParams(client_id="a", display_name="A", industry="banking", locale="en-GB").locale == "en_GB"
     with pytest.raises(ValidationError, match="not a CLDR locale: write language_COUNTRY, e.g. en_GB"):
@@ -584,7 +584,7 @@ def test_a_locale_that_cldr_does_not_know_is_refused_with_the_fix():
     ("en_GB", "a4"), ("de_AT", "a4"), ("sl", "a4"), ("pl_PL", "a4"), ("ru", "a4"), ("en_AU", "a4"),
 ])
 def test_paper_follows_the_locale_territory_as_cldr_says(locale, paper):
-    from nps_helpers.params import paper_size
+    from nps_helpers.config.params import paper_size
 
     assert paper_size(locale) == paper
 
@@ -592,7 +592,7 @@ def test_paper_follows_the_locale_territory_as_cldr_says(locale, paper):
 def test_a_client_may_ask_for_its_paper_and_only_a4_or_letter():
     from pydantic import ValidationError
 
-    from nps_helpers.params import ClientParams
+    from nps_helpers.config.params import ClientParams
 
     assert ClientParams(client_id="a", display_name="A", industry="banking", paper="letter").paper == "letter"
     with pytest.raises(ValidationError, match="'a4' or 'letter'"):

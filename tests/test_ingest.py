@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 from nps_helpers.adapters.mapping import Mapping
 from nps_helpers.cli import app
 from nps_helpers.errors import NpsInputError
-from nps_helpers.ingest import IngestReport, ingest_files
-from nps_helpers.store import Store
+from nps_helpers.io.ingest import IngestReport, ingest_files
+from nps_helpers.io.store import Store
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

@@ -13,8 +13,8 @@ import pandas as pd
 from bs4 import BeautifulSoup
 from conftest import ATTACKED, SURVIVOR, canary
 
-from nps_helpers.i18n import translator
-from nps_helpers.params import load_client
+from nps_helpers.config.params import load_client
+from nps_helpers.present.i18n import translator
 
 DATA_URI = re.compile(r"data:[a-z+./-]+;base64,[A-Za-z0-9+/=]+")
 CUSTOMER_ID = re.compile(r"\bC\d{6}\b", re.I)  # the demo's customer ids

@@ -11,8 +11,8 @@ import pytest
 from babel.messages.pofile import read_po
 from conftest import BATCH, demo_project
 
-from nps_helpers.i18n import catalogue_path
-from nps_helpers.params import LANGUAGES
+from nps_helpers.config.params import LANGUAGES
+from nps_helpers.present.i18n import catalogue_path
 from nps_helpers.render.batch import render_batch
 
 PLACEHOLDER = re.compile(r"\{[^}]*\}")

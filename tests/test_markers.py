@@ -11,14 +11,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from nps_helpers import plots
-from nps_helpers.i18n import translator
-from nps_helpers.metrics import nps
-from nps_helpers.params import ClientParams, Defaults
-from nps_helpers.periods import parse_period
-from nps_helpers.report import Report, show_segments
-from nps_helpers.segments import holm_markers, nps_by_segment
-from nps_helpers.tables import nps_table
+from nps_helpers.analysis.metrics import nps
+from nps_helpers.analysis.segments import holm_markers, nps_by_segment
+from nps_helpers.config.params import ClientParams, Defaults
+from nps_helpers.core.periods import parse_period
+from nps_helpers.present import plots
+from nps_helpers.present.i18n import translator
+from nps_helpers.present.tables import nps_table
+from nps_helpers.views.report import Report, show_segments
 
 UP, DOWN = "\u25b2", "\u25bc"
 

@@ -11,8 +11,7 @@ from hypothesis import strategies as st
 from scipy import stats
 from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
 
-from nps_helpers.errors import NpsInputError
-from nps_helpers.metrics import (
+from nps_helpers.analysis.metrics import (
     NpsResult,
     categorize,
     category_counts,
@@ -22,6 +21,7 @@ from nps_helpers.metrics import (
     nps_frame,
     z_value,
 )
+from nps_helpers.errors import NpsInputError
 
 Z95 = 1.959963984540054
 
@@ -484,7 +484,7 @@ def test_z_value_matches_scipy():
 
 @given(st.lists(st.integers(min_value=0, max_value=10_000), min_size=1, max_size=12))
 def test_whole_percentages_add_to_100_and_stay_within_one_point(counts):
-    from nps_helpers.metrics import whole_percentages
+    from nps_helpers.analysis.metrics import whole_percentages
 
     shown = whole_percentages(counts)
     total = sum(counts)

@@ -17,7 +17,7 @@ import pytest
 from nbformat.v4 import new_code_cell
 
 from nps_helpers.demo import write_demo_store
-from nps_helpers.store import Store
+from nps_helpers.io.store import Store
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 KERNEL = "nps-reports"

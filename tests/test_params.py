@@ -10,8 +10,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nps_helpers.errors import NpsParamsError
-from nps_helpers.params import (
+from nps_helpers.config.params import (
     BatchParams,
     ClientParams,
     Defaults,
@@ -21,6 +20,7 @@ from nps_helpers.params import (
     load_defaults,
     load_yaml_model,
 )
+from nps_helpers.errors import NpsParamsError
 from nps_helpers.render.job import ReportParams, check_notebook_parameters, notebook_parameters
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -119,7 +119,7 @@ def _client_file(tmp_path, extra: str) -> None:
 
 
 def test_health_keys_default_to_empty_so_the_documented_defaults_apply():
-    from nps_helpers.health import HealthWeights
+    from nps_helpers.analysis.health import HealthWeights
 
     client = ClientParams(client_id="acme", display_name="Acme", industry="banking")
     assert (client.health_weights, client.plan_scores) == ({}, {})
@@ -129,7 +129,7 @@ def test_health_keys_default_to_empty_so_the_documented_defaults_apply():
 
 
 def test_health_weights_and_plan_scores_are_read(tmp_path):
-    from nps_helpers.health import HealthWeights
+    from nps_helpers.analysis.health import HealthWeights
 
     _client_file(tmp_path, "health_weights: {nps: 0.5, tenure: 1, healthy_from: 70}\nplan_scores: {gold: 1, basic: 0.25}\n")
     client = load_client("acme", tmp_path)

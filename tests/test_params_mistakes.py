@@ -17,13 +17,13 @@ import yaml
 from conftest import BATCH, demo_project, write_params
 from typer.testing import CliRunner
 
+from nps_helpers.analysis.metrics import nps
 from nps_helpers.cli import app
+from nps_helpers.config.params import load_batch, load_client
 from nps_helpers.errors import NpsParamsError
-from nps_helpers.metrics import nps
-from nps_helpers.params import load_batch, load_client
+from nps_helpers.io.store import Store
 from nps_helpers.render.cache import peer_digest
-from nps_helpers.report import open_report, peer_position
-from nps_helpers.store import Store
+from nps_helpers.views.report import open_report, peer_position
 
 CLIENT = "kestrel-bank"
 PERIOD = "2026-Q3"

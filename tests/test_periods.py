@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from nps_helpers.core.periods import Period, in_zone, parse_period, period_labels, window
 from nps_helpers.errors import NpsInputError
-from nps_helpers.periods import Period, in_zone, parse_period, period_labels, window
 
 
 def _utc(text: str) -> pd.Timestamp:

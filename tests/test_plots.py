@@ -14,20 +14,20 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from nps_helpers import plots
-from nps_helpers.benchmarks import peer_benchmark
-from nps_helpers.churn import churn_analysis
+from nps_helpers.analysis.benchmarks import peer_benchmark
+from nps_helpers.analysis.churn import churn_analysis
+from nps_helpers.analysis.drivers import relative_weights
+from nps_helpers.analysis.metrics import nps
+from nps_helpers.analysis.reviews import stars_by_month, stars_vs_nps
+from nps_helpers.analysis.segments import nps_by_segment
+from nps_helpers.analysis.stats import group_stats
+from nps_helpers.analysis.theme_impact import theme_impact
+from nps_helpers.analysis.trends import nps_by_period
+from nps_helpers.config.params import LANGUAGES
 from nps_helpers.demo import CURATED, client_tables
-from nps_helpers.drivers import relative_weights
 from nps_helpers.errors import NpsInputError
-from nps_helpers.i18n import translator
-from nps_helpers.metrics import nps
-from nps_helpers.params import LANGUAGES
-from nps_helpers.reviews import stars_by_month, stars_vs_nps
-from nps_helpers.segments import nps_by_segment
-from nps_helpers.stats import group_stats
-from nps_helpers.theme_impact import theme_impact
-from nps_helpers.trends import nps_by_period
+from nps_helpers.present import plots
+from nps_helpers.present.i18n import translator
 
 PNG = b"\x89PNG\r\n\x1a\n"
 YOU = nps({"promoters": 50, "passives": 30, "detractors": 20})
@@ -366,7 +366,7 @@ def test_health_bands_alt_text_counts_and_shares_per_date():
 
 
 def test_health_bands_takes_band_trend():
-    from nps_helpers.health import band_trend
+    from nps_helpers.analysis.health import band_trend
 
     customers = pd.DataFrame({"customer_id": list("abcd"), "churned_at": pd.NaT,
                               "started_at": pd.to_datetime(["2019-01-01", "2025-06-01"] * 2, utc=True)})
@@ -447,7 +447,7 @@ def test_text_on_category_bars_is_readable():
 
 
 def test_health_bands_cover_the_bands_of_health():
-    from nps_helpers.health import BANDS
+    from nps_helpers.analysis.health import BANDS
 
     assert tuple(plots.BAND_COLOURS) == BANDS
 

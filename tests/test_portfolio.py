@@ -13,15 +13,16 @@ from hypothesis import strategies as st
 from scipy.stats import mannwhitneyu
 from statsmodels.stats.proportion import proportion_confint
 
-from nps_helpers.churn import ChurnResult, churn_analysis
+from nps_helpers.analysis.churn import ChurnResult, churn_analysis
+from nps_helpers.analysis.experience import response_rate, survey_fatigue
+from nps_helpers.analysis.health import HealthCheck, HealthWeights, customer_health, health_check
+from nps_helpers.analysis.metrics import nps, nps_difference
+from nps_helpers.config.params import ClientParams
 from nps_helpers.demo import write_demo_store
 from nps_helpers.errors import NpsInputError, NpsStoreError
-from nps_helpers.experience import response_rate, survey_fatigue
-from nps_helpers.health import HealthCheck, HealthWeights, customer_health, health_check
-from nps_helpers.ingest import ingest_files
-from nps_helpers.metrics import nps, nps_difference
-from nps_helpers.params import ClientParams
-from nps_helpers.portfolio import (
+from nps_helpers.io.ingest import ingest_files
+from nps_helpers.io.store import Store
+from nps_helpers.views.portfolio import (
     LEAGUE_COLUMNS,
     POSITIONS,
     auc_interval,
@@ -49,7 +50,6 @@ from nps_helpers.portfolio import (
     table_counts,
     verdict_code,
 )
-from nps_helpers.store import Store
 
 DAY = pd.Timedelta(days=1)
 AS_OF = pd.Timestamp("2026-01-01", tz="UTC")

@@ -20,9 +20,9 @@ from bs4 import BeautifulSoup
 from typer.testing import CliRunner
 
 from nps_helpers.cli import app
-from nps_helpers.i18n import translator
+from nps_helpers.io.store import Store
+from nps_helpers.present.i18n import translator
 from nps_helpers.render.batch import render_batch
-from nps_helpers.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT.parent / "shared" / "realdata"

@@ -25,12 +25,12 @@ from typer.testing import CliRunner
 
 from nps_helpers.cli import app
 from nps_helpers.errors import NpsInputError, NpsParamsError
-from nps_helpers.i18n import translator
+from nps_helpers.io.store import Store
+from nps_helpers.present.i18n import translator
 from nps_helpers.render import batch as batch_module
 from nps_helpers.render.batch import render_batch
 from nps_helpers.render.execute import execute_notebook
 from nps_helpers.render.safety import CSP
-from nps_helpers.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 CLIENTS = {
@@ -75,7 +75,7 @@ def minimal_report() -> nbformat.NotebookNode:
             new_code_cell(
                 "from pathlib import Path\nimport matplotlib.pyplot as plt\nimport pandas as pd\n"
                 "from IPython.display import display\nimport nps_helpers\n"
-                "from nps_helpers.render.record import record_headline\n"
+                "from nps_helpers.present.record import record_headline\n"
                 "responses = nps_helpers.load_responses(client_id, start=period_start, end=period_end, store=store)"
             ),
             new_markdown_cell("## Headline"),

@@ -6,10 +6,10 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from nps_helpers.params import ClientParams, Defaults
+from nps_helpers.config.params import ClientParams, Defaults
+from nps_helpers.io.store import Store
 from nps_helpers.render.cache import input_hash, report_inputs
 from nps_helpers.render.job import ReportParams
-from nps_helpers.store import Store
 
 
 def _client(params_dir, client_id, industry):

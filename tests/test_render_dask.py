@@ -20,8 +20,8 @@ from typer.testing import CliRunner
 
 from nps_helpers.cli import app
 from nps_helpers.errors import NpsRenderError
+from nps_helpers.io.store import Store
 from nps_helpers.render import batch as batch_module
-from nps_helpers.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 CLIENTS = {"acme-co": "Acme Bank", "bravo-ltd": "Bravo Telecom"}
@@ -36,7 +36,7 @@ def notebook() -> nbformat.NotebookNode:
     return new_notebook(cells=[
         new_code_cell(PARAMETERS, metadata={"tags": ["parameters"]}),
         new_code_cell(
-            "import nps_helpers as nh\nfrom nps_helpers.render.record import record_headline\n"
+            "import nps_helpers as nh\nfrom nps_helpers.present.record import record_headline\n"
             "responses = nh.load_responses(client_id, start=period_start, end=period_end, store=store)\n"
             "headline = nh.nps(responses['score'])\nrecord_headline(headline)"
         ),

@@ -7,8 +7,9 @@ import pytest
 from bs4 import BeautifulSoup
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
+from nps_helpers.analysis.metrics import nps
 from nps_helpers.errors import NpsRenderError
-from nps_helpers.metrics import nps
+from nps_helpers.present.record import HEADLINE_MIME, headline_record, read_headline
 from nps_helpers.render.export import (
     ReportHeader,
     frame_labels,
@@ -17,7 +18,6 @@ from nps_helpers.render.export import (
     shareable_notebook,
     with_contents,
 )
-from nps_helpers.render.record import HEADLINE_MIME, headline_record, read_headline
 
 PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
 HEADER = ReportHeader("Acme Bank", "2026-Q3", dt.date(2026, 7, 1), dt.date(2026, 10, 1), "en", "0.1.0",

@@ -22,8 +22,8 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from typer.testing import CliRunner
 
 from nps_helpers.cli import app
-from nps_helpers.i18n import translator
-from nps_helpers.store import Store
+from nps_helpers.io.store import Store
+from nps_helpers.present.i18n import translator
 
 ROOT = Path(__file__).resolve().parents[1]
 PERIOD = "2026-Q3"
@@ -40,8 +40,8 @@ def notebook() -> nbformat.NotebookNode:
         new_markdown_cell("# Report"),
         new_code_cell(PARAMETERS, metadata={"tags": ["parameters"]}),
         new_code_cell(
-            "import nps_helpers as nh\nfrom nps_helpers.render.record import record_headline\n"
-            "from nps_helpers.report import open_report, peer_position\n"
+            "import nps_helpers as nh\nfrom nps_helpers.present.record import record_headline\n"
+            "from nps_helpers.views.report import open_report, peer_position\n"
             "responses = nh.load_responses(client_id, start=period_start, end=period_end, store=store)"
         ),
         new_code_cell(

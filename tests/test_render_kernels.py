@@ -23,11 +23,11 @@ import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from nps_helpers.io.store import Store
 from nps_helpers.render import kernels
 from nps_helpers.render.batch import run_jobs
 from nps_helpers.render.execute import run_report
 from nps_helpers.render.job import ReportJob, ReportParams
-from nps_helpers.store import Store
 
 KERNEL = "python3"
 CLIENTS = ("acme-co", "bravo-ltd", "charlie-inc")
@@ -43,8 +43,8 @@ REPORT_CELLS = [
     new_code_cell(PARAMETERS, metadata={"tags": ["parameters"]}),
     new_code_cell(
         "import matplotlib.pyplot as plt\nimport pandas as pd\nfrom IPython.display import display\n"
-        "import nps_helpers as nh\nfrom nps_helpers import plots\nfrom nps_helpers.i18n import translator\n"
-        "from nps_helpers.render.record import record_headline\n"
+        "import nps_helpers as nh\nfrom nps_helpers.present import plots\nfrom nps_helpers.present.i18n import translator\n"
+        "from nps_helpers.present.record import record_headline\n"
         "responses = nh.load_responses(client_id, start=period_start, end=period_end, store=store)\n"
         "headline = nh.nps(responses['score'])\nrecord_headline(headline)"
     ),

@@ -18,8 +18,8 @@ import yaml
 from bs4 import BeautifulSoup
 
 from nps_helpers.adapters.mapping import Mapping
-from nps_helpers.i18n import translator
-from nps_helpers.ingest import ingest_files
+from nps_helpers.io.ingest import ingest_files
+from nps_helpers.present.i18n import translator
 from nps_helpers.render.batch import render_batch
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -10,13 +10,13 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
-from nps_helpers.params import ClientParams, Defaults
+from nps_helpers.config.params import ClientParams, Defaults
+from nps_helpers.io.store import Store
 from nps_helpers.render.cache import file_digest, input_hash, report_inputs
 from nps_helpers.render.index import index_html
 from nps_helpers.render.job import CellError, ReportParams, ReportResult
 from nps_helpers.render.manifest import read_manifest, report_entry, write_manifest
 from nps_helpers.render.safety import CSP
-from nps_helpers.store import Store
 
 CLIENT = ClientParams(client_id="acme", display_name="Acme", industry="banking")
 

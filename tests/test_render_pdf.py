@@ -30,12 +30,12 @@ from typer.testing import CliRunner
 from nps_helpers.cli import app
 from nps_helpers.demo import write_demo_store
 from nps_helpers.errors import NpsRenderError
-from nps_helpers.i18n import translator
+from nps_helpers.io.store import Store
+from nps_helpers.present.i18n import translator
 from nps_helpers.render import pdf as pdf_module
 from nps_helpers.render.export import ReportHeader, notebook_to_html
 from nps_helpers.render.job import ReportResult
 from nps_helpers.render.pdf import PdfPrinter, follow_report, pdf_path
-from nps_helpers.store import Store
 
 pytestmark = pytest.mark.browser
 

@@ -9,22 +9,25 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nps_helpers.benchmarks import peer_benchmark
-from nps_helpers.churn import churn_analysis
-from nps_helpers.drivers import relative_weights
-from nps_helpers.health import (
+from nps_helpers.analysis.benchmarks import peer_benchmark
+from nps_helpers.analysis.churn import churn_analysis
+from nps_helpers.analysis.drivers import relative_weights
+from nps_helpers.analysis.health import (
     at_risk_customers,
     customer_health,
     health_by_date,
     health_risk,
     risk_dates,
 )
-from nps_helpers.i18n import translator
-from nps_helpers.metrics import nps
-from nps_helpers.params import LANGUAGES, ClientParams, Defaults
-from nps_helpers.periods import parse_period
-from nps_helpers.plots import Chart
-from nps_helpers.report import (
+from nps_helpers.analysis.metrics import nps
+from nps_helpers.analysis.reviews import stars_vs_nps
+from nps_helpers.analysis.trends import nps_by_period, period_change
+from nps_helpers.config.params import LANGUAGES, ClientParams, Defaults
+from nps_helpers.core.periods import parse_period
+from nps_helpers.present.i18n import translator
+from nps_helpers.present.plots import Chart
+from nps_helpers.present.tables import Table
+from nps_helpers.views.report import (
     AT_RISK_FILE,
     Report,
     missing_analyses,
@@ -43,9 +46,6 @@ from nps_helpers.report import (
     summary_findings,
     write_at_risk_list,
 )
-from nps_helpers.reviews import stars_vs_nps
-from nps_helpers.tables import Table
-from nps_helpers.trends import nps_by_period, period_change
 
 PERIOD = parse_period("2026-Q3")
 START = pd.Timestamp("2025-10-01", tz="UTC")  # the history: four quarters up to the period
@@ -383,7 +383,7 @@ def theme_labels(monkeypatch):
         calls.append((code, language, industry))
         return LABELS.get((code, language), code)
 
-    monkeypatch.setattr("nps_helpers.text.theme_label", label, raising=False)
+    monkeypatch.setattr("nps_helpers.analysis.text.theme_label", label, raising=False)
     return calls
 
 

@@ -10,11 +10,11 @@ from typer.testing import CliRunner
 
 from nps_helpers.adapters.mapping import Mapping
 from nps_helpers.adapters.reviews import ReviewMapping, load_review_mapping, read_reviews
+from nps_helpers.analysis.reviews import stars_by_month
 from nps_helpers.cli import app
 from nps_helpers.errors import NpsInputError, NpsParamsError
-from nps_helpers.ingest import ingest_files
-from nps_helpers.reviews import stars_by_month
-from nps_helpers.store import Store
+from nps_helpers.io.ingest import ingest_files
+from nps_helpers.io.store import Store
 
 BAD_ROWS = (
     "id,platform,date,stars,text\n"

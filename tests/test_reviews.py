@@ -8,8 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from nps_helpers.errors import NpsInputError
-from nps_helpers.reviews import (
+from nps_helpers.analysis.reviews import (
     MONTHLY_COLUMNS,
     STAR_COLUMNS,
     stars_by_month,
@@ -17,6 +16,7 @@ from nps_helpers.reviews import (
     stars_vs_nps_by_platform,
     weighted_correlation,
 )
+from nps_helpers.errors import NpsInputError
 
 
 def _reviews(rows):

@@ -23,19 +23,19 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from typer.testing import CliRunner
 
 from nps_helpers.cli import app
+from nps_helpers.config.params import ClientParams, load_client
+from nps_helpers.config.project import find_project
+from nps_helpers.config.sections import SECTIONS, extra_notebook_path, section_order
 from nps_helpers.demo import write_demo_store
 from nps_helpers.errors import NpsParamsError
-from nps_helpers.i18n import translator
-from nps_helpers.params import ClientParams, load_client
-from nps_helpers.project import find_project
+from nps_helpers.io.store import Store
+from nps_helpers.io.timezones import client_timezone
+from nps_helpers.present.i18n import translator
 from nps_helpers.render.batch import render_batch
 from nps_helpers.render.execute import with_extra_cells
 from nps_helpers.render.export import arrange_sections, section_of
 from nps_helpers.render.job import check_notebook_parameters
-from nps_helpers.report import heading
-from nps_helpers.sections import SECTIONS, extra_notebook_path, section_order
-from nps_helpers.store import Store
-from nps_helpers.timezones import client_timezone
+from nps_helpers.views.report import heading
 
 KESTREL, OTHER = "kestrel-bank", "brightwave-mobile"
 EXTRA = "clients/kestrel-bank.ipynb"

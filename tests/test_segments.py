@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from nps_helpers.analysis.metrics import nps, nps_difference
+from nps_helpers.analysis.segments import nps_by_segment, nps_by_segments
 from nps_helpers.errors import NpsInputError
-from nps_helpers.metrics import nps, nps_difference
-from nps_helpers.segments import nps_by_segment, nps_by_segments
 
 WITHHELD = ["n", "promoters", "passives", "detractors", "nps", "ci_low", "ci_high",
             "difference", "p_value"]

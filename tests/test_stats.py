@@ -5,11 +5,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from nps_helpers.analysis.metrics import nps
+from nps_helpers.analysis.stats import client_stats, group_stats, portfolio_stats
+from nps_helpers.core.periods import period_labels
 from nps_helpers.errors import NpsInputError
-from nps_helpers.metrics import nps
-from nps_helpers.periods import period_labels
-from nps_helpers.stats import client_stats, group_stats, portfolio_stats
-from nps_helpers.store import Store
+from nps_helpers.io.store import Store
 
 STATS = ["n", "promoters", "passives", "detractors", "nps", "ci_low", "ci_high"]
 
@@ -229,7 +229,7 @@ def test_stats_flags_follow_the_clients_params(tmp_path):
 
 
 def test_flag_rows_by_hand_keeps_the_callers_table():
-    from nps_helpers.stats import flag_rows
+    from nps_helpers.analysis.stats import flag_rows
     table = pd.DataFrame({"group": ["a", "b", "c", "d"], "n": [9, 10, 29, 30],
                           "nps": [1.0, 2.0, 3.0, 4.0]})
     assert flag_rows(table)["flag"].tolist() == ["suppressed", "low_n", "low_n", "ok"]

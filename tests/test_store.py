@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from nps_helpers.errors import NpsInputError, NpsStoreError
-from nps_helpers.store import ClientOverview, Store, load_responses, resolve_store
+from nps_helpers.io.store import ClientOverview, Store, load_responses, resolve_store
 
 
 def _responses(ids, scores, dates):

@@ -9,19 +9,19 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from nps_helpers import tables
-from nps_helpers.benchmarks import industry_benchmark
-from nps_helpers.churn import churn_analysis
+from nps_helpers.analysis.benchmarks import industry_benchmark
+from nps_helpers.analysis.churn import churn_analysis
+from nps_helpers.analysis.drivers import relative_weights
+from nps_helpers.analysis.health import band_counts, band_trend, customer_health
+from nps_helpers.analysis.reviews import stars_vs_nps_by_platform
+from nps_helpers.analysis.segments import nps_by_segment
+from nps_helpers.analysis.text import distinctive_words
+from nps_helpers.analysis.trends import nps_by_period
 from nps_helpers.demo import CURATED, client_tables
-from nps_helpers.drivers import relative_weights
 from nps_helpers.errors import NpsInputError
-from nps_helpers.health import band_counts, band_trend, customer_health
-from nps_helpers.i18n import GROUPS, MINUS, translator
-from nps_helpers.reviews import stars_vs_nps_by_platform
-from nps_helpers.segments import nps_by_segment
-from nps_helpers.tables import LOWER_MARK, SMALL_N_MARK, theme_examples_table, theme_table
-from nps_helpers.text import distinctive_words
-from nps_helpers.trends import nps_by_period
+from nps_helpers.present import tables
+from nps_helpers.present.i18n import GROUPS, MINUS, translator
+from nps_helpers.present.tables import LOWER_MARK, SMALL_N_MARK, theme_examples_table, theme_table
 
 ALLOWED_TAGS = {"table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td", "sup", "br"}
 ALLOWED_ATTRS = {"class", "scope", "dir", "colspan"}
@@ -383,7 +383,7 @@ def test_missing_columns_are_named(call, column):
 def theme_names(monkeypatch):
     """Theme names as the client's codeframe would give them."""
     names = {"installation": "Instalacja", "price": "Cena"}
-    monkeypatch.setattr("nps_helpers.text.theme_label",
+    monkeypatch.setattr("nps_helpers.analysis.text.theme_label",
                         lambda code, language, industry=None: names[code], raising=False)
 
 

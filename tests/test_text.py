@@ -16,8 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nps_helpers.errors import NpsInputError, NpsParamsError
-from nps_helpers.text import (
+from nps_helpers.analysis.text import (
     LANGUAGES,
     Codeframe,
     codeframe,
@@ -32,6 +31,7 @@ from nps_helpers.text import (
     theme_label,
     theme_mentions,
 )
+from nps_helpers.errors import NpsInputError, NpsParamsError
 
 NONE = Codeframe("none", (), {}, {})
 # Client-style keywords for the tests (codes of their own, so a failure names the test's theme).

@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 from statsmodels.stats.proportion import proportions_ztest
 
-from nps_helpers.metrics import nps_difference
-from nps_helpers.theme_impact import IMPACT_COLUMNS, theme_examples, theme_impact
+from nps_helpers.analysis.metrics import nps_difference
+from nps_helpers.analysis.theme_impact import IMPACT_COLUMNS, theme_examples, theme_impact
 
 
 def mentions(rows, themes, sentiments) -> pd.DataFrame:

@@ -21,14 +21,14 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from nps_helpers.analysis.stats import portfolio_stats
 from nps_helpers.cli import app
 from nps_helpers.errors import NpsParamsError
-from nps_helpers.ingest import ingest_files
-from nps_helpers.portfolio import open_portfolio
-from nps_helpers.report import open_report
-from nps_helpers.stats import portfolio_stats
-from nps_helpers.store import Store
-from nps_helpers.timezones import client_timezone, recorded_timezone
+from nps_helpers.io.ingest import ingest_files
+from nps_helpers.io.store import Store
+from nps_helpers.io.timezones import client_timezone, recorded_timezone
+from nps_helpers.views.portfolio import open_portfolio
+from nps_helpers.views.report import open_report
 
 INSTANTS = ["2026-06-30T22:30:00Z", "2026-07-01T03:30:00Z", "2026-07-15T12:00:00Z"]
 SCORES = [10, 0, 8]

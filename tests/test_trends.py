@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from nps_helpers.analysis.metrics import nps, nps_difference
+from nps_helpers.analysis.trends import attach_events, nps_by_period, period_change
+from nps_helpers.config.params import Event
+from nps_helpers.core.periods import Period, parse_period
 from nps_helpers.errors import NpsInputError
-from nps_helpers.metrics import nps, nps_difference
-from nps_helpers.params import Event
-from nps_helpers.periods import Period, parse_period
-from nps_helpers.trends import attach_events, nps_by_period, period_change
 
 
 def _frame(pairs):

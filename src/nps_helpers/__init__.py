@@ -3,7 +3,7 @@
 The public API is listed in ``__all__``. Names load lazily from their modules on first
 use (PEP 562), so ``import nps_helpers`` stays fast for the command line while a notebook
 can still write ``nps_helpers.churn_analysis(...)``. Charts and tables live in the
-submodules :mod:`nps_helpers.plots` and :mod:`nps_helpers.tables`.
+submodules :mod:`nps_helpers.present.plots` and :mod:`nps_helpers.present.tables`.
 """
 from __future__ import annotations
 
@@ -18,54 +18,54 @@ _EXPORTS: dict[str, str] = {
     "NpsError": "errors", "NpsInputError": "errors", "NpsParamsError": "errors",
     "NpsRenderError": "errors", "NpsStoreError": "errors",
     # store and ingest
-    "Store": "store", "load_responses": "store", "load_table": "store", "resolve_store": "store",
-    "ingest_files": "ingest", "IngestReport": "ingest",
+    "Store": "io.store", "load_responses": "io.store", "load_table": "io.store", "resolve_store": "io.store",
+    "ingest_files": "io.ingest", "IngestReport": "io.ingest",
     "read_export": "adapters", "detect_format": "adapters", "load_mapping": "adapters",
     "write_demo_store": "demo", "demo_profiles": "demo", "comment_bank": "demo",
     # params and periods
-    "ClientParams": "params", "Defaults": "params", "BatchParams": "params",
-    "Period": "periods", "parse_period": "periods", "period_labels": "periods", "window": "periods",
-    "client_timezone": "timezones",
+    "ClientParams": "config.params", "Defaults": "config.params", "BatchParams": "config.params",
+    "Period": "core.periods", "parse_period": "core.periods", "period_labels": "core.periods", "window": "core.periods",
+    "client_timezone": "io.timezones",
     # NPS core, trends, segments
-    "NpsResult": "metrics", "NpsDifference": "metrics", "categorize": "metrics", "nps": "metrics",
-    "nps_difference": "metrics", "nps_frame": "metrics", "category_counts": "metrics", "whole_percentages": "metrics",
-    "z_value": "metrics", "nps_difference_frame": "metrics",
-    "client_stats": "stats", "group_stats": "stats", "portfolio_stats": "stats",
-    "nps_by_period": "trends", "period_change": "trends", "attach_events": "trends",
-    "PeriodChange": "trends",
-    "industry_benchmark": "benchmarks", "peer_benchmark": "benchmarks",
-    "IndustryBenchmark": "benchmarks", "PeerBenchmark": "benchmarks",
-    "nps_by_segment": "segments", "nps_by_segments": "segments",
+    "NpsResult": "analysis.metrics", "NpsDifference": "analysis.metrics", "categorize": "analysis.metrics", "nps": "analysis.metrics",
+    "nps_difference": "analysis.metrics", "nps_frame": "analysis.metrics", "category_counts": "analysis.metrics", "whole_percentages": "analysis.metrics",
+    "z_value": "analysis.metrics", "nps_difference_frame": "analysis.metrics",
+    "client_stats": "analysis.stats", "group_stats": "analysis.stats", "portfolio_stats": "analysis.stats",
+    "nps_by_period": "analysis.trends", "period_change": "analysis.trends", "attach_events": "analysis.trends",
+    "PeriodChange": "analysis.trends",
+    "industry_benchmark": "analysis.benchmarks", "peer_benchmark": "analysis.benchmarks",
+    "IndustryBenchmark": "analysis.benchmarks", "PeerBenchmark": "analysis.benchmarks",
+    "nps_by_segment": "analysis.segments", "nps_by_segments": "analysis.segments",
     # churn, drivers, comments, other metrics, follow-up, health
-    "ChurnResult": "churn", "churn_analysis": "churn", "association_test": "churn",
-    "retention_curves": "churn",
-    "DriversResult": "drivers", "relative_weights": "drivers",
-    "health_by_date": "health", "band_trend_of": "health", "answered_within": "experience",
-    "detect_language": "text", "tag_themes": "text", "joined_themes": "text", "theme_counts": "text",
-    "distinctive_words": "text", "passives_close_to_promoting": "text",
-    "example_comments": "text", "theme_mentions": "text", "codeframe": "text", "theme_label": "text",
-    "Codeframe": "text", "mask_emails": "text",
-    "theme_impact": "theme_impact",
-    "csat": "experience", "ces": "experience", "response_rate": "experience",
-    "survey_fatigue": "experience",
-    "followup_lists": "followup", "write_followup_lists": "followup", "write_csv": "followup",
-    "customer_health": "health", "health_check": "health", "band_counts": "health",
-    "band_trend": "health", "at_risk_customers": "health",
+    "ChurnResult": "analysis.churn", "churn_analysis": "analysis.churn", "association_test": "analysis.churn",
+    "retention_curves": "analysis.churn",
+    "DriversResult": "analysis.drivers", "relative_weights": "analysis.drivers",
+    "health_by_date": "analysis.health", "band_trend_of": "analysis.health", "answered_within": "analysis.experience",
+    "detect_language": "analysis.text", "tag_themes": "analysis.text", "joined_themes": "analysis.text", "theme_counts": "analysis.text",
+    "distinctive_words": "analysis.text", "passives_close_to_promoting": "analysis.text",
+    "example_comments": "analysis.text", "theme_mentions": "analysis.text", "codeframe": "analysis.text", "theme_label": "analysis.text",
+    "Codeframe": "analysis.text", "mask_emails": "analysis.text",
+    "theme_impact": "analysis.theme_impact",
+    "csat": "analysis.experience", "ces": "analysis.experience", "response_rate": "analysis.experience",
+    "survey_fatigue": "analysis.experience",
+    "followup_lists": "views.followup", "write_followup_lists": "views.followup", "write_csv": "views.followup",
+    "customer_health": "analysis.health", "health_check": "analysis.health", "band_counts": "analysis.health",
+    "band_trend": "analysis.health", "at_risk_customers": "analysis.health",
     # portfolio (internal notebooks)
-    "open_portfolio": "portfolio", "Portfolio": "portfolio", "league_table": "portfolio",
-    "period_table": "portfolio", "benchmark_spread": "portfolio", "churn_summary": "portfolio",
-    "health_summary": "portfolio", "data_quality": "portfolio", "customer_checks": "portfolio",
-    "churn_horizons": "portfolio", "churn_by_segments": "portfolio",
-    "holdout_health_check": "portfolio",
+    "open_portfolio": "views.portfolio", "Portfolio": "views.portfolio", "league_table": "views.portfolio",
+    "period_table": "views.portfolio", "benchmark_spread": "views.portfolio", "churn_summary": "views.portfolio",
+    "health_summary": "views.portfolio", "data_quality": "views.portfolio", "customer_checks": "views.portfolio",
+    "churn_horizons": "views.portfolio", "churn_by_segments": "views.portfolio",
+    "holdout_health_check": "views.portfolio",
     # review portals
-    "stars_by_month": "reviews", "stars_vs_nps": "reviews", "stars_vs_nps_by_platform": "reviews",
+    "stars_by_month": "analysis.reviews", "stars_vs_nps": "analysis.reviews", "stars_vs_nps_by_platform": "analysis.reviews",
     # presentation
-    "translator": "i18n", "Translator": "i18n",
-    "open_report": "report", "Report": "report",
-    "record_change": "report", "write_followup": "report",
+    "translator": "present.i18n", "Translator": "present.i18n",
+    "open_report": "views.report", "Report": "views.report",
+    "record_change": "views.report", "write_followup": "views.report",
     # render
     "render_batch": "render.batch", "BatchResult": "render.batch",
-    "ReportParams": "render.job", "record_headline": "render.record",
+    "ReportParams": "render.job", "record_headline": "present.record",
 }
 
 __all__ = sorted(_EXPORTS)
@@ -85,5 +85,5 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # let type checkers and IDEs see the lazy names
-    from .churn import ChurnResult, association_test, churn_analysis, retention_curves  # noqa: F401
-    from .metrics import NpsResult, nps  # noqa: F401
+    from .analysis.churn import ChurnResult, association_test, churn_analysis, retention_curves  # noqa: F401
+    from .analysis.metrics import NpsResult, nps  # noqa: F401

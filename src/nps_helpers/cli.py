@@ -75,7 +75,7 @@ def demo_data(
 ) -> None:
     """Write a deterministic demo store (responses, customers, invitations, reviews)."""
     from .demo import write_demo_store
-    from .store import resolve_store
+    from .io.store import resolve_store
 
     try:
         summary = write_demo_store(resolve_store(out), seed=seed, clients=clients, responses=responses, params_dir=params_dir)
@@ -119,7 +119,7 @@ def ingest(
     With --table reviews the files are review-portal exports (platform, date, 1-5 stars, text).
     With --date every response gets that date, recorded as given (date_given true).
     """
-    from .ingest import ingest_files
+    from .io.ingest import ingest_files
 
     try:
         reports = ingest_files(
@@ -141,7 +141,7 @@ def remove(
     store: StoreOpt = None,
 ) -> None:
     """Remove a client's data, or one file's rows, from the store (responses, rejects and ingest log)."""
-    from .store import Store
+    from .io.store import Store
 
     try:
         removal = Store(store).remove(client, file)
@@ -153,7 +153,7 @@ def remove(
 @app.command()
 def clients(store: StoreOpt = None) -> None:
     """List the store's clients: responses, first and last date, files, last ingest."""
-    from .store import Store
+    from .io.store import Store
 
     target = Store(store)
     overview = target.overview()
@@ -184,9 +184,9 @@ def stats(
     timezone, else the zone its exports were read in, else defaults.yaml. The flag follows
     the client's min_n and suppress_n (its params, else defaults.yaml).
     """
+    from .analysis.stats import STAT_KEYS, client_stats, client_thresholds, flag_rows
+    from .io.timezones import client_timezone
     from .render.batch import check_dates
-    from .stats import STAT_KEYS, client_stats, client_thresholds, flag_rows
-    from .timezones import client_timezone
 
     columns = ["group", *STAT_KEYS, "flag"]
     try:
@@ -253,8 +253,8 @@ def approve(
     Read it in the rendered report first. A later render whose data or figures differ
     marks the report as a draft again; render --final refuses drafts.
     """
-    from .periods import parse_period
-    from .report import approve_commentary, open_report
+    from .core.periods import parse_period
+    from .views.report import approve_commentary, open_report
 
     try:
         if period.strip().startswith("latest"):
@@ -280,7 +280,7 @@ def demo(
 ) -> None:
     """The main job on embedded defaults: build the demo store if missing, render the demo batch."""
     from .demo import write_demo_store
-    from .store import Store, resolve_store
+    from .io.store import Store, resolve_store
 
     root = resolve_store(store)
     if not Store(root).clients():

@@ -15,7 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..schema import DRIVER_PREFIX
+from ..core.schema import DRIVER_PREFIX
 from .detect import RESERVED, plan_for
 from .generic import file_kind, read_table
 from .mapping import Columns, Mapping, merged

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..schema import DRIVER_PREFIX
+from ..core.schema import DRIVER_PREFIX
 from .detect import RESERVED, plan_for
 from .mapping import Columns, Mapping, merged
 from .raw import flatten, from_records, json_records, load_json, rejects_frame, snake

@@ -15,8 +15,8 @@ from typing import Literal
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..core.schema import DRIVER_PREFIX, RESPONSE_CORE, RESPONSE_TRACE
 from ..errors import NpsInputError
-from ..schema import DRIVER_PREFIX, RESPONSE_CORE, RESPONSE_TRACE
 from .mapping import Columns, GivenDate, Mapping
 from .raw import RawTable, snake
 from .validate import Plan, no_answer, parse_scores, trimmed

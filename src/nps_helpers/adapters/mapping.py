@@ -26,7 +26,7 @@ import zoneinfo
 
 from pydantic import Field, field_validator
 
-from ..params import Strict, load_yaml_model
+from ..config.params import Strict, load_yaml_model
 
 DATE_ORDERS = ("day-first", "month-first")
 _SAFE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")

@@ -13,8 +13,8 @@ import json
 import re
 from pathlib import Path
 
+from ..core.schema import check_timezone
 from ..errors import NpsInputError
-from ..schema import check_timezone
 from .detect import find_score, plan_for
 from .mapping import Columns, Mapping, merged
 from .raw import RawTable, read_delimited, sniff_text

@@ -25,8 +25,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import Field, ValidationInfo, field_validator
 
+from ..config.params import Strict, load_yaml_model
 from ..errors import NpsInputError
-from ..params import Strict, load_yaml_model
 from .detect import find_date, find_named, mapped_column
 from .generic import read_table
 from .mapping import Mapping

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..params import INDUSTRIES, ClientParams, Event
+from ..config.params import INDUSTRIES, ClientParams, Event
 from .comments import COMMENT_LANGUAGES, DEMO_INDUSTRIES, INDUSTRY_THEMES
 
 CHURN_LINKS = {"strong": 0.7, "weak": 0.3, "none": 0.0}

@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from ..core.files import atomic_write_bytes
 from ..errors import NpsInputError
-from ..files import atomic_write_bytes
-from ..store import Store
+from ..io.store import Store
 from .generate import END, START, client_tables
 from .profiles import ClientProfile, client_params, demo_profiles
 
@@ -87,7 +87,7 @@ def write_client_params(profiles: list[ClientProfile], params_dir: str | os.Path
     Examples
     --------
     >>> import tempfile
-    >>> from nps_helpers.params import load_client
+    >>> from nps_helpers.config.params import load_client
     >>> from nps_helpers.demo.profiles import CURATED
     >>> folder = tempfile.mkdtemp()
     >>> _ = write_client_params(list(CURATED[:1]), folder)

@@ -2,7 +2,7 @@
 
 ``render_batch`` (batch.py) runs a batch; ``run_report`` (execute.py) renders one
 :class:`ReportJob` into a :class:`ReportResult`. Both load lazily, so a kernel that only
-needs ``nps_helpers.render.record`` does not import nbconvert.
+needs ``nps_helpers.present.record`` does not import nbconvert.
 """
 from __future__ import annotations
 

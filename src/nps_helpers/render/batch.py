@@ -31,9 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..commentary import DRAFT_REASONS, DRAFT_STATES
-from ..errors import NpsInputError, NpsParamsError, NpsRenderError, NpsStoreError
-from ..params import (
+from ..config.params import (
     LANGUAGES,
     BatchParams,
     ClientParams,
@@ -44,10 +42,12 @@ from ..params import (
     load_defaults,
     paper_size,
 )
-from ..periods import Period, parse_period
-from ..schema import check_client_id
-from ..sections import extra_notebook_path, section_order
-from ..store import Store, resolve_store
+from ..config.sections import extra_notebook_path, section_order
+from ..core.periods import Period, parse_period
+from ..core.schema import check_client_id
+from ..errors import NpsInputError, NpsParamsError, NpsRenderError, NpsStoreError
+from ..io.store import Store, resolve_store
+from ..present.commentary import DRAFT_REASONS, DRAFT_STATES
 from .cache import file_digest, input_hash, render_reasons, report_inputs
 from .index import write_index
 from .job import (
@@ -479,7 +479,7 @@ def check_segments(client: ClientParams, st: Store) -> None:
 
     import pyarrow.parquet as pq
 
-    from ..schema import DRIVER_PREFIX, RESPONSE_CORE, RESPONSE_TRACE
+    from ..core.schema import DRIVER_PREFIX, RESPONSE_CORE, RESPONSE_TRACE
 
     # Any column outside the contract can be a segment (the report groups by it whatever its type).
     skip = {*RESPONSE_CORE, *RESPONSE_TRACE, "client_id"}

@@ -20,13 +20,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..commentary import approval_path, commentary_path
-from ..digest import file_digest, text_digest
+from ..config.params import ClientParams, Defaults, load_yaml_model
+from ..core.digest import file_digest, text_digest
+from ..core.schema import TABLES
 from ..errors import NpsError
-from ..params import ClientParams, Defaults, load_yaml_model
-from ..schema import TABLES
-from ..store import Store
-from ..timezones import client_timezone
+from ..io.store import Store
+from ..io.timezones import client_timezone
+from ..present.commentary import approval_path, commentary_path
 from .export import TEMPLATES
 from .job import ReportParams
 
@@ -89,7 +89,7 @@ def report_inputs(
     Examples
     --------
     >>> import tempfile
-    >>> from nps_helpers.params import ClientParams, Defaults
+    >>> from nps_helpers.config.params import ClientParams, Defaults
     >>> client = ClientParams(client_id="acme", display_name="Acme", industry="banking")
     >>> rp = ReportParams(client_id="acme", period_label="2026-Q3", period_start="2026-07-01",
     ...     period_end="2026-10-01", store="/s", params_dir="/p", internal_dir="/i")
@@ -125,7 +125,7 @@ def peer_digest(store: Store, client: ClientParams, params_dir: str | Path) -> s
     Examples
     --------
     >>> import tempfile
-    >>> from nps_helpers.params import ClientParams
+    >>> from nps_helpers.config.params import ClientParams
     >>> client = ClientParams(client_id="acme", display_name="Acme", industry="banking")
     >>> len(peer_digest(Store(tempfile.mkdtemp()), client, tempfile.mkdtemp()))
     64

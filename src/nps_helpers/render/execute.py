@@ -24,10 +24,11 @@ from typing import Any
 import nbformat
 from nbformat import NotebookNode
 
-from ..commentary import DRAFT_STATES
+from ..config.sections import EXTRA, STANDALONE_TAG, TAG_PREFIX
+from ..core.files import atomic_write_bytes
 from ..errors import NpsError, NpsRenderError
-from ..files import atomic_write_bytes
-from ..sections import EXTRA, STANDALONE_TAG, TAG_PREFIX
+from ..present.commentary import DRAFT_STATES
+from ..present.record import read_headline
 from .export import (
     KEPT_CELL_METADATA,
     ReportHeader,
@@ -44,7 +45,6 @@ from .job import (
     draft_refusal,
     parameters_cell,
 )
-from .record import read_headline
 
 INJECTED_TAG = "injected-parameters"
 PARAMETERS_TAG = "parameters"

@@ -16,11 +16,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..commentary import DRAFT_STATES
+from ..config.sections import TAG_PREFIX
 from ..errors import NpsRenderError
-from ..i18n import client_translator, translator
-from ..sections import TAG_PREFIX
-from .record import HEADLINE_MIME, read_headline
+from ..present.commentary import DRAFT_STATES
+from ..present.i18n import client_translator, translator
+from ..present.record import HEADLINE_MIME, read_headline
 from .safety import CSP, html_problems
 
 TEMPLATES = Path(__file__).parent / "templates"

@@ -11,9 +11,9 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from ..core.files import atomic_write_bytes
 from ..errors import NpsRenderError
-from ..files import atomic_write_bytes
-from ..i18n import DASH, N_, Translator, translator
+from ..present.i18n import DASH, N_, Translator, translator
 from .export import TEMPLATE_NAME, TEMPLATES
 from .safety import CSP, html_problems
 
@@ -127,11 +127,11 @@ def _last_good(entry: dict[str, Any], t: Translator) -> dict[str, str]:
 def change_words(change: dict[str, Any] | None, t: Translator) -> str:
     """The change against the previous period in a few words: '+6 (from +15), significant'.
 
-    ``change`` is the record of :func:`nps_helpers.report.change_record`; a dash without one.
+    ``change`` is the record of :func:`nps_helpers.views.report.change_record`; a dash without one.
 
     Examples
     --------
-    >>> from nps_helpers.i18n import translator
+    >>> from nps_helpers.present.i18n import translator
     >>> t = translator("en")
     >>> change_words({"delta": -3.4, "previous_nps": 20.0, "verdict": "no_significant_change"}, t)
     '−3 (from +20), no clear change'

@@ -19,11 +19,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from ..commentary import DRAFT_REASONS, commentary_path
+from ..config.params import Language
+from ..config.sections import SECTIONS
+from ..core.schema import check_client_id
 from ..errors import NpsParamsError
-from ..params import Language
-from ..schema import check_client_id
-from ..sections import SECTIONS
+from ..present.commentary import DRAFT_REASONS, commentary_path
 
 Status = Literal["ok", "failed", "skipped"]
 DRAFT_ERROR = "DraftReport"  # the error name of a draft refused by render --final
@@ -49,7 +49,7 @@ class ReportParams(BaseModel):
     period_end: dt.date = Field(description="Day after the report period (exclusive).")
     language: Language = Field("en", description="Language the report is written in.")
     # None in a notebook's defaults only (render always injects absolute paths): open_report
-    # then finds them from the working folder (nps_helpers.project), for any client_id.
+    # then finds them from the working folder (nps_helpers.config.project), for any client_id.
     store: str | None = Field(description="Store root the notebook reads with load_responses.")
     params_dir: str | None = Field(description="Params folder (clients/<id>.yaml, defaults.yaml).")
     internal_dir: str | None = Field(
@@ -194,7 +194,7 @@ class ReportJob:
     version: str = ""
     generated_on: dt.date = field(default_factory=lambda: dt.datetime.now(dt.UTC).date())
     reasons: tuple[str, ...] = ()  # why it is rendered (render.cache.render_reasons); () = unchanged
-    # The sections the shared HTML shows, in order (nps_helpers.sections.section_order).
+    # The sections the shared HTML shows, in order (nps_helpers.config.sections.section_order).
     sections: tuple[str, ...] = SECTIONS
     # The client's extra notebook: absolute path, and its name in messages (clients/x.ipynb).
     extra_notebook: str | None = None

@@ -50,7 +50,7 @@ from typing import Any
 from jupyter_client.provisioning import LocalProvisioner
 from traitlets import List, Unicode
 
-from ..files import atomic_write_bytes
+from ..core.files import atomic_write_bytes
 
 FORK_ENV = "NPS_FORK_KERNELS"
 LAUNCHERS = ("ipykernel_launcher", "ipykernel")
@@ -59,7 +59,7 @@ LAUNCHERS = ("ipykernel_launcher", "ipykernel")
 # lemmatiser's dictionaries are loaded once and shared by every forked kernel).
 KERNEL_PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger",
                   "IPython.core.completerlib", "IPython.core.debugger", "IPython.display", "sqlite3",
-                  "tornado.queues", "nps_helpers.text:warm_up()")
+                  "tornado.queues", "nps_helpers.analysis.text:warm_up()")
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 READY_TIMEOUT = 120  # seconds a first request may wait while the zygote imports
 FAILURES_BEFORE_GIVING_UP = 3
@@ -105,7 +105,7 @@ def notebook_imports(nb: Any) -> tuple[str, ...]:
     --------
     >>> from nbformat.v4 import new_code_cell, new_notebook
     >>> nb = new_notebook(cells=[new_code_cell("import numpy as np\\nimport nps_helpers as nh"),
-    ...     new_code_cell("from nps_helpers import plots\\nnh.nps([9, 3])"),
+    ...     new_code_cell("from nps_helpers.present import plots\\nnh.nps([9, 3])"),
     ...     new_code_cell("%matplotlib inline")])
     >>> notebook_imports(nb)
     ('numpy', 'nps_helpers', 'nps_helpers:plots', 'nps_helpers:nps')

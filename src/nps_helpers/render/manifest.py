@@ -14,8 +14,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from ..commentary import DRAFT_STATES
-from ..files import atomic_write_bytes
+from ..core.files import atomic_write_bytes
+from ..present.commentary import DRAFT_STATES
 from .job import ReportResult
 
 MANIFEST = "manifest.json"

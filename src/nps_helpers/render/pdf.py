@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..core.files import atomic_write_bytes
 from ..errors import NpsRenderError
-from ..files import atomic_write_bytes
 from .job import ReportResult, Status
 
 CHROMIUM = "/usr/bin/chromium"

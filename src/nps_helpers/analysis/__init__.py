@@ -1,0 +1,1 @@
+"""Pure analysis over frames: NPS, trends, segments, benchmarks, churn, drivers, comments, health."""

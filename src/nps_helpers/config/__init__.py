@@ -1,0 +1,1 @@
+"""What the analyst sets: the params files' models, section order, the project folder."""

@@ -1,0 +1,1 @@
+"""The data contract and its primitives: canonical columns, periods, digests."""

@@ -1,0 +1,1 @@
+"""The store and getting data into it: Parquet partitions, ingest, client time zones."""

@@ -1,0 +1,1 @@
+"""Words, charts and tables for a reader: the translator, plots, HTML tables, commentary."""

@@ -1,0 +1,950 @@
+"""Internal views for the agency's analysts: every client side by side, one client's churn in depth.
+
+Nothing here belongs in a client's report: these frames put client names and figures side
+by side. Two layers, kept apart:
+
+- **Pure functions** over frames and results, no I/O: the portfolio's :func:`league_table`,
+  :func:`pooled_nps`, :func:`period_table`, :func:`benchmark_spread`,
+  :func:`industry_spread`, :func:`churn_summary`, :func:`health_summary`,
+  :func:`auc_interval`, :func:`engagement_summary`, :func:`ingest_totals`,
+  :func:`data_quality`; and for one client :func:`churn_horizons`, :func:`horizon_rates`,
+  :func:`horizon_association`, :func:`churn_by_segments`, :func:`holdout_health_check`.
+- **Store readers** at the edge (last section): :func:`open_portfolio`,
+  :func:`client_directory`, :func:`table_counts`, :func:`ingest_summary`,
+  :func:`read_customer_sample`, :func:`customer_checks`.
+
+Scale: NPS is counted inside DuckDB (:func:`~nps_helpers.analysis.stats.portfolio_stats`), row
+counts come from Parquet metadata, and the per-customer analyses (churn, health score,
+survey fatigue, response rate) read one client at a time and at most ``max_customers`` of
+its customers: a fixed sample by a hash of the customer id, or all of them when the
+client has fewer. Memory therefore stays flat however many responses the store holds.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..analysis.benchmarks import industry_benchmark
+from ..analysis.churn import HORIZON_DAYS, ChurnResult, churn_analysis
+from ..analysis.experience import (
+    FatigueResult,
+    Share,
+    response_rate,
+    survey_fatigue,
+    to_utc,
+    wilson,
+)
+from ..analysis.health import BANDS, HealthCheck, HealthWeights, health_check
+from ..analysis.metrics import CATEGORIES, NpsResult, nps, nps_difference_frame, nps_frame, z_value
+from ..config.params import ClientParams, Defaults, client_ids, load_client, load_defaults
+from ..config.project import find_project
+from ..core.periods import HISTORY_MONTHS, Period, window
+from ..core.schema import check_client_id
+from ..errors import NpsInputError, NpsStoreError
+from ..io.store import TIME_COLUMN, Store, connect, query_frame, resolve_store
+from ..io.timezones import client_timezone
+
+COUNTS = ["promoters", "passives", "detractors"]
+SHARES = ["promoter_share", "passive_share", "detractor_share"]
+LEAGUE_COLUMNS = [
+    "rank", "client_id", "group", "industry", "n", *COUNTS, *SHARES, "nps", "ci_low", "ci_high",
+    "difference", "p_value", "significant", "flag", "small_n", "suppressed",
+]
+POSITIONS = ("above_published", "within_published", "below_published", "no_published_figures",
+             "unknown_industry", "withheld")
+HORIZONS = (90, 180, 365)
+HEALTH_HORIZON_DAYS = 90
+MAX_CUSTOMERS = 50_000
+TABLES = tuple(TIME_COLUMN)
+_HASH_RANGE = 2**64  # DuckDB's hash() is a UBIGINT
+
+
+# --- the whole portfolio (pure) ---------------------------------------------------------
+def league_table(
+    stats: pd.DataFrame,
+    clients: pd.DataFrame,
+    *,
+    min_n: int = 30,
+    suppress_n: int = 10,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Every client's NPS with its interval, best first, against the rest of the portfolio.
+
+    ``stats`` holds category counts per client (``client_id``, ``promoters``, ``passives``,
+    ``detractors``), as :func:`~nps_helpers.analysis.stats.portfolio_stats` gives them (rows of
+    one client are summed, so per-period stats give the whole window). ``clients`` is
+    :func:`client_directory`: every client it lists gets a row, with ``n == 0`` when it
+    has no responses. Columns: ``LEAGUE_COLUMNS``. ``group`` is the client's display name
+    (the column the house charts and tables read); ``difference`` is the client's NPS
+    minus that of every other response in the portfolio, with its ``p_value`` and
+    ``significant``. ``flag`` is 'ok', 'small' (``n < min_n``), 'suppressed'
+    (``n < suppress_n``: figures withheld, as in a client's report) or 'no_responses'.
+    ``rank`` ties share the better rank; withheld clients have none and come last.
+
+    Examples
+    --------
+    >>> stats = pd.DataFrame({"client_id": ["a", "b", "c"], "promoters": [60, 10, 2],
+    ...     "passives": [20, 10, 1], "detractors": [20, 30, 1]})
+    >>> clients = pd.DataFrame({"client_id": ["a", "b", "c", "d"], "display_name": ["A", "B", "C", "D"],
+    ...     "industry": ["banking"] * 4})
+    >>> t = league_table(stats, clients)
+    >>> t[["rank", "group", "n", "nps", "flag"]].to_dict("records")  # doctest: +NORMALIZE_WHITESPACE
+    [{'rank': 1, 'group': 'A', 'n': 100, 'nps': 40.0, 'flag': 'ok'},
+     {'rank': 2, 'group': 'B', 'n': 50, 'nps': -40.0, 'flag': 'ok'},
+     {'rank': None, 'group': 'C', 'n': 4, 'nps': nan, 'flag': 'suppressed'},
+     {'rank': None, 'group': 'D', 'n': 0, 'nps': nan, 'flag': 'no_responses'}]
+    """
+    _check_counts(min_n=min_n, suppress_n=suppress_n)
+    z_value(level)
+    _need(stats, ["client_id", *COUNTS], "league_table (stats)")
+    _need(clients, ["client_id", "display_name", "industry"], "league_table (clients)")
+    counts = stats.groupby("client_id", as_index=False)[COUNTS].sum()
+    frame = clients[["client_id", "display_name", "industry"]].merge(counts, on="client_id", how="outer")
+    frame["group"] = frame["display_name"].fillna(frame["client_id"])
+    frame[COUNTS] = frame[COUNTS].fillna(0).astype("int64")
+    table = nps_frame(frame.drop(columns="display_name"), level=level)
+    n = table["n"]
+    table["flag"] = np.select([n == 0, n < suppress_n, n < min_n], ["no_responses", "suppressed", "small"], "ok")
+    table["suppressed"] = n < suppress_n
+    table["small_n"] = table["flag"] == "small"
+    rest = table[COUNTS].sum() - table[COUNTS]
+    table = table.join(nps_difference_frame(table[COUNTS], rest, level=level)[
+        ["difference", "p_value", "significant"]])
+    shown = ~table["suppressed"]
+    figures = [*SHARES, "nps", "ci_low", "ci_high", "difference", "p_value"]
+    table[figures] = table[figures].where(shown)
+    table["significant"] = table["significant"] & shown
+    table["rank"] = table["nps"].rank(ascending=False, method="min").astype("Int64")
+    table = table.sort_values(["suppressed", "nps", "n", "client_id"],
+                              ascending=[True, False, False, True], na_position="last")
+    return table[LEAGUE_COLUMNS].reset_index(drop=True)
+
+
+def pooled_nps(stats: pd.DataFrame, *, level: float = 0.95) -> NpsResult:
+    """NPS of every response in ``stats`` together (the portfolio's own figure).
+
+    Examples
+    --------
+    >>> r = pooled_nps(pd.DataFrame({"promoters": [60, 10], "passives": [20, 10],
+    ...     "detractors": [20, 30]}))
+    >>> r.n, round(r.nps, 1)
+    (150, 13.3)
+    """
+    _need(stats, COUNTS, "pooled_nps")
+    return nps({c: int(stats[c].sum()) for c in COUNTS}, level=level)
+
+
+def period_table(
+    stats: pd.DataFrame,
+    clients: pd.DataFrame,
+    *,
+    value: str = "nps",
+    suppress_n: int = 10,
+) -> pd.DataFrame:
+    """One row per client (display name), one column per period: NPS, or another column.
+
+    ``stats`` as :func:`~nps_helpers.analysis.stats.portfolio_stats` with ``by`` set (``client_id``,
+    ``period``, ``n`` and ``value``). Figures from fewer than ``suppress_n`` responses
+    are left blank (NaN); counts (``value='n'``) are always shown. Every client of
+    ``clients`` has a row; periods run oldest first.
+
+    Examples
+    --------
+    >>> stats = pd.DataFrame({"client_id": ["a", "a", "b"], "period": ["2026-Q1", "2026-Q2", "2026-Q2"],
+    ...     "n": [50, 40, 5], "nps": [10.0, 12.5, 60.0]})
+    >>> clients = pd.DataFrame({"client_id": ["a", "b"], "display_name": ["Acme", "Bolt"]})
+    >>> period_table(stats, clients).to_dict("index")
+    {'Acme': {'2026-Q1': 10.0, '2026-Q2': 12.5}, 'Bolt': {'2026-Q1': nan, '2026-Q2': nan}}
+    """
+    _need(stats, ["client_id", "period", "n", value], "period_table (stats)")
+    _need(clients, ["client_id", "display_name"], "period_table (clients)")
+    names = dict(zip(clients["client_id"], clients["display_name"], strict=True))
+    figures = stats[value] if value == "n" else stats[value].where(stats["n"] >= suppress_n)
+    data = pd.DataFrame({"client": stats["client_id"].map(names).fillna(stats["client_id"]),
+                         "period": stats["period"], "value": figures})
+    wide = data.pivot_table(index="client", columns="period", values="value", aggfunc="first",
+                            dropna=False)
+    rows = sorted(set(names.values()) | set(data["client"]))
+    wide = wide.reindex(index=rows, columns=sorted(data["period"].unique()))
+    wide.index.name, wide.columns.name = "client", "period"
+    return wide
+
+
+def benchmark_spread(league: pd.DataFrame, published: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Each client's NPS against the published figures for its industry.
+
+    ``league`` is :func:`league_table`; ``published`` replaces the shipped figures (as
+    :func:`~nps_helpers.analysis.benchmarks.industry_benchmark` takes them). Per client: its NPS
+    and interval, how many figures are published (``published``), their range
+    (``published_low``, ``published_high``), the newest one (``latest_year``,
+    ``latest_nps``, ``latest_source``, ``latest_region``), ``vs_latest`` (client minus
+    newest) and ``position``, one of ``POSITIONS``: above or below the published range
+    when the client's whole interval is, else within. Sorted by industry, best first.
+
+    Examples
+    --------
+    >>> league = pd.DataFrame({"client_id": ["a", "b"], "group": ["A", "B"],
+    ...     "industry": ["airlines", "software"], "n": [900, 80], "nps": [30.0, 5.0],
+    ...     "ci_low": [25.0, -10.0], "ci_high": [35.0, 20.0], "suppressed": [False, False]})
+    >>> benchmark_spread(league)[["group", "latest_nps", "vs_latest", "position"]].to_dict("records")
+    [{'group': 'A', 'latest_nps': 7.0, 'vs_latest': 23.0, 'position': 'above_published'}, {'group': 'B', 'latest_nps': nan, 'vs_latest': nan, 'position': 'no_published_figures'}]
+    """
+    _need(league, ["client_id", "group", "industry", "n", "nps", "ci_low", "ci_high", "suppressed"],
+          "benchmark_spread")
+    industries = sorted(league["industry"].dropna().unique())
+    figures = pd.DataFrame([_published(i, published) for i in industries],
+                           columns=["industry", "published", "published_low", "published_high",
+                                    "latest_year", "latest_nps", "latest_source", "latest_region"])
+    spread = league[["client_id", "group", "industry", "n", "nps", "ci_low", "ci_high", "suppressed"]].merge(
+        figures, on="industry", how="left")
+    spread = spread.astype({"published": "Float64", "latest_year": "Int64"})
+    spread["published"] = spread["published"].fillna(0).astype("int64")
+    spread["vs_latest"] = (spread["nps"] - spread["latest_nps"]).where(~spread["suppressed"])
+    spread["position"] = np.select(
+        [spread["suppressed"], spread["industry"].isna(), spread["published"] == 0,
+         spread["ci_low"] > spread["published_high"], spread["ci_high"] < spread["published_low"]],
+        ["withheld", "unknown_industry", "no_published_figures", "above_published", "below_published"],
+        "within_published",
+    )
+    spread = spread.sort_values(["industry", "suppressed", "nps", "client_id"],
+                                ascending=[True, True, False, True], na_position="last")
+    return spread.drop(columns="suppressed").reset_index(drop=True)
+
+
+def industry_spread(spread: pd.DataFrame) -> pd.DataFrame:
+    """Per industry: how the clients' NPS spread against the published range.
+
+    ``spread`` is :func:`benchmark_spread`. Columns: ``industry``, ``clients`` (with
+    figures shown), ``nps_low``, ``nps_median``, ``nps_high`` (over those clients), the
+    published range and newest figure, and how many clients sit above, within and below it.
+
+    Examples
+    --------
+    >>> spread = pd.DataFrame({"industry": ["airlines"] * 3, "nps": [30.0, 10.0, float("nan")],
+    ...     "published": [1] * 3, "published_low": [7.0] * 3, "published_high": [7.0] * 3,
+    ...     "latest_nps": [7.0] * 3, "position": ["above_published", "within_published", "withheld"]})
+    >>> industry_spread(spread)[["clients", "nps_median", "above", "within", "below"]].to_dict("records")
+    [{'clients': 2, 'nps_median': 20.0, 'above': 1, 'within': 1, 'below': 0}]
+    """
+    _need(spread, ["industry", "nps", "published", "published_low", "published_high", "latest_nps",
+                   "position"], "industry_spread")
+    data = spread.assign(
+        above=spread["position"] == "above_published",
+        within=spread["position"] == "within_published",
+        below=spread["position"] == "below_published",
+    )
+    table = data.groupby("industry", sort=True).agg(
+        clients=("nps", "count"), nps_low=("nps", "min"), nps_median=("nps", "median"),
+        nps_high=("nps", "max"), published=("published", "first"),
+        published_low=("published_low", "first"), published_high=("published_high", "first"),
+        latest_nps=("latest_nps", "first"), above=("above", "sum"), within=("within", "sum"),
+        below=("below", "sum"),
+    )
+    return table.reset_index()
+
+
+def churn_summary(results: Mapping[str, ChurnResult]) -> pd.DataFrame:
+    """One row per client: does its NPS predict churn? (verdict, odds ratio per point, p).
+
+    ``results`` maps client ids to :func:`~nps_helpers.analysis.churn.churn_analysis` results.
+    Columns: ``client_id``, ``status``, ``reason``, ``horizon_days``, ``as_of``,
+    ``customers``, ``events`` (churners within the horizon), ``verdict`` (missing when
+    not available), ``odds_ratio`` per score point with ``ci_low``/``ci_high``,
+    ``p_value`` (Wald) and ``lr_p_value`` (the test the verdict rests on), churn rates of
+    detractors, passives and promoters, ``logrank_p_value`` of the retention curves, and
+    responders minus non-responders (``responder_difference`` with interval and p).
+
+    Examples
+    --------
+    >>> from nps_helpers.analysis.churn import ChurnResult
+    >>> churn_summary({"acme": ChurnResult("not_available", "no_customers", 180)})[
+    ...     ["client_id", "status", "reason", "verdict"]].to_dict("records")
+    [{'client_id': 'acme', 'status': 'not_available', 'reason': 'no_customers', 'verdict': None}]
+    """
+    return pd.DataFrame([_churn_row(cid, r) for cid, r in results.items()],
+                        columns=_CHURN_COLUMNS).astype({"verdict": "string", "reason": "string"})
+
+
+def health_summary(checks: Mapping[str, HealthCheck | None], *, level: float = 0.95) -> pd.DataFrame:
+    """One row per client: how well the health score ranked later churners (ROC AUC).
+
+    ``checks`` maps client ids to :func:`holdout_health_check` results (None: no customer
+    data). Columns: ``client_id``, ``status``, ``as_of`` (when scored), ``horizon_days``,
+    ``customers``, ``churned``, ``auc`` with its interval (:func:`auc_interval`) and the
+    churn rate of each band (``rate_critical``, ``rate_at_risk``, ``rate_healthy``).
+
+    Examples
+    --------
+    >>> band_churn = pd.DataFrame({"band": ["critical", "at_risk", "healthy"],
+    ...     "customers": [100, 300, 600], "churned": [30, 30, 12], "rate": [0.3, 0.1, 0.02]})
+    >>> check = HealthCheck("ok", pd.Timestamp("2026-07-01", tz="UTC"), 90, 1000, 72, 0.75, band_churn)
+    >>> row = health_summary({"acme": check, "bolt": None}).round(3).to_dict("records")
+    >>> row[0]["auc"], row[0]["rate_critical"], row[1]["status"]
+    (0.75, 0.3, 'no_customers')
+    """
+    rows = []
+    for cid, check in checks.items():
+        if check is None:
+            rows.append({"client_id": cid, "status": "no_customers"})
+            continue
+        rates = check.band_churn.set_index("band")["rate"].reindex(list(BANDS))
+        low, high = auc_interval(check.auc, check.churned, check.customers - check.churned, level=level)
+        rows.append({
+            "client_id": cid, "status": check.status, "as_of": check.as_of,
+            "horizon_days": check.horizon_days, "customers": check.customers,
+            "churned": check.churned, "auc": check.auc, "auc_ci_low": low, "auc_ci_high": high,
+            **{f"rate_{band}": float(rates[band]) for band in BANDS},
+        })
+    columns = ["client_id", "status", "as_of", "horizon_days", "customers", "churned", "auc",
+               "auc_ci_low", "auc_ci_high", *[f"rate_{band}" for band in BANDS]]
+    return pd.DataFrame(rows, columns=columns).astype({"customers": "Int64", "churned": "Int64",
+                                                       "horizon_days": "Int64"})
+
+
+def auc_interval(auc: float, positives: int, negatives: int, *, level: float = 0.95) -> tuple[float, float]:
+    """Interval of a ROC AUC by Hanley and McNeil's (1982) standard error, clipped to 0..1.
+
+    ``positives`` are the churners, ``negatives`` the stayers. NaN when the AUC is.
+
+    Examples
+    --------
+    >>> [round(x, 3) for x in auc_interval(0.8, 50, 200)]
+    [0.723, 0.877]
+    """
+    z = z_value(level)
+    if np.isnan(auc) or positives < 1 or negatives < 1:
+        return float("nan"), float("nan")
+    q1, q2 = auc / (2 - auc), 2 * auc**2 / (1 + auc)
+    var = (auc * (1 - auc) + (positives - 1) * (q1 - auc**2)
+           + (negatives - 1) * (q2 - auc**2)) / (positives * negatives)
+    half = z * np.sqrt(max(var, 0.0))
+    return float(max(auc - half, 0.0)), float(min(auc + half, 1.0))
+
+
+def engagement_summary(
+    fatigue: Mapping[str, FatigueResult], response: Mapping[str, Share]
+) -> pd.DataFrame:
+    """Per client: surveys per customer a year, the over-surveyed share, the response rate.
+
+    ``fatigue`` and ``response`` map client ids to
+    :func:`~nps_helpers.analysis.experience.survey_fatigue` and
+    :func:`~nps_helpers.analysis.experience.response_rate` results. Columns: ``client_id``,
+    ``surveys_per_year`` (mean per invited customer), ``max_per_year``,
+    ``over_limit_share`` (customers above the limit), ``fatigue_flag`` (the mean is
+    above it), ``response_rate`` with ``rr_ci_low``/``rr_ci_high``; NaN where the client
+    has no invitations.
+
+    Examples
+    --------
+    >>> from nps_helpers.analysis.experience import FatigueResult, Share
+    >>> f = FatigueResult("ok", 4, 5.0, 8, 3, 4, True, pd.DataFrame())
+    >>> r = Share("ok", 20, 5, 0.25, 0.11, 0.47)
+    >>> engagement_summary({"acme": f}, {"acme": r})[
+    ...     ["over_limit_share", "fatigue_flag", "response_rate"]].to_dict("records")
+    [{'over_limit_share': 0.75, 'fatigue_flag': True, 'response_rate': 0.25}]
+    """
+    rows = []
+    for cid in dict.fromkeys([*fatigue, *response]):
+        f, r = fatigue.get(cid), response.get(cid)
+        ok = f is not None and f.status == "ok"
+        rows.append({
+            "client_id": cid,
+            "surveys_per_year": f.mean_per_year if ok else np.nan,
+            "max_per_year": f.max_per_year if ok else pd.NA,
+            "over_limit_share": f.over_limit / f.customers if ok else np.nan,
+            "fatigue_flag": f.flagged if ok else pd.NA,
+            "response_rate": r.share if r is not None else np.nan,
+            "rr_ci_low": r.ci_low if r is not None else np.nan,
+            "rr_ci_high": r.ci_high if r is not None else np.nan,
+        })
+    columns = ["client_id", "surveys_per_year", "max_per_year", "over_limit_share", "fatigue_flag",
+               "response_rate", "rr_ci_low", "rr_ci_high"]
+    return pd.DataFrame(rows, columns=columns).astype({"max_per_year": "Int64", "fatigue_flag": "boolean"})
+
+
+def ingest_totals(
+    logs: Mapping[str, Sequence[Mapping]], rejects: Mapping[str, pd.DataFrame]
+) -> pd.DataFrame:
+    """Per client: what the response ingests read and did with it, and rejects by reason.
+
+    ``logs`` maps client ids to :meth:`~nps_helpers.io.store.Store.ingest_log` records (runs
+    into other tables are left out); ``rejects`` to :meth:`~nps_helpers.io.store.Store.read_rejects`.
+    Columns: ``client_id``, ``ingest_runs``, ``read``, ``stored``, ``duplicates``,
+    ``unanswered`` (missing when nothing was ever ingested, e.g. the demo store),
+    ``rejected`` and one ``rejected_<reason>`` column per reason found.
+
+    Examples
+    --------
+    >>> logs = {"acme": [{"table": "responses", "read": 5, "stored": 3, "duplicates": 1,
+    ...     "unanswered": 1, "rejected": {"score_out_of_range": 0}}], "bolt": []}
+    >>> rejects = {"acme": pd.DataFrame({"reason": ["score_out_of_range", "bad_date"]}),
+    ...     "bolt": pd.DataFrame({"reason": []})}
+    >>> ingest_totals(logs, rejects).to_dict("records")  # doctest: +NORMALIZE_WHITESPACE
+    [{'client_id': 'acme', 'ingest_runs': 1, 'read': 5, 'stored': 3, 'duplicates': 1, 'unanswered': 1,
+      'rejected': 2, 'rejected_bad_date': 1, 'rejected_score_out_of_range': 1},
+     {'client_id': 'bolt', 'ingest_runs': 0, 'read': None, 'stored': None, 'duplicates': None,
+      'unanswered': None, 'rejected': 0, 'rejected_bad_date': 0, 'rejected_score_out_of_range': 0}]
+    """
+    sums = ["read", "stored", "duplicates", "unanswered"]
+    rows = []
+    for cid in dict.fromkeys([*logs, *rejects]):
+        runs = [r for r in logs.get(cid, ()) if r.get("table", "responses") == "responses"]
+        reasons = rejects.get(cid)
+        counts = (reasons["reason"].value_counts() if reasons is not None and len(reasons)
+                  else pd.Series(dtype="int64"))
+        rows.append({
+            "client_id": cid, "ingest_runs": len(runs),
+            **{k: sum(int(r.get(k, 0)) for r in runs) if runs else pd.NA for k in sums},
+            "rejected": int(counts.sum()),
+            **{f"rejected_{reason}": int(n) for reason, n in counts.items()},
+        })
+    table = pd.DataFrame(rows, columns=["client_id", "ingest_runs", *sums, "rejected"])
+    extra = pd.DataFrame(rows).filter(like="rejected_")
+    table = table.join(extra[sorted(extra.columns)].fillna(0).astype("int64"))
+    return table.astype({k: "Int64" for k in sums})
+
+
+def data_quality(*frames: pd.DataFrame) -> pd.DataFrame:
+    """Per-client frames joined side by side on ``client_id`` (the data-quality view).
+
+    Typically :func:`table_counts`, :func:`ingest_summary`, :func:`engagement_summary`
+    and ``CustomerChecks.sample``; every client of any frame gets a row.
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"client_id": ["x", "y"], "responses": [10, 20]})
+    >>> b = pd.DataFrame({"client_id": ["x"], "rejected": [2]})
+    >>> data_quality(a, b).to_dict("records")
+    [{'client_id': 'x', 'responses': 10, 'rejected': 2.0}, {'client_id': 'y', 'responses': 20, 'rejected': nan}]
+    """
+    if not frames:
+        raise NpsInputError("data_quality needs at least one per-client frame")
+    joined = frames[0]
+    for i, frame in enumerate(frames):
+        _need(frame, ["client_id"], f"data_quality (frame {i + 1})")
+        if i:
+            joined = joined.merge(frame, on="client_id", how="outer", suffixes=("", f"_{i + 1}"))
+    return joined.sort_values("client_id").reset_index(drop=True)
+
+
+# --- one client in depth (pure) ---------------------------------------------------------
+def churn_horizons(
+    responses: pd.DataFrame,
+    customers: pd.DataFrame | None,
+    invitations: pd.DataFrame | None = None,
+    *,
+    horizons: Iterable[int] = HORIZONS,
+    as_of: pd.Timestamp | str | None = None,
+    level: float = 0.95,
+) -> dict[int, ChurnResult]:
+    """:func:`~nps_helpers.analysis.churn.churn_analysis` at several horizons (days), same ``as_of``.
+
+    Examples
+    --------
+    >>> sorted(churn_horizons(pd.DataFrame({"score": [9]}), None))
+    [90, 180, 365]
+    """
+    return {int(h): churn_analysis(responses, customers, invitations, horizon_days=int(h),
+                                   as_of=as_of, level=level) for h in horizons}
+
+
+def horizon_rates(results: Mapping[int, ChurnResult]) -> pd.DataFrame:
+    """Churn rate per category at each horizon, stacked (``horizon_days`` first).
+
+    Examples
+    --------
+    >>> from nps_helpers.analysis.churn import ChurnResult
+    >>> rates = pd.DataFrame({"category": ["detractor"], "customers": [10], "churned": [2],
+    ...     "rate": [0.2], "ci_low": [0.06], "ci_high": [0.51]})
+    >>> horizon_rates({90: ChurnResult("ok", None, 90, rates=rates)})[["horizon_days", "rate"]].to_dict("records")
+    [{'horizon_days': 90, 'rate': 0.2}]
+    """
+    columns = ["horizon_days", "category", "customers", "churned", "rate", "ci_low", "ci_high"]
+    parts = [r.rates.assign(horizon_days=h) for h, r in results.items() if r.status == "ok"]
+    return pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns)
+
+
+def horizon_association(results: Mapping[int, ChurnResult]) -> pd.DataFrame:
+    """Odds ratios of churn per score point and per category (vs detractors) at each horizon.
+
+    Stacks each result's ``association`` frame with ``horizon_days``, ``events`` and the
+    ``verdict``; a horizon with too few churners has one row with its verdict only.
+
+    Examples
+    --------
+    >>> from nps_helpers.analysis.churn import ChurnResult
+    >>> horizon_association({90: ChurnResult("ok", None, 90, events=3)})[["horizon_days", "verdict"]].to_dict("records")
+    [{'horizon_days': 90, 'verdict': 'too_few_events'}]
+    """
+    columns = ["horizon_days", "events", "verdict", "model", "term", "odds_ratio", "ci_low",
+               "ci_high", "p_value", "lr_p_value"]
+    parts = []
+    for h, r in results.items():
+        if r.status != "ok":
+            continue
+        table = r.association if len(r.association) else pd.DataFrame({"term": [pd.NA]})
+        parts.append(table.assign(horizon_days=h, events=r.events, verdict=r.verdict))
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(parts, ignore_index=True).reindex(columns=columns)
+
+
+def churn_by_segments(
+    responses: pd.DataFrame,
+    customers: pd.DataFrame | None,
+    columns: Sequence[str],
+    *,
+    as_of: pd.Timestamp | str,
+    horizon_days: int = HORIZON_DAYS,
+    min_customers: int = 30,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Churn rate per category within each group of each segment column, where n allows.
+
+    Each group is analysed as :func:`~nps_helpers.analysis.churn.churn_analysis` does the whole
+    client (each customer through their latest response in that group), all at the same
+    ``as_of``. A category of a group with fewer than ``min_customers`` customers keeps
+    its counts but its rate and interval are left blank (``flag == 'small'``). Columns
+    missing from ``responses`` are skipped. Columns: ``segment``, ``group``,
+    ``category``, ``customers``, ``churned``, ``rate``, ``ci_low``, ``ci_high``, ``flag``.
+
+    Examples
+    --------
+    >>> ids = [f"c{i}" for i in range(80)]
+    >>> responses = pd.DataFrame({"customer_id": ids, "score": [10, 2] * 40,
+    ...     "region": ["N"] * 60 + ["S"] * 20,
+    ...     "responded_at": pd.Timestamp("2025-01-01", tz="UTC")})
+    >>> customers = pd.DataFrame({"customer_id": ids, "churned_at": pd.NaT})
+    >>> t = churn_by_segments(responses, customers, ["region"], as_of="2026-01-01")
+    >>> t.query("category == 'detractor'")[["group", "customers", "flag"]].to_dict("records")
+    [{'group': 'N', 'customers': 30, 'flag': 'ok'}, {'group': 'S', 'customers': 10, 'flag': 'small'}]
+    """
+    _check_counts(min_customers=min_customers, horizon_days=horizon_days)
+    out = ["segment", "group", "category", "customers", "churned", "rate", "ci_low", "ci_high", "flag"]
+    parts = []
+    for column in [c for c in columns if c in responses.columns]:
+        values = responses[column]
+        for group in sorted(values.dropna().astype("str").unique()):
+            result = churn_analysis(responses[values.astype("str") == group], customers,
+                                    horizon_days=horizon_days, as_of=as_of, level=level)
+            if result.status == "ok":
+                parts.append(result.rates.assign(segment=column, group=group))
+    if not parts:
+        return pd.DataFrame(columns=out)
+    table = pd.concat(parts, ignore_index=True)
+    small = table["customers"] < min_customers
+    table[["rate", "ci_low", "ci_high"]] = table[["rate", "ci_low", "ci_high"]].where(~small)
+    table["flag"] = np.where(small, "small", "ok")
+    return table[out]
+
+
+def holdout_health_check(
+    customers: pd.DataFrame | None,
+    responses: pd.DataFrame,
+    invitations: pd.DataFrame | None = None,
+    *,
+    data_end: pd.Timestamp | str,
+    horizon_days: int = HEALTH_HORIZON_DAYS,
+    client: ClientParams | None = None,
+) -> HealthCheck | None:
+    """The health score checked out of time: scored ``horizon_days`` before ``data_end``.
+
+    :func:`~nps_helpers.analysis.health.health_check` at ``as_of = data_end - horizon_days``, so
+    the score uses only what was known then and the outcome (churn in the following
+    ``horizon_days``) is fully observed; the weights are the client's params (else the
+    documented defaults), never fitted to these data. None without customer data.
+
+    Examples
+    --------
+    >>> holdout_health_check(None, pd.DataFrame(), data_end="2026-10-01") is None
+    True
+    """
+    if customers is None or customers.empty:
+        return None
+    options = {}
+    if client is not None:
+        options = {"weights": HealthWeights.from_params(client.health_weights),
+                   "plan_scores": client.plan_scores or None}
+    end = to_utc(data_end)
+    return health_check(customers, responses, invitations, as_of=end - pd.Timedelta(days=horizon_days),
+                        horizon_days=horizon_days, data_end=end, **options)
+
+
+def health_bands(check: HealthCheck | None, *, level: float = 0.95) -> pd.DataFrame:
+    """Customers and churners per health band with the churn rate's Wilson interval.
+
+    ``check`` is :func:`holdout_health_check` (None, without customer data, gives an
+    empty frame). Columns: ``band``, ``customers``, ``churned``, ``rate``, ``ci_low``,
+    ``ci_high``; bands from critical to healthy.
+
+    Examples
+    --------
+    >>> band_churn = pd.DataFrame({"band": ["critical", "at_risk", "healthy"],
+    ...     "customers": [10, 0, 40], "churned": [8, 0, 2], "rate": [0.8, float("nan"), 0.05]})
+    >>> check = HealthCheck("ok", pd.Timestamp("2026-07-01", tz="UTC"), 90, 50, 10, 0.9, band_churn)
+    >>> health_bands(check).round(3)[["band", "rate", "ci_low", "ci_high"]].to_dict("records")[0]
+    {'band': 'critical', 'rate': 0.8, 'ci_low': 0.49, 'ci_high': 0.943}
+    """
+    columns = ["band", "customers", "churned", "rate", "ci_low", "ci_high"]
+    if check is None:
+        return pd.DataFrame(columns=columns)
+    table = check.band_churn[["band", "customers", "churned"]].copy()
+    table["rate"], table["ci_low"], table["ci_high"] = wilson(table["churned"], table["customers"], level)
+    return table[columns]
+
+
+def verdict_code(result: ChurnResult) -> str:
+    """The code of the churn finding to put in words: the verdict, or why there is none.
+
+    Examples
+    --------
+    >>> from nps_helpers.analysis.churn import ChurnResult
+    >>> verdict_code(ChurnResult("not_available", "no_customers", 180))
+    'no_customers'
+    """
+    return result.verdict if result.status == "ok" else result.reason or "no_customers"
+
+
+# --- store readers (the edge) -----------------------------------------------------------
+@dataclass(frozen=True)
+class Portfolio:
+    """Every client of a store for one period: params, directory, report language, thresholds.
+
+    ``period`` is cut in defaults.yaml's zone; each client's figures are counted in its own
+    zone (``timezones``, by :func:`~nps_helpers.io.timezones.client_timezone`), so pass
+    ``start``/``end``/``history_start`` (wall times) with ``timezones`` to
+    :func:`~nps_helpers.analysis.stats.portfolio_stats`.
+    """
+
+    store: Store
+    defaults: Defaults
+    language: str  # for the notebook's translator (nps_helpers.translator)
+    period: Period
+    clients: pd.DataFrame
+    client_params: Mapping[str, ClientParams | None]
+    timezones: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def level(self) -> float:
+        """Confidence level of every interval."""
+        return self.defaults.level
+
+    @property
+    def min_n(self) -> int:
+        """Clients below this n in the period are flagged."""
+        return self.defaults.min_n
+
+    @property
+    def suppress_n(self) -> int:
+        """Clients below this n in the period have their figures withheld."""
+        return self.defaults.suppress_n
+
+    @property
+    def start(self) -> pd.Timestamp:
+        """First day of the period, as a wall time each client's zone places."""
+        return self.period.start.tz_localize(None)
+
+    @property
+    def end(self) -> pd.Timestamp:
+        """Day after the period, as a wall time each client's zone places."""
+        return self.period.end.tz_localize(None)
+
+    @property
+    def history_start(self) -> pd.Timestamp:
+        """Start of the history shown per quarter (24 months before the period's end), a wall time."""
+        return self.end - pd.DateOffset(months=HISTORY_MONTHS)
+
+    @property
+    def client_ids(self) -> list[str]:
+        """Every client of the portfolio, sorted."""
+        return self.clients["client_id"].tolist()
+
+
+def open_portfolio(
+    store: str | os.PathLike | None,
+    params_dir: str | os.PathLike | None,
+    period_start: str,
+    period_end: str,
+    *,
+    period_label: str | None = None,
+    language: str = "en",
+) -> Portfolio:
+    """Every client of the store (and of ``params_dir``) for ``[period_start, period_end)``.
+
+    Reads only params and the store's folder listing. An empty or missing store raises
+    :class:`~nps_helpers.errors.NpsStoreError` saying how to fill it. ``params_dir`` None:
+    the params of the project found from the working folder
+    (:func:`~nps_helpers.config.project.find_project`); ``store`` None: the store defaults.yaml names.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from nps_helpers.demo import write_demo_store
+    >>> root = Path(tempfile.mkdtemp())
+    >>> _ = write_demo_store(root / "store", clients=2, responses=400, params_dir=root / "params")
+    >>> p = open_portfolio(root / "store", root / "params", "2026-07-01", "2026-10-01", period_label="2026-Q3")
+    >>> p.period.label, p.client_ids
+    ('2026-Q3', ['brightwave-mobile', 'kestrel-bank'])
+    """
+    params_dir = Path(params_dir) if params_dir is not None else find_project() / "params"
+    defaults = load_defaults(params_dir)
+    st = Store(resolve_store(store, project=params_dir.parent, configured=defaults.store))
+    stored = st.clients()
+    if not stored:
+        raise NpsStoreError(
+            f"no responses in store {st.root}: ingest an export first (nps-report ingest FILE "
+            "--client ID) or make the demo store (nps-report demo-data)"
+        )
+    ids = sorted(set(stored) | set(client_ids(params_dir)))
+    params = {cid: _client_or_none(cid, params_dir) for cid in ids}
+    zones = {cid: client_timezone(cid, params_dir=params_dir, store=st) for cid in ids}
+    return Portfolio(store=st, defaults=defaults, language=language,
+                     period=window(period_start, period_end, period_label, tz=defaults.timezone),
+                     clients=client_directory(params), client_params=params, timezones=zones)
+
+
+def client_directory(params: Mapping[str, ClientParams | None]) -> pd.DataFrame:
+    """Client id, display name, industry and language per client (the id when no params).
+
+    Examples
+    --------
+    >>> c = ClientParams(client_id="acme", display_name="Acme Ltd", industry="retail")
+    >>> client_directory({"acme": c, "bolt": None}).to_dict("records")  # doctest: +NORMALIZE_WHITESPACE
+    [{'client_id': 'acme', 'display_name': 'Acme Ltd', 'industry': 'retail', 'language': None},
+     {'client_id': 'bolt', 'display_name': 'bolt', 'industry': nan, 'language': None}]
+    """
+    rows = [{"client_id": cid, "display_name": p.display_name if p else cid,
+             "industry": p.industry if p else None, "language": p.language if p else None}
+            for cid, p in params.items()]
+    return pd.DataFrame(rows, columns=["client_id", "display_name", "industry", "language"])
+
+
+def table_counts(store: Store, clients: Sequence[str]) -> pd.DataFrame:
+    """Rows stored per client in each table, read from the Parquet footers (no data scan).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> s = Store(tempfile.mkdtemp())
+    >>> _ = s.merge("responses", "acme", pd.DataFrame({"response_id": ["1", "2"], "score": [9, 3]}))
+    >>> table_counts(s, ["acme"]).to_dict("records")
+    [{'client_id': 'acme', 'responses': 2, 'customers': 0, 'invitations': 0, 'reviews': 0}]
+    """
+    ids = [check_client_id(c) for c in clients]
+    table = pd.DataFrame({"client_id": ids})
+    with connect() as con:
+        for name in TABLES:
+            files = {str(store.partition(name, c)): c for c in ids if store.has(name, c)}
+            rows = (query_frame(con, "SELECT file_name, num_rows FROM parquet_file_metadata($1)",
+                                [list(files)]) if files else pd.DataFrame(columns=["file_name", "num_rows"]))
+            per_client = rows["num_rows"].groupby(rows["file_name"].map(files)).sum()
+            table[name] = table["client_id"].map(per_client).fillna(0).astype("int64")
+    return table
+
+
+def ingest_summary(store: Store, clients: Sequence[str]) -> pd.DataFrame:
+    """:func:`ingest_totals` of each client's ingest log and rejects file.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> ingest_summary(Store(tempfile.mkdtemp()), ["acme"])[["client_id", "ingest_runs", "rejected"]].to_dict("records")
+    [{'client_id': 'acme', 'ingest_runs': 0, 'rejected': 0}]
+    """
+    return ingest_totals({c: store.ingest_log(c) for c in clients},
+                         {c: store.read_rejects(c) for c in clients})
+
+
+@dataclass(frozen=True)
+class CustomerSample:
+    """One client's customers (all, or a hash sample of them) with their responses and invitations.
+
+    ``responses`` hold only ``customer_id``, ``responded_at`` and ``score`` of responses
+    with a customer id. ``share`` is the sampled fraction of the client's ``customers``
+    (1.0: all). ``data_end`` is the latest date in any of the client's tables, whole.
+    """
+
+    client_id: str
+    responses: pd.DataFrame
+    customers: pd.DataFrame
+    invitations: pd.DataFrame
+    total_customers: int
+    share: float
+    data_end: pd.Timestamp | None
+
+
+def read_customer_sample(
+    store: Store, client_id: str, *, max_customers: int = MAX_CUSTOMERS
+) -> CustomerSample:
+    """Read one client's customer-level data, at most ``max_customers`` customers of it.
+
+    Customers are kept when ``hash(customer_id)`` falls in the lowest ``share`` of the
+    hash range, the same rule in every table, so a customer comes with all of their
+    responses and invitations or not at all, and the same store gives the same sample.
+    Filtering and column selection happen inside DuckDB.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from nps_helpers.demo import write_demo_store
+    >>> root = tempfile.mkdtemp()
+    >>> _ = write_demo_store(root, clients=1, responses=2000)
+    >>> s = read_customer_sample(Store(root), "kestrel-bank", max_customers=500)
+    >>> s.share < 1, abs(len(s.customers) - 500) < 100
+    (True, True)
+    """
+    _check_counts(max_customers=max_customers)
+    paths = {t: store.partition(t, client_id) for t in TABLES}
+    have = {t: p.exists() for t, p in paths.items()}
+    with connect() as con:
+        def scan(table: str, select: str, where: str = "TRUE", args: Sequence = ()) -> pd.DataFrame:
+            return query_frame(
+                con, f"SELECT {select} FROM read_parquet($1, hive_partitioning = false) WHERE {where}",
+                [str(paths[table]), *args])
+
+        total = int(scan("customers", "count(*) AS n").iloc[0, 0]) if have["customers"] else 0
+        if not total and have["responses"]:
+            total = int(scan("responses", "count(DISTINCT customer_id) AS n").iloc[0, 0])
+        share = min(1.0, max_customers / total) if total else 1.0
+        keep = "customer_id IS NOT NULL" + ("" if share >= 1 else " AND hash(customer_id) < $2")
+        args = [] if share >= 1 else [int(share * _HASH_RANGE)]
+        frames = {
+            "responses": scan("responses", "customer_id, responded_at, score", keep, args)
+            if have["responses"] else pd.DataFrame(),
+            "customers": scan("customers", "*", keep, args) if have["customers"] else pd.DataFrame(),
+            "invitations": scan("invitations", "customer_id, invited_at", keep, args)
+            if have["invitations"] else pd.DataFrame(),
+        }
+        ends = [scan("responses", "max(responded_at)")] if have["responses"] else []
+        if have["customers"]:
+            ends.append(scan("customers", "greatest(max(started_at), max(churned_at))"))
+        if have["invitations"]:
+            ends.append(scan("invitations", "max(invited_at)"))
+    stamps = [to_utc(e.iloc[0, 0]) for e in ends if pd.notna(e.iloc[0, 0])]
+    return CustomerSample(client_id, frames["responses"], frames["customers"], frames["invitations"],
+                          total, share, max(stamps) if stamps else None)
+
+
+@dataclass(frozen=True)
+class CustomerChecks:
+    """Per-client results of the customer-level checks (see :func:`customer_checks`)."""
+
+    churn: dict[str, ChurnResult]
+    health: dict[str, HealthCheck | None]
+    fatigue: dict[str, FatigueResult]
+    response: dict[str, Share]
+    sample: pd.DataFrame
+
+
+def customer_checks(
+    portfolio: Portfolio,
+    *,
+    churn_horizon_days: int | None = None,
+    health_horizon_days: int = HEALTH_HORIZON_DAYS,
+    max_customers: int = MAX_CUSTOMERS,
+) -> CustomerChecks:
+    """Churn linkage, health-score check, survey fatigue and response rate of every client.
+
+    One client at a time, from :func:`read_customer_sample`: churn within
+    ``churn_horizon_days`` (default: the project default) at the client's data end;
+    the health score scored ``health_horizon_days`` before it (:func:`holdout_health_check`);
+    fatigue over the year up to it. ``sample`` says per client how many customers the
+    figures rest on (``customers_used``), which ``share`` of them that is, and the
+    ``data_end``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from nps_helpers.demo import write_demo_store
+    >>> root = Path(tempfile.mkdtemp())
+    >>> _ = write_demo_store(root / "store", clients=1, responses=600, params_dir=root / "params")
+    >>> p = open_portfolio(root / "store", root / "params", "2026-07-01", "2026-10-01")
+    >>> checks = customer_checks(p)
+    >>> list(checks.churn), checks.sample["share"].tolist()
+    (['kestrel-bank'], [1.0])
+    """
+    horizon = churn_horizon_days or portfolio.defaults.churn_horizon_days
+    churn, health, fatigue, response, sample = {}, {}, {}, {}, []
+    for cid in portfolio.client_ids:
+        s = read_customer_sample(portfolio.store, cid, max_customers=max_customers)
+        churn[cid] = churn_analysis(s.responses, s.customers, s.invitations, horizon_days=horizon,
+                                    as_of=s.data_end, level=portfolio.level)
+        health[cid] = (holdout_health_check(s.customers, s.responses, s.invitations, data_end=s.data_end,
+                                            horizon_days=health_horizon_days,
+                                            client=portfolio.client_params.get(cid))
+                       if s.data_end is not None else None)
+        fatigue[cid] = survey_fatigue(s.invitations, as_of=s.data_end)
+        response[cid] = response_rate(s.invitations, s.responses, level=portfolio.level)
+        sample.append({"client_id": cid, "customers_used": len(s.customers), "share": s.share,
+                       "data_end": s.data_end})
+    return CustomerChecks(churn, health, fatigue, response,
+                          pd.DataFrame(sample, columns=["client_id", "customers_used", "share", "data_end"]))
+
+
+# --- internals --------------------------------------------------------------------------
+_CHURN_COLUMNS = [
+    "client_id", "status", "reason", "horizon_days", "as_of", "customers", "events", "verdict",
+    "odds_ratio", "ci_low", "ci_high", "p_value", "lr_p_value",
+    *[f"rate_{c}" for c in CATEGORIES], "logrank_p_value",
+    "responder_difference", "responder_ci_low", "responder_ci_high", "responder_p_value",
+]
+
+
+def _churn_row(cid: str, result: ChurnResult) -> dict:
+    row: dict = {"client_id": cid, "status": result.status, "reason": result.reason,
+                 "horizon_days": result.horizon_days}
+    if result.status != "ok":
+        return row
+    rates = result.rates.set_index("category")
+    score = result.association[result.association["term"] == "score"] if len(result.association) else None
+    row.update(as_of=result.as_of, customers=int(rates["customers"].sum()), events=result.events,
+               verdict=result.verdict, logrank_p_value=result.logrank_p_value,
+               **{f"rate_{c}": float(rates["rate"].get(c, np.nan)) for c in CATEGORIES})
+    if score is not None and len(score):
+        first = score.iloc[0]
+        row.update(odds_ratio=first["odds_ratio"], ci_low=first["ci_low"], ci_high=first["ci_high"],
+                   p_value=first["p_value"], lr_p_value=first["lr_p_value"])
+    d = result.responder_difference
+    if d is not None:
+        row.update(responder_difference=d.difference, responder_ci_low=d.ci_low,
+                   responder_ci_high=d.ci_high, responder_p_value=d.p_value)
+    return row
+
+
+def _published(industry: str, table: pd.DataFrame | None) -> dict:
+    bench = industry_benchmark(industry, table=table)
+    if bench.status != "ok":
+        return {"industry": industry, "published": 0}
+    latest = bench.table.iloc[0]
+    return {"industry": industry, "published": len(bench.table),
+            "published_low": float(bench.table["nps"].min()),
+            "published_high": float(bench.table["nps"].max()),
+            "latest_year": int(latest["year"]), "latest_nps": float(latest["nps"]),
+            "latest_source": str(latest["source"]), "latest_region": str(latest["region"])}
+
+
+def _client_or_none(client_id: str, params_dir: str | os.PathLike) -> ClientParams | None:
+    # A client with data but no params file is still shown, under its id.
+    if not (Path(params_dir) / "clients" / f"{check_client_id(client_id)}.yaml").exists():
+        return None
+    return load_client(client_id, params_dir)
+
+
+def _need(frame: pd.DataFrame, columns: Sequence[str], where: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise NpsInputError(
+            f"{where}: the frame lacks column(s) {', '.join(missing)}; see the function's docstring"
+        )
+
+
+def _check_counts(**values: int) -> None:
+    for name, value in values.items():
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise NpsInputError(f"{name} must be a whole number >= 1, got {value!r}")
+
