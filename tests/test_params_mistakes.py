@@ -198,7 +198,7 @@ def test_load_client_and_batch_messages(tmp_path):
         load_client("acme", tmp_path)
     assert str(caught.value) == (
         "clients/acme.yaml, key 'xyzzy': unknown key (known keys: client_id, display_name, industry, language, locale, "
-        "timezone, segments, events, themes, brand_colour, min_n, suppress_n, target_nps, health_weights, plan_scores, sections, extra_notebook)")
+        "paper, timezone, segments, events, themes, brand_colour, min_n, suppress_n, target_nps, health_weights, plan_scores, sections, extra_notebook)")
     (tmp_path / "batches" / "q.yaml").write_text("periods: [2026-Q3]\nclient: [acme]\n")
     with pytest.raises(NpsParamsError) as caught:
         load_batch("q", tmp_path)
