@@ -115,8 +115,8 @@ def with_extra_cells(nb: NotebookNode, extra: NotebookNode, name: str) -> Notebo
     >>> extra = new_notebook(cells=[new_markdown_cell("# notes"),
     ...     new_code_cell("r = open_report(...)", metadata={"tags": ["standalone"]}), new_code_cell("x = 1")])
     >>> out = with_extra_cells(new_notebook(cells=[new_code_cell("r = 1")]), extra, "clients/acme.ipynb")
-    >>> [(c.source, c.metadata.tags, c.metadata[EXTRA_KEY]) for c in out.cells[1:]]
-    [('x = 1', ['section-extra'], {'notebook': 'clients/acme.ipynb', 'cell': 3})]
+    >>> [(c.id, c.source, c.metadata.tags, c.metadata[EXTRA_KEY]) for c in out.cells[1:]]
+    [('extra-3', 'x = 1', ['section-extra'], {'notebook': 'clients/acme.ipynb', 'cell': 3})]
     """
     out = nbformat.from_dict(nb)
     for number, cell in enumerate(extra.cells, start=1):
@@ -126,7 +126,8 @@ def with_extra_cells(nb: NotebookNode, extra: NotebookNode, name: str) -> Notebo
         metadata = {k: v for k, v in cell.metadata.items() if k in KEPT_CELL_METADATA}
         tags = [t for t in tags if not t.startswith(TAG_PREFIX) and t not in (PARAMETERS_TAG, INJECTED_TAG)]
         metadata |= {"tags": [*tags, f"{TAG_PREFIX}{EXTRA}"], EXTRA_KEY: {"notebook": name, "cell": number}}
-        out.cells.append(nbformat.v4.new_code_cell(cell.source, metadata=metadata))
+        # A fixed id: nbformat would draw a random one, and the same inputs must give the same HTML.
+        out.cells.append(nbformat.v4.new_code_cell(cell.source, metadata=metadata, id=f"extra-{number}"))
     return out
 
 
