@@ -156,8 +156,15 @@ class HealthRisk:
 
     @property
     def out_of_time(self) -> bool:
-        """Whether the bands' churn was observed after (not at) the date of the fit."""
-        return self.status == "ok" and self.checked_at > self.fitted_at
+        """Whether the bands' churn was observed after (not at) the date of the fit.
+
+        Examples
+        --------
+        >>> HealthRisk("ok", 180, intercept=0.0, slope=-0.05, base_rate=0.1).out_of_time
+        False
+        """
+        return (self.status == "ok" and self.fitted_at is not None and self.checked_at is not None
+                and self.checked_at > self.fitted_at)
 
     def risk(self, scores: ArrayLike) -> np.ndarray:
         """Predicted churn within the horizon for each score (NaN unless 'ok')."""
