@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 from ..core.schema import DRIVER_PREFIX
 from .detect import RESERVED, plan_for
 from .generic import file_kind, read_table
-from .mapping import Columns, Mapping, merged
+from .mapping import Columns, GivenDate, Mapping, merged
 from .raw import RawTable, flatten, from_records, json_records, load_json, rejects_frame, snake
 from .validate import Plan, trimmed
 
@@ -158,8 +158,9 @@ def property_segments(columns: Iterable[str], prefix: str = "", suffix: str = ""
     return out
 
 
-def seconds_or_detect(raw: RawTable, column: str | None) -> str | None:
-    """'unix' when every filled ``column`` value is whole seconds since 1970, else None (detect).
+def seconds_or_detect(raw: RawTable, column: str | GivenDate | None) -> str | None:
+    """'unix' when every filled ``column`` value is whole seconds since 1970, else None (detect);
+    None too for a date given for every row (no column to read).
 
     Examples
     --------
@@ -168,7 +169,7 @@ def seconds_or_detect(raw: RawTable, column: str | None) -> str | None:
     >>> seconds_or_detect(raw, "sent"), seconds_or_detect(raw, "at")
     ('unix', None)
     """
-    if column is None or column not in raw.columns:
+    if not isinstance(column, str) or column not in raw.columns:
         return None
     values = trimmed(raw.data.column(column))
     filled = pc.filter(values, pc.greater(pc.utf8_length(values), 0))

@@ -238,7 +238,9 @@ def plan_for(
         )
     if responded_at:
         used.append(responded_at)
-    found = dict(given, score=score, responded_at=responded_at)
+    # The score goes to Plan on its own: it is the one column that is never None.
+    found: dict[str, str | None] = {k: v for k, v in given.items() if k != "score"}
+    found["responded_at"] = responded_at
     for key, names in (("response_id", ID_NAMES), ("customer_id", CUSTOMER_NAMES), ("language", LANGUAGE_NAMES),
                        ("csat", ("csat",)), ("ces", ("ces",))):
         if key not in found and (col := find_named(raw, names, skip=used)):
@@ -257,6 +259,7 @@ def plan_for(
     if clash:
         raise NpsInputError(f"{raw.source}: segment name {clash[0]!r} is taken by a core column; rename it in the mapping file")
     return Plan(
+        score=score,
         **found,
         segments=segments,
         drivers=drivers,

@@ -92,7 +92,7 @@ def read(path: Path, mapping: Mapping | None = None) -> Batch:
     return dataclasses.replace(batch, unused=tuple(c for c in batch.unused if c in questions))
 
 
-def _export_zone(raw: RawTable, column: str) -> str | None:
+def _export_zone(raw: RawTable, column: str | None) -> str | None:
     """The ``timeZone`` the ImportId row gives ``column`` ('Z' is UTC), or None."""
     if column not in raw.columns:
         return None

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -40,7 +41,7 @@ _VALUE = re.compile(r"^[-+]?[\d\s.,:/%-]*\d[\d\s.,:/%-]*$")
 
 
 def rejects_frame(
-    source: str, rows: Iterable[int], column: Iterable[str] | str, values: Iterable[str], reason: Iterable[str] | str
+    source: str, rows: Iterable[int], column: Iterable[str] | str, values: Iterable[object], reason: Iterable[str] | str
 ) -> pd.DataFrame:
     """Rejected rows in the store's rejects layout (one row per rejected input row).
 
@@ -275,7 +276,7 @@ def read_delimited(
     if len(first) < header_rows:
         raise NpsInputError(f"{path.name}: expected {header_rows} header row(s) from row {top}; the file is shorter")
     width = max(len(first[0]), 1)
-    encoding_read = head.encoding
+    encoding_read: str | None = head.encoding
     try:
         table, bad = _read_arrow(_source(path, head.encoding), head.delimiter, width)
     except _Unsplittable as err:
@@ -381,7 +382,8 @@ def _read_arrow(source: Callable[[], object], delimiter: str, width: int) -> tup
             raise _Unsplittable(_first_line(err), utf8="UTF8" in str(err) or "UTF-8" in str(err)) from None
         # Row numbers of set-aside records are only known when read on one thread.
         if all(n is not None for n, _ in bad):
-            return table, bad
+            # mypy cannot narrow a list through all(): no row number is None here.
+            return table, cast("list[tuple[int, str]]", bad)
     raise AssertionError("pyarrow gave no row numbers on a single thread")
 
 

@@ -183,7 +183,8 @@ def _reading(page: str, byte: int) -> str | None:
 
 
 _WINDOWS = [_reading("cp1252", b) for b in range(256)]
-_DOS = [_reading(DOS_PAGE, b) for b in range(256)]
+# cp850 reads every byte: a DOS letter is never None.
+_DOS = [bytes([b]).decode(DOS_PAGE) for b in range(256)]
 # Latin-1 text of the bytes 0x80-0x9F: what Windows-1252 reads there, or the DOS letter
 # for the five bytes it leaves undefined.
 _WINDOWS_TEXT = str.maketrans({chr(b): _WINDOWS[b] or _DOS[b] for b in range(0x80, 0xA0)})

@@ -132,7 +132,7 @@ def read(path: Path, mapping: Mapping | None = None) -> Batch:
                 **field_columns(raw, response_id="uuid", responded_at="collected_at", customer_id="respondent.uuid")
                 .model_dump(exclude_none=True),
                 score=score,
-                comment=(after or texts or [None])[0],
+                comment=next(iter(after or texts), None),
             ),
             segments=property_segments(raw.columns, ATTRIBUTES),
         )

@@ -10,7 +10,7 @@ import datetime as dt
 import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypeAlias
 
 import duckdb
 import numpy as np
@@ -24,7 +24,7 @@ from .mapping import DATE_ORDERS
 from .raw import RawTable, rejects_frame
 from .sniff import date_order
 
-Values = Sequence[str] | pa.Array | pa.ChunkedArray
+Values: TypeAlias = Sequence[str] | pa.Array | pa.ChunkedArray
 OLDEST = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)
 FUTURE_SLACK = dt.timedelta(days=1)
 _NUMBER = r"^-?\d+([.,]\d+)?$"

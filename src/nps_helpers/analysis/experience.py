@@ -246,7 +246,7 @@ def survey_fatigue(
     >>> r.mean_per_year, r.over_limit, r.flagged
     (3.5, 1, False)
     """
-    if not _has(invitations, ("customer_id", "invited_at")):
+    if invitations is None or not _has(invitations, ("customer_id", "invited_at")):
         return FatigueResult("not_available", 0, _NAN, 0, 0, limit, False, _empty_fatigue())
     sent = invitations[["customer_id", "invited_at"]].dropna()
     stamps = pd.to_datetime(sent["invited_at"], utc=True)

@@ -133,7 +133,7 @@ def response_rate_change(
     if invitations.empty or not needed <= set(invitations.columns) or "customer_id" not in responses:
         return None
     matched = match_invitations(invitations, responses, window_days=window_days)
-    figures = []
+    figures: list[int] = []
     for p in (period, period.previous()):
         inside = matched[(matched["invited_at"] >= p.start) & (matched["invited_at"] < p.end)]
         figures += [len(inside), int(inside["responded"].sum())]
@@ -141,7 +141,9 @@ def response_rate_change(
         return None
     test = rate_difference(figures[1], figures[0], figures[3], figures[2], level=level)
     p_value = test.p_value if test is not None else math.nan
-    return RateChange(*figures, p_value=p_value, significant=bool(test is not None and test.significant))
+    invited, answered, previous_invited, previous_answered = figures
+    return RateChange(invited, answered, previous_invited, previous_answered,
+                      p_value=p_value, significant=bool(test is not None and test.significant))
 
 
 def findings(

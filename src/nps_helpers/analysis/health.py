@@ -111,8 +111,15 @@ class HealthRisk:
 
     @property
     def out_of_time(self) -> bool:
-        """Whether the bands' churn was observed after (not at) the date of the fit."""
-        return self.status == "ok" and self.checked_at > self.fitted_at
+        """Whether the bands' churn was observed after (not at) the date of the fit.
+
+        Examples
+        --------
+        >>> HealthRisk("ok", 180, intercept=0.0, slope=-0.05, base_rate=0.1).out_of_time
+        False
+        """
+        return (self.status == "ok" and self.fitted_at is not None and self.checked_at is not None
+                and self.checked_at > self.fitted_at)
 
     def risk(self, scores: ArrayLike) -> np.ndarray:
         """Predicted churn within the horizon for each score (NaN unless 'ok')."""
@@ -503,7 +510,7 @@ class _Book:
         answers = answers[(answers["customer_id"].notna() & answers["responded_at"].notna()).to_numpy()]
         linked = invitations is not None and {"customer_id", "invited_at"} <= set(invitations.columns)
         sent = invitations[["customer_id", "invited_at"]].dropna() if linked else None
-        ids = [frame["customer_id"], answers["customer_id"], *([sent["customer_id"]] if linked else [])]
+        ids = [frame["customer_id"], answers["customer_id"], *([sent["customer_id"]] if sent is not None else [])]
         codes, names = pd.factorize(pd.concat(ids, ignore_index=True))
         self.code, answer_code, self.invited_code = np.split(codes, np.cumsum([len(frame), len(answers)]))
         # Per-code counts get one more slot, always 0, where code -1 (no id) lands.
@@ -512,6 +519,8 @@ class _Book:
         self.started_at = pd.to_datetime(frame["started_at"], utc=True)
         self.churned_at = _churned_at(frame)
         self.revenue = frame["revenue"] if "revenue" in frame.columns else None
+        self.plan: np.ndarray | None
+        self.plan_names: pd.Index | None
         self.plan, self.plan_names = pd.factorize(frame["plan"]) if "plan" in frame.columns else (None, None)
         answered_at = pd.DatetimeIndex(pd.to_datetime(answers["responded_at"], utc=True))
         # Answers with a score by customer, then time: those up to any date lead each run.
@@ -521,8 +530,9 @@ class _Book:
         self.said_score = answers["score"].iloc[order].astype(float).to_numpy()
         self.said_from = np.searchsorted(self.said_code, np.arange(self.slots))
         self.window_days = window_days
-        self.invited_at = self.answered = None
-        if linked:
+        self.invited_at: pd.DatetimeIndex | None = None
+        self.answered: np.ndarray | None = None
+        if sent is not None:
             self.invited_at = pd.DatetimeIndex(pd.to_datetime(sent["invited_at"], utc=True))
             # Matched once: an invitation counts at a date only once its window closed by
             # then, so the answers after the date can never change its flag.
@@ -581,9 +591,12 @@ class _Book:
         return self.ids.to_numpy()[rows]
 
     def _plan_component(self, plan: np.ndarray, revenue: pd.Series | None, plan_scores) -> np.ndarray:
+        # Called only with codes of a plan column, so its names exist.
+        assert self.plan_names is not None
         if plan_scores:
             by_plan = np.array([float(plan_scores.get(p, _NEUTRAL)) for p in self.plan_names])
         else:
+            assert revenue is not None, "without plan scores the plans are ranked by revenue"
             named = plan >= 0
             medians = revenue[named].groupby(plan[named]).median()
             rank = (medians.rank(method="average") - 1) / max(len(medians) - 1, 1)
@@ -609,6 +622,7 @@ class _Book:
         }
 
     def _responsiveness(self, code: np.ndarray, end: pd.Timestamp) -> np.ndarray:
+        assert self.invited_at is not None and self.answered is not None, "only with linked invitations"
         sent = np.asarray(self.invited_at <= end - self.window_days * DAY)
         invited = np.bincount(self.invited_code[sent], minlength=self.slots)[code].astype(float)
         answered = np.bincount(self.invited_code[sent], weights=self.answered[sent], minlength=self.slots)[code]

@@ -127,13 +127,14 @@ def nps(
     else:
         codes = _cat_codes(_valid_scores(scores))
         w = None if weights is None else _valid_weights(weights, len(codes))
-        counts = tuple(int(x) for x in np.bincount(codes, minlength=3))
+        bins = np.bincount(codes, minlength=3)
+        counts = (int(bins[0]), int(bins[1]), int(bins[2]))
     d, pa, p = counts
     n = d + pa + p
     if n == 0:
         nan = float("nan")
         return NpsResult(0, 0, 0, 0, nan, nan, nan, nan, nan, nan, method, level, 0.0, nan)
-    totals = np.array(counts, dtype=float) if w is None else np.bincount(codes, weights=w, minlength=3)
+    totals = np.array(counts, dtype=float) if codes is None or w is None else np.bincount(codes, weights=w, minlength=3)
     shares = totals / totals.sum()
     n_eff = float(n) if w is None else float(w.sum() ** 2 / (w**2).sum())
     if method == "bootstrap":
@@ -406,7 +407,7 @@ def _counts_from_mapping(counts: Mapping[str, int]) -> tuple[int, int, int]:
         ) from None
     if not all(_is_count(x) for x in raw):
         raise NpsInputError(f"counts must be whole numbers >= 0, got {dict(counts)}")
-    return tuple(int(x) for x in raw)
+    return int(raw[0]), int(raw[1]), int(raw[2])
 
 
 def _is_count(x) -> bool:

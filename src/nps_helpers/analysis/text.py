@@ -32,6 +32,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import numpy as np
@@ -512,7 +513,7 @@ def _codeframe(key: str | None) -> Codeframe:
                     keywords[language][theme] = tuple(dict.fromkeys([*known, *keys]))
         return Codeframe(None, themes, labels, keywords)
     if os.sep in key or key.endswith(".yaml"):
-        source = Path(key)
+        source: Traversable = Path(key)
         if not source.is_file():
             raise NpsParamsError(f"{source}: no such codeframe file; give the path of a codeframe YAML")
         return _load_codeframe(source, str(source))
@@ -527,7 +528,8 @@ def _load_codeframe(source, name: str) -> Codeframe:
     raw = yaml.safe_load(source.read_text(encoding="utf-8"))
     if not isinstance(raw, dict) or not isinstance(raw.get("themes"), dict):
         raise NpsParamsError(f"{name}: no 'themes' mapping; see nps_helpers/text.py for the format")
-    labels, keywords = {}, {}
+    labels: dict[str, dict[str, str]] = {}
+    keywords: dict[str, dict[str, tuple[str, ...]]] = {}
     for theme, spec in raw["themes"].items():
         if not _THEME_CODE.fullmatch(str(theme)) or not isinstance(spec, dict):
             raise NpsParamsError(f"{name}: theme {theme!r} must be a lower-case code with label and keywords")
@@ -694,6 +696,7 @@ class _Keyword:
             return form in word or lemma in word
         if word == _POLAR:
             return polarity != 0
+        assert isinstance(word, re.Pattern), "a '..' gap (None) is stepped over by _rest_matches"
         return bool(word.fullmatch(lemma) or word.fullmatch(form))
 
 

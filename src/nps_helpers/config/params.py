@@ -42,8 +42,8 @@ Industry = Literal[
     "healthcare",
     "utilities",
 ]
-LANGUAGES: tuple[str, ...] = Language.__args__
-INDUSTRIES: tuple[str, ...] = Industry.__args__
+LANGUAGES: tuple[str, ...] = get_args(Language)
+INDUSTRIES: tuple[str, ...] = get_args(Industry)
 
 
 def _known_zone(value: str) -> str:
@@ -291,7 +291,7 @@ class BatchParams(Strict):
 
 # libyaml's loader when present: the same documents, about ten times faster (a report's
 # peer benchmark reads every client's params file).
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]  # base chosen at run time
     """Dates stay text for pydantic to parse: YAML's own date reading raises a bare
     ValueError for a day that does not exist (2026-02-30), naming neither file nor key."""
 

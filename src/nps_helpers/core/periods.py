@@ -58,7 +58,8 @@ class Period:
         >>> parse_period("2026-04-10..2026-04-20").previous().label
         '2026-03-31..2026-04-10'
         """
-        for freq, pattern in (("quarter", r"^\d{4}-Q[1-4]$"), ("month", r"^\d{4}-\d{2}$"), ("year", r"^\d{4}$")):
+        patterns: tuple[tuple[Freq, str], ...] = (("quarter", r"^\d{4}-Q[1-4]$"), ("month", r"^\d{4}-\d{2}$"), ("year", r"^\d{4}$"))
+        for freq, pattern in patterns:
             if re.match(pattern, self.label):
                 p = pd.Period(self.start.tz_localize(None), freq=_PANDAS_FREQ[freq]) - 1
                 return _from_pandas(p, freq, self.tz)
@@ -122,7 +123,7 @@ def parse_period(spec: str, *, data_end: pd.Timestamp | None = None, tz: str = D
     if spec in ("latest-quarter", "latest-month"):
         if data_end is None:
             raise NpsInputError(f"period {spec!r} needs the date of the newest response")
-        freq = "quarter" if spec == "latest-quarter" else "month"
+        freq: Freq = "quarter" if spec == "latest-quarter" else "month"
         newest = in_zone(data_end, "UTC").tz_convert(tz).tz_localize(None)
         current = pd.Period(newest, freq=_PANDAS_FREQ[freq])
         # The newest period is complete only if the data reach its last (local) day.

@@ -103,7 +103,11 @@ def demo_comment_bank() -> CommentBank:
     >>> len(bank.texts) == len(COMMENT_LANGUAGES) * cells * BANK_SIZE
     True
     """
-    texts, languages, industries, sentiments, themes = [], [], [], [], []
+    texts: list[str] = []
+    languages: list[str] = []
+    industries: list[str] = []
+    sentiments: list[str] = []
+    themes: list[tuple[str, ...]] = []
     offsets = np.full((len(COMMENT_LANGUAGES), len(DEMO_INDUSTRIES), len(SENTIMENTS), _MAX_THEMES), -1)
     for li, lang in enumerate(COMMENT_LANGUAGES):
         for ii, industry in enumerate(DEMO_INDUSTRIES):

@@ -537,7 +537,8 @@ def quote_identifier(name: str) -> str:
 
 
 def _time_filter(column: str, start, end) -> tuple[str, list]:
-    clauses, args = [], []
+    clauses: list[str] = []
+    args: list[str] = []
     for bound, op in ((start, ">="), (end, "<")):
         if bound is not None:
             ts = pd.Timestamp(bound)

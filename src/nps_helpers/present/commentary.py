@@ -19,7 +19,7 @@ import html
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -168,7 +168,7 @@ def withheld_groups(segments: Mapping[str, pd.DataFrame]) -> dict[str, str]:
     >>> withheld_groups({"region": frame})
     {'segment.region.East': 'region', 'segment.region.West': 'region'}
     """
-    out = {}
+    out: dict[str, str] = {}
     for column, frame in segments.items():
         for row in frame.itertuples(index=False):
             if str(row.flag).startswith("suppressed") or pd.isna(row.group):
@@ -216,7 +216,7 @@ def fill(text: str, values: Mapping[str, Figure], *, source: str,
     return "\n".join(lines), shown
 
 
-def to_html(markdown: str, slots: list[str] = ()) -> str:
+def to_html(markdown: str, slots: Sequence[str] = ()) -> str:
     """Inert HTML of a Markdown commentary, with each slot filled (escaped) from ``slots``.
 
     Paragraphs, emphasis, lists, block quotes and headings (every level an h3: the
@@ -359,7 +359,8 @@ def language_warning(text: str, language: str, *, source: str) -> str | None:
     from babel import Locale
 
     def name(code: str) -> str:
-        return Locale.parse(code).get_language_name("en")
+        # babel types the name as optional; every language lingua detects has one.
+        return Locale.parse(code).get_language_name("en") or code
 
     return f"{source} reads as {name(found)}; the report is in {name(language)}"
 

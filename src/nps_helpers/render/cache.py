@@ -98,6 +98,7 @@ def report_inputs(
     >>> inputs["data:responses"], inputs["version"], inputs["timezone"], inputs["commentary"]
     ('absent', '0.1.0', 'UTC', 'absent')
     """
+    assert report.params_dir is not None, "render always injects the params folder"
     commentary = commentary_path(report.params_dir, client.client_id, report.period_label)
     shown = report.model_dump(mode="json", include={"client_id", "period_label", "period_start", "period_end", "language"})
     inputs = {f"data:{t}": file_digest(store.partition(t, client.client_id)) for t in TABLES}

@@ -226,6 +226,7 @@ def run_report(job: ReportJob, *, km: Any = None) -> ReportResult:
         nb = _read_notebook(Path(job.notebook))
         if job.extra_notebook:
             nb = with_extra_cells(nb, _read_notebook(Path(job.extra_notebook)), job.extra_name)
+        assert job.params.internal_dir is not None, "render always injects the staging folder"
         stage = Path(job.params.internal_dir)
         _remove(stage)
         stage.mkdir(parents=True)
@@ -261,7 +262,8 @@ def run_report(job: ReportJob, *, km: Any = None) -> ReportResult:
         if not draft:
             _remove(Path(draft_path(job.html)))
     except Exception as err:  # noqa: BLE001 - a report's failure must not stop the batch
-        _remove(Path(job.params.internal_dir))  # half a run's follow-up lists: never published
+        if job.params.internal_dir is not None:
+            _remove(Path(job.params.internal_dir))  # half a run's follow-up lists: never published
         failed = err.notebook if isinstance(err, CellFailure) and err.notebook is not None else executed
         if failed is not None:
             _keep_failed(failed, job)

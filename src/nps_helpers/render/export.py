@@ -112,7 +112,7 @@ def arrange_sections(nb: NotebookNode, order: Sequence[str]) -> NotebookNode:
     """
     import nbformat
 
-    rank = {code: i for i, code in enumerate(order)}
+    rank: dict[str | None, int] = {code: i for i, code in enumerate(order)}
     out = nbformat.from_dict(nb)
     codes = [section_of(cell) for cell in out.cells]
     kept = iter(sorted((i for i, code in enumerate(codes) if code in rank), key=lambda i: (rank[codes[i]], i)))
@@ -263,7 +263,7 @@ def with_contents(html: str) -> dict[str, Any]:
         nonlocal count
         count += 1
         level, inner, ident = match[1], match[3], match[2] or f"section-{count}"
-        entry = {"id": ident, "text": _TAG.sub("", inner).strip(), "children": []}
+        entry: dict[str, Any] = {"id": ident, "text": _TAG.sub("", inner).strip(), "children": []}
         if level == "3" and entries:
             entries[-1]["children"].append(entry)
         else:

@@ -144,6 +144,7 @@ def change_words(change: dict[str, Any] | None, t: Translator) -> str:
     if verdict == "no_previous_period":
         return t.gettext("no responses in the previous period")
     if verdict in SIGNIFICANT or verdict == "no_significant_change":
+        assert change is not None, "a verdict comes only with a change"
         words = (t.gettext("{change} (from {previous}), significant") if verdict in SIGNIFICANT
                  else t.gettext("{change} (from {previous}), no clear change"))
         return words.format(change=t.nps(change["delta"]), previous=t.nps(change["previous_nps"]))
@@ -154,7 +155,7 @@ def _state(entry: dict[str, Any], head: dict[str, Any]) -> tuple[str, str | None
     """'failed', 'draft' (with the reason's message) or 'final'."""
     if entry.get("status") == "failed":
         return "failed", None
-    reason = DRAFT_REASONS.get(head.get("commentary"))
+    reason = DRAFT_REASONS.get(head.get("commentary", ""))
     return ("draft", reason) if reason else ("final", None)
 
 

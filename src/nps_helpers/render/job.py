@@ -111,15 +111,15 @@ def notebook_parameters(path: str | os.PathLike) -> dict[str, Any]:
     found: dict[str, Any] = {}
     for node in tree.body:
         if isinstance(node, ast.Assign) and len(node.targets) == 1:
-            target = node.targets[0]
+            target, value = node.targets[0], node.value
         elif isinstance(node, ast.AnnAssign) and node.value is not None:
-            target = node.target
+            target, value = node.target, node.value
         else:
             continue
         if not isinstance(target, ast.Name):
             continue
         try:
-            found[target.id] = ast.literal_eval(node.value)
+            found[target.id] = ast.literal_eval(value)
         except ValueError:
             raise NpsParamsError(
                 f"{path.name}, parameter '{target.id}': its default is not a plain value "
@@ -321,6 +321,7 @@ def draft_refusal(job: ReportJob, state: str) -> CellError:
     draft not written (the data changed since the commentary was approved): read params/commentary/acme/2026-Q3.md again, then run nps-report approve --client acme --period 2026-Q3
     """
     p = job.params
+    assert p.params_dir is not None, "render always injects the params folder"
     source = commentary_path(Path(p.params_dir).name, p.client_id, p.period_label).as_posix()
     return CellError(0, "", DRAFT_ERROR, (
         f"draft not written ({DRAFT_REASONS.get(state, state)}): read {source} again, then run "

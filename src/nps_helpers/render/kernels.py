@@ -162,6 +162,7 @@ class ForkProvisioner(LocalProvisioner):
             except OSError as err:
                 log.warning("kernel zygote not started (%s); spawning kernels instead", err)
         if self._zygote is not None:
+            assert self.parent is not None, "a provisioner is always made by its kernel manager"
             self.parent.transport = "ipc"
             self.parent.ip = self._zygote.ipc_prefix()
         return await super().pre_launch(**kwargs)
@@ -178,7 +179,8 @@ class ForkProvisioner(LocalProvisioner):
                 _note_failure(self._zygote, err)
             else:
                 zygote_state["failures"] = 0
-                self.process = ForkedKernel(pid)
+                # jupyter_client types it as Popen; it calls only what ForkedKernel has too.
+                self.process = ForkedKernel(pid)  # type: ignore[assignment]
                 self.pid = self.pgid = pid  # the child called setsid: it leads its own group
                 self.cwd = kwargs.get("cwd") or os.getcwd()
                 return self.connection_info
@@ -238,9 +240,9 @@ class ForkedKernel:
         """Wait until the kernel is gone; raise ``subprocess.TimeoutExpired`` after ``timeout``."""
         import time
 
-        deadline = None if timeout is None else time.monotonic() + timeout
+        start = time.monotonic()
         while self.poll() is None:
-            if deadline is not None and time.monotonic() > deadline:
+            if timeout is not None and time.monotonic() - start > timeout:
                 raise subprocess.TimeoutExpired(f"kernel {self.pid}", timeout)
             time.sleep(0.02)
         return 0
@@ -293,7 +295,7 @@ def kernel_manager(kernel_name: str, *, preload: Sequence[str] = ()) -> Any:
         spec = km.kernel_spec
     except NoSuchKernel:
         return None
-    if _python_command(spec.argv) is None:
+    if spec is None or _python_command(spec.argv) is None:
         return None
     km.kernel_id = kernel_id = str(uuid.uuid4())
     km.provisioner = ForkProvisioner(kernel_id=kernel_id, kernel_spec=spec, parent=km,
