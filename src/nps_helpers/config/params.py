@@ -73,8 +73,9 @@ LETTER_TERRITORIES = frozenset({"BZ", "CA", "CL", "CO", "CR", "GT", "MX", "NI", 
 PAPER_SIZES = ("a4", "letter")
 
 
-def locale_territory(locale: str) -> str:
-    """The territory of a CLDR locale; a bare language takes its likely one (CLDR).
+def locale_territory(locale: str) -> str | None:
+    """The territory of a CLDR locale; a bare language takes its likely one (CLDR); None if
+    CLDR knows none.
 
     Examples
     --------

@@ -108,7 +108,7 @@ def notebook_imports(nb: Any) -> tuple[str, ...]:
     ...     new_code_cell("from nps_helpers.present import plots\\nnh.nps([9, 3])"),
     ...     new_code_cell("%matplotlib inline")])
     >>> notebook_imports(nb)
-    ('numpy', 'nps_helpers', 'nps_helpers:plots', 'nps_helpers:nps')
+    ('numpy', 'nps_helpers', 'nps_helpers.present', 'nps_helpers.present:plots', 'nps_helpers:nps')
     """
     found: dict[str, None] = {}
     aliases: dict[str, str] = {}
