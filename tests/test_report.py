@@ -383,7 +383,7 @@ def theme_labels(monkeypatch):
         calls.append((code, language, industry))
         return LABELS.get((code, language), code)
 
-    monkeypatch.setattr("nps_helpers.analysis.text.theme_label", label, raising=False)
+    monkeypatch.setattr("nps_helpers.analysis.codeframes.theme_label", label, raising=False)
     return calls
 
 

@@ -383,7 +383,7 @@ def test_missing_columns_are_named(call, column):
 def theme_names(monkeypatch):
     """Theme names as the client's codeframe would give them."""
     names = {"installation": "Instalacja", "price": "Cena"}
-    monkeypatch.setattr("nps_helpers.analysis.text.theme_label",
+    monkeypatch.setattr("nps_helpers.analysis.codeframes.theme_label",
                         lambda code, language, industry=None: names[code], raising=False)
 
 

@@ -654,7 +654,7 @@ class Translator:
         'Instalacja'
         """
         # text loads the codeframes and the lemmatiser; every module imports i18n.
-        from ..analysis.text import theme_label
+        from ..analysis.codeframes import theme_label
 
         return theme_label(code, self.language, industry)
 
