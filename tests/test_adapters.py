@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from nps_helpers.adapters import detect_format, read_export
-from nps_helpers.adapters.mapping import Mapping, load_mapping
+from nps_helpers.adapters.mapping import ExportMapping, load_mapping
 from nps_helpers.errors import NpsInputError, NpsParamsError
 
 
@@ -71,7 +71,7 @@ def test_surveymonkey_with_one_header_row_loses_no_response(tmp_path):
 
 def test_surveymonkey_names_multi_column_questions_by_answer(tmp_path):
     path = export(tmp_path, "sm.csv", SURVEYMONKEY)
-    mapping = Mapping(segments={"bank": "Which products do you use? - Bank"})
+    mapping = ExportMapping(segments={"bank": "Which products do you use? - Bank"})
     batch = read_export(path, mapping=mapping)
     assert batch.responses["bank"].tolist()[0] == "Bank" and batch.responses["bank"].isna().sum() == 0
 
@@ -165,7 +165,7 @@ def test_typeform_answers_by_field_ref_with_hidden_fields(tmp_path):
 
 def test_typeform_mapping_may_name_a_field_by_its_id(tmp_path):
     path = export(tmp_path, "typeform.json", json.dumps(TYPEFORM))
-    batch = read_export(path, mapping=Mapping(columns={"score": "id_nps_q", "comment": "id_why"}))
+    batch = read_export(path, mapping=ExportMapping(columns={"score": "id_nps_q", "comment": "id_why"}))
     assert batch.responses["score"].tolist() == [10, 4]
 
 
@@ -229,7 +229,7 @@ QUALTRICS = (
 def test_qualtrics_score_through_its_nps_group_sibling_and_blank_is_unanswered(tmp_path):
     path = export(tmp_path, "q.csv", QUALTRICS)
     assert detect_format(path) == "qualtrics"
-    batch = read_export(path, mapping=Mapping(timezone="Europe/Warsaw"))
+    batch = read_export(path, mapping=ExportMapping(timezone="Europe/Warsaw"))
     assert (batch.read, len(batch.responses), batch.unanswered, len(batch.rejects)) == (3, 1, 1, 1)
     assert records(batch, "response_id", "customer_id", "language", "score", "comment", "source_row") == [
         {"response_id": "R_a", "customer_id": "cust-1", "language": "PL", "score": 9, "comment": "Dobrze", "source_row": 4}
@@ -261,11 +261,11 @@ def test_qualtrics_reads_naive_times_in_the_timezone_of_its_importid_row(tmp_pat
 
 def test_a_mappings_timezone_wins_over_the_importid_row(tmp_path):
     path = export(tmp_path, "q.csv", _qualtrics_with_zones("Z", "Europe/Warsaw"))
-    batch = read_export(path, mapping=Mapping(timezone="America/New_York"))
+    batch = read_export(path, mapping=ExportMapping(timezone="America/New_York"))
     assert batch.responses["responded_at"].tolist() == [utc(2021, 7, 1, 4, 30)]
     assert batch.timezone == "America/New_York"
     # A mapping that sets other keys leaves the export's zone in force.
-    batch = read_export(path, mapping=Mapping(columns={"response_id": "ResponseId"}))
+    batch = read_export(path, mapping=ExportMapping(columns={"response_id": "ResponseId"}))
     assert batch.timezone == "Europe/Warsaw"
 
 
@@ -282,14 +282,14 @@ def test_an_unknown_importid_timezone_names_the_row_column_and_fix(tmp_path):
 
 def test_qualtrics_mapping_may_name_the_question_text(tmp_path):
     path = export(tmp_path, "q.csv", QUALTRICS)
-    batch = read_export(path, mapping=Mapping(columns={"score": "How satisfied are you (0-10)?"}))
+    batch = read_export(path, mapping=ExportMapping(columns={"score": "How satisfied are you (0-10)?"}))
     assert batch.responses["score"].tolist() == [8, 5, 9] and batch.unanswered == 0
 
 
 def test_qualtrics_columns_with_one_header_row_lose_no_data_row(tmp_path):
     path = export(tmp_path, "one.csv", "ResponseId,StartDate,Q1_NPS\nR_1,2020-01-01 10:00:00,9\nR_2,2020-01-02 10:00:00,3\n")
     assert detect_format(path) == "qualtrics"
-    batch = read_export(path, mapping=Mapping(columns={"score": "Q1_NPS", "responded_at": "StartDate"}))
+    batch = read_export(path, mapping=ExportMapping(columns={"score": "Q1_NPS", "responded_at": "StartDate"}))
     assert records(batch, "response_id", "source_row") == [{"response_id": "R_1", "source_row": 2}, {"response_id": "R_2", "source_row": 3}]
 
 
@@ -393,7 +393,7 @@ def test_encodings_are_detected(tmp_path, encoding, prefix, header, comment):
 def test_mapping_encoding_and_delimiter_override_detection(tmp_path):
     path = tmp_path / "pipe.txt"
     path.write_bytes("data|ocena|uwagi\n2021-01-05|9|źle? nie\n".encode("cp1250"))
-    batch = read_export(path, mapping=Mapping(encoding="cp1250", delimiter="|", columns={"score": "ocena"}))
+    batch = read_export(path, mapping=ExportMapping(encoding="cp1250", delimiter="|", columns={"score": "ocena"}))
     assert records(batch, "score", "comment") == [{"score": 9, "comment": "źle? nie"}]
 
 
@@ -453,7 +453,7 @@ def test_a_second_recommend_question_in_another_language_is_listed_not_taken(tmp
     )
     with pytest.raises(NpsInputError, match=r"^x\.csv, row 1: several columns could be the NPS question \('¿Recomendarías nuestra app\?', '¿Recomendarías nuestra tienda\?'\); name the NPS question"):
         read_export(path)
-    mapped = read_export(path, mapping=Mapping(columns={"score": "¿Recomendarías nuestra tienda?"}))
+    mapped = read_export(path, mapping=ExportMapping(columns={"score": "¿Recomendarías nuestra tienda?"}))
     assert records(mapped, "score", "comment") == [{"score": 8, "comment": "bien"}]
 
 
@@ -489,7 +489,7 @@ def test_several_worded_questions_are_listed(tmp_path):
 def test_unknown_mapped_column_lists_the_columns(tmp_path):
     path = export(tmp_path, "x.csv", "date,nps\n2021-01-01,9\n")
     with pytest.raises(NpsInputError, match=r"columns\.score names 'Ocena', which is not a column of this file; its columns are 'date', 'nps'"):
-        read_export(path, mapping=Mapping(columns={"score": "Ocena"}))
+        read_export(path, mapping=ExportMapping(columns={"score": "Ocena"}))
 
 
 def test_no_date_column_asks_for_a_mapping(tmp_path):

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from nps_helpers.adapters import detect_format, read_export
-from nps_helpers.adapters.mapping import Mapping
+from nps_helpers.adapters.mapping import ExportMapping
 from nps_helpers.errors import NpsInputError
 from nps_helpers.io.ingest import ingest_files
 from nps_helpers.io.store import Store
@@ -117,7 +117,7 @@ def test_wootric_unix_second_times_read_as_utc(tmp_path):
              "end_user": {"id": 987654, "email": "jane.doe@example.com", "external_id": "usr_12345"}}]
     batch = read_export(write(tmp_path, "w.json", page))
     assert batch.responses["responded_at"].tolist() == [utc(2024, 6, 13)]
-    mapped = read_export(write(tmp_path, "w2.json", page), mapping=Mapping(columns={"customer_id": "end_user.external_id"}))
+    mapped = read_export(write(tmp_path, "w2.json", page), mapping=ExportMapping(columns={"customer_id": "end_user.external_id"}))
     assert mapped.responses["customer_id"].tolist() == ["usr_12345"]
 
 
@@ -378,7 +378,7 @@ def test_survicate_several_nps_questions_need_a_mapping(tmp_path):
     path = write(tmp_path, "two_nps.json", page)
     with pytest.raises(NpsInputError, match="several NPS questions .*question_501, question_777"):
         read_export(path)
-    batch = read_export(path, mapping=Mapping(columns={"score": "question_777"}))
+    batch = read_export(path, mapping=ExportMapping(columns={"score": "question_777"}))
     # Only the first response answered question 777; an unanswered row's date is not checked.
     assert batch.responses["score"].tolist() == [4] and (batch.unanswered, len(batch.rejects)) == (3, 0)
 

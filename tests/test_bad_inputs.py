@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
-from nps_helpers.adapters.mapping import Mapping
+from nps_helpers.adapters.mapping import ExportMapping
 from nps_helpers.cli import app
 from nps_helpers.errors import NpsInputError, NpsStoreError
 from nps_helpers.io.ingest import IngestReport, ingest_files
@@ -58,7 +58,7 @@ def test_header_only_file_names_the_first_data_row(tmp_path):
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_wrong_declared_encoding(tmp_path):
     content = "Data;Polecisz nas?\n1.2.2021;9\n".encode("cp1251", errors="replace") + "Жжж".encode("cp1251")
-    message = refused(tmp_path, "ru.csv", content, mapping=Mapping(encoding="utf-8"))
+    message = refused(tmp_path, "ru.csv", content, mapping=ExportMapping(encoding="utf-8"))
     assert "not valid utf-8" in message and "encoding" in message
 
 
@@ -91,8 +91,8 @@ def test_xlsx_with_several_sheets_needs_a_sheet_name(tmp_path):
     content = path.read_bytes()
     message = refused(tmp_path, "book.xlsx", content)
     assert "several sheets with data ('2021', '2022')" in message and "sheet:" in message
-    assert "no sheet '2023'" in refused(tmp_path, "book.xlsx", content, mapping=Mapping(sheet="2023"))
-    report = ingest(tmp_path, "book.xlsx", content, mapping=Mapping(sheet="2022"))
+    assert "no sheet '2023'" in refused(tmp_path, "book.xlsx", content, mapping=ExportMapping(sheet="2023"))
+    report = ingest(tmp_path, "book.xlsx", content, mapping=ExportMapping(sheet="2022"))
     assert (report.read, report.stored) == (1, 1)
 
 
@@ -152,7 +152,7 @@ def test_mixed_date_formats_that_agree_on_the_order_all_read(tmp_path):
 
 def test_future_and_implausibly_old_dates(tmp_path):
     # A two-digit year reads by Excel's pivot: '21' is 2021, '79' is 1979 (before 1980: too old).
-    report = ingest(tmp_path, "when.csv", "Date,NPS\n2099-01-01,9\n1.2.79,8\n2021-03-01,7\n1.2.21,6\n", mapping=Mapping(date_format="day-first"))
+    report = ingest(tmp_path, "when.csv", "Date,NPS\n2099-01-01,9\n1.2.79,8\n2021-03-01,7\n1.2.21,6\n", mapping=ExportMapping(date_format="day-first"))
     assert report.stored == 2 and report.rejected == {"date_in_future": 1, "date_too_old": 1}
 
 
@@ -202,7 +202,7 @@ def test_nul_bytes_and_duplicate_headers(tmp_path):
 
 def test_zero_row_client_gets_a_clear_store_error(tmp_path):
     # A file with no valid row is refused whole, so the client has no responses.
-    message = refused(tmp_path, "allbad.csv", "Date,NPS\n2021-03-01,eleven\n2021-03-02,\n", mapping=Mapping(columns={"score": "NPS"}))
+    message = refused(tmp_path, "allbad.csv", "Date,NPS\n2021-03-01,eleven\n2021-03-02,\n", mapping=ExportMapping(columns={"score": "NPS"}))
     assert message == (
         "allbad.csv: no valid row: 1 of 2 rows rejected as score_not_a_number (row 2, column 'NPS': 'eleven'); "
         "check that columns: score: in the mapping file names the 0-10 NPS question; nothing was stored"

@@ -11,8 +11,8 @@ import yaml
 from bs4 import BeautifulSoup
 from conftest import BATCH, demo_project, every_state_manifest, render, write_params
 
-from nps_helpers.analysis.metrics import nps, nps_difference
 from nps_helpers.analysis.codeframes import codeframe
+from nps_helpers.analysis.metrics import nps, nps_difference
 from nps_helpers.core.periods import parse_period
 from nps_helpers.io.store import Store
 from nps_helpers.io.timezones import client_timezone

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from nps_helpers import __version__
-from nps_helpers.adapters.mapping import Columns, Mapping
+from nps_helpers.adapters.mapping import Columns, ExportMapping
 from nps_helpers.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,7 +44,7 @@ def test_period_help_names_custom_ranges():
 def test_ingest_help_lists_every_mapping_key():
     text = _help("ingest")
     listed = text.split("Mapping file (--mapping)")[1]
-    for key in [*Mapping.model_fields, *Columns.model_fields]:
+    for key in [*ExportMapping.model_fields, *Columns.model_fields]:
         assert re.search(rf"\b{key}\b", listed), key
 
 

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from nps_helpers.adapters import read_export
-from nps_helpers.adapters.mapping import Mapping, load_mapping
+from nps_helpers.adapters.mapping import ExportMapping, load_mapping
 from nps_helpers.adapters.sniff import detect_encoding
 from nps_helpers.cli import app
 from nps_helpers.errors import NpsInputError
@@ -55,7 +55,7 @@ def test_windows_1252_pound_and_accents_decode_to_the_exact_text(tmp_path):
 def test_declared_western_encodings_read_the_same(tmp_path, declared):
     rows = [f"2021-03-0{i + 1};9;{text}".encode("cp1252") for i, text in enumerate(WESTERN)]
     path = write(tmp_path, "west.csv", [HEADER.encode("cp1252"), *rows])
-    assert comments(read_export(path, mapping=Mapping(encoding=declared))) == WESTERN
+    assert comments(read_export(path, mapping=ExportMapping(encoding=declared))) == WESTERN
 
 
 @pytest.mark.parametrize(
@@ -150,7 +150,7 @@ def test_mapping_value_form_dates_every_row(tmp_path):
 def test_given_date_in_a_timezone_is_midday_there(tmp_path):
     path = tmp_path / "wave.csv"
     path.write_text(WAVE)
-    batch = read_export(path, mapping=Mapping(columns={"responded_at": {"value": "2020-06-30"}}, timezone="Europe/Warsaw"))
+    batch = read_export(path, mapping=ExportMapping(columns={"responded_at": {"value": "2020-06-30"}}, timezone="Europe/Warsaw"))
     assert set(batch.responses["responded_at"]) == {pd.Timestamp("2020-06-30 10:00", tz="UTC")}
 
 
@@ -227,16 +227,16 @@ def test_header_row_in_the_mapping_and_the_error_that_names_the_row_taken(tmp_pa
     assert str(err.value).endswith(
         "(row 1 was taken as the header; if it is another row, set header_row in the mapping file)"
     )
-    batch = read_export(path, mapping=Mapping(header_row=2))
+    batch = read_export(path, mapping=ExportMapping(header_row=2))
     assert batch.responses[["source_row", "score"]].to_dict("records") == [
         {"source_row": 3, "score": 9}, {"source_row": 4, "score": 7},
     ]
     workbook = _titled_workbook(tmp_path / "titled.xlsx")
-    assert read_export(workbook, mapping=Mapping(header_row=3)).responses["source_row"].tolist() == [4, 6]
+    assert read_export(workbook, mapping=ExportMapping(header_row=3)).responses["source_row"].tolist() == [4, 6]
     with pytest.raises(NpsInputError, match=r"row 1 was taken as the header"):
-        read_export(workbook, mapping=Mapping(header_row=1))
+        read_export(workbook, mapping=ExportMapping(header_row=1))
     with pytest.raises(NpsInputError, match=r"^titled\.xlsx, sheet 'Sheet', row 2: header_row names an empty row"):
-        read_export(workbook, mapping=Mapping(header_row=2))
+        read_export(workbook, mapping=ExportMapping(header_row=2))
 
 
 def test_header_row_must_be_a_positive_row_number(tmp_path):

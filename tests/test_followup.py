@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nps_helpers.analysis.text import tag_themes, theme_mentions
 from nps_helpers.analysis.codeframes import Codeframe
+from nps_helpers.analysis.text import tag_themes, theme_mentions
 from nps_helpers.errors import NpsInputError
 from nps_helpers.views.followup import (
     FORMULA_STARTS,

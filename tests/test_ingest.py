@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from nps_helpers.adapters.mapping import Mapping
+from nps_helpers.adapters.mapping import ExportMapping
 from nps_helpers.cli import app
 from nps_helpers.errors import NpsInputError
 from nps_helpers.io.ingest import IngestReport, ingest_files
@@ -231,7 +231,7 @@ def test_a_file_with_no_valid_row_is_refused_and_nothing_is_written(tmp_path):
         "(such as '%m/%d/%y'); nothing was stored"
     )
     with pytest.raises(NpsInputError) as err:
-        ingest_files([good, us], client_id="acme", store=store, mapping=Mapping(date_format="month-first"))
+        ingest_files([good, us], client_id="acme", store=store, mapping=ExportMapping(date_format="month-first"))
     assert str(err.value) == message
     assert not store.has("responses", "acme") and not store.rejects_path("acme").exists()
     assert store.ingest_log("acme") == []

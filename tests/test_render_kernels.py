@@ -125,12 +125,12 @@ def job_for(project: Path, cid: str, notebook: str, out: str) -> ReportJob:
         internal_dir=str(project / out / "_internal" / f".{cid}.partial"),
     )
     return ReportJob(params=params, notebook=str(project / "notebooks" / notebook),
-                     html=str(project / out / f"{cid}.html"), internal_dir=str(project / out / "_internal" / cid),
+                     html=str(project / out / f"{cid}.html"), published_dir=str(project / out / "_internal" / cid),
                      display_name=cid.title(), input_hash="h", kernel_name=KERNEL, timeout=120)
 
 
 def probe_output(job: ReportJob) -> dict:
-    nb = nbformat.read(Path(job.internal_dir) / f"{job.client_id}.ipynb", as_version=4)
+    nb = nbformat.read(Path(job.published_dir) / f"{job.client_id}.ipynb", as_version=4)
     return json.loads(nb.cells[-1].outputs[0]["text"])
 
 
@@ -196,7 +196,7 @@ def test_an_edited_project_module_reaches_the_next_report(project, tmp_path, mon
     def printed(out: str) -> str:
         job = job_for(project, "acme-co", "stamped.ipynb", out)
         assert run_report(job).ok
-        nb = nbformat.read(Path(job.internal_dir) / "acme-co.ipynb", as_version=4)
+        nb = nbformat.read(Path(job.published_dir) / "acme-co.ipynb", as_version=4)
         return nb.cells[-1].outputs[0]["text"].strip()
 
     assert printed("stamp-1") == "before"

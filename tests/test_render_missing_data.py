@@ -17,7 +17,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from nps_helpers.adapters.mapping import Mapping
+from nps_helpers.adapters.mapping import ExportMapping
 from nps_helpers.io.ingest import ingest_files
 from nps_helpers.present.i18n import translator
 from nps_helpers.render.batch import render_batch
@@ -68,7 +68,7 @@ def rendered(tmp_path_factory):
         if comments:
             columns["comment"] = "comment"
         [report] = ingest_files([path], client_id=cid, store=root / "store",
-                                mapping=Mapping(columns=columns))
+                                mapping=ExportMapping(columns=columns))
         assert report.stored == len(frame)
         exports[cid] = frame
     result = render_batch(clients=list(CLIENTS), period=PERIOD, params_dir=root / "params",

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from nps_helpers.adapters.mapping import Mapping
+from nps_helpers.adapters.mapping import ExportMapping
 from nps_helpers.adapters.reviews import ReviewMapping, load_review_mapping, read_reviews
 from nps_helpers.analysis.reviews import stars_by_month
 from nps_helpers.cli import app
@@ -186,7 +186,7 @@ def test_survey_formats_and_mappings_are_refused_for_reviews(tmp_path, store):
     with pytest.raises(NpsInputError, match="leave out --format"):
         ingest_files([path], client_id="acme", store=store, table="reviews", fmt="qualtrics")
     with pytest.raises(NpsInputError, match="survey mapping"):
-        ingest_files([path], client_id="acme", store=store, table="reviews", mapping=Mapping())
+        ingest_files([path], client_id="acme", store=store, table="reviews", mapping=ExportMapping())
     with pytest.raises(NpsInputError, match="responses or reviews"):
         ingest_files([path], client_id="acme", store=store, table="customers")
 

@@ -16,8 +16,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nps_helpers.analysis.text import LANGUAGES, comment_languages, detect_language, distinctive_words, example_comments, joined_themes, passives_close_to_promoting, tag_themes, theme_counts, theme_mentions
 from nps_helpers.analysis.codeframes import Codeframe, codeframe, theme_label
+from nps_helpers.analysis.text import (
+    LANGUAGES,
+    comment_languages,
+    detect_language,
+    distinctive_words,
+    example_comments,
+    joined_themes,
+    passives_close_to_promoting,
+    tag_themes,
+    theme_counts,
+    theme_mentions,
+)
 from nps_helpers.errors import NpsInputError, NpsParamsError
 
 NONE = Codeframe("none", (), {}, {})

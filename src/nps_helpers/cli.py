@@ -60,7 +60,9 @@ class Format(StrEnum):
     generic = "generic"
 
 
-class Table(StrEnum):
+class StoreTable(StrEnum):
+    """The store table an export goes to (nps-report ingest --table)."""
+
     responses = "responses"
     reviews = "reviews"
 
@@ -84,7 +86,7 @@ def demo_data(
     typer.echo(summary)
 
 
-# The keys of adapters.mapping.Mapping (a test checks this text names every one).
+# The keys of adapters.mapping.ExportMapping (a test checks this text names every one).
 MAPPING_HELP = """\b
 Mapping file (--mapping), every key optional:
   columns:      {response_id, responded_at, score, comment, customer_id, language, csat, ces}
@@ -106,7 +108,7 @@ def ingest(
     client: Annotated[str, typer.Option("--client", metavar="ID", help="Client id the rows belong to.")],
     format: Annotated[Format, typer.Option("--format", help="Export format.")] = Format.auto,
     mapping: Annotated[Path | None, typer.Option("--mapping", metavar="FILE", help="Column mapping YAML (its keys are listed below).")] = None,
-    table: Annotated[Table, typer.Option("--table", help="responses (survey exports) or reviews (review-portal exports).")] = Table.responses,
+    table: Annotated[StoreTable, typer.Option("--table", help="responses (survey exports) or reviews (review-portal exports).")] = StoreTable.responses,
     date: Annotated[str | None, typer.Option("--date", metavar="DATE", help="YYYY-MM-DD: the date of every response of files without dates (a survey wave).")] = None,
     replace: Annotated[bool, typer.Option("--replace", help="Replace the rows read before from a file of the same name or content with this reading (say, after adding a segment to the mapping).")] = False,
     store: StoreOpt = None,

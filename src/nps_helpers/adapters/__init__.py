@@ -1,6 +1,6 @@
 """Survey exports in, canonical rows out: one module per tool, none touching the store.
 
-Every adapter turns one file into a :class:`~nps_helpers.adapters.validate.Batch`:
+Every adapter turns one file into a :class:`~nps_helpers.adapters.validate.ValidatedFile`:
 canonical responses, rejected rows with their reasons, and the count of unanswered
 surveys, with ``read = responses + unanswered + rejects``.
 """
@@ -23,11 +23,11 @@ from . import (
     typeform,
     wootric,
 )
-from .mapping import Mapping, load_mapping
+from .mapping import ExportMapping, load_mapping
 from .raw import load_json, sniff_text
-from .validate import Batch
+from .validate import ValidatedFile
 
-READERS: dict[str, Callable[[Path, Mapping | None], Batch]] = {
+READERS: dict[str, Callable[[Path, ExportMapping | None], ValidatedFile]] = {
     "qualtrics": qualtrics.read,
     "surveymonkey": surveymonkey.read,
     "delighted": delighted.read,
@@ -43,10 +43,10 @@ READERS: dict[str, Callable[[Path, Mapping | None], Batch]] = {
 API_TOOLS = {"survicate": survicate, "wootric": wootric, "retently": retently, "asknicely": asknicely}
 FORMATS = ("auto", *READERS)
 
-__all__ = ["FORMATS", "Batch", "Mapping", "detect_format", "load_mapping", "read_export"]
+__all__ = ["FORMATS", "ValidatedFile", "ExportMapping", "detect_format", "load_mapping", "read_export"]
 
 
-def detect_format(path: str | os.PathLike, mapping: Mapping | None = None) -> str:
+def detect_format(path: str | os.PathLike, mapping: ExportMapping | None = None) -> str:
     """Which tool wrote ``path``, from its content: one of the keys of ``READERS``.
 
     Examples
@@ -68,7 +68,7 @@ def detect_format(path: str | os.PathLike, mapping: Mapping | None = None) -> st
         return next((name for name, module in API_TOOLS.items() if module.matches_json(payload)), "generic")
     if kind != "text":
         return "generic"
-    settings = mapping or Mapping()
+    settings = mapping or ExportMapping()
     records = sniff_text(path, encoding=settings.encoding, delimiter=settings.delimiter).records(3)
     for name, module in (("qualtrics", qualtrics), ("surveymonkey", surveymonkey), ("google-forms", google_forms)):
         if module.matches(records):
@@ -76,7 +76,7 @@ def detect_format(path: str | os.PathLike, mapping: Mapping | None = None) -> st
     return next((name for name, module in API_TOOLS.items() if module.matches_csv(records)), "generic")
 
 
-def read_export(path: str | os.PathLike, *, fmt: str = "auto", mapping: Mapping | None = None) -> Batch:
+def read_export(path: str | os.PathLike, *, fmt: str = "auto", mapping: ExportMapping | None = None) -> ValidatedFile:
     """Read one export with the adapter for ``fmt`` (detected from the content when 'auto').
 
     Examples

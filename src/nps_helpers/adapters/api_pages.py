@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 from ..core.schema import DRIVER_PREFIX
 from .detect import RESERVED, plan_for
 from .generic import file_kind, read_table
-from .mapping import Columns, GivenDate, Mapping, merged
+from .mapping import Columns, ExportMapping, GivenDate, merged
 from .raw import RawTable, flatten, from_records, json_records, load_json, rejects_frame, snake
 from .validate import Plan, trimmed
 
@@ -70,7 +70,7 @@ def page_items(payload: object, source: str, *keys: str) -> list[dict]:
     return json_records(payload, source)
 
 
-def read_fields(path: Path, mapping: Mapping | None, *keys: str) -> RawTable:
+def read_fields(path: Path, mapping: ExportMapping | None, *keys: str) -> RawTable:
     """One export as text: a JSON page's records (nested fields as dotted names), or a
     CSV/TSV/XLSX/Parquet file of the same fields.
 
@@ -176,7 +176,7 @@ def seconds_or_detect(raw: RawTable, column: str | GivenDate | None) -> str | No
     return "unix" if len(filled) and pc.all(pc.match_substring_regex(filled, r"^\d+$")).as_py() else None
 
 
-def api_plan(raw: RawTable, columns: Columns, segments: dict[str, str], mapping: Mapping | None) -> Plan:
+def api_plan(raw: RawTable, columns: Columns, segments: dict[str, str], mapping: ExportMapping | None) -> Plan:
     """The plan of an API tool's records: its fields, segments and time format, under the
     user's mapping; a blank score is an unanswered survey.
 
@@ -187,6 +187,6 @@ def api_plan(raw: RawTable, columns: Columns, segments: dict[str, str], mapping:
     >>> plan.score, plan.date_format, plan.blank_score
     ('score', 'unix', 'unanswered')
     """
-    base = Mapping(columns=columns, segments=segments, date_format=seconds_or_detect(raw, columns.responded_at))
+    base = ExportMapping(columns=columns, segments=segments, date_format=seconds_or_detect(raw, columns.responded_at))
     return plan_for(raw, merged(base, mapping), blank_score="unanswered")
 

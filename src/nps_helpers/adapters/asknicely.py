@@ -34,9 +34,9 @@ from .api_pages import (
     read_fields,
     set_aside,
 )
-from .mapping import Mapping
+from .mapping import ExportMapping
 from .raw import RawTable
-from .validate import Batch, validate_rows
+from .validate import ValidatedFile, validate_rows
 
 PAGE = ("data",)
 FIELDS = {"response_id", "answer", "responded"}
@@ -67,7 +67,7 @@ def matches_csv(records: list[list[str]]) -> bool:
     return header_names(records) >= FIELDS
 
 
-def read(path: Path, mapping: Mapping | None = None) -> Batch:
+def read(path: Path, mapping: ExportMapping | None = None) -> ValidatedFile:
     """Read an AskNicely responses page (JSON) or the same records as CSV.
 
     Examples

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from ..core.schema import DRIVER_PREFIX
 from .detect import RESERVED, plan_for
-from .mapping import Columns, Mapping, merged
+from .mapping import Columns, ExportMapping, merged
 from .raw import flatten, from_records, json_records, load_json, rejects_frame, snake
-from .validate import Batch, validate_rows
+from .validate import ValidatedFile, validate_rows
 
 PROPERTIES = "person_properties."
 
@@ -28,7 +28,7 @@ def matches(payload: object) -> bool:
     return "survey_type" in first or {"person", "score", "created_at"} <= set(first)
 
 
-def read(path: Path, mapping: Mapping | None = None) -> Batch:
+def read(path: Path, mapping: ExportMapping | None = None) -> ValidatedFile:
     """Read a Delighted responses JSON file.
 
     Examples
@@ -57,7 +57,7 @@ def read(path: Path, mapping: Mapping | None = None) -> Batch:
         broken=rejects_frame(path.name, [i for i, _ in other], "survey_type", [r.get("survey_type") for _, r in other], "not_nps_survey"),
     )
     person = next((c for c in ("person.id", "person", "person.email") if c in raw.columns), None)
-    base = Mapping(
+    base = ExportMapping(
         columns=Columns(
             response_id="id", responded_at="created_at", score="score",
             comment="comment" if "comment" in raw.columns else None, customer_id=person,

@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 
 from ..core.schema import DRIVER_PREFIX, RESPONSE_CORE, RESPONSE_TRACE
 from ..errors import NpsInputError
-from .mapping import Columns, GivenDate, Mapping
+from .mapping import Columns, ExportMapping, GivenDate
 from .raw import RawTable, snake
 from .validate import Plan, no_answer, parse_scores, trimmed
 
@@ -199,7 +199,7 @@ def find_comment(raw: RawTable, score: str, *, skip: Sequence[str] = ()) -> str 
 
 def plan_for(
     raw: RawTable,
-    mapping: Mapping | None = None,
+    mapping: ExportMapping | None = None,
     *,
     among: Sequence[str] | None = None,
     blank_score: Literal["reject", "unanswered"] = "unanswered",
@@ -215,11 +215,11 @@ def plan_for(
     >>> import numpy as np
     >>> raw = RawTable("a.csv", pa.table({"Date": ["2021-01-02"], "Ocena": ["9"], "Region": ["EU"]}),
     ...                np.array([2]))
-    >>> plan = plan_for(raw, Mapping(columns={"score": "ocena"}))
+    >>> plan = plan_for(raw, ExportMapping(columns={"score": "ocena"}))
     >>> plan.score, plan.responded_at, dict(plan.segments)
     ('Ocena', 'Date', {'region': 'Region'})
     """
-    mapping = mapping or Mapping()
+    mapping = mapping or ExportMapping()
     wave = mapping.columns.responded_at if isinstance(mapping.columns.responded_at, GivenDate) else None
     given = {
         k: mapped_column(raw, v, f"columns.{k}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .detect import plan_for
-from .mapping import Mapping
+from .mapping import ExportMapping
 from .raw import (
     RawTable,
     flatten,
@@ -15,7 +15,7 @@ from .raw import (
     read_parquet,
     read_workbook,
 )
-from .validate import Batch, validate_rows
+from .validate import ValidatedFile, validate_rows
 
 XLSX_MAGIC = b"PK\x03\x04"
 PARQUET_MAGIC = b"PAR1"
@@ -55,7 +55,7 @@ def _parses(path: Path) -> bool:
     return True
 
 
-def read_table(path: Path, mapping: Mapping | None = None) -> RawTable:
+def read_table(path: Path, mapping: ExportMapping | None = None) -> RawTable:
     """Any generic export as a text table (sheet, header row, encoding and delimiter from ``mapping``).
 
     Without ``header_row`` in the mapping, the header of a CSV or XLSX file is found
@@ -69,7 +69,7 @@ def read_table(path: Path, mapping: Mapping | None = None) -> RawTable:
     >>> read_table(p).data.to_pydict()
     {'score': ['9'], 'date': ['2021-01-01']}
     """
-    mapping = mapping or Mapping()
+    mapping = mapping or ExportMapping()
     kind = file_kind(path)
     if kind == "xlsx":
         return read_workbook(path, sheet=mapping.sheet, header_row=mapping.header_row)
@@ -80,7 +80,7 @@ def read_table(path: Path, mapping: Mapping | None = None) -> RawTable:
     return read_delimited(path, header_row=mapping.header_row, encoding=mapping.encoding, delimiter=mapping.delimiter)
 
 
-def read(path: Path, mapping: Mapping | None = None) -> Batch:
+def read(path: Path, mapping: ExportMapping | None = None) -> ValidatedFile:
     """Read a generic export: columns from the mapping, the rest detected by name.
 
     Examples

@@ -9,9 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from .detect import find_named, plan_for
-from .mapping import Columns, Mapping, merged
+from .mapping import Columns, ExportMapping, merged
 from .raw import read_delimited
-from .validate import Batch, validate_rows
+from .validate import ValidatedFile, validate_rows
 
 TIMESTAMP_NAMES = (
     "timestamp", "sygnatura czasowa", "zeitstempel", "časovni žig", "отметка времени",
@@ -31,7 +31,7 @@ def matches(records: list[list[str]]) -> bool:
     return bool(records and records[0]) and " ".join(records[0][0].split()).casefold() in TIMESTAMP_NAMES
 
 
-def read(path: Path, mapping: Mapping | None = None) -> Batch:
+def read(path: Path, mapping: ExportMapping | None = None) -> ValidatedFile:
     """Read a Google Forms CSV export.
 
     Examples
@@ -43,7 +43,7 @@ def read(path: Path, mapping: Mapping | None = None) -> Batch:
     >>> read(p).responses[["responded_at", "customer_id", "score"]].astype(str).to_dict("records")
     [{'responded_at': '2021-04-01 13:03:41+00:00', 'customer_id': 'a@b.eu', 'score': '9'}]
     """
-    settings = mapping or Mapping()
+    settings = mapping or ExportMapping()
     raw = read_delimited(path, encoding=settings.encoding, delimiter=settings.delimiter)
-    base = Mapping(columns=Columns(responded_at=raw.columns[0], customer_id=find_named(raw, EMAIL_NAMES)))
+    base = ExportMapping(columns=Columns(responded_at=raw.columns[0], customer_id=find_named(raw, EMAIL_NAMES)))
     return validate_rows(raw, plan_for(raw, merged(base, mapping)))

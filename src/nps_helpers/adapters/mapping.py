@@ -61,12 +61,12 @@ class Columns(Strict):
     ces: str | None = Field(None, description="Customer effort score, 1-7.")
 
 
-class Mapping(Strict):
+class ExportMapping(Strict):
     """How to read one export (see the module docstring for the YAML shape).
 
     Examples
     --------
-    >>> Mapping(columns={"score": "Q1"}, date_format="day-first").columns.score
+    >>> ExportMapping(columns={"score": "Q1"}, date_format="day-first").columns.score
     'Q1'
     """
 
@@ -133,7 +133,7 @@ class Mapping(Strict):
         return value
 
 
-def load_mapping(path: str | os.PathLike) -> Mapping:
+def load_mapping(path: str | os.PathLike) -> ExportMapping:
     """Read a mapping YAML file; a wrong key or value names the file and the key.
 
     Examples
@@ -144,16 +144,16 @@ def load_mapping(path: str | os.PathLike) -> Mapping:
     >>> load_mapping(p).delimiter
     ';'
     """
-    return load_yaml_model(path, Mapping)
+    return load_yaml_model(path, ExportMapping)
 
 
-def merged(base: Mapping, user: Mapping | None) -> Mapping:
+def merged(base: ExportMapping, user: ExportMapping | None) -> ExportMapping:
     """A tool's default mapping with the user's on top: every key the user set wins.
 
     Examples
     --------
-    >>> tool = Mapping(columns={"score": "Q5", "response_id": "ResponseId"}, timezone="Europe/Berlin")
-    >>> both = merged(tool, Mapping(columns={"score": "Q7"}))
+    >>> tool = ExportMapping(columns={"score": "Q5", "response_id": "ResponseId"}, timezone="Europe/Berlin")
+    >>> both = merged(tool, ExportMapping(columns={"score": "Q7"}))
     >>> both.columns.score, both.columns.response_id, both.timezone
     ('Q7', 'ResponseId', 'Europe/Berlin')
     """

@@ -16,9 +16,9 @@ from pathlib import Path
 from ..core.schema import check_timezone
 from ..errors import NpsInputError
 from .detect import find_score, plan_for
-from .mapping import Columns, Mapping, merged
+from .mapping import Columns, ExportMapping, merged
 from .raw import RawTable, read_delimited, sniff_text
-from .validate import Batch, validate_rows
+from .validate import ValidatedFile, validate_rows
 
 GROUP_SUFFIX = "_NPS_GROUP"
 IMPORT_ID = '{"ImportId"'
@@ -51,7 +51,7 @@ def _header_rows(records: list[list[str]]) -> int:
     return 1
 
 
-def read(path: Path, mapping: Mapping | None = None) -> Batch:
+def read(path: Path, mapping: ExportMapping | None = None) -> ValidatedFile:
     """Read a Qualtrics CSV export.
 
     Examples
@@ -68,7 +68,7 @@ def read(path: Path, mapping: Mapping | None = None) -> Batch:
     >>> batch.responses[["response_id", "score", "source_row"]].to_dict("records"), batch.unanswered
     ([{'response_id': 'R_1', 'score': 9, 'source_row': 4}], 1)
     """
-    settings = mapping or Mapping()
+    settings = mapping or ExportMapping()
     head = sniff_text(path, encoding=settings.encoding, delimiter=settings.delimiter)
     header_rows = _header_rows(head.records(3))
     raw = read_delimited(path, header_rows=header_rows, encoding=head.encoding, delimiter=head.delimiter)
@@ -81,7 +81,7 @@ def read(path: Path, mapping: Mapping | None = None) -> Batch:
         "language": raw.resolve("UserLanguage"),
         "score": None if settings.columns.score else _grouped_score(raw, questions),
     }
-    base = Mapping(columns=Columns(**{k: v for k, v in defaults.items() if v}))
+    base = ExportMapping(columns=Columns(**{k: v for k, v in defaults.items() if v}))
     plan = plan_for(raw, merged(base, mapping), among=questions, blank_score="unanswered")
     zone = _export_zone(raw, plan.responded_at)
     if zone and "timezone" not in settings.model_fields_set:

@@ -29,9 +29,9 @@ from .api_pages import (
     set_aside,
 )
 from .generic import file_kind, read_table
-from .mapping import Mapping
+from .mapping import ExportMapping
 from .raw import flatten, from_records, load_json
-from .validate import Batch, validate_rows
+from .validate import ValidatedFile, validate_rows
 
 PAGE = ("data", "responses")
 PROPS = "customProps."
@@ -63,7 +63,7 @@ def matches_csv(records: list[list[str]]) -> bool:
     return header_names(records) >= FIELDS
 
 
-def read(path: Path, mapping: Mapping | None = None) -> Batch:
+def read(path: Path, mapping: ExportMapping | None = None) -> ValidatedFile:
     """Read a Retently feedback page (JSON) or a CSV of the same fields.
 
     Examples

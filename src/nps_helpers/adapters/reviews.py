@@ -29,9 +29,16 @@ from ..config.params import Strict, load_yaml_model
 from ..errors import NpsInputError
 from .detect import find_date, find_named, mapped_column
 from .generic import read_table
-from .mapping import Mapping
+from .mapping import ExportMapping
 from .raw import RawTable, rejects_frame
-from .validate import AmbiguousDates, Batch, naive_zone, parse_datetimes, parse_whole, row_hash
+from .validate import (
+    AmbiguousDates,
+    ValidatedFile,
+    naive_zone,
+    parse_datetimes,
+    parse_whole,
+    row_hash,
+)
 
 REVIEW_ID_NAMES = ("review_id", "review id", "reviewid", "id")
 PLATFORM_NAMES = ("platform", "portal", "source", "site")
@@ -51,8 +58,8 @@ class ReviewColumns(Strict):
     text: str | None = Field(None, description="The review's words.")
 
 
-class ReviewMapping(Mapping):
-    """How to read one review export: the reading options of :class:`Mapping`, review columns.
+class ReviewMapping(ExportMapping):
+    """How to read one review export: the reading options of :class:`ExportMapping`, review columns.
 
     Examples
     --------
@@ -160,8 +167,8 @@ def review_plan(raw: RawTable, mapping: ReviewMapping | None = None) -> ReviewPl
 
 def read_reviews(
     path: str | os.PathLike, mapping: ReviewMapping | None = None, *, now: dt.datetime | None = None
-) -> Batch:
-    """Read one review export: canonical reviews (in ``Batch.responses``) and rejects.
+) -> ValidatedFile:
+    """Read one review export: canonical reviews (in ``ValidatedFile.responses``) and rejects.
 
     Examples
     --------
@@ -183,8 +190,8 @@ def read_review_exports(
     files: Iterable[str | os.PathLike],
     *,
     fmt: str = "auto",
-    mapping: str | os.PathLike | Mapping | None = None,
-) -> list[Batch]:
+    mapping: str | os.PathLike | ExportMapping | None = None,
+) -> list[ValidatedFile]:
     """Read review exports (all before any is written); ``mapping`` is a ReviewMapping or its YAML.
 
     Examples
@@ -196,7 +203,7 @@ def read_review_exports(
     """
     if fmt not in READABLE_FORMATS:
         raise NpsInputError(f"review exports are read as generic files; leave out --format (got {fmt!r})")
-    if isinstance(mapping, Mapping) and not isinstance(mapping, ReviewMapping):
+    if isinstance(mapping, ExportMapping) and not isinstance(mapping, ReviewMapping):
         raise NpsInputError("a survey mapping was given for reviews; give a review mapping (see nps_helpers.adapters.reviews)")
     settings = mapping if isinstance(mapping, ReviewMapping) or mapping is None else load_review_mapping(mapping)
     return [read_reviews(path, settings) for path in files]
@@ -204,7 +211,7 @@ def read_review_exports(
 
 def validate_reviews(
     raw: RawTable, plan: ReviewPlan, mapping: ReviewMapping, *, now: dt.datetime | None = None
-) -> Batch:
+) -> ValidatedFile:
     """Check every row: canonical reviews, and each bad row in rejects with its first bad value.
 
     Values are checked in the order stars, date, platform. The review id is the platform
@@ -251,7 +258,7 @@ def validate_reviews(
         "source_file": pa.repeat(pa.scalar(raw.source), pc.sum(keep).as_py() or 0),
         "source_row": pa.array(raw.rows[keep.to_numpy(zero_copy_only=False)], type=pa.int64()),
     })
-    return Batch(
+    return ValidatedFile(
         source=raw.source,
         responses=reviews.to_pandas(),
         rejects=pd.concat([raw.broken, rejects], ignore_index=True).sort_values("source_row", kind="stable", ignore_index=True),

@@ -11,9 +11,9 @@ from pathlib import Path
 import pyarrow as pa
 
 from .detect import plan_for
-from .mapping import Columns, Mapping, merged
+from .mapping import Columns, ExportMapping, merged
 from .raw import RawTable, read_delimited, sniff_text, unique_names
-from .validate import Batch, validate_rows
+from .validate import ValidatedFile, validate_rows
 
 PLAIN_ANSWERS = ("", "response", "open-ended response")
 
@@ -46,7 +46,7 @@ def column_names(questions: list[str], answers: list[str]) -> list[str]:
     return unique_names(names)
 
 
-def read(path: Path, mapping: Mapping | None = None) -> Batch:
+def read(path: Path, mapping: ExportMapping | None = None) -> ValidatedFile:
     """Read a SurveyMonkey CSV export.
 
     Examples
@@ -61,7 +61,7 @@ def read(path: Path, mapping: Mapping | None = None) -> Batch:
     >>> batch.responses[["response_id", "score", "comment", "source_row"]].to_dict("records")
     [{'response_id': '1101', 'score': 8, 'comment': 'Good,\\nbut slow', 'source_row': 3}]
     """
-    settings = mapping or Mapping()
+    settings = mapping or ExportMapping()
     head = sniff_text(path, encoding=settings.encoding, delimiter=settings.delimiter)
     header_rows = 2 if _answer_labels_row(head.records(2)) else 1
     raw = read_delimited(path, header_rows=header_rows, encoding=head.encoding, delimiter=head.delimiter)
@@ -73,7 +73,7 @@ def read(path: Path, mapping: Mapping | None = None) -> Batch:
         "responded_at": raw.resolve("End Date") or raw.resolve("Start Date"),
         "customer_id": raw.resolve("Email Address"),
     }
-    base = Mapping(columns=Columns(**{k: v for k, v in defaults.items() if v}))
+    base = ExportMapping(columns=Columns(**{k: v for k, v in defaults.items() if v}))
     return validate_rows(raw, plan_for(raw, merged(base, mapping)))
 
 

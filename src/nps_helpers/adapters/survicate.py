@@ -35,9 +35,9 @@ from .api_pages import (
 )
 from .detect import plan_for
 from .generic import file_kind, read_table
-from .mapping import Columns, Mapping, merged
+from .mapping import Columns, ExportMapping, merged
 from .raw import RawTable, from_records, load_json
-from .validate import Batch, validate_rows
+from .validate import ValidatedFile, validate_rows
 
 PAGE = ("data",)
 ATTRIBUTES = "attribute."
@@ -93,7 +93,7 @@ def answer_value(answer: dict) -> object:
     return value.get("content", value.get("rating"))
 
 
-def read(path: Path, mapping: Mapping | None = None) -> Batch:
+def read(path: Path, mapping: ExportMapping | None = None) -> ValidatedFile:
     """Read a Survicate responses page (JSON) or a CSV of the same fields.
 
     Examples
@@ -115,7 +115,7 @@ def read(path: Path, mapping: Mapping | None = None) -> Batch:
     """
     if file_kind(path) != "json":
         raw = read_table(path, mapping)
-        base = Mapping(
+        base = ExportMapping(
             columns=field_columns(
                 raw, response_id=("uuid", "response_uuid", "response uuid", "response id"),
                 responded_at=(*COLLECTED, "date"), customer_id=RESPONDENT,
@@ -127,7 +127,7 @@ def read(path: Path, mapping: Mapping | None = None) -> Batch:
         score = _nps_column(kinds, raw, mapping)
         texts = [col for col, kind in kinds.items() if kind == TEXT]
         after = [col for col in texts if score and raw.columns.index(col) > raw.columns.index(score)]
-        base = Mapping(
+        base = ExportMapping(
             columns=Columns(
                 **field_columns(raw, response_id="uuid", responded_at="collected_at", customer_id="respondent.uuid")
                 .model_dump(exclude_none=True),
@@ -163,7 +163,7 @@ def _record(item: dict, kinds: dict[str, str]) -> dict:
     return rec
 
 
-def _nps_column(kinds: dict[str, str], raw: RawTable, mapping: Mapping | None) -> str | None:
+def _nps_column(kinds: dict[str, str], raw: RawTable, mapping: ExportMapping | None) -> str | None:
     """The one answer column of type nps; several need the mapping to name one."""
     if mapping is not None and mapping.columns.score:
         return None

@@ -9,9 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from .detect import CUSTOMER_NAMES, RESERVED, find_score, plan_for
-from .mapping import Columns, Mapping, merged
+from .mapping import Columns, ExportMapping, merged
 from .raw import RawTable, from_records, json_records, load_json, snake
-from .validate import Batch, validate_rows
+from .validate import ValidatedFile, validate_rows
 
 HIDDEN = "hidden."
 
@@ -48,7 +48,7 @@ def answer_value(answer: dict) -> object:
     return value
 
 
-def read(path: Path, mapping: Mapping | None = None) -> Batch:
+def read(path: Path, mapping: ExportMapping | None = None) -> ValidatedFile:
     """Read a Typeform responses JSON file.
 
     Examples
@@ -83,7 +83,7 @@ def read(path: Path, mapping: Mapping | None = None) -> Batch:
     long_texts = [c for c, kind in kinds.items() if kind == "long_text"]
     hidden_cols = [c for c in raw.columns if c.startswith(HIDDEN)]
     customer = next((c for c in hidden_cols if c[len(HIDDEN):].casefold() in CUSTOMER_NAMES), None)
-    base = Mapping(
+    base = ExportMapping(
         columns=Columns(
             response_id=next((c for c in ("response_id", "token") if c in raw.columns), None),
             responded_at="submitted_at" if "submitted_at" in raw.columns else None,

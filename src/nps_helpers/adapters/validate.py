@@ -422,7 +422,7 @@ class Plan:
 
 
 @dataclass(frozen=True)
-class Batch:
+class ValidatedFile:
     """One file's rows, ready for the store: canonical responses, rejects and the counts.
 
     ``read == len(responses) + unanswered + len(rejects)`` always holds. ``fingerprint``
@@ -454,7 +454,7 @@ class Batch:
         )
 
 
-def validate_rows(raw: RawTable, plan: Plan, *, now: dt.datetime | None = None) -> Batch:
+def validate_rows(raw: RawTable, plan: Plan, *, now: dt.datetime | None = None) -> ValidatedFile:
     """Check every row of ``raw`` against ``plan``: canonical responses plus rejects.
 
     A row is rejected for the first bad value in this order: score, date, csat, ces,
@@ -500,7 +500,7 @@ def validate_rows(raw: RawTable, plan: Plan, *, now: dt.datetime | None = None) 
             )
             taken = pc.or_(taken, hit)
     responses, identity = _canonical(raw, plan, {k: v.values for k, v in parsed.items()}, pc.invert(taken))
-    return Batch(
+    return ValidatedFile(
         source=raw.source,
         responses=responses,
         rejects=pd.concat(rejects, ignore_index=True).sort_values("source_row", kind="stable", ignore_index=True),

@@ -26,8 +26,8 @@ from .api_pages import (
     read_fields,
     set_aside,
 )
-from .mapping import Mapping
-from .validate import Batch, validate_rows
+from .mapping import ExportMapping
+from .validate import ValidatedFile, validate_rows
 
 PROPERTIES = "end_user.properties."
 EXCLUDED = "excluded_from_calculations"
@@ -56,7 +56,7 @@ def matches_csv(records: list[list[str]]) -> bool:
     return header_names(records) >= FIELDS
 
 
-def read(path: Path, mapping: Mapping | None = None) -> Batch:
+def read(path: Path, mapping: ExportMapping | None = None) -> ValidatedFile:
     """Read a Wootric responses page (JSON) or a CSV of the same fields.
 
     Examples

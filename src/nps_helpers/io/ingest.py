@@ -14,9 +14,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Literal
 
 from ..adapters import read_export
-from ..adapters.mapping import Columns, GivenDate, Mapping, load_mapping, merged
+from ..adapters.mapping import Columns, ExportMapping, GivenDate, load_mapping, merged
 from ..adapters.reviews import read_review_exports
-from ..adapters.validate import Batch
+from ..adapters.validate import ValidatedFile
 from ..core.schema import check_client_id
 from ..errors import NpsInputError
 from .store import Store
@@ -108,7 +108,7 @@ def ingest_files(
     *,
     client_id: str,
     fmt: str = "auto",
-    mapping: str | os.PathLike | Mapping | None = None,
+    mapping: str | os.PathLike | ExportMapping | None = None,
     store: str | os.PathLike | Store | None = None,
     table: Literal["responses", "reviews"] = "responses",
     date: dt.date | str | None = None,
@@ -145,9 +145,9 @@ def ingest_files(
             raise NpsInputError("--date dates survey responses; review exports are dated by their own column")
         batches = read_review_exports(files, fmt=fmt, mapping=mapping)
     elif table == "responses":
-        settings = mapping if isinstance(mapping, Mapping) or mapping is None else load_mapping(mapping)
+        settings = mapping if isinstance(mapping, ExportMapping) or mapping is None else load_mapping(mapping)
         if date is not None:
-            settings = merged(settings or Mapping(), Mapping(columns=Columns(responded_at=GivenDate(value=_date(date)))))
+            settings = merged(settings or ExportMapping(), ExportMapping(columns=Columns(responded_at=GivenDate(value=_date(date)))))
         batches = [read_export(path, fmt=fmt, mapping=settings) for path in files]
     else:
         raise NpsInputError(f"cannot ingest into table {table!r}: use responses or reviews")
@@ -169,7 +169,7 @@ FIXES = (
 )
 
 
-def check_usable(batch: Batch) -> None:
+def check_usable(batch: ValidatedFile) -> None:
     """Refuse a file from which no row is valid, or in which one reason rejects most rows.
 
     Either means the file was read wrongly (a date format, the score column, the
@@ -182,7 +182,7 @@ def check_usable(batch: Batch) -> None:
     >>> import pandas as pd
     >>> from nps_helpers.adapters.raw import rejects_frame
     >>> bad = rejects_frame("us.xlsx", [2, 3], "Date", ["01/05/21", "02/05/21"], "date_too_old")
-    >>> check_usable(Batch("us.xlsx", pd.DataFrame(), bad, unanswered=0, read=2))
+    >>> check_usable(ValidatedFile("us.xlsx", pd.DataFrame(), bad, unanswered=0, read=2))
     Traceback (most recent call last):
     ...
     nps_helpers.errors.NpsInputError: us.xlsx: no valid row: 2 of 2 rows rejected as date_too_old (row 2, column 'Date': '01/05/21'); a date before 1980 is usually a two-digit year read wrong: set date_format in the mapping file (such as '%m/%d/%y'); nothing was stored
@@ -208,7 +208,7 @@ def check_usable(batch: Batch) -> None:
     )
 
 
-def _write(store: Store, client_id: str, batch: Batch, fmt: str, table: str, *, replace: bool) -> IngestReport:
+def _write(store: Store, client_id: str, batch: ValidatedFile, fmt: str, table: str, *, replace: bool) -> IngestReport:
     earlier = [r for r in store.ingest_log(client_id) if r.get("table", "responses") == table]
     same = [r["file"] for r in earlier if r.get("file") == batch.source or (batch.fingerprint and r.get("fingerprint") == batch.fingerprint)]
     replaced = tuple(sorted({batch.source, *same})) if replace else ()

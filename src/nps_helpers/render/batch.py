@@ -364,7 +364,7 @@ def _plan(
         job = ReportJob(
             params=report,
             html=str(html),
-            internal_dir=str(folder.path / INTERNAL / cid),
+            published_dir=str(folder.path / INTERNAL / cid),
             display_name=client.display_name,
             input_hash=digest,
             reasons=tuple(render_reasons(old, inputs, force=force, html_exists=last.exists())),

@@ -215,7 +215,7 @@ def run_report(job: ReportJob, *, km: Any = None) -> ReportResult:
     ...     period_end="2026-10-01", store="/s", params_dir="/p", internal_dir="/i")
     >>> out = Path(tempfile.mkdtemp())
     >>> job = ReportJob(params=p, notebook=str(out / "missing.ipynb"), html=str(out / "acme.html"),
-    ...     internal_dir=str(out / "acme"), display_name="Acme", input_hash="ab")
+    ...     published_dir=str(out / "acme"), display_name="Acme", input_hash="ab")
     >>> r = run_report(job)
     >>> r.status, r.error.ename
     ('failed', 'NpsRenderError')
@@ -253,7 +253,7 @@ def run_report(job: ReportJob, *, km: Any = None) -> ReportResult:
         shown = arrange_sections(executed, job.sections)
         html = notebook_to_html(shown, _header(job), forbidden=_local_paths(job))
         nbformat.write(executed, stage / f"{job.client_id}.ipynb")
-        _publish(stage, Path(job.internal_dir))
+        _publish(stage, Path(job.published_dir))
         # A draft never takes the final report's name, so the last final report stays
         # what <client>.html holds until a final one replaces it.
         draft = record.get("commentary") in DRAFT_STATES
@@ -304,7 +304,7 @@ def _read_notebook(path: Path) -> NotebookNode:
 def _keep_failed(nb: NotebookNode, job: ReportJob) -> None:
     """Write the failed run's notebook into the published internal folder (beside the last
     good run's files, which stay)."""
-    folder = Path(job.internal_dir)
+    folder = Path(job.published_dir)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{job.client_id}{FAILED_SUFFIX}"
     atomic_write_bytes(path, nbformat.writes(nb).encode("utf-8"))
@@ -389,7 +389,7 @@ def _header(job: ReportJob) -> ReportHeader:
 
 def _local_paths(job: ReportJob) -> tuple[str, ...]:
     p = job.params
-    paths = {p.store, p.params_dir, p.internal_dir, job.internal_dir, str(Path(job.notebook).parent)}
+    paths = {p.store, p.params_dir, p.internal_dir, job.published_dir, str(Path(job.notebook).parent)}
     return tuple(sorted(x for x in paths if x and len(x) > 1))
 
 

@@ -179,14 +179,16 @@ class ReportJob:
     >>> p = ReportParams(client_id="acme", period_label="2026-Q3", period_start="2026-07-01",
     ...     period_end="2026-10-01", store="/s", params_dir="/p", internal_dir="/o/_internal/acme")
     >>> ReportJob(params=p, notebook="/nb/client_report.ipynb", html="/o/acme.html",
-    ...     internal_dir="/o/_internal/acme", display_name="Acme", input_hash="ab").client_id
+    ...     published_dir="/o/_internal/acme", display_name="Acme", input_hash="ab").client_id
     'acme'
     """
 
     params: ReportParams
     notebook: str
     html: str
-    internal_dir: str
+    # Where the run's files end up (_internal/<client>/); the notebook writes into
+    # params.internal_dir, a staging folder moved here once the run succeeds.
+    published_dir: str
     display_name: str
     input_hash: str
     kernel_name: str = "python3"
@@ -215,7 +217,7 @@ class ReportJob:
         --------
         >>> p = ReportParams(client_id="acme", period_label="2026-Q3", period_start="2026-07-01",
         ...     period_end="2026-10-01", store="/s", params_dir="/p", internal_dir="/i")
-        >>> job = ReportJob(params=p, notebook="/nb.ipynb", html="/o/acme.html", internal_dir="/o/acme",
+        >>> job = ReportJob(params=p, notebook="/nb.ipynb", html="/o/acme.html", published_dir="/o/acme",
         ...     display_name="Acme", input_hash="ab")
         >>> job.result("skipped").period_label
         '2026-Q3'
@@ -315,7 +317,7 @@ def draft_refusal(job: ReportJob, state: str) -> CellError:
     --------
     >>> p = ReportParams(client_id="acme", period_label="2026-Q3", period_start="2026-07-01",
     ...     period_end="2026-10-01", store="/s", params_dir="/p/params", internal_dir="/i")
-    >>> job = ReportJob(params=p, notebook="/nb.ipynb", html="/o/acme.html", internal_dir="/o/acme",
+    >>> job = ReportJob(params=p, notebook="/nb.ipynb", html="/o/acme.html", published_dir="/o/acme",
     ...     display_name="Acme", input_hash="ab", final=True)
     >>> print(draft_refusal(job, "stale").evalue)
     draft not written (the data changed since the commentary was approved): read params/commentary/acme/2026-Q3.md again, then run nps-report approve --client acme --period 2026-Q3
