@@ -14,13 +14,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from nps_helpers.adapters.dates import AmbiguousDates, naive_zone, parse_datetimes
 from nps_helpers.adapters.raw import RawTable
 from nps_helpers.adapters.sniff import date_order
 from nps_helpers.adapters.validate import (
-    AmbiguousDates,
     Plan,
-    naive_zone,
-    parse_datetimes,
     parse_numbers,
     parse_scores,
     parse_whole,

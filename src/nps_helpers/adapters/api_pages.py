@@ -16,11 +16,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..core.schema import DRIVER_PREFIX
+from .cells import trimmed
 from .detect import RESERVED, plan_for
 from .generic import file_kind, read_table
 from .mapping import Columns, ExportMapping, GivenDate, merged
 from .raw import RawTable, flatten, from_records, json_records, load_json, rejects_frame, snake
-from .validate import Plan, trimmed
+from .validate import Plan
 
 
 def header_names(records: list[list[str]]) -> set[str]:

@@ -17,9 +17,10 @@ import pyarrow.compute as pc
 
 from ..core.schema import DRIVER_PREFIX, RESPONSE_CORE, RESPONSE_TRACE
 from ..errors import NpsInputError
+from .cells import no_answer, trimmed
 from .mapping import Columns, ExportMapping, GivenDate
 from .raw import RawTable, snake
-from .validate import Plan, no_answer, parse_scores, trimmed
+from .validate import Plan, parse_scores
 
 # Matched against words(header): en, pl, sl, ru, de, then es, pt, fr, it, nl. A header that
 # is just 'text' is an export's free text; Qualtrics' '_TEXT' suffix is any text entry.

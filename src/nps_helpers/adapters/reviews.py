@@ -27,18 +27,12 @@ from pydantic import Field, ValidationInfo, field_validator
 
 from ..config.params import Strict, load_yaml_model
 from ..errors import NpsInputError
+from .dates import AmbiguousDates, naive_zone, parse_datetimes
 from .detect import find_date, find_named, mapped_column
 from .generic import read_table
 from .mapping import ExportMapping
 from .raw import RawTable, rejects_frame
-from .validate import (
-    AmbiguousDates,
-    ValidatedFile,
-    naive_zone,
-    parse_datetimes,
-    parse_whole,
-    row_hash,
-)
+from .validate import ValidatedFile, parse_whole, row_hash
 
 REVIEW_ID_NAMES = ("review_id", "review id", "reviewid", "id")
 PLATFORM_NAMES = ("platform", "portal", "source", "site")
