@@ -24,7 +24,8 @@ from . import (
     wootric,
 )
 from .mapping import ExportMapping, load_mapping
-from .raw import load_json, sniff_text
+from .raw import sniff_text
+from .records import load_json
 from .validate import ValidatedFile
 
 READERS: dict[str, Callable[[Path, ExportMapping | None], ValidatedFile]] = {

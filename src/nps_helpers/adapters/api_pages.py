@@ -20,7 +20,8 @@ from .cells import trimmed
 from .detect import RESERVED, plan_for
 from .generic import file_kind, read_table
 from .mapping import Columns, ExportMapping, GivenDate, merged
-from .raw import RawTable, flatten, from_records, json_records, load_json, rejects_frame, snake
+from .raw import RawTable, rejects_frame, snake
+from .records import flatten, from_records, json_records, load_json
 from .validate import Plan
 
 

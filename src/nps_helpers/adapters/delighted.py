@@ -10,7 +10,8 @@ from pathlib import Path
 from ..core.schema import DRIVER_PREFIX
 from .detect import RESERVED, plan_for
 from .mapping import Columns, ExportMapping, merged
-from .raw import flatten, from_records, json_records, load_json, rejects_frame, snake
+from .raw import rejects_frame, snake
+from .records import flatten, from_records, json_records, load_json
 from .validate import ValidatedFile, validate_rows
 
 PROPERTIES = "person_properties."

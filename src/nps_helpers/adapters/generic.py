@@ -5,16 +5,8 @@ from pathlib import Path
 
 from .detect import plan_for
 from .mapping import ExportMapping
-from .raw import (
-    RawTable,
-    flatten,
-    from_records,
-    json_records,
-    load_json,
-    read_delimited,
-    read_parquet,
-    read_workbook,
-)
+from .raw import RawTable, read_delimited
+from .records import flatten, from_records, json_records, load_json, read_parquet, read_workbook
 from .validate import ValidatedFile, validate_rows
 
 XLSX_MAGIC = b"PK\x03\x04"

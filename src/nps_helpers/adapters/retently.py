@@ -30,7 +30,7 @@ from .api_pages import (
 )
 from .generic import file_kind, read_table
 from .mapping import ExportMapping
-from .raw import flatten, from_records, load_json
+from .records import flatten, from_records, load_json
 from .validate import ValidatedFile, validate_rows
 
 PAGE = ("data", "responses")

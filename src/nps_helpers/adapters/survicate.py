@@ -36,7 +36,8 @@ from .api_pages import (
 from .detect import plan_for
 from .generic import file_kind, read_table
 from .mapping import Columns, ExportMapping, merged
-from .raw import RawTable, from_records, load_json
+from .raw import RawTable
+from .records import from_records, load_json
 from .validate import ValidatedFile, validate_rows
 
 PAGE = ("data",)

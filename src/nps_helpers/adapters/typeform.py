@@ -10,7 +10,8 @@ from pathlib import Path
 
 from .detect import CUSTOMER_NAMES, RESERVED, find_score, plan_for
 from .mapping import Columns, ExportMapping, merged
-from .raw import RawTable, from_records, json_records, load_json, snake
+from .raw import RawTable, snake
+from .records import from_records, json_records, load_json
 from .validate import ValidatedFile, validate_rows
 
 HIDDEN = "hidden."
