@@ -12,13 +12,8 @@ import pytest
 from nps_helpers.analysis.benchmarks import peer_benchmark
 from nps_helpers.analysis.churn import churn_analysis
 from nps_helpers.analysis.drivers import relative_weights
-from nps_helpers.analysis.health import (
-    at_risk_customers,
-    customer_health,
-    health_by_date,
-    health_risk,
-    risk_dates,
-)
+from nps_helpers.analysis.health import at_risk_customers, customer_health, health_by_date
+from nps_helpers.analysis.health_risk import health_risk, risk_dates
 from nps_helpers.analysis.metrics import nps
 from nps_helpers.analysis.reviews import stars_vs_nps
 from nps_helpers.analysis.trends import nps_by_period, period_change

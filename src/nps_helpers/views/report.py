@@ -94,7 +94,7 @@ from ..present.tables import (
 from .followup import followup_lists, write_csv, write_followup_lists
 
 if TYPE_CHECKING:  # health loads scikit-learn: imported where it is used
-    from ..analysis.health import HealthRisk
+    from ..analysis.health_risk import HealthRisk
 
 TOP_THEMES = 5  # themes with example comments, the largest losses first
 PASSIVE_THEMES = 3  # themes the passives' sentence names
@@ -186,7 +186,8 @@ class Report:
     @cached_property
     def _health_frames(self) -> dict[pd.Timestamp, pd.DataFrame]:
         # The quarter ends and the dates the bands are calibrated at, in one pass.
-        from ..analysis.health import health_by_date, risk_dates
+        from ..analysis.health import health_by_date
+        from ..analysis.health_risk import risk_dates
 
         dates = [self.period.end - pd.DateOffset(months=3 * k) for k in range(HEALTH_QUARTERS - 1, -1, -1)]
         dates += risk_dates(self._follow_up_end, self.defaults.churn_horizon_days)
@@ -195,17 +196,17 @@ class Report:
 
     @cached_property
     def _follow_up_end(self) -> pd.Timestamp:
-        from ..analysis.health import follow_up_end
+        from ..analysis.health_risk import follow_up_end
 
         return follow_up_end(self.customers, _linkable(self.history), self.invitations, self.period.end)
 
     @cached_property
     def risk_calibration(self) -> HealthRisk:
-        """The health bands' calibration to churn (:func:`~nps_helpers.analysis.health.health_risk`).
+        """The health bands' calibration to churn (:func:`~nps_helpers.analysis.health_risk.health_risk`).
 
         The same bands the client report shows, so the churn deep dive reads them too.
         """
-        from ..analysis.health import health_risk
+        from ..analysis.health_risk import health_risk
 
         return health_risk(self.customers, self._health_frames, end=self._follow_up_end,
                            horizon_days=self.defaults.churn_horizon_days, level=self.level)
