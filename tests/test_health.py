@@ -13,7 +13,18 @@ from scipy import stats
 from sklearn.linear_model import LogisticRegression
 from statsmodels.stats.proportion import proportion_confint
 
-from nps_helpers.analysis.health import BANDS, HealthWeights, at_risk_customers, band_counts, band_trend, band_trend_of, bands, customer_health, health_by_date, health_check
+from nps_helpers.analysis.health import (
+    BANDS,
+    HealthWeights,
+    at_risk_customers,
+    band_counts,
+    band_trend,
+    band_trend_of,
+    bands,
+    customer_health,
+    health_by_date,
+    health_check,
+)
 from nps_helpers.analysis.health_risk import HealthRisk, health_risk, risk_dates
 from nps_helpers.errors import NpsInputError, NpsParamsError
 

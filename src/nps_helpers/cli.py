@@ -188,7 +188,7 @@ def stats(
     """
     from .analysis.stats import STAT_KEYS, client_stats, client_thresholds, flag_rows
     from .io.timezones import client_timezone
-    from .render.batch import check_dates
+    from .render.checks import check_dates
 
     columns = ["group", *STAT_KEYS, "flag"]
     try:

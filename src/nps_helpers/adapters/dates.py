@@ -1,7 +1,8 @@
 """Reading dates and times from exports: formats, day/month order, time zones, Excel serials.
 
 DuckDB parses each distinct text once; ambiguous day/month orders are decided from the whole
-column, and a column that stays ambiguous is an error naming the fix (date_format:)."""
+column, and a column that stays ambiguous is an error naming the fix (date_format:).
+"""
 from __future__ import annotations
 
 import datetime as dt

@@ -1,6 +1,7 @@
 """Exports that are not delimited text: JSON from survey tools' APIs, Parquet, Excel workbooks.
 
-Each is turned into the same RawTable of text cells as a CSV, so one validator reads them all."""
+Each is turned into the same RawTable of text cells as a CSV, so one validator reads them all.
+"""
 from __future__ import annotations
 
 import datetime as dt

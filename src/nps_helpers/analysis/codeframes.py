@@ -2,7 +2,8 @@
 
 One YAML file per industry in nps_helpers/themes/ (codes in order, a label per language, what
 each theme is about, keywords per language); a client's params add keywords. See
-analysis.text for how keywords are matched."""
+analysis.text for how keywords are matched.
+"""
 from __future__ import annotations
 
 import functools

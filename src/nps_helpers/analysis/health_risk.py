@@ -2,7 +2,8 @@
 
 A logistic fit of churn within the horizon on the health score, on customers whose outcome is
 known; the bands are calibrated only when the link is significant and falling, else they follow
-the score alone (status 'no_link')."""
+the score alone (status 'no_link').
+"""
 from __future__ import annotations
 
 import warnings

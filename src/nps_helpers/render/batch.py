@@ -49,6 +49,7 @@ from ..errors import NpsInputError, NpsParamsError, NpsRenderError, NpsStoreErro
 from ..io.store import Store, resolve_store
 from ..present.commentary import DRAFT_REASONS, DRAFT_STATES
 from .cache import file_digest, input_hash, render_reasons, report_inputs
+from .checks import check_dates, check_segments
 from .index import write_index
 from .job import (
     DRAFT_ERROR,
@@ -455,47 +456,6 @@ def _load_clients(chosen: Sequence[str], params_root: Path, st: Store) -> tuple[
     return loaded, broken
 
 
-def check_segments(client: ClientParams, st: Store) -> None:
-    """Raise naming the client file when its ``segments`` name a column its stored
-    responses lack (only the partition's schema is read; no responses yet: nothing to check).
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> import pandas as pd
-    >>> st = Store(tempfile.mkdtemp())
-    >>> st.replace("responses", "acme", pd.DataFrame({"response_id": ["1"], "score": [9],
-    ...     "responded_at": pd.to_datetime(["2026-07-01"], utc=True), "region": ["EU"], "plan": ["Basic"]}))
-    >>> client = ClientParams(client_id="acme", display_name="Acme", industry="retail", segments=["regoin"])
-    >>> check_segments(client, st)
-    Traceback (most recent call last):
-    ...
-    nps_helpers.errors.NpsParamsError: clients/acme.yaml, key 'segments': 'regoin' is not a column of acme's responses; they hold region, plan (did you mean 'region'?)
-    """
-    path = st.partition("responses", client.client_id)
-    if not client.segments or not path.exists():
-        return
-    import difflib
-
-    import pyarrow.parquet as pq
-
-    from ..core.schema import DRIVER_PREFIX, RESPONSE_CORE, RESPONSE_TRACE
-
-    # Any column outside the contract can be a segment (the report groups by it whatever its type).
-    skip = {*RESPONSE_CORE, *RESPONSE_TRACE, "client_id"}
-    held = [c for c in pq.read_schema(path).names
-            if c not in skip and not c.startswith((DRIVER_PREFIX, "__"))]
-    for name in client.segments:
-        if name not in held:
-            close = difflib.get_close_matches(name, held, n=1, cutoff=0.6)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            they = f"they hold {', '.join(held)}" if held else "they hold no segment column"
-            raise NpsParamsError(
-                f"clients/{client.client_id}.yaml, key 'segments': {name!r} is not a column of "
-                f"{client.client_id}'s responses; {they}{hint}"
-            )
-
-
 def _params_failure(folder: _Folder, cid: str, error: str) -> ReportResult:
     """The failed result of a client whose params cannot be used (no job, no kernel)."""
     folder.names[cid] = folder.manifest["reports"].get(cid, {}).get("display_name", cid)
@@ -526,29 +486,6 @@ def _periods(
         if period is None:
             raise
         raise NpsInputError(f"--period: {err}") from None
-
-
-def check_dates(date_from: str | None, date_to: str | None) -> None:
-    """Raise naming the option when ``--from``/``--to`` is not a date or they are not in order.
-
-    Examples
-    --------
-    >>> check_dates("2026-07-01", "2026-10-01")
-    >>> check_dates("2026-02-30", "2026-04-01")
-    Traceback (most recent call last):
-    ...
-    nps_helpers.errors.NpsInputError: --from '2026-02-30' is not a date: use YYYY-MM-DD, e.g. 2026-07-01
-    """
-    dates = {}
-    for option, value in (("--from", date_from), ("--to", date_to)):
-        if value is None:
-            continue
-        try:
-            dates[option] = dt.date.fromisoformat(value)
-        except ValueError:
-            raise NpsInputError(f"{option} {value!r} is not a date: use YYYY-MM-DD, e.g. 2026-07-01") from None
-    if len(dates) == 2 and dates["--from"] >= dates["--to"]:
-        raise NpsInputError(f"--from {date_from} is not before --to {date_to} (--to is exclusive)")
 
 
 def _newest_response(st: Store) -> Any:

@@ -1,7 +1,8 @@
 """The kernel zygote's own side: the process that imports once, then forks a kernel per request.
 
 render.kernels starts it (Zygote) and asks it for kernels; everything here runs inside the
-zygote or the kernels it forks."""
+zygote or the kernels it forks.
+"""
 from __future__ import annotations
 
 import contextlib
