@@ -28,43 +28,33 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from importlib import resources
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import yaml
-from simplemma import Lemmatizer
-from simplemma.strategies import DefaultStrategy
-from simplemma.strategies.dictionaries import StreamDictionaryFactory
 
 from ..errors import NpsInputError
-from .codeframes import Codeframe, Extra, Industry, codeframe, language_code
+from .codeframes import Extra, Industry, codeframe, language_code
 from .experience import wilson
 from .metrics import CATEGORIES, categorize
+from .reading import (
+    CONTRACTED,
+    LANGUAGES,
+    LETTER,
+    UNKNOWN,
+    WORD,
+    Matcher,
+    lemma_of,
+    matcher_of,
+    reader_of,
+)
 
-LANGUAGES = ("en", "pl", "sl", "ru", "de")
-UNKNOWN = "und"  # ISO 639-2 'undetermined': matched against every language's keywords
-NEGATION_SCOPE = 3  # words a negator governs ('not very good', 'no problems at all')
-GAP = 4  # words a '..' in a keyword lets stand between its two sides ('wait* .. order')
-# Words (letters, digits, inner apostrophes) and the punctuation that ends a clause; a
-# hyphen splits words, so 'set-up' reads as the phrase 'set up'.
-_TOKEN = re.compile(r"\w+(?:'\w+)*|[.,;:!?()\[\]\u2026\u2013\u2014]")
-_LETTER = re.compile(r"[^\W\d_]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 # A customer may write an e-mail address into a comment; a shared report never shows it.
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 EMAIL_MASK = "…@…"
-_BREAK, _NEGATOR, _CONTRAST, _WORD = range(4)
-# simplemma's streaming dictionaries: a language's dictionary opens in half the time of the
-# default full decode (Polish: ~1.2 s instead of ~2.4 s), and the engine looks each distinct
-# word up once anyway (its own cache), so the slower single look-up does not matter.
-_LEMMATIZER = Lemmatizer(lemmatization_strategy=DefaultStrategy(dictionary_factory=StreamDictionaryFactory()))
 _LONG_TEXT = 120  # characters from which lingua's low-accuracy mode is as good as the full one
-_CONTRACTED = "n't"  # English negation glued to a verb: didn't, won't
-_SENTENCE_END = frozenset(".!?\u2026")
-_POLAR = "@polar"
 
 
 # What names a codeframe: an industry, a codeframe file, a loaded one, or None for all of them.
@@ -124,6 +114,7 @@ def tag_themes(
     ...          "de": {"fees": ["*gebühr"]}}
     >>> comments = pd.Series(["Not installed after 3 weeks", "Engineer was great, no complaints",
     ...                       "Die Kontoführungsgebühren sind zu hoch", None])
+    >>> from nps_helpers.analysis.codeframes import Codeframe
     >>> mine = Codeframe("mine", (), {}, {})  # no shipped themes: only extra's
     >>> tag_themes(comments, ["en", "en", "de", "en"], extra, industry=mine, scores=[2, 10, 6, 5]).to_dict("list")
     {'language': ['en', 'en', 'de', 'en'], 'themes': [('installation',), ('installation',), ('fees',), ()], 'sentiments': [('negative',), ('positive',), ('negative',), ()]}
@@ -138,14 +129,14 @@ def tag_themes(
     lang_codes, lang_values = pd.factorize(langs.to_numpy(dtype=object))
     text_codes, text_values = pd.factorize(text.to_numpy(dtype=object))
     pair_codes, pairs = pd.factorize(lang_codes * max(len(text_values), 1) + text_codes)
-    matchers: dict[str, _Matcher] = {}
+    matchers: dict[str, Matcher] = {}
     found = []
     for lang_code, text_code in zip(*np.divmod(pairs, max(len(text_values), 1)), strict=True):
         language, value = lang_values[lang_code], text_values[text_code]
         mentions: dict[str, str | None] = {}
         for code in LANGUAGES if language == UNKNOWN else (language,):
             if code not in matchers:
-                matchers[code] = _matcher(frame, code)
+                matchers[code] = matcher_of(frame, code)
             for theme, sentiment in matchers[code].mentions(value).items():
                 mentions.setdefault(theme, sentiment)
         themes = tuple(sorted(mentions, key=order.__getitem__))
@@ -170,6 +161,7 @@ def theme_mentions(tagged: pd.DataFrame) -> pd.DataFrame:
 
     Examples
     --------
+    >>> from nps_helpers.analysis.codeframes import Codeframe
     >>> tagged = tag_themes(pd.Series(["Bad support, slow delivery", "ok"], index=[7, 8]), "en",
     ...     {"en": {"delivery": ["delivery"], "support": ["support"]}}, industry=Codeframe("mine", (), {}, {}))
     >>> theme_mentions(tagged).to_dict("list")
@@ -223,6 +215,7 @@ def theme_counts(responses: pd.DataFrame, tags: pd.DataFrame, *, level: float = 
     --------
     >>> responses = pd.DataFrame({"score": [2, 3, 10], "comment": ["too expensive", "slow delivery", "great"]})
     >>> extra = {"en": {"price": ["expensive"], "delivery": ["delivery"]}}
+    >>> from nps_helpers.analysis.codeframes import Codeframe
     >>> tags = theme_mentions(tag_themes(responses["comment"], "en", extra, industry=Codeframe("mine", (), {}, {})))
     >>> counts = theme_counts(responses, tags).query("category == 'detractor' and mentions > 0")
     >>> counts[["theme", "mentions", "share"]].to_dict("records")
@@ -332,6 +325,7 @@ def passives_close_to_promoting(
     >>> responses = pd.DataFrame({"score": [8, 7, 7, 10], "comment": [
     ...     "Delivery was late", "Fine", "Support is slow", "Great support"]})
     >>> extra = {"en": {"delivery": ["delivery"], "support": ["support"]}}
+    >>> from nps_helpers.analysis.codeframes import Codeframe
     >>> tagged = tag_themes(responses["comment"], "en", extra, industry=Codeframe("mine", (), {}, {}))
     >>> r = passives_close_to_promoting(responses, theme_mentions(tagged))
     >>> r.passives, r.close, r.rows["themes"].tolist()
@@ -404,9 +398,9 @@ def _detector(long: bool):
 
 
 def _detected(text) -> str | None:
-    if not isinstance(text, str) or not _LETTER.search(text):
+    if not isinstance(text, str) or not LETTER.search(text):
         return None
-    if _CYRILLIC.search(text) and 2 * len(_CYRILLIC.findall(text)) >= len(_LETTER.findall(text)):
+    if _CYRILLIC.search(text) and 2 * len(_CYRILLIC.findall(text)) >= len(LETTER.findall(text)):
         return "ru"  # the only one of the five written in Cyrillic
     found = _detector(len(text) >= _LONG_TEXT).detect_language_of(text)
     return None if found is None else found.iso_code_639_1.name.lower()
@@ -422,256 +416,22 @@ def _score_sentiments(scores, n: int) -> list[str | None]:
     return np.select([values >= 9, values <= 6], ["positive", "negative"], "neutral").tolist()
 
 
-@dataclass(frozen=True)
-class _Lexicon:
-    """One language's resources, as the lower-case forms and lemmas a token is compared on."""
-
-    negators: frozenset[str]
-    contrast: frozenset[str]
-    polarity: Mapping[str, int]
-    stop_words: frozenset[str]
-
-
-@dataclass
-class _Reader:
-    """Tokens of one language: each distinct word's kind, lemma and polarity, cached."""
-
-    language: str
-    lexicon: _Lexicon
-    cache: dict[str, tuple[int, str, str, int]] = field(default_factory=dict)
-
-    def token(self, word: str) -> tuple[int, str, str, int]:
-        """(kind, lower-case form, lemma as the lemmatiser writes it, polarity) of one token."""
-        found = self.cache.get(word)
-        if found is None:
-            found = self.cache[word] = self._read(word)
-        return found
-
-    def _read(self, word: str) -> tuple[int, str, str, int]:
-        lower = word.casefold().replace("ё", "е")
-        if not _LETTER.search(word):
-            return (_BREAK if len(word) == 1 and not word.isalnum() else _WORD), lower, lower, 0
-        if lower in self.lexicon.negators or lower.endswith(_CONTRACTED):
-            return _NEGATOR, lower, lower, 0
-        if lower in self.lexicon.contrast:
-            return _CONTRAST, lower, lower, 0
-        lemma = _lemma(word, self.language)
-        key = lemma.casefold().replace("ё", "е")
-        polarity = self.lexicon.polarity.get(key, self.lexicon.polarity.get(lower, 0))
-        return _WORD, lower, lemma, polarity
-
-    def read(self, text: str) -> list[tuple[int, str, str, int, int, int]]:
-        """Each token of ``text`` as (kind, form, lemma, polarity, clause, negator position or -1)."""
-        tokens, clause, negator, left = [], 0, -1, 0
-        # Exports decoded in the wrong encoding turn the curly apostrophe into U+FFFD ('didn�t').
-        for i, word in enumerate(_TOKEN.findall(text.replace("\u2019", "'").replace("\ufffd", "'"))):
-            kind, form, lemma, polarity = self.token(word)
-            if kind in (_BREAK, _CONTRAST):
-                clause, negator, left = clause + 1, -1, 0
-            governed = negator if left > 0 and kind == _WORD else -1
-            tokens.append((kind, form, lemma, polarity, clause, governed))
-            if kind == _NEGATOR:
-                negator, left = i, NEGATION_SCOPE
-            elif kind == _WORD:
-                left -= 1
-        return _negated_backwards(tokens)
-
-
-def _negated_backwards(tokens: list) -> list:
-    """A negator that ends its clause ('Probleme gab es keine') governs the words before it."""
-    for i, (kind, _, _, _, clause, _) in enumerate(tokens):
-        if kind != _NEGATOR or any(t[0] == _WORD and t[4] == clause for t in tokens[i + 1:i + 2]):
-            continue
-        before = [j for j in range(i - 1, -1, -1) if tokens[j][4] == clause and tokens[j][0] == _WORD]
-        for j in before[:NEGATION_SCOPE]:
-            tokens[j] = (*tokens[j][:5], i)
-    return tokens
-
-
 def _words(text: str, language: str) -> list[str]:
     """The words of ``text`` distinctive_words counts (see there for the rules)."""
-    tokens = _reader(language).read(text)
-    stops = _reader(language).lexicon.stop_words
+    tokens = reader_of(language).read(text)
+    stops = reader_of(language).lexicon.stop_words
     found = []
     for kind, form, lemma, _, _, negator in tokens:
         key = lemma.casefold()
-        if (kind != _WORD or any(c.isdigit() for c in form) or len(_LETTER.findall(form)) < 3
+        if (kind != WORD or any(c.isdigit() for c in form) or len(LETTER.findall(form)) < 3
                 or form in stops or key in stops):
             continue
         word = lemma if language == "de" and lemma[:1].isupper() else key
         if negator >= 0:
             denial = tokens[negator][1]
-            word = f"{'not' if denial.endswith(_CONTRACTED) else denial} {word}"
+            word = f"{'not' if denial.endswith(CONTRACTED) else denial} {word}"
         found.append(word)
     return found
-
-
-def _lemma(word: str, language: str) -> str:
-    if language not in LANGUAGES:
-        return word.casefold()
-    lemma = _LEMMATIZER.lemmatize(word, lang=language)
-    if lemma != word:
-        return lemma
-    # Unknown as written: a sentence's first word ('Wysokie ceny') is known in lower case, a
-    # German noun written in lower case ('gebühren') is known capitalised.
-    other = word.capitalize() if language == "de" and word.islower() else word.lower()
-    found = _LEMMATIZER.lemmatize(other, lang=language) if other != word else other
-    return found if found != other else word
-
-
-@functools.cache
-def _lexicon(language: str) -> _Lexicon:
-    if language == UNKNOWN:
-        parts = [_lexicon(code) for code in LANGUAGES]
-        return _Lexicon(frozenset().union(*(p.negators for p in parts)),
-                        frozenset().union(*(p.contrast for p in parts)),
-                        {k: v for p in parts for k, v in p.polarity.items()},
-                        frozenset().union(*(p.stop_words for p in parts)))
-    source = resources.files("nps_helpers") / "themes" / "lexicon" / f"{language}.yaml"
-    if not source.is_file():
-        return _Lexicon(frozenset(), frozenset(), {}, frozenset())
-    raw = yaml.safe_load(source.read_text(encoding="utf-8"))
-
-    def forms(key: str, lemmatise: bool = True) -> set[str]:
-        words = str(raw.get(key) or "").split()
-        found = {w.casefold() for w in words}
-        if lemmatise:
-            found |= {_lemma(w, language).casefold() for w in words}
-        return found
-
-    polarity = dict.fromkeys(forms("positive"), 1) | dict.fromkeys(forms("negative"), -1)
-    return _Lexicon(frozenset(forms("negators", False)), frozenset(forms("contrast", False)),
-                    polarity, frozenset(forms("stop_words")))
-
-
-@functools.cache
-def _reader(language: str) -> _Reader:
-    return _Reader(language, _lexicon(language))
-
-
-@dataclass(frozen=True)
-class _Keyword:
-    """One keyword: its theme, each word's forms ('*' pattern, @polar, or None for a '..' gap),
-    whether negation voids it and whether it is weak ('?')."""
-
-    theme: str
-    words: tuple[frozenset[str] | re.Pattern | str | None, ...]
-    voidable: bool
-    weak: bool = False
-
-    def word_matches(self, j: int, form: str, lemma: str, polarity: int = 0) -> bool:
-        word = self.words[j]
-        if isinstance(word, frozenset):
-            return form in word or lemma in word
-        if word == _POLAR:
-            return polarity != 0
-        assert isinstance(word, re.Pattern), "a '..' gap (None) is stepped over by _rest_matches"
-        return bool(word.fullmatch(lemma) or word.fullmatch(form))
-
-
-class _Matcher:
-    """A codeframe's keywords in one language, looked up per distinct token."""
-
-    def __init__(self, keywords: Sequence[_Keyword], reader: _Reader):
-        self.reader = reader
-        self.exact: dict[str, list[_Keyword]] = {}
-        self.wild = [k for k in keywords if not isinstance(k.words[0], frozenset)]
-        for k in keywords:
-            for form in k.words[0] if isinstance(k.words[0], frozenset) else ():
-                self.exact.setdefault(form, []).append(k)
-        self.starts: dict[tuple[str, str], tuple[_Keyword, ...]] = {}
-        self.cache: dict[str, dict[str, str | None]] = {}
-
-    def mentions(self, text: str) -> dict[str, str | None]:
-        """Theme -> sentiment of the themes ``text`` names; None where its clauses carry none."""
-        found = self.cache.get(text)
-        if found is None:
-            found = self.cache[text] = self._mentions(text)
-        return found
-
-    def _mentions(self, text: str) -> dict[str, str | None]:
-        tokens = self.reader.read(text)
-        # (theme, weak, sentence, polarity of its clause) for each keyword found
-        hits: list[tuple[str, bool, int, int | None]] = []
-        sentence = 0
-        for i, (kind, form, lemma, polarity, clause, negator) in enumerate(tokens):
-            if kind not in (_WORD, _NEGATOR):  # a phrase may start with its negator: 'no show'
-                sentence += kind == _BREAK and form in _SENTENCE_END
-                continue
-            lemma = lemma.casefold()
-            starts = self.starts.get((form, lemma))
-            if starts is None:
-                found = self.exact.get(form, []) + self.exact.get(lemma, [])
-                found += [k for k in self.wild if k.word_matches(0, form, lemma, polarity)]
-                starts = self.starts[form, lemma] = tuple(dict.fromkeys(found))
-            # A word that starts several keywords of one theme is one mention of it.
-            named: dict[str, bool] = {}
-            for k in starts:
-                if not (negator >= 0 and k.voidable) and self._rest_matches(k, tokens, i, 1, i):
-                    named[k.theme] = named.get(k.theme, True) and k.weak
-            for theme, weak in named.items():
-                hits.append((theme, weak, sentence, _clause_polarity(tokens, clause, negator >= 0)))
-        strong = {s for _, weak, s, _ in hits if not weak}
-        votes: dict[str, list[int | None]] = {}
-        for theme, weak, s, vote in hits:
-            if not (weak and s in strong):
-                votes.setdefault(theme, []).append(vote)
-        return {theme: _verdict(v) for theme, v in votes.items()}
-
-    @classmethod
-    def _rest_matches(cls, keyword: _Keyword, tokens, i: int, j: int, start: int) -> bool:
-        """Whether keyword's words from the j-th on match from token i + 1 (a gap may stretch)."""
-        if j == len(keyword.words):
-            return True
-        clause = tokens[start][4]
-        if keyword.words[j] is None:
-            return any(cls._rest_matches(keyword, tokens, i + skip, j + 1, start)
-                       for skip in range(GAP + 1))
-        if i + 1 >= len(tokens):
-            return False
-        kind, form, lemma, polarity, c, _ = tokens[i + 1]
-        return (c == clause and kind != _BREAK
-                and keyword.word_matches(j, form, lemma.casefold(), polarity)
-                and cls._rest_matches(keyword, tokens, i + 1, j + 1, start))
-
-
-def _clause_polarity(tokens, clause: int, negated: bool) -> int | None:
-    """+1 / -1 / 0 from the clause's sentiment words (flipped under a negator); None if it has none."""
-    polar = [p if n < 0 else -p for _, _, _, p, c, n in tokens if c == clause and p]
-    if not polar:
-        return -1 if negated else None
-    return int(np.sign(sum(polar)))
-
-
-def _verdict(votes: list[int | None]) -> str | None:
-    """One theme's sentiment from its mentions: their balance, complaints winning a tie."""
-    known = [v for v in votes if v is not None]
-    if not known:
-        return None
-    total = sum(known)
-    if total > 0:
-        return "positive"
-    return "negative" if total < 0 or any(known) else "neutral"
-
-
-def _matcher(frame: Codeframe, language: str) -> _Matcher:
-    keywords = []
-    for theme, words in frame.keywords.get(language, {}).items():
-        for keyword in words:
-            marks = keyword[:len(keyword) - len(keyword.lstrip("~?"))]
-            parts: list[frozenset[str] | re.Pattern | str | None] = []
-            for word in keyword.lstrip("~?").replace("-", " ").split():
-                lower = word.casefold().replace("ё", "е")
-                if word == "..":
-                    parts.append(None)
-                elif word == _POLAR:
-                    parts.append(_POLAR)
-                elif "*" in lower:
-                    parts.append(re.compile(r"\w*".join(re.escape(p) for p in lower.split("*"))))
-                else:
-                    parts.append(frozenset({lower, _lemma(word, language).casefold()}))
-            keywords.append(_Keyword(theme, tuple(parts), "~" in marks, "?" in marks))
-    return _Matcher(keywords, _reader(language))
 
 
 def warm_up() -> None:
@@ -685,8 +445,8 @@ def warm_up() -> None:
     >>> warm_up()
     """
     for language in LANGUAGES:
-        _lemma("Test", language)
-        _reader(language)
+        lemma_of("Test", language)
+        reader_of(language)
 
 
 def mask_emails(comments: pd.Series) -> pd.Series:
@@ -715,6 +475,7 @@ def example_comments(
     >>> responses = pd.DataFrame({"score": [2, 10, 9], "comment": ["too expensive", "", "great staff, ann@x.org"],
     ...     "responded_at": pd.to_datetime(["2026-01-01", "2026-01-02", "2026-01-03"], utc=True)})
     >>> extra = {"en": {"price": ["expensive"], "staff": ["staff"]}}
+    >>> from nps_helpers.analysis.codeframes import Codeframe
     >>> tags = theme_mentions(tag_themes(responses["comment"], "en", extra, industry=Codeframe("mine", (), {}, {})))
     >>> example_comments(responses, tags)[["comment", "themes"]].to_dict("records")
     [{'comment': 'great staff, …@…', 'themes': ['staff']}, {'comment': 'too expensive', 'themes': ['price']}]
