@@ -22,7 +22,6 @@ import fcntl
 import multiprocessing
 import multiprocessing.connection
 import os
-import re
 import shutil
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -32,24 +31,17 @@ from pathlib import Path
 from typing import Any
 
 from ..config.params import (
-    LANGUAGES,
-    BatchParams,
     ClientParams,
     Defaults,
-    client_ids,
-    load_batch,
-    load_client,
-    load_defaults,
     paper_size,
 )
 from ..config.sections import extra_notebook_path, section_order
-from ..core.periods import Period, parse_period
-from ..core.schema import check_client_id
-from ..errors import NpsInputError, NpsParamsError, NpsRenderError, NpsStoreError
-from ..io.store import Store, resolve_store
+from ..core.periods import Period
+from ..errors import NpsRenderError
+from ..io.store import Store
 from ..present.commentary import DRAFT_REASONS, DRAFT_STATES
 from .cache import file_digest, input_hash, render_reasons, report_inputs
-from .checks import check_dates, check_segments
+from .checks import batch_setup
 from .index import write_index
 from .job import (
     DRAFT_ERROR,
@@ -57,15 +49,11 @@ from .job import (
     ReportJob,
     ReportParams,
     ReportResult,
-    check_notebook_parameters,
     draft_refusal,
 )
 from .manifest import read_manifest, report_entry, versions, write_manifest
 from .pdf import PdfPrinter, PdfResult, follow_report
 
-ADHOC = "adhoc"
-KERNEL = "nps-reports"
-FALLBACK_KERNEL = "python3"
 INTERNAL = "_internal"
 LOCK = ".render.lock"
 DASK_CONNECT_TIMEOUT = "30s"
@@ -190,64 +178,51 @@ def render_batch(
     ...
     nps_helpers.errors.NpsParamsError: no clients to render: add params/clients/<id>.yaml files or pass clients
     """
-    if batch is not None and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", batch):
-        raise NpsParamsError(f"batch name {batch!r}: use letters, digits, '-' and '_' (the file's stem)")
-    params_root = Path(params_dir).resolve()
-    project = params_root.parent
-    defaults = load_defaults(params_root)
-    spec = load_batch(batch, params_root) if batch else BatchParams()
-    name = batch or ADHOC
-    chosen = _client_ids(spec, clients, params_root)
-    if language is not None and language not in LANGUAGES:
-        raise NpsParamsError(f"language {language!r} is not one of {', '.join(LANGUAGES)}")
-    notebook = _notebook(spec.notebook, project)
-    check_notebook_parameters(notebook)
-    st = Store(resolve_store(store, project=project, configured=defaults.store).resolve())
-    periods = _periods(spec, period, date_from, date_to, st, defaults.timezone)
-    loaded, broken = _load_clients(chosen, params_root, st)
-    out_root = Path(out).resolve() if out is not None else (project / defaults.outputs).resolve()
-    kernel = _kernel_name()
-    from .. import __version__
-
-    common = {
-        "notebook": str(notebook),
-        "kernel_name": kernel,
-        "timeout": float(timeout or defaults.timeout_seconds),
-        "version": __version__,
-        "final": final,
-    }
+    plan = batch_setup(batch, clients, period, date_from, date_to, params_dir, store, language, out, timeout, final)
+    name, notebook, st, params_root = plan.name, plan.notebook, plan.store, plan.params_root
     with contextlib.ExitStack() as stack:
-        folders, jobs, results, htmls = [], [], [], {}
-        for per in periods:
-            folder = _open_folder(out_root / name / per.label, per, stack)
+        folders: list[_Folder] = []
+        jobs: list[ReportJob] = []
+        results: list[ReportResult] = []
+        htmls: dict[tuple[str, str], str] = {}
+        for per in plan.periods:
+            folder = _open_folder(plan.out_root / name / per.label, per, stack)
             folders.append(folder)
-            results += [_params_failure(folder, cid, error) for cid, error in broken.items()]
-            for job, skipped in _plan(folder, loaded, defaults, st, params_root, language, force, common,
+            results += [_params_failure(folder, cid, error) for cid, error in plan.broken.items()]
+            for job, skipped in _plan(folder, plan.clients, plan.defaults, st, params_root, language, force, plan.common,
                                       notebook_digest=file_digest(notebook)):
                 htmls[job.client_id, per.label] = job.html
-                if skipped is not None:
-                    results.append(skipped)
-                else:
+                if skipped is None:
                     jobs.append(job)
+                else:
+                    results.append(skipped)
         if dask is not None and jobs and executor is None:
-            executor = _dask_executor(dask, workers=workers, stack=stack, kernel=kernel,
+            executor = _dask_executor(dask, workers=workers, stack=stack, kernel=plan.common["kernel_name"],
                                       paths=[str(notebook), str(st.root), str(params_root),
                                              *(str(f.path) for f in folders)])
         printer = stack.enter_context(PdfPrinter()) if pdf else None
         pdfs: list[PdfResult | None] = []
         try:
-            for result in _run_with_progress(jobs, workers=workers, executor=executor, progress=progress):
-                results.append(result)
-                pdfs.append(follow_report(result, result.html or htmls[result.client_id, result.period_label], printer))
-            pdfs += [follow_report(r, r.html or htmls[r.client_id, r.period_label], printer)
-                     for r in results if r.status == "skipped"]
+            _run_and_print(jobs, results, htmls, pdfs, printer, workers=workers, executor=executor,
+                           progress=progress)
         finally:
             printed = tuple(p for p in pdfs if p is not None)
-            indexes = [_finish(f, [r for r in results if r.period_label == f.period.label], name, __version__,
+            indexes = [_finish(f, [r for r in results if r.period_label == f.period.label], name, plan.common["version"],
                                [p for p in printed if p.period_label == f.period.label],
-                               language or defaults.language)
+                               language or plan.defaults.language)
                        for f in folders]
     return BatchResult(batch=name, results=tuple(results), indexes=tuple(str(p) for p in indexes), pdfs=printed)
+
+
+def _run_and_print(jobs: list[ReportJob], results: list[ReportResult], htmls: dict[tuple[str, str], str],
+                   pdfs: list[PdfResult | None], printer: PdfPrinter | None, *, workers: int | None,
+                   executor: Executor | None, progress: bool) -> None:
+    """Render the jobs into ``results`` and print each report (a skipped one too) into ``pdfs``."""
+    for result in _run_with_progress(jobs, workers=workers, executor=executor, progress=progress):
+        results.append(result)
+        pdfs.append(follow_report(result, result.html or htmls[result.client_id, result.period_label], printer))
+    pdfs += [follow_report(r, r.html or htmls[r.client_id, r.period_label], printer)
+             for r in results if r.status == "skipped"]
 
 
 def run_jobs(
@@ -433,75 +408,12 @@ def _open_folder(path: Path, per: Period, stack: contextlib.ExitStack) -> _Folde
     return _Folder(period=per, path=path, manifest=read_manifest(path))
 
 
-def _client_ids(spec: BatchParams, clients: Sequence[str] | None, params_root: Path) -> list[str]:
-    chosen = list(clients) if clients else (client_ids(params_root) if spec.clients == "all" else spec.clients)
-    if not chosen:
-        raise NpsParamsError("no clients to render: add params/clients/<id>.yaml files or pass clients")
-    return [check_client_id(cid) for cid in dict.fromkeys(chosen)]
-
-
-def _load_clients(chosen: Sequence[str], params_root: Path, st: Store) -> tuple[dict[str, ClientParams], dict[str, str]]:
-    """Each client's params, checked against its stored responses; or, for a client whose
-    params cannot be used, the one-line reason (that client's reports fail, not the batch)."""
-    loaded, broken = {}, {}
-    for cid in chosen:
-        try:
-            client = load_client(cid, params_root)
-            check_segments(client, st)
-            extra_notebook_path(cid, client.extra_notebook, params_root.parent / "notebooks")
-        except (NpsParamsError, NpsInputError) as err:
-            broken[cid] = str(err)
-        else:
-            loaded[cid] = client
-    return loaded, broken
-
-
 def _params_failure(folder: _Folder, cid: str, error: str) -> ReportResult:
     """The failed result of a client whose params cannot be used (no job, no kernel)."""
     folder.names[cid] = folder.manifest["reports"].get(cid, {}).get("display_name", cid)
     folder.inputs[cid] = {}
     return ReportResult(client_id=cid, period_label=folder.period.label, status="failed", input_hash="",
                         error=CellError(0, "", "NpsParamsError", error))
-
-
-def _notebook(name: str, project: Path) -> Path:
-    path = Path(name)
-    return path if path.is_absolute() else project / "notebooks" / path
-
-
-def _periods(
-    spec: BatchParams, period: str | None, date_from: str | None, date_to: str | None, st: Store, tz: str
-) -> list[Period]:
-    # Only the labels and dates are used: each report cuts its window in its client's zone.
-    if (date_from is None) != (date_to is None):
-        raise NpsInputError("give both --from and --to (ISO dates, --to exclusive), or --period")
-    if period is not None and date_from is not None:
-        raise NpsInputError("give either --period or --from/--to, not both")
-    check_dates(date_from, date_to)
-    specs = [period] if period else [f"{date_from}..{date_to}"] if date_from else spec.periods
-    newest = _newest_response(st) if any(s.startswith("latest") for s in specs) else None
-    try:
-        return list({p.label: p for p in (parse_period(s, data_end=newest, tz=tz) for s in specs)}.values())
-    except NpsInputError as err:
-        if period is None:
-            raise
-        raise NpsInputError(f"--period: {err}") from None
-
-
-def _newest_response(st: Store) -> Any:
-    if not st.clients():
-        raise NpsStoreError(
-            f"store {st.root} holds no responses: make the demo store (nps-report demo-data) "
-            "or ingest an export (nps-report ingest FILE --client ID)"
-        )
-    return st.sql("SELECT max(responded_at) AS newest FROM {responses}")["newest"].iloc[0]
-
-
-def _kernel_name() -> str:
-    """The project's kernel (registered by ``make venv``), else the default Python one."""
-    from jupyter_client.kernelspec import KernelSpecManager
-
-    return KERNEL if KERNEL in KernelSpecManager().find_kernel_specs() else FALLBACK_KERNEL
 
 
 def _context() -> multiprocessing.context.BaseContext:
