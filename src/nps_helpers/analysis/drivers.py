@@ -108,16 +108,7 @@ def relative_weights(
     >>> r.table["quadrant"].tolist()  # both rated about 3, the middle: no quadrant holds
     ['uncertain', 'uncertain']
     """
-    z_value(level)
-    if isinstance(resamples, bool) or not isinstance(resamples, int) or resamples < 100:
-        raise NpsInputError(f"resamples must be a whole number >= 100, got {resamples!r}")
-    columns = list(drivers) if drivers is not None else driver_columns(responses)
-    missing = [c for c in [*columns, target] if c not in responses.columns]
-    if missing:
-        raise NpsInputError(
-            f"driver analysis: column(s) {missing} not in the responses; "
-            f"available: {list(responses.columns)}"
-        )
+    columns = _checked_columns(responses, drivers, target, resamples, level)
     min_n = max(MIN_N, PER_DRIVER * len(columns))
     if not columns:
         return DriversResult("not_available", 0, 0, min_n, "no_driver_ratings")
@@ -160,6 +151,22 @@ def relative_weights(
     low, high = np.percentile(boot_raw.sum(axis=1), [tail, 100 - tail])
     return DriversResult("ok", n, dropped, min_n, None, r2, excluded, table, float(low), float(high),
                          level, scale, len(boot_raw))
+
+
+def _checked_columns(responses: pd.DataFrame, drivers: list[str] | None, target: str, resamples: int,
+                    level: float) -> list[str]:
+    """The driver columns to fit, or an error naming what is wrong with the arguments."""
+    z_value(level)
+    if isinstance(resamples, bool) or not isinstance(resamples, int) or resamples < 100:
+        raise NpsInputError(f"resamples must be a whole number >= 100, got {resamples!r}")
+    columns = list(drivers) if drivers is not None else driver_columns(responses)
+    missing = [c for c in [*columns, target] if c not in responses.columns]
+    if missing:
+        raise NpsInputError(
+            f"driver analysis: column(s) {missing} not in the responses; "
+            f"available: {list(responses.columns)}"
+        )
+    return columns
 
 
 def johnson_weights(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
