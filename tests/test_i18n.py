@@ -23,15 +23,8 @@ from nps_helpers.analysis.theme_impact import SHARE_VERDICTS
 from nps_helpers.analysis.trends import period_change
 from nps_helpers.config.params import LANGUAGES
 from nps_helpers.errors import NpsInputError
-from nps_helpers.present.i18n import (
-    LABELS,
-    MINUS,
-    PLATFORMS,
-    SENTENCES,
-    Translator,
-    catalogue_path,
-    translator,
-)
+from nps_helpers.present.i18n import MINUS, Translator, catalogue_path, translator
+from nps_helpers.present.messages import LABELS, PLATFORMS, SENTENCES
 
 ROOT = Path(__file__).resolve().parents[1]
 KEYWORDS = {**DEFAULT_KEYWORDS, "count": (1, 2), "Nn_": (1, 2)}
@@ -532,7 +525,7 @@ def test_minimum_grouping_digits_follow_cldr(language, four, five):
 @pytest.mark.parametrize("language", [lang for lang in LANGUAGES if lang != "en"])
 def test_industry_terms_have_a_word_for_every_industry(language):
     from nps_helpers.config.params import INDUSTRIES
-    from nps_helpers.present.i18n import INDUSTRY_TERMS
+    from nps_helpers.present.messages import INDUSTRY_TERMS
 
     entries = {(m.context, m.id): m.string for m in catalogue(language) if m.context}
     for code in INDUSTRY_TERMS:

@@ -20,7 +20,8 @@ from nps_helpers.analysis.trends import nps_by_period
 from nps_helpers.demo import CURATED, client_tables
 from nps_helpers.errors import NpsInputError
 from nps_helpers.present import tables
-from nps_helpers.present.i18n import GROUPS, MINUS, translator
+from nps_helpers.present.i18n import MINUS, translator
+from nps_helpers.present.messages import GROUPS
 from nps_helpers.present.tables import LOWER_MARK, SMALL_N_MARK, theme_examples_table, theme_table
 
 ALLOWED_TAGS = {"table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td", "sup", "br"}

@@ -33,7 +33,8 @@ from ..analysis.reviews import MIN_MONTHS, StarsNps
 from ..config.params import ClientParams
 from ..core.periods import parse_period
 from ..errors import NpsInputError
-from .i18n import N_, Translator
+from .i18n import Translator
+from .messages import N_
 from .tables import HEALTH_BANDS, MIN_N, SUPPRESS_N, group_flags, group_names, require_columns
 
 DPI = 110

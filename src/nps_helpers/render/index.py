@@ -13,7 +13,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ..core.files import atomic_write_bytes
 from ..errors import NpsRenderError
-from ..present.i18n import DASH, N_, Translator, translator
+from ..present.i18n import DASH, Translator, translator
+from ..present.messages import N_
 from .export import TEMPLATE_NAME, TEMPLATES
 from .safety import CSP, html_problems
 
