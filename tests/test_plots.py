@@ -113,7 +113,7 @@ CHARTS = {
     "benchmark_position": lambda t: plots.benchmark_position(
         pd.DataFrame({"source": ["A", "B"], "year": [2023, 2024], "nps": [21.0, 34.0]}),
         YOU, t, peers=peer_benchmark(YOU, [10.0, 20.0, 25.0, 40.0, 50.0, 60.0, 5.0, 70.0])),
-    "churn": lambda t: plots.churn(churn_frame(), t, horizon_days=180),
+    "churn": lambda t: plots.churn_chart(churn_frame(), t, horizon_days=180),
     "retention": lambda t: plots.retention(retention_frame(), t),
     "driver_matrix": lambda t: plots.driver_matrix(driver_frame(), t),
     "theme_balance": lambda t: plots.theme_balance(theme_frame(), t, industry="telecom"),
@@ -121,7 +121,7 @@ CHARTS = {
         nps_by_period(survey_rows()), stars_by_month(review_rows()), t,
         correlation=stars_vs_nps(review_rows(), survey_rows()),
         events=[{"date": "2026-03-10", "label": "Новые цены"}]),
-    "health_bands": lambda t: plots.health_bands(band_frame(), t),
+    "health_bands": lambda t: plots.band_trend_chart(band_frame(), t),
 }
 
 
@@ -184,7 +184,7 @@ def test_chart_text_is_in_the_report_language(language):
     chart = plots.category_split(split_frame(), t)
     assert chart.alt.startswith(t.label("category_split"))
     assert t.period("2026-Q3", short=True) in chart.alt
-    churn_chart = plots.churn(churn_frame(), t, horizon_days=22)
+    churn_chart = plots.churn_chart(churn_frame(), t, horizon_days=22)
     assert churn_chart.alt.startswith(
         t.count("Customers who left within {n} day", "Customers who left within {n} days", 22))
     assert t.label("detractor") in churn_chart.alt
@@ -256,8 +256,8 @@ def test_charts_take_the_analysis_modules_frames():
         plots.category_split(group_stats(responses, by="quarter"), t),
         plots.trend(nps_by_period(responses, "quarter"), t),
         plots.segment_forest(nps_by_segment(responses, "region"), t),
-        plots.churn(result.rates, t, horizon_days=result.horizon_days),
-        plots.churn(result.responders, t, by="group", horizon_days=result.horizon_days),
+        plots.churn_chart(result.rates, t, horizon_days=result.horizon_days),
+        plots.churn_chart(result.responders, t, by="group", horizon_days=result.horizon_days),
         plots.retention(result.retention, t),
         plots.driver_matrix(relative_weights(responses).table, t),
         plots.theme_balance(theme_impact(responses, pd.DataFrame({
@@ -360,7 +360,7 @@ def test_stars_trend_shares_the_month_axis_when_reviews_start_later():
 
 
 def test_health_bands_alt_text_counts_and_shares_per_date():
-    alt = plots.health_bands(band_frame(), translator("de")).alt
+    alt = plots.band_trend_chart(band_frame(), translator("de")).alt
     assert alt.startswith("Kunden nach Health-Score-Gruppe. 30.06.2026: kritisch 30 (30\xa0%)")
     assert alt.endswith("30.09.2026: kritisch 25 (23\xa0%), gefährdet 45 (41\xa0%), gesund 40 (36\xa0%).")
 
@@ -373,7 +373,7 @@ def test_health_bands_takes_band_trend():
     responses = pd.DataFrame({"customer_id": list("abcd"), "score": [10, 9, 2, 0],
                               "responded_at": pd.to_datetime(["2025-12-01"] * 4, utc=True)})
     frame = band_trend(customers, responses, None, ["2025-10-01", "2026-01-01"])
-    alt = plots.health_bands(frame, translator("en")).alt
+    alt = plots.band_trend_chart(frame, translator("en")).alt
     expected = frame[frame["as_of"] == frame["as_of"].max()].set_index("band")["customers"]
     assert alt.endswith(f"Dec 31, 2025: critical {expected['critical']} "
                         f"({expected['critical'] * 25}%), at risk {expected['at_risk']} "
@@ -456,7 +456,7 @@ def test_health_bands_cover_the_bands_of_health():
 @pytest.mark.parametrize(("call", "message"), [
     (lambda t: plots.trend(trend_frame().drop(columns="ci_low"), t), "trend: .*lacks column.*ci_low"),
     (lambda t: plots.segment_forest(segment_frame().iloc[:0], t), "no rows"),
-    (lambda t: plots.churn(churn_frame().rename(columns={"customers": "n"}), t), "customers"),
+    (lambda t: plots.churn_chart(churn_frame().rename(columns={"customers": "n"}), t), "customers"),
     (lambda t: plots.driver_matrix(driver_frame().drop(columns="quadrant"), t), "quadrant"),
     (lambda t: plots.theme_balance(theme_frame().assign(complaints=0, praise=0), t),
      "no comment praises or complains"),
@@ -465,7 +465,7 @@ def test_health_bands_cover_the_bands_of_health():
     (lambda t: plots.stars_trend(trend_frame(), stars_by_month(review_rows()).drop(columns="n"), t),
      "stars_trend: .*lacks column.*n"),
     (lambda t: plots.stars_trend(trend_frame().iloc[:0], stars_by_month(review_rows()), t), "no rows"),
-    (lambda t: plots.health_bands(band_frame().drop(columns="share"), t), "health_bands: .*share"),
+    (lambda t: plots.band_trend_chart(band_frame().drop(columns="share"), t), "band_trend_chart: .*share"),
     (lambda t: plots.benchmark_position(pd.DataFrame({"source": [], "nps": []}), YOU, t,
                                         peers=peer_benchmark(YOU, [0.0, 10, 20, 40])), "nothing to draw"),
 ])

@@ -300,7 +300,7 @@ def stars_trend(
         return _render(fig, _alt(title, parts))
 
 
-def health_bands(frame: pd.DataFrame, t: Translator) -> Chart:
+def band_trend_chart(frame: pd.DataFrame, t: Translator) -> Chart:
     """Customers per health band at each date: stacked bars, critical at the bottom.
 
     ``frame`` as :func:`~nps_helpers.analysis.health.band_trend`: ``as_of`` (each bar shows the day
@@ -312,10 +312,10 @@ def health_bands(frame: pd.DataFrame, t: Translator) -> Chart:
     >>> f = pd.DataFrame({"as_of": pd.to_datetime(["2026-07-01"] * 3 + ["2026-10-01"] * 3, utc=True),
     ...     "band": ["critical", "at_risk", "healthy"] * 2, "customers": [20, 50, 30, 10, 40, 50],
     ...     "share": [0.2, 0.5, 0.3, 0.1, 0.4, 0.5]})
-    >>> health_bands(f, translator("en")).alt.split(". ")[-1]
+    >>> band_trend_chart(f, translator("en")).alt.split(". ")[-1]
     'Sep 30, 2026: critical 10 (10%), at risk 40 (40%), healthy 50 (50%).'
     """
-    _require(frame, ["as_of", "band", "customers", "share"], "health_bands")
+    _require(frame, ["as_of", "band", "customers", "share"], "band_trend_chart")
     dates = sorted(pd.to_datetime(frame["as_of"], utc=True).unique())
     table = frame.assign(as_of=pd.to_datetime(frame["as_of"], utc=True))
     bands = list(HEALTH_BANDS)  # worst at the bottom of each bar
@@ -512,7 +512,7 @@ def benchmark_position(
         return _render(fig, _alt(title, parts))
 
 
-def churn(
+def churn_chart(
     frame: pd.DataFrame,
     t: Translator,
     *,
@@ -532,10 +532,10 @@ def churn(
     >>> f = pd.DataFrame({"category": ["detractor", "passive", "promoter"],
     ...     "customers": [40, 60, 100], "rate": [0.3, 0.15, 0.08],
     ...     "ci_low": [0.18, 0.08, 0.04], "ci_high": [0.45, 0.26, 0.15]})
-    >>> churn(f, translator("pl"), horizon_days=180).alt.split(". ")[0]
+    >>> churn_chart(f, translator("pl"), horizon_days=180).alt.split(". ")[0]
     'Klienci, którzy odeszli w ciągu 180 dni'
     """
-    _require(frame, [by, "customers", "rate", "ci_low", "ci_high"], "churn")
+    _require(frame, [by, "customers", "rate", "ci_low", "ci_high"], "churn_chart")
     data = frame.reset_index(drop=True)
     codes = [str(c) for c in data[by]]
     title = (t.count("Customers who left within {n} day", "Customers who left within {n} days",

@@ -68,15 +68,15 @@ from ..present.commentary import (
 )
 from ..present.i18n import Translator, client_translator, translator
 from ..present.plots import (
+    band_trend_chart,
     benchmark_position,
+    churn_chart,
     driver_matrix,
-    health_bands,
     retention,
     segment_forest,
     stars_trend,
     theme_balance,
 )
-from ..present.plots import churn as churn_chart
 from ..present.plots import trend as trend_chart
 from ..present.record import record
 from ..present.tables import (
@@ -784,7 +784,7 @@ def show_health(report: Report) -> list:
                for band in BANDS}
     return [
         paragraph(t.text("health_summary", n=int(now["customers"].sum()), **figures)),
-        health_bands(trend, t),
+        band_trend_chart(trend, t),
         health_table(trend, t),
         *_health_calibration(report),
     ]
