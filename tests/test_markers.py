@@ -15,7 +15,8 @@ from nps_helpers.analysis.metrics import nps
 from nps_helpers.analysis.segments import holm_markers, nps_by_segment
 from nps_helpers.config.params import ClientParams, Defaults
 from nps_helpers.core.periods import parse_period
-from nps_helpers.present import plots
+from nps_helpers.present import trend_plots
+from nps_helpers.present.chart import kept_figures
 from nps_helpers.present.i18n import translator
 from nps_helpers.present.tables import nps_table
 from nps_helpers.views.report import Report, show_segments
@@ -199,24 +200,24 @@ def months(n: list[int], nps_: list[float]) -> pd.DataFrame:
 
 def test_a_trend_month_below_suppress_n_is_withheld_as_a_gap():
     t = translator("en")
-    seven = plots.trend(months([80, 7, 90, 85], [30.0, -43.0, 32.0, 35.0]), t)
+    seven = trend_plots.trend(months([80, 7, 90, 85], [30.0, -43.0, 32.0, 35.0]), t)
     # Whatever the withheld month's figures, not one pixel changes: they are not drawn.
-    other = plots.trend(months([80, 7, 90, 85], [30.0, 90.0, 32.0, 35.0]), t)
+    other = trend_plots.trend(months([80, 7, 90, 85], [30.0, 90.0, 32.0, 35.0]), t)
     assert seven.png == other.png
-    assert plots.trend(months([80, 40, 90, 85], [30.0, -43.0, 32.0, 35.0]), t).png != seven.png
+    assert trend_plots.trend(months([80, 40, 90, 85], [30.0, -43.0, 32.0, 35.0]), t).png != seven.png
     assert "\u221243" not in seven.alt and seven.alt.endswith(
         "February 2026: withheld (fewer than 10 responses).")
     assert "lowest +30 (January 2026)" in seven.alt
     stars = pd.DataFrame({"platform": "google", "period": ["2026-01", "2026-02"], "n": [5, 5],
                           "stars": [4.0, 4.2], "ci_low": [3.5, 3.7], "ci_high": [4.5, 4.7]})
-    both = [plots.stars_trend(months([80, 7, 90, 85], v), stars, translator("de")) for v in
+    both = [trend_plots.stars_trend(months([80, 7, 90, 85], v), stars, translator("de")) for v in
             ([30.0, -43.0, 32.0, 35.0], [30.0, 90.0, 32.0, 35.0])]
     assert both[0].png == both[1].png and "Februar 2026: ausgeblendet" in both[0].alt
 
 
 def test_trend_months_below_min_n_are_hollow_and_the_thresholds_come_from_the_caller():
-    with plots.kept_figures() as figures:
-        plots.trend(months([80, 7, 20, 85], [30.0, -43.0, 32.0, 35.0]), translator("en"), min_n=30,
+    with kept_figures() as figures:
+        trend_plots.trend(months([80, 7, 20, 85], [30.0, -43.0, 32.0, 35.0]), translator("en"), min_n=30,
                     suppress_n=10)
     ax = figures[0].axes[0]
     drawn = ax.get_lines()[0].get_ydata()  # the NPS line: a gap where the month is withheld
@@ -225,6 +226,6 @@ def test_trend_months_below_min_n_are_hollow_and_the_thresholds_come_from_the_ca
     shown = [(~np.ma.getmaskarray(c.get_offsets())[:, 1]).sum() for c in (filled, hollow)]
     assert shown == [2, 1]  # January and April filled; March (n 20 < 30) hollow; February withheld
     assert hollow.get_offsets()[0][1] == 32.0
-    strict = plots.trend(months([80, 7, 20, 85], [30.0, -43.0, 32.0, 35.0]), translator("en"),
+    strict = trend_plots.trend(months([80, 7, 20, 85], [30.0, -43.0, 32.0, 35.0]), translator("en"),
                          suppress_n=25)
     assert strict.alt.endswith("February 2026 and March 2026: withheld (fewer than 25 responses).")

@@ -26,7 +26,8 @@ from nps_helpers.analysis.trends import nps_by_period
 from nps_helpers.config.params import LANGUAGES
 from nps_helpers.demo import CURATED, client_tables
 from nps_helpers.errors import NpsInputError
-from nps_helpers.present import plots
+from nps_helpers.present import plots, trend_plots
+from nps_helpers.present.chart import kept_figures
 from nps_helpers.present.i18n import translator
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -106,22 +107,22 @@ def band_frame():
 
 CHARTS = {
     "category_split": lambda t: plots.category_split(split_frame(), t),
-    "trend": lambda t: plots.trend(trend_frame(), t, events=[
+    "trend": lambda t: trend_plots.trend(trend_frame(), t, events=[
         {"date": "2026-03-10", "label": "Новые цены"}, {"date": "2025-01-01", "label": "Too early"}]),
     "segment_forest": lambda t: plots.segment_forest(segment_frame(), t, segment="Регион",
                                                      overall=24.0),
     "benchmark_position": lambda t: plots.benchmark_position(
         pd.DataFrame({"source": ["A", "B"], "year": [2023, 2024], "nps": [21.0, 34.0]}),
         YOU, t, peers=peer_benchmark(YOU, [10.0, 20.0, 25.0, 40.0, 50.0, 60.0, 5.0, 70.0])),
-    "churn": lambda t: plots.churn_chart(churn_frame(), t, horizon_days=180),
-    "retention": lambda t: plots.retention(retention_frame(), t),
+    "churn": lambda t: trend_plots.churn_chart(churn_frame(), t, horizon_days=180),
+    "retention": lambda t: trend_plots.retention(retention_frame(), t),
     "driver_matrix": lambda t: plots.driver_matrix(driver_frame(), t),
     "theme_balance": lambda t: plots.theme_balance(theme_frame(), t, industry="telecom"),
-    "stars_trend": lambda t: plots.stars_trend(
+    "stars_trend": lambda t: trend_plots.stars_trend(
         nps_by_period(survey_rows()), stars_by_month(review_rows()), t,
         correlation=stars_vs_nps(review_rows(), survey_rows()),
         events=[{"date": "2026-03-10", "label": "Новые цены"}]),
-    "health_bands": lambda t: plots.band_trend_chart(band_frame(), t),
+    "health_bands": lambda t: trend_plots.band_trend_chart(band_frame(), t),
 }
 
 
@@ -184,7 +185,7 @@ def test_chart_text_is_in_the_report_language(language):
     chart = plots.category_split(split_frame(), t)
     assert chart.alt.startswith(t.label("category_split"))
     assert t.period("2026-Q3", short=True) in chart.alt
-    churn_chart = plots.churn_chart(churn_frame(), t, horizon_days=22)
+    churn_chart = trend_plots.churn_chart(churn_frame(), t, horizon_days=22)
     assert churn_chart.alt.startswith(
         t.count("Customers who left within {n} day", "Customers who left within {n} days", 22))
     assert t.label("detractor") in churn_chart.alt
@@ -194,7 +195,7 @@ def test_alt_text_carries_the_numbers_of_the_chart():
     t = translator("en")
     alt = plots.category_split(split_frame(), t).alt
     assert "Q3 2026: promoters 60%, passives 25%, detractors 15%" in alt
-    trend_alt = plots.trend(trend_frame(), t, events=[{"date": "2026-03-10", "label": "Prices"}]).alt
+    trend_alt = trend_plots.trend(trend_frame(), t, events=[{"date": "2026-03-10", "label": "Prices"}]).alt
     assert "lowest \u22123 (March 2026), highest +20 (May 2026)" in trend_alt
     assert "Events: Prices (March 10, 2026)" in trend_alt
     forest = plots.segment_forest(segment_frame(), t).alt
@@ -243,7 +244,7 @@ def test_trend_takes_the_frame_of_nps_by_period_with_empty_months():
         utc=True)})
     frame = nps_by_period(responses)
     assert frame["n"].eq(0).any()
-    chart = plots.trend(frame, translator("sl"))
+    chart = trend_plots.trend(frame, translator("sl"))
     assert chart.alt.startswith("NPS po mesecih. januar 2026 – april 2026")
 
 
@@ -254,11 +255,11 @@ def test_charts_take_the_analysis_modules_frames():
     t = translator("ru")
     charts = [
         plots.category_split(group_stats(responses, by="quarter"), t),
-        plots.trend(nps_by_period(responses, "quarter"), t),
+        trend_plots.trend(nps_by_period(responses, "quarter"), t),
         plots.segment_forest(nps_by_segment(responses, "region"), t),
-        plots.churn_chart(result.rates, t, horizon_days=result.horizon_days),
-        plots.churn_chart(result.responders, t, by="group", horizon_days=result.horizon_days),
-        plots.retention(result.retention, t),
+        trend_plots.churn_chart(result.rates, t, horizon_days=result.horizon_days),
+        trend_plots.churn_chart(result.responders, t, by="group", horizon_days=result.horizon_days),
+        trend_plots.retention(result.retention, t),
         plots.driver_matrix(relative_weights(responses).table, t),
         plots.theme_balance(theme_impact(responses, pd.DataFrame({
             "row": responses.index, "theme": np.where(responses["score"] <= 6, "price", "staff"),
@@ -312,7 +313,7 @@ def test_stars_trend_alt_text_has_each_platforms_mean_and_the_correlation():
     reviews, responses = review_rows(), survey_rows()
     t = translator("pl")
     result = stars_vs_nps(reviews, responses)
-    chart = plots.stars_trend(nps_by_period(responses), stars_by_month(reviews), t,
+    chart = trend_plots.stars_trend(nps_by_period(responses), stars_by_month(reviews), t,
                               correlation=result)
     for platform, stars in reviews.groupby("platform")["stars"]:
         # The mean of every review, not of the monthly means.
@@ -326,8 +327,8 @@ def test_stars_trend_alt_text_has_each_platforms_mean_and_the_correlation():
 
 def test_stars_trend_shows_stars_with_nps_on_a_labelled_right_axis_and_counts_below():
     reviews = pd.concat([review_rows(), review_rows().assign(platform="trustpilot", stars=2)])
-    with plots.kept_figures() as figures:
-        plots.stars_trend(nps_by_period(survey_rows()), stars_by_month(reviews), translator("en"))
+    with kept_figures() as figures:
+        trend_plots.stars_trend(nps_by_period(survey_rows()), stars_by_month(reviews), translator("en"))
     stars_axes, counts, nps_axis = figures[0].axes  # no second copy of the NPS trend chart
     assert stars_axes.get_ylabel() == "Average stars" and stars_axes.get_ylim() == (0.8, 5.2)
     assert nps_axis.get_ylabel() == "NPS (right axis)"
@@ -345,7 +346,7 @@ def test_stars_trend_says_when_there_are_too_few_months():
     reviews, responses = review_rows(months=4), survey_rows(months=4)
     result = stars_vs_nps(reviews, responses)
     assert result.status == "too_few_months"
-    alt = plots.stars_trend(nps_by_period(responses), stars_by_month(reviews), translator("en"),
+    alt = trend_plots.stars_trend(nps_by_period(responses), stars_by_month(reviews), translator("en"),
                             correlation=result).alt
     assert "Fewer than 6 months have both reviews and survey responses" in alt
     assert "r = " not in alt
@@ -353,14 +354,14 @@ def test_stars_trend_says_when_there_are_too_few_months():
 
 def test_stars_trend_shares_the_month_axis_when_reviews_start_later():
     later = review_rows().assign(reviewed_at=lambda f: f["reviewed_at"] + pd.DateOffset(months=3))
-    chart = plots.stars_trend(nps_by_period(survey_rows()), stars_by_month(later),
+    chart = trend_plots.stars_trend(nps_by_period(survey_rows()), stars_by_month(later),
                               translator("de"))
     assert chart.png.startswith(PNG)
     assert "Google: 41 Bewertungen" in chart.alt
 
 
 def test_health_bands_alt_text_counts_and_shares_per_date():
-    alt = plots.band_trend_chart(band_frame(), translator("de")).alt
+    alt = trend_plots.band_trend_chart(band_frame(), translator("de")).alt
     assert alt.startswith("Kunden nach Health-Score-Gruppe. 30.06.2026: kritisch 30 (30\xa0%)")
     assert alt.endswith("30.09.2026: kritisch 25 (23\xa0%), gefährdet 45 (41\xa0%), gesund 40 (36\xa0%).")
 
@@ -373,7 +374,7 @@ def test_health_bands_takes_band_trend():
     responses = pd.DataFrame({"customer_id": list("abcd"), "score": [10, 9, 2, 0],
                               "responded_at": pd.to_datetime(["2025-12-01"] * 4, utc=True)})
     frame = band_trend(customers, responses, None, ["2025-10-01", "2026-01-01"])
-    alt = plots.band_trend_chart(frame, translator("en")).alt
+    alt = trend_plots.band_trend_chart(frame, translator("en")).alt
     expected = frame[frame["as_of"] == frame["as_of"].max()].set_index("band")["customers"]
     assert alt.endswith(f"Dec 31, 2025: critical {expected['critical']} "
                         f"({expected['critical'] * 25}%), at risk {expected['at_risk']} "
@@ -454,18 +455,18 @@ def test_health_bands_cover_the_bands_of_health():
 
 # --- bad input -------------------------------------------------------------------------
 @pytest.mark.parametrize(("call", "message"), [
-    (lambda t: plots.trend(trend_frame().drop(columns="ci_low"), t), "trend: .*lacks column.*ci_low"),
+    (lambda t: trend_plots.trend(trend_frame().drop(columns="ci_low"), t), "trend: .*lacks column.*ci_low"),
     (lambda t: plots.segment_forest(segment_frame().iloc[:0], t), "no rows"),
-    (lambda t: plots.churn_chart(churn_frame().rename(columns={"customers": "n"}), t), "customers"),
+    (lambda t: trend_plots.churn_chart(churn_frame().rename(columns={"customers": "n"}), t), "customers"),
     (lambda t: plots.driver_matrix(driver_frame().drop(columns="quadrant"), t), "quadrant"),
     (lambda t: plots.theme_balance(theme_frame().assign(complaints=0, praise=0), t),
      "no comment praises or complains"),
     (lambda t: plots.theme_balance(theme_frame().drop(columns="impact"), t), "theme_balance: .*impact"),
     (lambda t: plots.category_split(pd.DataFrame({"group": ["a"]}), t), "promoters"),
-    (lambda t: plots.stars_trend(trend_frame(), stars_by_month(review_rows()).drop(columns="n"), t),
+    (lambda t: trend_plots.stars_trend(trend_frame(), stars_by_month(review_rows()).drop(columns="n"), t),
      "stars_trend: .*lacks column.*n"),
-    (lambda t: plots.stars_trend(trend_frame().iloc[:0], stars_by_month(review_rows()), t), "no rows"),
-    (lambda t: plots.band_trend_chart(band_frame().drop(columns="share"), t), "band_trend_chart: .*share"),
+    (lambda t: trend_plots.stars_trend(trend_frame().iloc[:0], stars_by_month(review_rows()), t), "no rows"),
+    (lambda t: trend_plots.band_trend_chart(band_frame().drop(columns="share"), t), "band_trend_chart: .*share"),
     (lambda t: plots.benchmark_position(pd.DataFrame({"source": [], "nps": []}), YOU, t,
                                         peers=peer_benchmark(YOU, [0.0, 10, 20, 40])), "nothing to draw"),
 ])
@@ -480,8 +481,8 @@ def test_benchmark_sentence_never_names_the_same_figure_twice():
     assert "The published figure for the industry is +17" in one.alt and "range" not in one.alt
     two = plots.benchmark_position(pd.DataFrame({"source": ["A", "B"], "nps": [17.0, 34.0]}), YOU, t)
     assert "range from +17 to +34" in two.alt
-    for chart in (one, two):
-        sentence = [p for p in chart.alt.split(". ") if "published" in p.lower()][0]
+    for drawn in (one, two):
+        sentence = [p for p in drawn.alt.split(". ") if "published" in p.lower()][0]
         figures = re.findall(r"[+−]?\d+", sentence)
         assert len(figures) == len(set(figures)), sentence
 
@@ -490,7 +491,7 @@ def test_segment_forest_axis_fits_the_intervals_and_the_overall_line():
 
     frame = pd.DataFrame({"group": ["a", "b"], "nps": [30.0, 45.0], "ci_low": [22.0, 38.0],
                           "ci_high": [38.0, 52.0], "n": [400, 400]})
-    with plots.kept_figures() as figures:
+    with kept_figures() as figures:
         plots.segment_forest(frame, translator("en"), overall=nps([10] * 60 + [0] * 20 + [8] * 20))
     # Intervals 22..52 and the overall +40: floor(22) - 10 = 10, ceil(52) + 10 = 70.
     assert figures[0].axes[0].get_xlim() == (10.0, 70.0)
@@ -505,8 +506,8 @@ def test_event_labels_sit_clear_of_the_line_its_band_and_each_other():
         ("2025-02-03", "Price rise"), ("2025-02-20", "New app released"), ("2025-03-05", "Outage"),
         ("2025-07-01", "Call centre moved"), ("2025-07-10", "Summer offer"),
         ("2025-12-01", "A long label at the very right edge")]]
-    with plots.kept_figures() as figures:
-        plots.trend(frame, translator("en"), events=events)
+    with kept_figures() as figures:
+        trend_plots.trend(frame, translator("en"), events=events)
     fig = figures[0]
     ax = fig.axes[0]
     renderer = fig.canvas.get_renderer()

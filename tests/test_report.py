@@ -19,8 +19,8 @@ from nps_helpers.analysis.reviews import stars_vs_nps
 from nps_helpers.analysis.trends import nps_by_period, period_change
 from nps_helpers.config.params import LANGUAGES, ClientParams, Defaults
 from nps_helpers.core.periods import parse_period
+from nps_helpers.present.chart import Chart
 from nps_helpers.present.i18n import translator
-from nps_helpers.present.plots import Chart
 from nps_helpers.present.tables import Table
 from nps_helpers.views.report import (
     AT_RISK_FILE,

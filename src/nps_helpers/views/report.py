@@ -67,17 +67,7 @@ from ..present.commentary import (
     write_approval,
 )
 from ..present.i18n import Translator, client_translator, translator
-from ..present.plots import (
-    band_trend_chart,
-    benchmark_position,
-    churn_chart,
-    driver_matrix,
-    retention,
-    segment_forest,
-    stars_trend,
-    theme_balance,
-)
-from ..present.plots import trend as trend_chart
+from ..present.plots import benchmark_position, driver_matrix, segment_forest, theme_balance
 from ..present.record import record
 from ..present.tables import (
     benchmark_table,
@@ -91,6 +81,8 @@ from ..present.tables import (
     theme_table,
     words_table,
 )
+from ..present.trend_plots import band_trend_chart, churn_chart, retention, stars_trend
+from ..present.trend_plots import trend as trend_chart
 from .followup import followup_lists, write_csv, write_followup_lists
 
 if TYPE_CHECKING:  # health loads scikit-learn: imported where it is used
