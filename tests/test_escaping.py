@@ -22,7 +22,7 @@ from nps_helpers.views.followup import FORMULA_STARTS, LISTS
 
 URL_ATTRIBUTES = ("src", "href", "srcset", "action", "formaction", "poster", "data", "xlink:href", "background")
 ACTIVE_TAGS = ("script", "iframe", "frame", "object", "embed", "svg", "math", "base", "link", "form", "meta")
-MAX_CHARS = 400  # tables.comments_table cuts longer comments
+MAX_CHARS = 400  # comment_tables.comments_table cuts longer comments
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 ALLOWED_SOURCES = {"'none'", "data:", "'unsafe-inline'"}
 

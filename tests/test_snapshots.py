@@ -12,7 +12,7 @@ import pytest
 
 from nps_helpers.analysis.benchmarks import industry_benchmark
 from nps_helpers.config.params import LANGUAGES
-from nps_helpers.present import tables
+from nps_helpers.present import comment_tables, tables
 from nps_helpers.present.i18n import translator
 from nps_helpers.render.index import index_html
 
@@ -44,9 +44,9 @@ def test_tables_html(language, snapshot):
     t = translator(language)
     html = {
         "nps": tables.nps_table(SEGMENTS, t).html,
-        "themes": tables.theme_table(THEMES, t, industry="telecom").html,
+        "themes": comment_tables.theme_table(THEMES, t, industry="telecom").html,
         "churn": tables.churn_table(CHURN, t).html,
-        "words": tables.words_table(WORDS, t).html,
+        "words": comment_tables.words_table(WORDS, t).html,
         "drivers": tables.driver_table(DRIVERS, t).html,
         "stars": tables.stars_table(STARS, t).html,
         "health": tables.health_table(HEALTH, t).html,

@@ -19,10 +19,11 @@ from nps_helpers.analysis.text import distinctive_words
 from nps_helpers.analysis.trends import nps_by_period
 from nps_helpers.demo import CURATED, client_tables
 from nps_helpers.errors import NpsInputError
-from nps_helpers.present import tables
+from nps_helpers.present import comment_tables, tables
+from nps_helpers.present.comment_tables import theme_examples_table, theme_table
 from nps_helpers.present.i18n import MINUS, translator
 from nps_helpers.present.messages import GROUPS
-from nps_helpers.present.tables import LOWER_MARK, SMALL_N_MARK, theme_examples_table, theme_table
+from nps_helpers.present.tables import LOWER_MARK, SMALL_N_MARK
 
 ALLOWED_TAGS = {"table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td", "sup", "br"}
 ALLOWED_ATTRS = {"class", "scope", "dir", "colspan"}
@@ -84,7 +85,7 @@ def segments(**extra) -> pd.DataFrame:
 def test_hostile_comments_stay_inert_text():
     frame = pd.DataFrame({"comment": NASTY, "score": range(len(NASTY)),
                           "themes": [["price"], "support;delivery", [], None] + [[]] * 5})
-    html = tables.comments_table(frame, translator("en"), max_chars=400).html
+    html = comment_tables.comments_table(frame, translator("en"), max_chars=400).html
     page = assert_inert(html)
     texts = page.cells[4::3]  # after the three headers: score, comment, themes per row
     assert texts[:8] == NASTY[:8]
@@ -100,7 +101,7 @@ def test_any_text_in_any_cell_stays_text(comment, name):
     # A group named like one of the report's own codes ('passive', 'overall') reads translated.
     assume(name not in GROUPS)
     frame = pd.DataFrame({"comment": [comment], "score": [7]})
-    page = assert_inert(tables.comments_table(frame, translator("ru")).html)
+    page = assert_inert(comment_tables.comments_table(frame, translator("ru")).html)
     kept = tables.UNSAFE_CHARACTERS.sub("", comment)
     assert page.cells[3] == kept
     seg = assert_inert(tables.nps_table(segments(group=[name, "b", "c"]), translator("pl"),
@@ -115,7 +116,7 @@ def test_markup_in_every_user_field_is_escaped():
                           "nps": [5.0]})
     assert_inert(tables.benchmark_table(frame, translator("de"), caption=evil).html)
     words = pd.DataFrame({"group": ["promoter"], "word": [evil], "z": [3.0]})
-    assert_inert(tables.words_table(words, translator("de")).html)
+    assert_inert(comment_tables.words_table(words, translator("de")).html)
     drivers = pd.DataFrame({"driver": [evil], "share": [1.0], "mean": [4.0]})
     assert_inert(tables.driver_table(drivers, translator("de")).html)
 
@@ -258,7 +259,7 @@ def test_tables_take_the_analysis_modules_frames():
     cats = pd.Series(np.where(responses["score"] >= 9, "promoter",
                               np.where(responses["score"] >= 7, "passive", "detractor")))
     words = distinctive_words(responses["comment"], cats, responses["language"])
-    words_page = assert_inert(tables.words_table(words, t).html)
+    words_page = assert_inert(comment_tables.words_table(words, t).html)
     assert "Krytycy" in words_page.cells and "Promotorzy" in words_page.cells
     trend_page = assert_inert(tables.nps_table(nps_by_period(responses, "quarter"), t,
                                                label="period").html)
@@ -349,7 +350,7 @@ def test_health_table_of_band_counts_alone():
 
 def test_headers_align_with_their_columns():
     frame = pd.DataFrame({"comment": ["fine"], "score": [9], "themes": [["price"]]})
-    html = tables.comments_table(frame, translator("en")).html
+    html = comment_tables.comments_table(frame, translator("en")).html
     head = html[html.index("<thead>"):html.index("</thead>")]
     assert head == ('<thead><tr><th scope="col" class="num">Score</th>'
                     '<th scope="col" class="text">Comment</th>'
@@ -366,8 +367,8 @@ def test_tables_do_not_modify_the_callers_frame():
 @pytest.mark.parametrize(("call", "column"), [
     (lambda t: tables.nps_table(segments().drop(columns="ci_high"), t), "ci_high"),
     (lambda t: tables.churn_table(pd.DataFrame({"category": ["promoter"]}), t), "customers"),
-    (lambda t: tables.comments_table(pd.DataFrame({"text": ["x"]}), t), "comment"),
-    (lambda t: tables.words_table(pd.DataFrame({"group": ["x"], "word": ["y"]}), t), "z"),
+    (lambda t: comment_tables.comments_table(pd.DataFrame({"text": ["x"]}), t), "comment"),
+    (lambda t: comment_tables.words_table(pd.DataFrame({"group": ["x"], "word": ["y"]}), t), "z"),
     (lambda t: tables.group_flags(pd.DataFrame({"x": [1]})), "'n'"),
     (lambda t: tables.stars_table(pd.DataFrame({"platform": ["x"], "verdict": ["no_reviews"]}), t),
      "months"),

@@ -59,7 +59,7 @@ class Table:
         return self.html
 
 
-class _Html(str):
+class Markup(str):
     """Markup built here from escaped parts, so it is not escaped again."""
 
 
@@ -195,7 +195,7 @@ def nps_table(
             continue
         figure = t.nps_interval(row["nps"], row["ci_low"], row["ci_high"])
         if flags.at[i, "small_n"]:
-            figure = _Html(_text(figure) + _mark(SMALL_N_MARK))
+            figure = Markup(escaped(figure) + flag_mark(SMALL_N_MARK))
             used.add("small_n")
         cells.append(figure)
         cells += [t.percent(row[SHARE_COLUMNS[c]]) for c in shares]
@@ -204,7 +204,7 @@ def nps_table(
         rows.append(cells)
     notes = []
     if "small_n" in used:
-        notes.append(_Html(_mark(SMALL_N_MARK) + " " + _text(
+        notes.append(Markup(flag_mark(SMALL_N_MARK) + " " + escaped(
             t.count("Fewer than {n} response: read with caution.",
                     "Fewer than {n} responses: read with caution.", min_n))))
     if "suppressed" in used:
@@ -225,7 +225,7 @@ def nps_table(
                  else t.gettext("{higher} significantly higher, {lower} significantly lower "
                                 "({level} confidence)."))
         notes.append(marks.format(higher=HIGHER_MARK, lower=LOWER_MARK, level=t.percent(level)))
-    return _table(headers, rows, numeric=range(1, len(headers)), caption=caption, notes=notes)
+    return html_table(headers, rows, numeric=range(1, len(headers)), caption=caption, notes=notes)
 
 
 def benchmark_table(frame: pd.DataFrame, t: Translator, *, caption: str | None = None) -> Table:
@@ -273,7 +273,7 @@ def benchmark_table(frame: pd.DataFrame, t: Translator, *, caption: str | None =
                      *[cells[c] for c in optional if c != "published_as"], t.nps(row["nps"])])
     numeric = [len(headers) - 1, *([len(headers) - 2] if "sample_size" in has else [])]
     text = [i for i, h in enumerate(headers) if h in (labels["published_as"], labels["region"], labels["survey_type"])]
-    return _table(headers, rows, numeric=numeric, text=text, caption=caption)
+    return html_table(headers, rows, numeric=numeric, text=text, caption=caption)
 
 
 def churn_table(
@@ -306,7 +306,7 @@ def churn_table(
          f"{t.percent(row['rate'])} ({t.interval(100 * row['ci_low'], 100 * row['ci_high'])})"]
         for _, row in frame.iterrows()
     ]
-    return _table(headers, rows, numeric=[1, 2, 3], caption=caption)
+    return html_table(headers, rows, numeric=[1, 2, 3], caption=caption)
 
 
 def driver_table(
@@ -344,190 +344,8 @@ def driver_table(
              t.number(row["mean"], 1),
              *([t.label(row["quadrant"])] if has_quadrant else [])]
             for _, row in ordered.iterrows()]
-    return _table(headers, rows, numeric=[1, 2], text=[0, 3] if has_quadrant else [0],
+    return html_table(headers, rows, numeric=[1, 2], text=[0, 3] if has_quadrant else [0],
                   caption=caption)
-
-
-def comments_table(
-    frame: pd.DataFrame,
-    t: Translator,
-    *,
-    max_chars: int = 400,
-    caption: str | None = None,
-) -> Table:
-    """Example comments as inert text, with their score and themes.
-
-    ``frame``: ``comment``; optional ``score`` and ``themes`` (a list of theme names, or
-    one string with names separated by ';' as in ``PassivesResult.rows``). Comments longer than ``max_chars`` are cut with '…'. Pass only the few
-    comments chosen for the report: they may name people, so pick them with care.
-
-    Examples
-    --------
-    >>> from nps_helpers.present.i18n import translator
-    >>> f = pd.DataFrame({"comment": ['<img src=x onerror="alert(1)">'], "score": [2],
-    ...                   "themes": [["price"]]})
-    >>> html = comments_table(f, translator("en")).html
-    >>> "<img" in html, "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
-    (False, True)
-    """
-    require_columns(frame, ["comment"], "comments_table")
-    has_score, has_themes = "score" in frame.columns, "themes" in frame.columns
-    headers = [*([t.gettext("Score")] if has_score else []), t.gettext("Comment"),
-               *([t.gettext("Themes")] if has_themes else [])]
-    rows = []
-    for _, row in frame.iterrows():
-        text = "" if pd.isna(row["comment"]) else str(row["comment"])
-        if len(text) > max_chars:
-            text = text[:max_chars].rstrip() + ELLIPSIS
-        cells = [*([t.number(row["score"])] if has_score else []), text]
-        if has_themes:
-            themes = row["themes"]
-            names = themes.split(";") if isinstance(themes, str) else list(themes) if themes is not None else []
-            cells.append(", ".join(t.topic(name) for name in names))
-        rows.append(cells)
-    first_text = int(has_score)
-    return _table(headers, rows, numeric=[0] if has_score else [], row_header=False,
-                  text=[first_text, *([first_text + 1] if has_themes else [])], caption=caption)
-
-
-def theme_table(
-    frame: pd.DataFrame,
-    t: Translator,
-    *,
-    industry: str | None = None,
-    level: float = LEVEL,
-    min_n: int = MIN_N,
-    caption: str | None = None,
-) -> Table:
-    """Per theme: mentions, complaints, praise, impact on NPS, share among detractors and its change.
-
-    ``frame`` as :func:`~nps_helpers.analysis.theme_impact.theme_impact` (its order is kept); theme
-    names come from ``industry``'s codeframe (:meth:`Translator.theme`). A theme with
-    fewer than ``min_n`` mentions (``small_n``) is marked and its impact gets no marker;
-    an impact that passed its test (Holm over the themes) gets one.
-
-    Examples
-    --------
-    >>> from nps_helpers.present.i18n import translator
-    >>> f = pd.DataFrame({"theme": ["installation"], "mentions": [50], "complaints": [40],
-    ...     "praise": [10], "impact": [-58.3], "ci_low": [-75.0], "ci_high": [-40.0],
-    ...     "significant": [True], "small_n": [False], "detractor_share": [0.8],
-    ...     "previous_detractor_share": [0.5], "share_verdict": ["rose"]})
-    >>> html = theme_table(f, translator("en"), industry="telecom").html
-    >>> "−58 (−75 to −40)" in html, "Rose significantly" in html
-    (True, True)
-    """
-    require_columns(frame, ["theme", "mentions", "complaints", "praise", "impact", "ci_low", "ci_high",
-                            "significant", "small_n", "detractor_share", "previous_detractor_share",
-                            "share_verdict"], "theme_table")
-    headers = [t.gettext("Theme"), t.gettext("Mentions"), t.gettext("Complaints"), t.gettext("Praise"),
-               t.gettext("Impact on NPS ({level} interval)").format(level=t.percent(level)),
-               t.gettext("Share among detractors"), t.gettext("Previous period"), t.gettext("Change")]
-    rows, used = [], set()
-    for _, row in frame.iterrows():
-        mentions = _text(t.number(row["mentions"]))
-        # A narrow interval would round to '−3 (−3 to −3)'; one decimal keeps it readable.
-        digits = 1 if pd.notna(row["ci_low"]) and row["ci_high"] - row["ci_low"] < 2 else 0
-        impact = _text(f"{t.nps(row['impact'], digits)} ({t.interval(row['ci_low'], row['ci_high'], digits)})"
-                       if pd.notna(row["ci_low"]) else t.nps(row["impact"]))
-        if row["small_n"]:
-            mentions += _mark(SMALL_N_MARK)
-            used.add("small_n")
-        elif bool(row["significant"]):
-            impact += _mark(LOWER_MARK if row["impact"] < 0 else HIGHER_MARK)
-            used.add("significant")
-        rows.append([t.theme(row["theme"], industry), _Html(mentions), t.number(row["complaints"]),
-                     t.number(row["praise"]), _Html(impact), t.percent(row["detractor_share"]),
-                     t.percent(row["previous_detractor_share"]), t.label(row["share_verdict"])])
-    notes = [t.gettext("Impact on NPS: the NPS of all responses minus the NPS without the "
-                       "responses that complain about the theme."),
-             t.gettext("Share among detractors: of the detractors who left a comment, the share "
-                       "naming the theme; its change against the previous period is tested "
-                       "({level} confidence, corrected for all the themes by Holm's method)."
-                       ).format(level=t.percent(level))]
-    if "small_n" in used:
-        notes.append(_Html(_mark(SMALL_N_MARK) + " " + _text(
-            t.count("Fewer than {n} mention: read with caution.",
-                    "Fewer than {n} mentions: read with caution.", min_n))))
-    if "significant" in used:
-        notes.append(t.gettext("{lower} lowers, {higher} raises the NPS significantly ({level} "
-                               "confidence, corrected for all the themes by Holm's method).").format(
-            lower=LOWER_MARK, higher=HIGHER_MARK, level=t.percent(level)))
-    return _table(headers, rows, numeric=range(1, 7), text=[7], caption=caption, notes=notes)
-
-
-def theme_examples_table(
-    frame: pd.DataFrame,
-    t: Translator,
-    *,
-    industry: str | None = None,
-    max_chars: int = 400,
-    caption: str | None = None,
-) -> Table:
-    """One complaint and one word of praise per theme, as inert text with their scores.
-
-    ``frame`` as :func:`~nps_helpers.analysis.theme_impact.theme_examples`: ``theme``, ``sentiment``
-    ('negative' or 'positive'), ``comment``, ``score``; a theme without one of the two shows
-    an empty cell. Comments longer than ``max_chars`` are cut with '…'.
-
-    Examples
-    --------
-    >>> from nps_helpers.present.i18n import translator
-    >>> f = pd.DataFrame({"theme": ["price"], "sentiment": ["negative"],
-    ...     "comment": ["<b>too dear</b>"], "score": [3]})
-    >>> html = theme_examples_table(f, translator("en"), industry="telecom").html
-    >>> "&lt;b&gt;too dear&lt;/b&gt; (3)" in html, "<b>" in html
-    (True, False)
-    """
-    require_columns(frame, ["theme", "sentiment", "comment", "score"], "theme_examples_table")
-    headers = [t.gettext("Theme"), t.gettext("A complaint"), t.gettext("A word of praise")]
-    rows = []
-    for theme, examples in frame.groupby("theme", sort=False):
-        cells = [t.theme(theme, industry)]
-        for sentiment in ("negative", "positive"):
-            found = examples[examples["sentiment"] == sentiment]
-            if found.empty:
-                cells.append("")
-                continue
-            text = str(found["comment"].iloc[0])
-            if len(text) > max_chars:
-                text = text[:max_chars].rstrip() + ELLIPSIS
-            cells.append(f"{text} ({t.number(found['score'].iloc[0])})")
-        rows.append(cells)
-    return _table(headers, rows, text=[1, 2], caption=caption)
-
-
-def words_table(
-    frame: pd.DataFrame,
-    t: Translator,
-    *,
-    by: str = "group",
-    score: str = "z",
-    top: int = 10,
-    caption: str | None = None,
-) -> Table:
-    """The words most typical of each category, most distinctive first.
-
-    ``frame`` as :func:`~nps_helpers.analysis.text.distinctive_words`: ``by`` (category code),
-    ``word`` and ``score`` (the z-score of the log-odds ratio; higher is more typical).
-    Only words with a positive score are shown.
-
-    Examples
-    --------
-    >>> from nps_helpers.present.i18n import translator
-    >>> f = pd.DataFrame({"group": ["promoter", "promoter", "promoter", "detractor"],
-    ...     "word": ["friendly", "fast", "slow", "slow"], "z": [2.0, 3.1, -1.0, 4.2]})
-    >>> html = words_table(f, translator("en")).html
-    >>> '<td class="text" dir="auto">fast, friendly</td>' in html
-    True
-    """
-    require_columns(frame, [by, "word", score], "words_table")
-    headers = [t.gettext("Group"), t.gettext("Distinctive words")]
-    rows = []
-    for code, words in frame[frame[score] > 0].groupby(by, sort=False, observed=True):
-        best = words.sort_values(score, ascending=False, kind="stable")["word"].head(top)
-        rows.append([t.name(code), ", ".join(str(w) for w in best)])
-    return _table(headers, rows, text=[1], caption=caption)
 
 
 def stars_table(
@@ -561,7 +379,7 @@ def stars_table(
          t.label(row["verdict"])]
         for _, row in frame.iterrows()
     ]
-    return _table(headers, rows, numeric=[1, 2], text=[3], caption=caption)
+    return html_table(headers, rows, numeric=[1, 2], text=[3], caption=caption)
 
 
 def health_table(frame: pd.DataFrame, t: Translator, *, caption: str | None = None) -> Table:
@@ -595,7 +413,7 @@ def health_table(frame: pd.DataFrame, t: Translator, *, caption: str | None = No
     rows = [[t.label(band), *[f"{t.number(counts.at[band, d])} ({t.percent(shares.at[band, d])})"
                               for d in dates]] for band in order]
     rows.append([t.gettext("Active customers"), *[t.number(counts[d].sum()) for d in dates]])
-    return _table(headers, rows, numeric=range(1, len(headers)), caption=caption)
+    return html_table(headers, rows, numeric=range(1, len(headers)), caption=caption)
 
 
 # --- internals --------------------------------------------------------------------------
@@ -614,33 +432,46 @@ def score_table(scores: pd.Series, t: Translator) -> Table:
     total = int(counts.sum())
     rows = [[t.gettext("Responses"), *(t.number(c) for c in counts)],
             [t.gettext("Share of responses"), *(t.percent(c / total if total else None) for c in counts)]]
-    return _table([t.gettext("Score"), *(t.number(s) for s in range(11))], rows,
+    return html_table([t.gettext("Score"), *(t.number(s) for s in range(11))], rows,
                   numeric=range(1, 12), caption=t.label("score_distribution"))
 
 
 def _difference(t: Translator, row: pd.Series, used: set[str], *, marked: bool) -> str:
-    text = _text(t.nps(row["difference"]))
+    text = escaped(t.nps(row["difference"]))
     if (marked and "significant" in row.index and bool(row["significant"])
             and pd.notna(row["difference"])):
         used.add("significant")
-        text += _mark(HIGHER_MARK if row["difference"] > 0 else LOWER_MARK)
-    return _Html(text)
+        text += flag_mark(HIGHER_MARK if row["difference"] > 0 else LOWER_MARK)
+    return Markup(text)
 
 
-def _mark(symbol: str) -> str:
+def flag_mark(symbol: str) -> str:
+    """A flag (small-n dagger, significance arrow) as a superscript after a figure.
+
+    Examples
+    --------
+    >>> flag_mark(SMALL_N_MARK)
+    '<sup class="nps-flag">†</sup>'
+    """
     return f'<sup class="nps-flag">{symbol}</sup>'
 
 
-def _text(value: object) -> str:
-    """Escaped text; characters HTML forbids (controls, lone surrogates) are dropped."""
+def escaped(value: object) -> str:
+    """Escaped text; characters HTML forbids (controls, lone surrogates) are dropped.
+
+    Examples
+    --------
+    >>> escaped("<b>Acme</b>" + chr(0))
+    '&lt;b&gt;Acme&lt;/b&gt;'
+    """
     return html.escape(UNSAFE_CHARACTERS.sub("", str(value)))
 
 
 def _cell(value: str) -> str:
-    return value if isinstance(value, _Html) else _text(value)
+    return value if isinstance(value, Markup) else escaped(value)
 
 
-def _table(
+def html_table(
     headers: Sequence[str],
     rows: Sequence[Sequence[str]],
     *,
@@ -650,6 +481,14 @@ def _table(
     caption: str | None = None,
     notes: Sequence[str] = (),
 ) -> Table:
+    """An HTML table of text cells (escaped unless already :class:`Markup`), the first column
+    as row headers; ``numeric`` and ``text`` name columns to align; ``notes`` go in the footer.
+
+    Examples
+    --------
+    >>> html_table(["Group", "NPS"], [["North <b>", "+12"]], numeric=[1]).html
+    '<table class="nps-table"><thead><tr><th scope="col">Group</th><th scope="col" class="num">NPS</th></tr></thead><tbody><tr><th scope="row" class="text" dir="auto">North &lt;b&gt;</th><td class="num">+12</td></tr></tbody></table>'
+    """
     numeric, text = set(numeric), set(text) | ({0} if row_header else set())
 
     def cell(j: int, value: str) -> str:
@@ -660,11 +499,11 @@ def _table(
 
     parts = ['<table class="nps-table">']
     if caption:
-        parts.append(f"<caption>{_text(caption)}</caption>")
+        parts.append(f"<caption>{escaped(caption)}</caption>")
     # A text column's header aligns with its text; the row-header column's aligns by itself.
     parts.append("<thead><tr>" + "".join(
         f'<th scope="col"{NUM if j in numeric else TEXT_HEADER if j in text and j else ""}>'
-        f'{_text(h)}</th>' for j, h in enumerate(headers)) + "</tr></thead><tbody>")
+        f'{escaped(h)}</th>' for j, h in enumerate(headers)) + "</tr></thead><tbody>")
     parts += ["<tr>" + "".join(cell(j, v) for j, v in enumerate(row)) + "</tr>" for row in rows]
     parts.append("</tbody>")
     if notes:

@@ -49,6 +49,7 @@ from ..core.periods import HISTORY_MONTHS, Period, parse_period, window
 from ..errors import NpsError, NpsInputError, NpsParamsError
 from ..io.store import Store, load_table, resolve_store
 from ..io.timezones import client_timezone
+from ..present.comment_tables import theme_examples_table, theme_table, words_table
 from ..present.commentary import (
     Commentary,
     Figure,
@@ -77,9 +78,6 @@ from ..present.tables import (
     nps_table,
     score_table,
     stars_table,
-    theme_examples_table,
-    theme_table,
-    words_table,
 )
 from ..present.trend_plots import band_trend_chart, churn_chart, retention, stars_trend
 from ..present.trend_plots import trend as trend_chart
