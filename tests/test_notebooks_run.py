@@ -39,11 +39,11 @@ print(json.dumps({
     "churn_deep_dive.ipynb": """
 import json
 print(json.dumps({
-    "horizons": sorted(set(portfolio.horizon_rates(horizons)["horizon_days"].tolist())),
-    "verdict": portfolio.verdict_code(churn),
-    "segments": sorted(set(portfolio.churn_by_segments(r.history, r.customers, r.client.segments,
+    "horizons": sorted(set(churn_depth.horizon_rates(horizons)["horizon_days"].tolist())),
+    "verdict": churn_depth.verdict_code(churn),
+    "segments": sorted(set(churn_depth.churn_by_segments(r.history, r.customers, r.client.segments,
                                                        as_of=churn.as_of)["segment"])),
-    "bands": portfolio.health_bands(health)["band"].tolist(),
+    "bands": churn_depth.health_bands(health)["band"].tolist(),
     "auc": health.auc,
 }))
 """,

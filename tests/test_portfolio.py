@@ -22,23 +22,26 @@ from nps_helpers.demo import write_demo_store
 from nps_helpers.errors import NpsInputError, NpsStoreError
 from nps_helpers.io.ingest import ingest_files
 from nps_helpers.io.store import Store
+from nps_helpers.views.churn_depth import (
+    churn_by_segments,
+    churn_horizons,
+    health_bands,
+    holdout_health_check,
+    horizon_association,
+    horizon_rates,
+    verdict_code,
+)
 from nps_helpers.views.portfolio import (
     LEAGUE_COLUMNS,
     POSITIONS,
     auc_interval,
     benchmark_spread,
-    churn_by_segments,
-    churn_horizons,
     churn_summary,
     client_directory,
     customer_checks,
     data_quality,
     engagement_summary,
-    health_bands,
     health_summary,
-    holdout_health_check,
-    horizon_association,
-    horizon_rates,
     industry_spread,
     ingest_summary,
     ingest_totals,
@@ -48,7 +51,6 @@ from nps_helpers.views.portfolio import (
     pooled_nps,
     read_customer_sample,
     table_counts,
-    verdict_code,
 )
 
 DAY = pd.Timedelta(days=1)

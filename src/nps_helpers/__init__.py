@@ -55,8 +55,8 @@ _EXPORTS: dict[str, str] = {
     "open_portfolio": "views.portfolio", "Portfolio": "views.portfolio", "league_table": "views.portfolio",
     "period_table": "views.portfolio", "benchmark_spread": "views.portfolio", "churn_summary": "views.portfolio",
     "health_summary": "views.portfolio", "data_quality": "views.portfolio", "customer_checks": "views.portfolio",
-    "churn_horizons": "views.portfolio", "churn_by_segments": "views.portfolio",
-    "holdout_health_check": "views.portfolio",
+    "churn_horizons": "views.churn_depth", "churn_by_segments": "views.churn_depth",
+    "holdout_health_check": "views.churn_depth",
     # review portals
     "stars_by_month": "analysis.reviews", "stars_vs_nps": "analysis.reviews", "stars_vs_nps_by_platform": "analysis.reviews",
     # presentation
