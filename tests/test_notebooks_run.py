@@ -29,11 +29,11 @@ print(json.dumps({
     "clients": p.client_ids,
     "league": league["client_id"].tolist(),
     "ranked": int(league["rank"].notna().sum()),
-    "quarters": portfolio.period_table(quarters, p.clients).columns.tolist(),
+    "quarters": side_by_side.period_table(quarters, p.clients).columns.tolist(),
     "spread": spread["client_id"].tolist(),
-    "churn": portfolio.churn_summary(checks.churn)["status"].tolist(),
-    "auc": portfolio.health_summary(checks.health)["auc"].tolist(),
-    "quality": portfolio.data_quality(stored, checks.sample)["client_id"].tolist(),
+    "churn": side_by_side.churn_summary(checks.churn)["status"].tolist(),
+    "auc": side_by_side.health_summary(checks.health)["auc"].tolist(),
+    "quality": side_by_side.data_quality(stored, checks.sample)["client_id"].tolist(),
 }))
 """,
     "churn_deep_dive.ipynb": """

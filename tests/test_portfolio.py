@@ -32,25 +32,27 @@ from nps_helpers.views.churn_depth import (
     verdict_code,
 )
 from nps_helpers.views.portfolio import (
+    client_directory,
+    customer_checks,
+    ingest_summary,
+    open_portfolio,
+    read_customer_sample,
+    table_counts,
+)
+from nps_helpers.views.side_by_side import (
     LEAGUE_COLUMNS,
     POSITIONS,
     auc_interval,
     benchmark_spread,
     churn_summary,
-    client_directory,
-    customer_checks,
     data_quality,
     engagement_summary,
     health_summary,
     industry_spread,
-    ingest_summary,
     ingest_totals,
     league_table,
-    open_portfolio,
     period_table,
     pooled_nps,
-    read_customer_sample,
-    table_counts,
 )
 
 DAY = pd.Timedelta(days=1)

@@ -52,9 +52,9 @@ _EXPORTS: dict[str, str] = {
     "customer_health": "analysis.health", "health_check": "analysis.health", "band_counts": "analysis.health",
     "band_trend": "analysis.health", "at_risk_customers": "analysis.health",
     # portfolio (internal notebooks)
-    "open_portfolio": "views.portfolio", "Portfolio": "views.portfolio", "league_table": "views.portfolio",
-    "period_table": "views.portfolio", "benchmark_spread": "views.portfolio", "churn_summary": "views.portfolio",
-    "health_summary": "views.portfolio", "data_quality": "views.portfolio", "customer_checks": "views.portfolio",
+    "open_portfolio": "views.portfolio", "Portfolio": "views.portfolio", "league_table": "views.side_by_side",
+    "period_table": "views.side_by_side", "benchmark_spread": "views.side_by_side", "churn_summary": "views.side_by_side",
+    "health_summary": "views.side_by_side", "data_quality": "views.side_by_side", "customer_checks": "views.portfolio",
     "churn_horizons": "views.churn_depth", "churn_by_segments": "views.churn_depth",
     "holdout_health_check": "views.churn_depth",
     # review portals
