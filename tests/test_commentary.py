@@ -44,7 +44,8 @@ from nps_helpers.present.commentary import (
 )
 from nps_helpers.present.i18n import translator
 from nps_helpers.render.safety import CSP, html_problems
-from nps_helpers.views.report import open_report, read_commentary, show_commentary
+from nps_helpers.views.report import open_report, read_commentary
+from nps_helpers.views.report_sections import show_commentary
 
 PERIOD = "2026-Q3"
 Q3, Q2 = "2026-08-10", "2026-05-10"

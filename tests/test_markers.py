@@ -19,7 +19,8 @@ from nps_helpers.present import trend_plots
 from nps_helpers.present.chart import kept_figures
 from nps_helpers.present.i18n import translator
 from nps_helpers.present.tables import nps_table
-from nps_helpers.views.report import Report, show_segments
+from nps_helpers.views.report import Report
+from nps_helpers.views.report_sections import show_segments
 
 UP, DOWN = "\u25b2", "\u25bc"
 

@@ -23,7 +23,8 @@ from nps_helpers.config.params import load_batch, load_client
 from nps_helpers.errors import NpsParamsError
 from nps_helpers.io.store import Store
 from nps_helpers.render.cache import peer_digest
-from nps_helpers.views.report import open_report, peer_position
+from nps_helpers.views.report import open_report
+from nps_helpers.views.report_sections import peer_position
 
 CLIENT = "kestrel-bank"
 PERIOD = "2026-Q3"

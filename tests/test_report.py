@@ -22,11 +22,9 @@ from nps_helpers.core.periods import parse_period
 from nps_helpers.present.chart import Chart
 from nps_helpers.present.i18n import translator
 from nps_helpers.present.tables import Table
-from nps_helpers.views.report import (
-    AT_RISK_FILE,
-    Report,
+from nps_helpers.views.report import AT_RISK_FILE, Report, section
+from nps_helpers.views.report_sections import (
     missing_analyses,
-    section,
     show_benchmarks,
     show_change,
     show_churn,

@@ -128,7 +128,7 @@ def _last_good(entry: dict[str, Any], t: Translator) -> dict[str, str]:
 def change_words(change: dict[str, Any] | None, t: Translator) -> str:
     """The change against the previous period in a few words: '+6 (from +15), significant'.
 
-    ``change`` is the record of :func:`nps_helpers.views.report.change_record`; a dash without one.
+    ``change`` is the record of :func:`nps_helpers.views.report_sections.change_record`; a dash without one.
 
     Examples
     --------
