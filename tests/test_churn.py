@@ -333,8 +333,8 @@ def test_report_states_the_base_window_and_that_responders_are_an_association(la
     from dataclasses import replace
 
     from nps_helpers.present.i18n import translator
+    from nps_helpers.views.customer_sections import show_churn
     from nps_helpers.views.report import example_report
-    from nps_helpers.views.report_sections import show_churn
 
     responses, customers = _hand_made()
     invitations = pd.DataFrame({"customer_id": list("abcde"),

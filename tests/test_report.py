@@ -22,22 +22,20 @@ from nps_helpers.core.periods import parse_period
 from nps_helpers.present.chart import Chart
 from nps_helpers.present.i18n import translator
 from nps_helpers.present.tables import Table
+from nps_helpers.views.comment_sections import show_comments
+from nps_helpers.views.customer_sections import show_churn, show_health, write_at_risk_list
 from nps_helpers.views.report import AT_RISK_FILE, Report, section
 from nps_helpers.views.report_sections import (
     missing_analyses,
     show_benchmarks,
     show_change,
-    show_churn,
-    show_comments,
     show_drivers,
-    show_health,
     show_method,
     show_reviews,
     show_segments,
     show_summary,
     show_trend,
     summary_findings,
-    write_at_risk_list,
 )
 
 PERIOD = parse_period("2026-Q3")

@@ -62,7 +62,7 @@ _EXPORTS: dict[str, str] = {
     # presentation
     "translator": "present.i18n", "Translator": "present.i18n",
     "open_report": "views.report", "Report": "views.report",
-    "record_change": "views.report_sections", "write_followup": "views.report_sections",
+    "record_change": "views.report_sections", "write_followup": "views.customer_sections",
     # render
     "render_batch": "render.batch", "BatchResult": "render.batch",
     "ReportParams": "render.job", "record_headline": "present.record",

@@ -3,7 +3,6 @@ charts, tables) in the report's language, or nothing when the data do not allow 
 never needs an if; show_method names what was left out and the data that would enable it."""
 from __future__ import annotations
 
-import datetime as dt
 import html
 from pathlib import Path
 
@@ -12,14 +11,12 @@ import pandas as pd
 from ..analysis.benchmarks import PeerBenchmark, industry_benchmark, peer_benchmark
 from ..analysis.churn import ChurnResult, churn_analysis
 from ..analysis.drivers import AGREEMENT, DriversResult, relative_weights
-from ..analysis.experience import RESPONSE_WINDOW_DAYS, ces, csat, to_utc, wilson
+from ..analysis.experience import RESPONSE_WINDOW_DAYS, ces, csat, wilson
 from ..analysis.findings import Finding, findings, year_change
-from ..analysis.metrics import NpsResult, categorize, nps
+from ..analysis.metrics import NpsResult, nps
 from ..analysis.reviews import stars_by_month, stars_vs_nps, stars_vs_nps_by_platform
 from ..analysis.segments import holm_markers, nps_by_segment
 from ..analysis.stats import portfolio_stats
-from ..analysis.text import distinctive_words, passives_close_to_promoting
-from ..analysis.theme_impact import theme_examples, theme_impact
 from ..analysis.trends import PeriodChange, nps_by_period, period_change
 from ..config.params import (
     client_ids,
@@ -29,36 +26,30 @@ from ..config.params import (
 from ..config.sections import section_order
 from ..core.periods import HISTORY_MONTHS
 from ..errors import NpsError
-from ..present.comment_tables import theme_examples_table, theme_table, words_table
 from ..present.commentary import (
     Commentary,
 )
 from ..present.i18n import Translator
-from ..present.plots import benchmark_position, driver_matrix, segment_forest, theme_balance
+from ..present.plots import benchmark_position, driver_matrix, segment_forest
 from ..present.record import record
 from ..present.tables import (
     benchmark_table,
-    churn_table,
     driver_table,
-    health_table,
     nps_table,
     score_table,
     stars_table,
 )
-from ..present.trend_plots import band_trend_chart, churn_chart, retention, stars_trend
+from ..present.trend_plots import stars_trend
 from ..present.trend_plots import trend as trend_chart
-from .followup import followup_lists, write_csv, write_followup_lists
+from .comment_sections import has_comments, theme_table_of
+from .customer_sections import health_trend_of, health_unavailable
 from .report import (
-    AT_RISK_FILE,
     LINK_MARK,
-    PASSIVE_THEMES,
-    TOP_THEMES,
     Html,
     Report,
     anchor,
     heading,
     heading_html,
-    health_options,
     paragraph,
     segment_columns_of,
 )
@@ -136,7 +127,7 @@ def summary_findings(
     >>> summary_findings(r, period_change(r.history, r.period))
     ()
     """
-    themes = theme_table_of(report) if _has_comments(report) else None
+    themes = theme_table_of(report) if has_comments(report) else None
     return findings(change=change, segments=segment_tables(report), themes=themes, drivers=drivers,
                     churn=churn, responses=report._response_rate)
 
@@ -156,26 +147,6 @@ def segment_tables(report: Report) -> dict[str, pd.DataFrame]:
                            for column in columns], level=report.level)
     return dict(zip(columns, frames, strict=True))
 
-def theme_table_of(
-    report: Report, mentions: pd.DataFrame | None = None, previous_mentions: pd.DataFrame | None = None
-) -> pd.DataFrame:
-    """:func:`~nps_helpers.analysis.theme_impact.theme_impact` of the report's period against the one before.
-
-    ``mentions`` and ``previous_mentions`` default to the report's own
-    (:attr:`Report.mentions`, :attr:`Report.previous_mentions`).
-
-    Examples
-    --------
-    >>> from nps_helpers.views.report import example_report
-    >>> m = pd.DataFrame({"row": [3], "theme": ["price"], "language": ["en"], "sentiment": ["negative"]})
-    >>> theme_table_of(example_report(), m, m.iloc[:0])[["theme", "complaints", "share_verdict"]].to_dict("records")
-    [{'theme': 'price', 'complaints': 1, 'share_verdict': 'no_previous_period'}]
-    """
-    return theme_impact(
-        report.responses, report.mentions if mentions is None else mentions,
-        previous=report.previous_responses,
-        previous_mentions=report.previous_mentions if previous_mentions is None else previous_mentions,
-        level=report.level, min_n=report.min_n)
 
 def show_responses(report: Report) -> list:
     """The 0-10 score distribution and, where invitations exist, the response rate.
@@ -361,148 +332,6 @@ def show_benchmarks(report: Report, headline: NpsResult, peers: PeerBenchmark) -
         parts.append(paragraph(t.text(peers.status, n=peers.min_peers)))
     return parts
 
-def show_churn(report: Report, result: ChurnResult) -> list:
-    """Churn by category, its verdict, retention curves and responders vs non-responders.
-
-    Nothing without linked customer data; no responders comparison without invitations
-    (:func:`missing_analyses` names both for the method note).
-
-    Examples
-    --------
-    >>> from nps_helpers.views.report import example_report
-    >>> from nps_helpers.analysis.churn import churn_analysis
-    >>> r = example_report()
-    >>> show_churn(r, churn_analysis(r.responses, None))
-    []
-    """
-    t = report.t
-    if result.status != "ok":
-        return []
-    parts: list = [paragraph(t.text(result.verdict), *_churn_base(report, result)),
-                   churn_chart(result.rates, t, horizon_days=result.horizon_days, brand=report.brand),
-                   churn_table(result.rates, t, level=result.level)]
-    if not result.retention.empty:
-        parts.append(retention(result.retention, t, brand=report.brand))
-    if not result.responders.empty:
-        parts.append(churn_chart(result.responders, t, by="group", horizon_days=result.horizon_days,
-                                 brand=report.brand))
-        parts.append(paragraph(t.text("responders_association")))
-    return parts
-
-def _churn_base(report: Report, result: ChurnResult) -> list[str]:
-    """The sentences naming the churn rates' base and window, in the client's dates."""
-    t = report.t
-    if result.base_start is None:
-        return []
-    # The base's first and last answer days, as the client's calendar reads them.
-    first, last = (when.tz_convert(report.timezone).date() for when in (result.base_start, result.base_end))
-    window = t.period(f"{first}..{last + dt.timedelta(days=1)}")  # a range label's end is exclusive
-    base = [t.text("churn_base", n=int(result.rates["customers"].sum()), window=window,
-                   days=t.count("{n} day", "{n} days", result.horizon_days))]
-    if result.excluded_recent:
-        base.append(t.text("churn_recent", n=result.excluded_recent))
-    return base
-
-def show_health(report: Report) -> list:
-    """Customers per health band at the end of the period and of the three quarters before.
-
-    A sentence with the counts now, a stacked bar chart and a table of the trend, and how
-    the score is made. Only counts are shown: customer ids never reach the report (the
-    at-risk list goes to an internal CSV, :func:`write_at_risk_list`). Nothing without
-    customer data with start dates, or when no customer was active.
-
-    Examples
-    --------
-    >>> from nps_helpers.views.report import example_report
-    >>> show_health(example_report())
-    []
-    """
-    t = report.t
-    if _no_health(report):
-        return []
-    trend = _health_trend(report)
-    now = trend[trend["as_of"] == trend["as_of"].max()].set_index("band")
-    if now.empty:
-        return []
-    from ..analysis.health import BANDS
-
-    figures = {band: f"{t.number(now.at[band, 'customers'])} ({t.percent(now.at[band, 'share'])})"
-               for band in BANDS}
-    return [
-        paragraph(t.text("health_summary", n=int(now["customers"].sum()), **figures)),
-        band_trend_chart(trend, t),
-        health_table(trend, t),
-        *_health_calibration(report),
-    ]
-
-def _health_calibration(report: Report) -> list:
-    """How the bands are made and, when calibrated, each band's observed churn."""
-    from ..analysis.health import RISK_RATIOS
-
-    t, risk = report.t, report.risk_calibration
-    if risk.status != "ok":
-        weights = health_options(report)["weights"]
-        return [paragraph(t.text("health_explained", healthy_from=t.number(weights.healthy_from),
-                                 critical_below=t.number(weights.critical_below)),
-                          t.text("health_no_link" if risk.status == "no_link" else "health_not_calibrated"))]
-    days = t.count("{n} day", "{n} days", risk.horizon_days)
-    local = {when: t.date(when.tz_convert(report.timezone).date()) for when in (risk.fitted_at, risk.checked_at)}
-    ratios = {band: t.number(ratio, 0 if ratio == int(ratio) else 1) for band, ratio in RISK_RATIOS.items()}
-    explained = t.text("health_risk_explained", days=days, fitted=local[risk.fitted_at],
-                       base=t.percent(risk.base_rate, 1), **ratios)
-    check = "health_band_churn" if risk.out_of_time else "health_band_churn_in_sample"
-    return [paragraph(explained),
-            paragraph(t.text(check, days=days, checked=local[risk.checked_at])),
-            churn_table(risk.band_churn[risk.band_churn["customers"] > 0], t, by="band", level=risk.level)]
-
-def write_at_risk_list(report: Report) -> Path | None:
-    """Write the customers at risk at the end of the period to ``internal_dir`` as a CSV.
-
-    The list holds customer ids, so it goes beside the report, never into it; lowest
-    health first, scores to one decimal, each customer's two weakest components named,
-    with plan and revenue where known. None (no file) without customer data.
-
-    Examples
-    --------
-    >>> from nps_helpers.views.report import example_report
-    >>> write_at_risk_list(example_report()) is None
-    True
-    """
-    if _no_health(report):
-        return None
-    from ..analysis.health import at_risk_customers
-
-    health = report._health[to_utc(report.period.end)]
-    risky = at_risk_customers(health, report.customers, health_options(report)["weights"])
-    return write_csv(risky, report.internal_dir / AT_RISK_FILE)
-
-def write_followup(report: Report, tags: pd.DataFrame) -> dict[str, Path]:
-    """Write the follow-up lists to ``internal_dir`` and record how much each holds.
-
-    :func:`~nps_helpers.views.followup.followup_lists` of the period with the client's segment
-    columns, plan and revenue, and theme names in the report's language. The record
-    (``followup``: rows and the answers they fold, per list) reaches the manifest and the
-    executed notebook, never the report. Returns the paths by list name.
-
-    Examples
-    --------
-    >>> from nps_helpers.views.report import example_report
-    >>> import tempfile
-    >>> from dataclasses import replace
-    >>> r = replace(example_report(), internal_dir=Path(tempfile.mkdtemp()),
-    ...             responses=example_report().responses.assign(customer_id=["a", "a", "b", "c"]))
-    >>> paths = write_followup(r, pd.DataFrame(columns=["row", "theme"]))  # doctest: +ELLIPSIS
-    {...'promoters_to_ask': {'rows': 1, 'answers': 2}, ...'detractors_to_call': {'rows': 1, 'answers': 1}}}, ...}
-    >>> sorted(p.name for p in paths.values())
-    ['detractors_to_call.csv', 'passives_to_nudge.csv', 'promoters_to_ask.csv']
-    """
-    lists = followup_lists(report.responses, tags, customers=report.customers,
-                           segments=segment_columns_of(report), t=report.t, industry=report.client.industry)
-    record(followup={name: {"rows": len(frame),
-                            "answers": int(frame["answers_in_period"].sum()) if "answers_in_period" in frame
-                            else len(frame)}
-                     for name, frame in lists.items()})
-    return write_followup_lists(lists, report.internal_dir)
 
 def show_drivers(report: Report, result: DriversResult) -> list:
     """R^2, importance x performance of the rating questions, and how priorities are named.
@@ -589,55 +418,6 @@ def show_segments(report: Report, headline: NpsResult) -> list:
         ]
     return parts
 
-def show_comments(
-    report: Report, mentions: pd.DataFrame | None = None, previous_mentions: pd.DataFrame | None = None
-) -> list:
-    """Praise and complaints per theme with their impact, distinctive words, passives, examples.
-
-    ``mentions`` and ``previous_mentions`` default to the report's own
-    (:attr:`Report.mentions`, :attr:`Report.previous_mentions`). The chart and table show
-    each theme's complaints, praise, impact on NPS and share among detractors against the
-    previous period; the passives' sentence names the themes they raise; the examples are
-    one complaint and one word of praise for each of the :data:`TOP_THEMES` themes costing
-    most NPS. Comments are shown as escaped text with e-mail addresses masked, never with a
-    customer id. Nothing without comments.
-
-    Examples
-    --------
-    >>> from nps_helpers.views.report import example_report
-    >>> show_comments(example_report())
-    []
-    """
-    t, responses = report.t, report.responses
-    if not _has_comments(report):
-        return []
-    mentions = report.mentions if mentions is None else mentions
-    industry = report.client.industry
-    themes = theme_table_of(report, mentions, previous_mentions)
-    words = distinctive_words(responses["comment"], categorize(responses["score"]), responses.get("language"),
-                              extra=report.theme_extra)
-    # Praise is no issue to fix: a passive close to promoting complains or asks about something.
-    passives = passives_close_to_promoting(responses, mentions[mentions["sentiment"] != "positive"],
-                                           level=report.level)
-    parts: list = []
-    # Comments may praise or complain about no theme at all: then there is no theme chart to draw.
-    if (themes["complaints"] + themes["praise"]).gt(0).any():
-        parts += [theme_balance(themes, t, industry=industry, min_n=report.min_n),
-                  theme_table(themes, t, industry=industry, level=report.level, min_n=report.min_n)]
-    parts += [heading(t, "distinctive_words", level=3), words_table(words, t),
-              heading(t, "passives_close", level=3)]
-    if passives.close:
-        named = t.join(f"{t.theme(row.theme, industry)} ({t.number(row.passives)})"
-                       for row in passives.by_theme.head(PASSIVE_THEMES).itertuples())
-        parts.append(paragraph(t.text("passives_close_summary", n=passives.close, passives=passives.passives,
-                                      share=t.percent(passives.share), themes=named)))
-    else:
-        parts.append(paragraph(t.text("no_passives_close")))
-    examples = theme_examples(responses, mentions, themes["theme"].head(TOP_THEMES).tolist())
-    if not examples.empty:
-        parts += [heading(t, "example_comments", level=3),
-                  theme_examples_table(examples, t, industry=industry)]
-    return parts
 
 def show_experience(report: Report) -> list:
     """CSAT and CES where the survey asked them (nothing at all when it did not).
@@ -683,10 +463,10 @@ def missing_analyses(
     >>> missing_analyses(r, **_example_results(r))
     ['change', 'trend', 'reviews', 'segments', 'churn', 'responders', 'health', 'comments', 'drivers', 'csat', 'ces']
     """
-    if _no_health(report):
+    if health_unavailable(report):
         health = "health"
     else:
-        health = "health_active" if _health_trend(report).empty else None
+        health = "health_active" if health_trend_of(report).empty else None
     gaps = [
         ("change", change.verdict == "no_previous_period"),
         ("trend", _months_answered(trend) < 2),
@@ -698,7 +478,7 @@ def missing_analyses(
         # Without customer data the churn entry already names what is missing.
         ("responders", churn.responders.empty and (churn.status == "ok" or report.invitations.empty)),
         (health, health is not None),
-        ("comments", not _has_comments(report)),
+        ("comments", not has_comments(report)),
         ("drivers" if drivers.status == "not_available" else "drivers_few", drivers.status != "ok"),
         ("csat", csat(report.responses, level=report.level).status != "ok"),
         ("ces", ces(report.responses, level=report.level).status != "ok"),
@@ -731,7 +511,7 @@ def show_method(
     t = report.t
     note = t.text("method_note", level=t.percent(report.level), alpha=t.percent(1 - report.level),
                   min_n=report.min_n, suppress_n=report.suppress_n)
-    themes = t.text("method_themes") if _has_comments(report) else ""
+    themes = t.text("method_themes") if has_comments(report) else ""
     counts = {"benchmarks": peers.min_peers, "drivers_few": drivers.min_n}
     missing = [t.text(f"missing_{code}", n=counts.get(code, 0))
                for code in missing_analyses(report, change=change, trend=trend, peers=peers,
@@ -740,21 +520,6 @@ def show_method(
     return [heading(t, "about_nps"), paragraph(t.text("nps_explained")),
             heading(t, "method", level=3), paragraph(note, themes), *left_out]
 
-def _no_health(report: Report) -> str | None:
-    """Why customer health cannot be shown (a sentence code), or None when it can."""
-    customers = report.customers
-    if customers.empty or "customer_id" not in customers.columns:
-        return "no_health_data"
-    if "started_at" not in customers.columns or customers["started_at"].isna().all():
-        return "no_start_dates"
-    return None
-
-def _health_trend(report: Report) -> pd.DataFrame:
-    """Band counts at each quarter end with any active customer (empty when there is none)."""
-    from ..analysis.health import band_trend_of
-
-    trend = band_trend_of(report._health)
-    return trend[trend.groupby("as_of")["customers"].transform("sum") > 0]
 
 def _months_answered(trend: pd.DataFrame) -> int:
     return int((trend["n"] > 0).sum()) if "n" in trend.columns else 0
@@ -767,9 +532,6 @@ def _recent_reviews(report: Report) -> pd.DataFrame:
     when = pd.to_datetime(reviews["reviewed_at"], utc=True)
     since = report.period.end - pd.DateOffset(months=HISTORY_MONTHS)
     return reviews[((when >= since) & (when < report.period.end)).to_numpy()]
-
-def _has_comments(report: Report) -> bool:
-    return not report.comments.fillna("").str.strip().eq("").all()
 
 def _target(t: Translator, headline: NpsResult, target: int) -> str:
     """Whether the headline's interval lies above, below or across the target."""
