@@ -125,3 +125,12 @@ def test_no_import_cycle_between_modules():
     graph = import_graph()
     sorter = graphlib.TopologicalSorter({m: {t for t in ts if t in graph} for m, ts in graph.items()})
     sorter.prepare()  # raises CycleError naming the cycle
+
+
+def test_no_module_over_600_lines_and_no_function_over_80():
+    big = {str(p.relative_to(ROOT)): n for p in PACKAGE.rglob("*.py")
+           if (n := len(p.read_text(encoding="utf-8").splitlines())) > 600}
+    long = [f"{p.relative_to(ROOT)}:{node.name} ({node.end_lineno - node.lineno + 1} lines)"
+            for p in PACKAGE.rglob("*.py") for node in ast.walk(ast.parse(p.read_text(encoding="utf-8")))
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno - node.lineno >= 80]
+    assert not big and not long, (big, long)

@@ -173,27 +173,36 @@ def segment_forest(
                         textcoords="offset points", color=brand, fontsize=9)
         ax.set_yticks(y, names)
         ax.set_ylim(-0.7, len(names) - 0.3)
-        # Fitted to the intervals and the overall line, so the points do not crowd a corner.
-        shown = data.loc[~flags["suppressed"].to_numpy() & data["nps"].notna().to_numpy()]
-        drawn = np.concatenate([shown["ci_low"].to_numpy(float), shown["ci_high"].to_numpy(float),
-                                [] if overall_value is None else [overall_value]])
-        drawn = drawn[np.isfinite(drawn)]
-        if drawn.size:
-            ax.set_xlim(max(-100.0, np.floor(drawn.min() / 10) * 10 - 10), min(100.0, np.ceil(drawn.max() / 10) * 10 + 10))
-        else:
-            ax.set_xlim(-100, 100)
+        ax.set_xlim(*_fitted_limits(data.loc[~flags["suppressed"].to_numpy() & data["nps"].notna().to_numpy()],
+                                    overall_value))
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: t.nps(v)))
         ax.set_xlabel("NPS")
-        handles = [Line2D([], [], marker="o", color=INK, linestyle="-",
-                          label=t.gettext("NPS and its interval"))]
-        if significant is not None and significant.any():
-            handles.append(Line2D([], [], marker="D", color=brand, linestyle="",
-                                  label=t.gettext("Differs significantly from the rest")))
-        if flags["small_n"].any():
-            handles.append(Line2D([], [], marker="o", color=INK, markerfacecolor="white",
-                                  linestyle="", label=fewer_than(t, min_n)))
+        handles = _forest_legend(t, brand, significant is not None and bool(significant.any()),
+                                 bool(flags["small_n"].any()), min_n)
         set_title(ax, title, legend_above(ax, len(handles), handles=handles))
         return render_chart(fig, alt_text(title, parts))
+
+
+def _forest_legend(t: Translator, brand: str, significant: bool, small: bool, min_n: int) -> list[Line2D]:
+    """The forest's legend: the point and interval, and the marks the chart uses."""
+    handles = [Line2D([], [], marker="o", color=INK, linestyle="-", label=t.gettext("NPS and its interval"))]
+    if significant:
+        handles.append(Line2D([], [], marker="D", color=brand, linestyle="",
+                              label=t.gettext("Differs significantly from the rest")))
+    if small:
+        handles.append(Line2D([], [], marker="o", color=INK, markerfacecolor="white",
+                              linestyle="", label=fewer_than(t, min_n)))
+    return handles
+
+
+def _fitted_limits(shown: pd.DataFrame, overall: float | None) -> tuple[float, float]:
+    """The x limits around the shown intervals and the overall line, so points do not crowd a corner."""
+    drawn = np.concatenate([shown["ci_low"].to_numpy(float), shown["ci_high"].to_numpy(float),
+                            [] if overall is None else [overall]])
+    drawn = drawn[np.isfinite(drawn)]
+    if not drawn.size:
+        return -100.0, 100.0
+    return max(-100.0, np.floor(drawn.min() / 10) * 10 - 10), min(100.0, np.ceil(drawn.max() / 10) * 10 + 10)
 
 
 def benchmark_position(

@@ -202,7 +202,15 @@ def nps_table(
         if has_diff:
             cells.append(_difference(t, row, used, marked=not flags.at[i, "small_n"]))
         rows.append(cells)
-    notes = []
+    notes = _nps_notes(frame, t, used, min_n=min_n, suppress_n=suppress_n, level=level,
+                       against=against if has_diff else None)
+    return html_table(headers, rows, numeric=range(1, len(headers)), caption=caption, notes=notes)
+
+
+def _nps_notes(frame: pd.DataFrame, t: Translator, used: set[str], *, min_n: int, suppress_n: int,
+               level: float, against: str | None) -> list[str]:
+    """The footnotes of an NPS table: the flags it used, pooled rows, what a difference means."""
+    notes: list[str] = []
     if "small_n" in used:
         notes.append(Markup(flag_mark(SMALL_N_MARK) + " " + escaped(
             t.count("Fewer than {n} response: read with caution.",
@@ -215,7 +223,7 @@ def nps_table(
         notes.append(DASH + " " + t.gettext(
             "Withheld so that the figures of a smaller group cannot be worked out from the rest."))
     notes += pooled_notes(frame, t)
-    if has_diff and against == "rest":
+    if against == "rest":
         notes.append(t.gettext("Difference from the rest: the group's NPS minus the NPS of the "
                                "other customers in this table together, not minus the overall NPS."))
     if "significant" in used:
@@ -225,7 +233,7 @@ def nps_table(
                  else t.gettext("{higher} significantly higher, {lower} significantly lower "
                                 "({level} confidence)."))
         notes.append(marks.format(higher=HIGHER_MARK, lower=LOWER_MARK, level=t.percent(level)))
-    return html_table(headers, rows, numeric=range(1, len(headers)), caption=caption, notes=notes)
+    return notes
 
 
 def benchmark_table(frame: pd.DataFrame, t: Translator, *, caption: str | None = None) -> Table:

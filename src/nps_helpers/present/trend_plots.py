@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
@@ -128,20 +129,7 @@ def stars_trend(
         fig = Figure(figsize=(8, 5.4), dpi=DPI, layout="constrained")
         FigureCanvasAgg(fig)
         top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[3, 1.1])
-        # The NPS is context here (the trend chart above shows it in full): one thin muted line
-        # on its own, labelled axis, behind the stars.
-        nps_axis = top.twinx()
-        handles = nps_axis.plot(line.x, line.data["nps"], color=MUTED, linewidth=1.4, linestyle="--",
-                                label=t.gettext("NPS (right axis)"))
-        low, high = np.nanmin(line.data["nps"], initial=0), np.nanmax(line.data["nps"], initial=0)
-        pad = max(high - low, 10) * 0.08
-        nps_axis.set_ylim(low - pad, high + pad)
-        nps_axis.yaxis.set_major_formatter(FuncFormatter(lambda v, _: t.nps(v)))
-        nps_axis.set_ylabel(t.gettext("NPS (right axis)"), color=MUTED)
-        nps_axis.tick_params(axis="y", colors=MUTED)
-        nps_axis.grid(False)
-        top.set_zorder(nps_axis.get_zorder() + 1)
-        top.patch.set_visible(False)
+        handles = _nps_beside(top, line, t)
         parts = []
         # Each platform's points and bars sit a few days apart, so they do not overlap.
         width = 24 / max(len(platforms), 1)
@@ -163,16 +151,7 @@ def stars_trend(
             parts.append(t.count("{platform}: {n} review, average rating {stars} of 5",
                                  "{platform}: {n} reviews, average rating {stars} of 5",
                                  total, platform=name, stars=t.number(average, 1)))
-        for ax in (top, bottom):
-            for date, _ in shown:
-                ax.axvline(date, color=MUTED, linestyle=":", linewidth=1)
-        top.set_ylim(0.8, 5.2)
-        top.set_yticks(range(1, 6))
-        top.yaxis.set_major_formatter(FuncFormatter(lambda v, _: t.number(v)))
-        top.set_ylabel(t.gettext("Average stars"))
-        bottom.yaxis.set_major_locator(MaxNLocator(nbins=3, integer=True))
-        bottom.yaxis.set_major_formatter(FuncFormatter(lambda v, _: t.number(v)))
-        bottom.set_title(t.gettext("Reviews per month"), loc="left", fontsize="small", color=INK)
+        _stars_axes(top, bottom, shown, t)
         step = max(1, int(np.ceil(len(labels) / 9)))
         bottom.set_xticks(x_all[::step], _ticks(t, labels[::step]))
         set_title(top, title, legend_above(top, len(handles), handles=handles))
@@ -180,6 +159,39 @@ def stars_trend(
         if correlation is not None:
             parts.append(t.stars_nps(correlation, min_months=min_months).rstrip("."))
         return render_chart(fig, alt_text(title, parts))
+
+
+def _stars_axes(top: Axes, bottom: Axes, shown: Sequence, t: Translator) -> None:
+    """The stars panel's 1-5 axis, the counts panel's axis and title, and the events on both."""
+    for ax in (top, bottom):
+        for date, _ in shown:
+            ax.axvline(date, color=MUTED, linestyle=":", linewidth=1)
+    top.set_ylim(0.8, 5.2)
+    top.set_yticks(range(1, 6))
+    top.yaxis.set_major_formatter(FuncFormatter(lambda v, _: t.number(v)))
+    top.set_ylabel(t.gettext("Average stars"))
+    bottom.yaxis.set_major_locator(MaxNLocator(nbins=3, integer=True))
+    bottom.yaxis.set_major_formatter(FuncFormatter(lambda v, _: t.number(v)))
+    bottom.set_title(t.gettext("Reviews per month"), loc="left", fontsize="small", color=INK)
+
+
+def _nps_beside(top: Axes, line: _TrendLine, t: Translator) -> list:
+    """The NPS as context beside the stars (the trend chart shows it in full): a thin muted
+    dashed line on its own labelled right axis, behind the stars; its legend handle."""
+    nps_axis = top.twinx()
+    handles = nps_axis.plot(line.x, line.data["nps"], color=MUTED, linewidth=1.4, linestyle="--",
+                            label=t.gettext("NPS (right axis)"))
+    low, high = np.nanmin(line.data["nps"], initial=0), np.nanmax(line.data["nps"], initial=0)
+    pad = max(high - low, 10) * 0.08
+    nps_axis.set_ylim(low - pad, high + pad)
+    nps_axis.yaxis.set_major_formatter(FuncFormatter(lambda v, _: t.nps(v)))
+    nps_axis.set_ylabel(t.gettext("NPS (right axis)"), color=MUTED)
+    nps_axis.tick_params(axis="y", colors=MUTED)
+    nps_axis.grid(False)
+    top.set_zorder(nps_axis.get_zorder() + 1)
+    top.patch.set_visible(False)
+    return handles
+
 
 def band_trend_chart(frame: pd.DataFrame, t: Translator) -> Chart:
     """Customers per health band at each date: stacked bars, critical at the bottom.
