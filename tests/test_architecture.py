@@ -78,7 +78,13 @@ def import_graph() -> dict[str, set[str]]:
         module = ".".join(parts[:-1] if is_package else parts)
         package = module if is_package else module.rpartition(".")[0]
         targets = set()
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        # Imports only type checkers follow (if TYPE_CHECKING:) are not run: not edges.
+        typing_only = {id(n) for block in ast.walk(tree) if isinstance(block, ast.If)
+                       and getattr(block.test, "id", None) == "TYPE_CHECKING" for n in ast.walk(block)}
+        for node in ast.walk(tree):
+            if id(node) in typing_only:
+                continue
             if isinstance(node, ast.ImportFrom):
                 if node.level:
                     base = package.split(".")[: len(package.split(".")) - node.level + 1]
@@ -134,3 +140,14 @@ def test_no_module_over_600_lines_and_no_function_over_80():
             for p in PACKAGE.rglob("*.py") for node in ast.walk(ast.parse(p.read_text(encoding="utf-8")))
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno - node.lineno >= 80]
     assert not big and not long, (big, long)
+
+
+def test_every_public_name_is_visible_to_type_checkers():
+    import nps_helpers
+
+    tree = ast.parse((PACKAGE / "__init__.py").read_text(encoding="utf-8"))
+    guarded = [node for node in tree.body if isinstance(node, ast.If)
+               and getattr(node.test, "id", None) == "TYPE_CHECKING"]
+    named = {alias.asname or alias.name for block in guarded for node in ast.walk(block)
+             if isinstance(node, ast.ImportFrom) for alias in node.names}
+    assert set(nps_helpers.__all__) == named

@@ -84,6 +84,77 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
 
 
-if TYPE_CHECKING:  # let type checkers and IDEs see the lazy names
-    from .analysis.churn import ChurnResult, association_test, churn_analysis, retention_curves  # noqa: F401
-    from .analysis.metrics import NpsResult, nps  # noqa: F401
+if TYPE_CHECKING:  # every lazy name, for type checkers and IDEs (a test keeps it complete)
+    from .adapters import detect_format, load_mapping, read_export
+    from .analysis.benchmarks import (
+        IndustryBenchmark,
+        PeerBenchmark,
+        industry_benchmark,
+        peer_benchmark,
+    )
+    from .analysis.churn import ChurnResult, association_test, churn_analysis, retention_curves
+    from .analysis.codeframes import Codeframe, codeframe, theme_label
+    from .analysis.drivers import DriversResult, relative_weights
+    from .analysis.experience import answered_within, ces, csat, response_rate, survey_fatigue
+    from .analysis.health import (
+        at_risk_customers,
+        band_counts,
+        band_trend,
+        band_trend_of,
+        customer_health,
+        health_by_date,
+        health_check,
+    )
+    from .analysis.metrics import (
+        NpsDifference,
+        NpsResult,
+        categorize,
+        category_counts,
+        nps,
+        nps_difference,
+        nps_difference_frame,
+        nps_frame,
+        whole_percentages,
+        z_value,
+    )
+    from .analysis.reviews import stars_by_month, stars_vs_nps, stars_vs_nps_by_platform
+    from .analysis.segments import nps_by_segment, nps_by_segments
+    from .analysis.stats import client_stats, group_stats, portfolio_stats
+    from .analysis.text import (
+        detect_language,
+        distinctive_words,
+        example_comments,
+        joined_themes,
+        mask_emails,
+        passives_close_to_promoting,
+        tag_themes,
+        theme_counts,
+        theme_mentions,
+    )
+    from .analysis.theme_impact import theme_impact
+    from .analysis.trends import PeriodChange, attach_events, nps_by_period, period_change
+    from .config.params import BatchParams, ClientParams, Defaults
+    from .core.periods import Period, parse_period, period_labels, window
+    from .demo import comment_bank, demo_profiles, write_demo_store
+    from .errors import NpsError, NpsInputError, NpsParamsError, NpsRenderError, NpsStoreError
+    from .io.ingest import IngestReport, ingest_files
+    from .io.store import Store, load_responses, load_table, resolve_store
+    from .io.timezones import client_timezone
+    from .present.i18n import Translator, translator
+    from .present.record import record_headline
+    from .render.batch import BatchResult, render_batch
+    from .render.job import ReportParams
+    from .views.churn_depth import churn_by_segments, churn_horizons, holdout_health_check
+    from .views.customer_sections import write_followup
+    from .views.followup import followup_lists, write_csv, write_followup_lists
+    from .views.portfolio import Portfolio, customer_checks, open_portfolio
+    from .views.report import Report, open_report
+    from .views.report_sections import record_change
+    from .views.side_by_side import (
+        benchmark_spread,
+        churn_summary,
+        data_quality,
+        health_summary,
+        league_table,
+        period_table,
+    )
