@@ -41,7 +41,7 @@ def notebook() -> nbformat.NotebookNode:
         new_code_cell(PARAMETERS, metadata={"tags": ["parameters"]}),
         new_code_cell(
             "import nps_helpers as nh\nfrom nps_helpers.present.record import record_headline\n"
-            "from nps_helpers.views.report import open_report, peer_position\n"
+            "from nps_helpers.views.report import open_report\nfrom nps_helpers.views.report_sections import peer_position\n"
             "responses = nh.load_responses(client_id, start=period_start, end=period_end, store=store)"
         ),
         new_code_cell(
