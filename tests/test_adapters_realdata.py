@@ -294,6 +294,7 @@ def test_miro_nps_score_and_text_columns_are_found():
     assert batch.responses["score"].tolist() == [int(r[2]) for r in rows]
 # --- botanic_nps_fr.csv: Windows-1252 with cells typed in DOS (cp850), no date -------------
 
+
 BOTANIC = REAL / "botanic_nps_fr.csv"
 CARPENTRYCON = REAL / "carpentrycon_2020_feedback.csv"
 # Each accented letter as Windows-1252/Latin-1 writes it and as DOS (cp850) does.
@@ -347,6 +348,7 @@ def test_carpentrycon_without_dates_ingests_with_the_wave_date(tmp_path):
     assert hand[0]["n"] == 124 and (hand[0]["promoters"], hand[0]["passives"], hand[0]["detractors"]) == (84, 33, 7)
     assert_stats_equal(cli_stats(store, "cc", "year"), hand)
 # --- bt_telecom: a wave export without ids, with day-only dates -----------------------------
+
 
 BT_MAPPING = "columns: {score: NPS_SCORE, responded_at: CUSTOMER_RESPONSE_DATE}\ndate_format: day-first\n"
 

@@ -1,8 +1,8 @@
 """The code's shape: no private name crosses a module boundary, in src or in tests.
 
 A private name (``_name``) is a module's own business; another module (or a test) that
-imports it, or reaches it as ``module._name``, ties itself to an implementation detail.
-Read from the source with ``ast``, so nothing is imported.
+imports it, or reaches it as ``module._name`` or ``report._name``, ties itself to an
+implementation detail. Read from the source with ``ast``, so nothing is imported.
 """
 from __future__ import annotations
 
@@ -28,17 +28,39 @@ def _module_aliases(tree: ast.AST) -> set[str]:
     return names
 
 
+# Other libraries' private names the code uses on purpose: os._exit and atexit's runner end a
+# forked child without the parent's clean-up; _asdict and _repr_*_ are namedtuple's and
+# IPython's public protocols despite the underscore.
+FOREIGN = {"_exit", "_run_exitfuncs", "_asdict", "_repr_html_", "_repr_mimebundle_"}
+
+
+def _own_names(tree: ast.AST) -> set[str]:
+    """Names this file defines: functions, classes, variables and attributes it assigns."""
+    own = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            own.add(node.name)
+        elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
+            own.add(node.attr)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            own.add(node.id)
+    return own
+
+
 def private_crossings(path: Path) -> list[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and (node.level or (node.module or "").startswith("nps_helpers")):
             found += [f"line {node.lineno}: imports {a.name}" for a in node.names if _private(a.name)]
-    modules = _module_aliases(tree)
+    modules, own = _module_aliases(tree), _own_names(tree)
     for node in ast.walk(tree):
-        if (isinstance(node, ast.Attribute) and _private(node.attr) and isinstance(node.value, ast.Name)
-                and node.value.id in modules):
+        if not (isinstance(node, ast.Attribute) and _private(node.attr) and isinstance(node.value, ast.Name)):
+            continue
+        if node.value.id in modules:
             found.append(f"line {node.lineno}: uses {node.value.id}.{node.attr}")
+        elif node.value.id not in ("self", "cls") and node.attr not in own | FOREIGN:
+            found.append(f"line {node.lineno}: reaches {node.value.id}.{node.attr}")
     return found
 
 
@@ -48,11 +70,14 @@ def test_no_private_name_is_imported_across_modules():
     assert not offences, offences
 
 
-def test_the_check_sees_both_forms(tmp_path):
+def test_the_check_sees_every_form(tmp_path):
     sample = tmp_path / "x.py"
     sample.write_text("from nps_helpers.io.store import _connect\nfrom nps_helpers.present import plots\n"
-                      "plots._render(1)\nfrom .text import tag_themes\n")
-    assert private_crossings(sample) == ["line 1: imports _connect", "line 3: uses plots._render"]
+                      "plots._render(1)\nfrom .text import tag_themes\nreport._health[0]\n"
+                      "class A:\n    def __init__(self):\n        self._own = 1\n"
+                      "    def same(self, other):\n        return other._own, os._exit\n")
+    assert private_crossings(sample) == ["line 1: imports _connect", "line 3: uses plots._render",
+                                         "line 5: reaches report._health"]
 
 
 # The layers, lowest first (docs/design.md draws the map). A module imports only its own

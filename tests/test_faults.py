@@ -184,7 +184,7 @@ def stand_in_notebook() -> nbformat.NotebookNode:
         new_code_cell(
             "import nps_helpers as nh\nfrom IPython.display import display\n"
             "from nps_helpers.present.record import record_headline\n"
-            "from nps_helpers.views.report import open_report\nfrom nps_helpers.views.report_sections import show_headline\n"
+            "from nps_helpers.views.report import open_report\nfrom nps_helpers.views.summary_sections import show_headline\n"
             "r = open_report(client_id, period_start, period_end, period_label=period_label, language=language,\n"
             "                store=store, params_dir=params_dir, internal_dir=internal_dir)\n"
             "headline = nh.nps(r.responses['score'])\nrecord_headline(headline)\n"

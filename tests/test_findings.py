@@ -33,7 +33,7 @@ from nps_helpers.core.periods import parse_period
 from nps_helpers.present.i18n import translator
 from nps_helpers.render.safety import html_problems
 from nps_helpers.views.report import Report, anchor
-from nps_helpers.views.report_sections import show_summary, summary_findings
+from nps_helpers.views.summary_sections import show_summary, summary_findings
 
 PERIOD = parse_period("2026-Q3")
 IN_PERIOD, BEFORE, YEAR_BEFORE = "2026-08-01", "2026-05-01", "2025-08-01"

@@ -380,6 +380,7 @@ def test_a_change_that_whole_numbers_would_hide_reads_with_one_decimal():
         "The change since Q2 2026, from +18.6 to +19.4 (+0.8), is not statistically significant: "
         "chance alone could produce it.")
     # The change is that of the values shown (19.16 - 18.64 = 0.52 reads +0.6, not +0.5).
+
     def period_10k(net: int, day: str) -> pd.DataFrame:
         scores = [10] * (4000 + net) + [0] * 4000 + [8] * (2000 - net)
         return pd.DataFrame({"score": scores, "responded_at": pd.to_datetime([day] * 10000, utc=True)})

@@ -33,10 +33,9 @@ from nps_helpers.views.report_sections import (
     show_method,
     show_reviews,
     show_segments,
-    show_summary,
     show_trend,
-    summary_findings,
 )
+from nps_helpers.views.summary_sections import show_summary, summary_findings
 
 PERIOD = parse_period("2026-Q3")
 START = pd.Timestamp("2025-10-01", tz="UTC")  # the history: four quarters up to the period

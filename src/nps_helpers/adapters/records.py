@@ -36,6 +36,7 @@ def cell_text(value: object) -> str:
         return json.dumps(value, ensure_ascii=False, default=str)
     return str(value)
 
+
 def from_records(
     source: str,
     records: list[dict],
@@ -66,6 +67,7 @@ def from_records(
     )
     return require_rows(raw)
 
+
 def flatten(record: Mapping, prefix: str = "") -> dict:
     """Nested objects as dotted keys; lists stay whole.
 
@@ -82,6 +84,7 @@ def flatten(record: Mapping, prefix: str = "") -> dict:
         else:
             out[name] = value
     return out
+
 
 def load_json(path: Path) -> object:
     """A JSON or JSON-lines file, parsed; anything unreadable is an input error.
@@ -109,6 +112,7 @@ def load_json(path: Path) -> object:
     except (ValueError, UnicodeDecodeError, RecursionError):
         raise NpsInputError(f"{path.name}: not valid JSON ({first_line(first_error)}); export it again") from None
 
+
 def json_records(payload: object, name: str) -> list[dict]:
     """The list of response objects in a JSON payload (a list, or the one list in an object).
 
@@ -123,6 +127,7 @@ def json_records(payload: object, name: str) -> list[dict]:
     if not isinstance(payload, list) or not all(isinstance(item, dict) for item in payload):
         raise NpsInputError(f"{name}: expected a list of response objects (or an object holding one list of them)")
     return payload
+
 
 def read_parquet(path: Path) -> RawTable:
     """A Parquet file with every column cast to text.
@@ -150,12 +155,14 @@ def read_parquet(path: Path) -> RawTable:
     )
     return require_rows(raw)
 
+
 def _as_text(column: pa.ChunkedArray) -> pa.Array:
     try:
         text = pc.cast(column, pa.string())
     except (pa.ArrowNotImplementedError, pa.ArrowInvalid):
         text = pa.array([cell_text(v) for v in column.to_pylist()], type=pa.string())
     return pc.fill_null(text, "")
+
 
 def read_workbook(path: Path, *, sheet: str | None = None, header_row: int | None = None) -> RawTable:
     """One sheet of an XLSX workbook; the header is row ``header_row``, else found (:func:`header_index`).
@@ -218,6 +225,7 @@ def read_workbook(path: Path, *, sheet: str | None = None, header_row: int | Non
     )
     raw = RawTable(source=path.name, data=data, rows=np.asarray([n for n, _ in body], dtype=np.int64), header=top + 1)
     return require_rows(raw)
+
 
 def _row_has_data(row: list) -> bool:
     return any(v is not None and str(v).strip() for v in row)

@@ -77,6 +77,7 @@ def codeframe(industry: Industry, extra: Extra | None = None) -> Codeframe:
             keywords[lang][theme] = tuple(dict.fromkeys([*known, *_checked(lang, theme, words)]))
     return Codeframe(base.industry, tuple(themes), base.labels, keywords)
 
+
 def theme_label(code: str, language: str, industry: Industry = None) -> str:
     """A theme's name in ``language`` (English when the codeframe has none; a client's own code as is).
 
@@ -88,11 +89,13 @@ def theme_label(code: str, language: str, industry: Industry = None) -> str:
     labels = codeframe(industry).labels.get(code, {})
     return labels.get(language_code(language) or "", labels.get("en", code))
 
+
 def _codeframe_key(industry: str | os.PathLike | None) -> str | None:
     """What the codeframe cache is keyed on: None, an industry name or a file's resolved path."""
     if industry is None or (isinstance(industry, str) and _THEME_CODE.fullmatch(industry)):
         return industry
     return str(Path(industry).resolve())
+
 
 @functools.cache
 def _codeframe(key: str | None) -> Codeframe:
@@ -122,6 +125,7 @@ def _codeframe(key: str | None) -> Codeframe:
                              "write one or pick an industry that has one")
     return _load_codeframe(source, f"nps_helpers/themes/{key}.yaml")
 
+
 def _load_codeframe(source, name: str) -> Codeframe:
     raw = yaml.safe_load(source.read_text(encoding="utf-8"))
     if not isinstance(raw, dict) or not isinstance(raw.get("themes"), dict):
@@ -137,6 +141,7 @@ def _load_codeframe(source, name: str) -> Codeframe:
             words = [w for w in words if w and not w.startswith("#")]
             keywords.setdefault(str(language), {})[theme] = tuple(_checked(str(language), theme, words, name))
     return Codeframe(raw.get("industry"), tuple(raw["themes"]), labels, keywords)
+
 
 def _checked(language: str, theme: str, words: Sequence[str], where: str = "params") -> list[str]:
     if isinstance(words, str):

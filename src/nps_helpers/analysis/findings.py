@@ -14,6 +14,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -33,14 +34,15 @@ class Finding:
     """One finding of the summary: a sentence code, the section it links to, its values.
 
     ``impact`` is in NPS points (NaN when the finding moves no NPS), ``n`` the responses,
-    customers or invitations behind it, ``values`` the figures the sentence names.
+    customers or invitations behind it, ``values`` the figures the sentence names (numbers,
+    period labels, names: which ones depends on ``code``, so they are typed ``Any``).
     """
 
     code: str
     section: str
     impact: float
     n: int
-    values: Mapping[str, object] = field(default_factory=dict)
+    values: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

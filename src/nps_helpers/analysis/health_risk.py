@@ -81,6 +81,7 @@ class HealthRisk:
         band = pd.Series(pd.array(pa.array(BANDS).take(codes), dtype="string"), index=health.index)
         return health.assign(band=band, risk=risk)
 
+
 def risk_dates(end: pd.Timestamp | str, horizon_days: int = HORIZON_DAYS) -> list[pd.Timestamp]:
     """The dates :func:`health_risk` needs health at: two horizons and one before ``end``.
 
@@ -91,6 +92,7 @@ def risk_dates(end: pd.Timestamp | str, horizon_days: int = HORIZON_DAYS) -> lis
     """
     end = to_utc(end)
     return [end - 2 * horizon_days * DAY, end - horizon_days * DAY]
+
 
 def health_risk(
     customers: pd.DataFrame,
@@ -160,6 +162,7 @@ def health_risk(
     table = table.assign(band=table["band"].astype("string"), rate=rate, ci_low=low, ci_high=high)
     return replace(link, band_churn=table[["band", "customers", "churned", "rate", "ci_low", "ci_high",
                                            "predicted"]])
+
 
 def follow_up_end(
     customers: pd.DataFrame, responses: pd.DataFrame, invitations: pd.DataFrame | None,

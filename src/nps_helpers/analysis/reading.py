@@ -50,6 +50,7 @@ class Lexicon:
     polarity: Mapping[str, int]
     stop_words: frozenset[str]
 
+
 @dataclass
 class Reader:
     """Tokens of one language: each distinct word's kind, lemma and polarity, cached."""
@@ -94,6 +95,7 @@ class Reader:
                 left -= 1
         return negated_backwards(tokens)
 
+
 def negated_backwards(tokens: list) -> list:
     """A negator that ends its clause ('Probleme gab es keine') governs the words before it.
 
@@ -109,6 +111,7 @@ def negated_backwards(tokens: list) -> list:
         for j in before[:NEGATION_SCOPE]:
             tokens[j] = (*tokens[j][:5], i)
     return tokens
+
 
 def lemma_of(word: str, language: str) -> str:
     """A word's lemma in a language (simplemma); a sentence's first word and a German noun
@@ -129,6 +132,7 @@ def lemma_of(word: str, language: str) -> str:
     other = word.capitalize() if language == "de" and word.islower() else word.lower()
     found = LEMMATIZER.lemmatize(other, lang=language) if other != word else other
     return found if found != other else word
+
 
 @functools.cache
 def lexicon_of(language: str) -> Lexicon:
@@ -162,6 +166,7 @@ def lexicon_of(language: str) -> Lexicon:
     return Lexicon(frozenset(forms("negators", False)), frozenset(forms("contrast", False)),
                     polarity, frozenset(forms("stop_words")))
 
+
 @functools.cache
 def reader_of(language: str) -> Reader:
     """The (cached) reader of a language's tokens.
@@ -172,6 +177,7 @@ def reader_of(language: str) -> Reader:
     [True, False, False, True]
     """
     return Reader(language, lexicon_of(language))
+
 
 @dataclass(frozen=True)
 class Keyword:
@@ -191,6 +197,7 @@ class Keyword:
             return polarity != 0
         assert isinstance(word, re.Pattern), "a '..' gap (None) is stepped over by _rest_matches"
         return bool(word.fullmatch(lemma) or word.fullmatch(form))
+
 
 class Matcher:
     """A codeframe's keywords in one language, looked up per distinct token."""
@@ -257,6 +264,7 @@ class Matcher:
                 and keyword.word_matches(j, form, lemma.casefold(), polarity)
                 and cls._rest_matches(keyword, tokens, i + 1, j + 1, start))
 
+
 def clause_polarity(tokens, clause: int, negated: bool) -> int | None:
     """+1 / -1 / 0 from the clause's sentiment words (flipped under a negator); None if it has none.
 
@@ -270,6 +278,7 @@ def clause_polarity(tokens, clause: int, negated: bool) -> int | None:
     if not polar:
         return -1 if negated else None
     return int(np.sign(sum(polar)))
+
 
 def verdict(votes: list[int | None]) -> str | None:
     """One theme's sentiment from its mentions: their balance, complaints winning a tie.
@@ -286,6 +295,7 @@ def verdict(votes: list[int | None]) -> str | None:
     if total > 0:
         return "positive"
     return "negative" if total < 0 or any(known) else "neutral"
+
 
 def matcher_of(frame: Codeframe, language: str) -> Matcher:
     """A codeframe's keywords in one language, compiled for :meth:`Matcher.mentions`.

@@ -190,7 +190,6 @@ class HealthWeights:
         return {k: v for k, v in asdict(self).items() if k not in ("healthy_from", "critical_below")}
 
 
-
 class ClientParams(Strict):
     """One client (params/clients/<client_id>.yaml)."""
 

@@ -23,6 +23,7 @@ _PANDAS_FREQ = {"month": "M", "quarter": "Q", "year": "Y"}
 # Months of history a report and the portfolio read before a period ends (trends, churn).
 HISTORY_MONTHS = 24
 
+
 @dataclass(frozen=True)
 class Period:
     """A half-open window ``[start, end)`` with the label a report shows.

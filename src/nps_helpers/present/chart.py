@@ -27,6 +27,7 @@ INK = "#222222"
 LEGEND_ROW = 20  # points of title padding per legend row
 MUTED = "#6B6B6B"
 
+
 @dataclass(frozen=True)
 class Chart:
     """A rendered chart: PNG bytes, their size in pixels, and the alt text for the report.
@@ -191,13 +192,13 @@ def legend_above(ax: Axes, ncol: int, handles: Sequence | None = None) -> int:
     """
     kwargs = {"handles": handles} if handles is not None else {}
     fig = ax.figure
-    renderer = fig.canvas.get_renderer()
-    axis = ax.yaxis.get_tightbbox(renderer)  # None when the y axis shows nothing
+    # Without a renderer argument Matplotlib measures with the figure's own (Agg's, cached).
+    axis = ax.yaxis.get_tightbbox()  # None when the y axis shows nothing
     room = fig.bbox.width - (axis.width if axis is not None else 0) - 12
     for columns in range(max(ncol, 1), 0, -1):
         legend = ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=columns,
                            frameon=False, borderaxespad=0.2, handlelength=1.2, **kwargs)
-        if legend.get_window_extent(renderer).width <= room:
+        if legend.get_window_extent().width <= room:
             break
     return math.ceil(len(legend.legend_handles) / columns)
 

@@ -62,6 +62,7 @@ def comments_table(
     return html_table(headers, rows, numeric=[0] if has_score else [], row_header=False,
                   text=[first_text, *([first_text + 1] if has_themes else [])], caption=caption)
 
+
 def theme_table(
     frame: pd.DataFrame,
     t: Translator,
@@ -127,6 +128,7 @@ def theme_table(
             lower=LOWER_MARK, higher=HIGHER_MARK, level=t.percent(level)))
     return html_table(headers, rows, numeric=range(1, 7), text=[7], caption=caption, notes=notes)
 
+
 def theme_examples_table(
     frame: pd.DataFrame,
     t: Translator,
@@ -166,6 +168,7 @@ def theme_examples_table(
             cells.append(f"{text} ({t.number(found['score'].iloc[0])})")
         rows.append(cells)
     return html_table(headers, rows, text=[1, 2], caption=caption)
+
 
 def words_table(
     frame: pd.DataFrame,

@@ -16,10 +16,12 @@ import datetime as dt
 import gettext
 import io
 import math
+import numbers
 import re
 from collections.abc import Iterable
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import SupportsFloat, cast
 
 from babel import Locale
 from babel.dates import format_date, format_interval, format_skeleton
@@ -212,8 +214,11 @@ class Translator:
         message = SENTENCES[code]
         try:
             if isinstance(message, tuple):
-                count = values.pop("n")
-                return self.count(*message, count, **values)
+                singular, plural = message
+                n = values.pop("n")
+                if not isinstance(n, numbers.Integral):
+                    raise NpsInputError(f"sentence {code!r} counts a whole number n, not {n!r}")
+                return self.count(singular, plural, int(n), **values)
             return self.gettext(message).format(**values)
         except KeyError as missing:
             raise NpsInputError(f"sentence {code!r} needs the value {missing}") from None
@@ -228,7 +233,9 @@ class Translator:
         >>> t.number(12345.678, 1), t.number(-3), t.number(float("nan"))
         ('12.345,7', '−3', '—')
         """
-        return DASH if _missing(value) else _formatted(str(self.locale), "decimal", float(value), digits)
+        if value is None or _missing(value):
+            return DASH
+        return _formatted(str(self.locale), "decimal", float(value), digits)
 
     def percent(self, share: float | None, digits: int = 0) -> str:
         """A share 0..1 as a percentage in this locale's format ('23%', '23 %').
@@ -238,7 +245,9 @@ class Translator:
         >>> translator("en").percent(0.234), translator("ru").percent(0.2346, 1)
         ('23%', '23,5\\xa0%')
         """
-        return DASH if _missing(share) else _formatted(str(self.locale), "percent", float(share), digits)
+        if share is None or _missing(share):
+            return DASH
+        return _formatted(str(self.locale), "percent", float(share), digits)
 
     def nps(self, value: float | None, digits: int = 0) -> str:
         """An NPS with its sign: '+23', '−5' (true minus), '0'.
@@ -532,8 +541,10 @@ def catalogue_path(language: str) -> Path:
 
 
 def _missing(value: object) -> bool:
+    if value is None:
+        return True
     try:
-        return value is None or math.isnan(value)
+        return math.isnan(cast(SupportsFloat, value))
     except TypeError:
         # pd.NA and other non-numbers: nothing to show.
         return True

@@ -6,8 +6,9 @@ catalogue (tests/test_i18n.py checks it)."""
 from __future__ import annotations
 
 # Quotation marks per language (CLDR's delimiters, which Babel does not expose).
-QUOTES = {"en": "\u201c\u201d", "pl": "\u201e\u201d", "sl": "\u201e\u201c", "ru": "\u00ab\u00bb",
-          "de": "\u201e\u201c"}
+QUOTES: dict[str, tuple[str, str]] = {
+    "en": ("\u201c", "\u201d"), "pl": ("\u201e", "\u201d"), "sl": ("\u201e", "\u201c"),
+    "ru": ("\u00ab", "\u00bb"), "de": ("\u201e", "\u201c")}
 
 # How review platforms are spelt (brand names, the same in every language); others as named.
 PLATFORMS = {"google": "Google", "trustpilot": "Trustpilot", "yandex": "Yandex",
@@ -17,6 +18,7 @@ PLATFORMS = {"google": "Google", "trustpilot": "Trustpilot", "yandex": "Yandex",
 
 # Brands that readers of a language know by a name of their own.
 LOCAL_PLATFORMS = {"ru": {"yandex": "Яндекс"}}
+
 
 def N_(msgid: str) -> str:
     """Mark an English message for extraction without translating it yet.
@@ -28,6 +30,7 @@ def N_(msgid: str) -> str:
     """
     return msgid
 
+
 def Nn_(singular: str, plural: str) -> tuple[str, str]:
     """Mark an English message with a plural form; ``{n}`` holds the count.
 
@@ -37,6 +40,7 @@ def Nn_(singular: str, plural: str) -> tuple[str, str]:
     ('{n} peer', '{n} peers')
     """
     return singular, plural
+
 
 # Short names for the codes analysis modules return (categories, groups, quadrants, themes).
 LABELS: dict[str, str] = {

@@ -277,13 +277,15 @@ def benchmark_position(
 
 def _peer_position(peers: PeerBenchmark, t: Translator) -> str:
     """The client's position among its peers: a range of percentiles, or one when the range is a point."""
-    if peers.percentile_low == peers.percentile_high:
+    n, share, low, high = peers.n_peers, peers.percentile, peers.percentile_low, peers.percentile_high
+    if n is None or share is None or low is None or high is None:
+        raise NpsInputError(f"no position among peers: their benchmark's status is {peers.status!r}")
+    if low == high:
         return t.count("Higher than {share} of {n} comparable company",
-                       "Higher than {share} of {n} comparable companies",
-                       peers.n_peers, share=t.percent(peers.percentile / 100))
+                       "Higher than {share} of {n} comparable companies", n, share=t.percent(share / 100))
     return t.count("Higher than {low} to {high} of {n} comparable company",
-                   "Higher than {low} to {high} of {n} comparable companies", peers.n_peers,
-                   low=t.percent(peers.percentile_low / 100), high=t.percent(peers.percentile_high / 100))
+                   "Higher than {low} to {high} of {n} comparable companies", n,
+                   low=t.percent(low / 100), high=t.percent(high / 100))
 
 
 def driver_matrix(

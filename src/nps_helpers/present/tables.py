@@ -81,10 +81,12 @@ def group_flags(
     """
     if "n" not in frame.columns and not {"small_n", "suppressed"} <= set(frame.columns):
         raise NpsInputError("group_flags: the frame needs a column 'n' (responses per group)")
-    n = frame["n"] if "n" in frame.columns else None
-    suppressed = (frame["suppressed"].fillna(False).astype(bool) if "suppressed" in frame
-                  else n < suppress_n)
-    small = frame["small_n"].fillna(False).astype(bool) if "small_n" in frame else n < min_n
+
+    def flag(column: str, below: int) -> pd.Series:
+        # A flag the frame already carries wins; otherwise it follows from n (checked above).
+        return frame[column].fillna(False).astype(bool) if column in frame else frame["n"] < below
+
+    suppressed, small = flag("suppressed", suppress_n), flag("small_n", min_n)
     secondary = (frame["flag"] == "suppressed_secondary" if "flag" in frame
                  else pd.Series(False, index=frame.index))
     return pd.DataFrame({"small_n": small & ~suppressed, "suppressed": suppressed,
@@ -497,12 +499,12 @@ def html_table(
     >>> html_table(["Group", "NPS"], [["North <b>", "+12"]], numeric=[1]).html
     '<table class="nps-table"><thead><tr><th scope="col">Group</th><th scope="col" class="num">NPS</th></tr></thead><tbody><tr><th scope="row" class="text" dir="auto">North &lt;b&gt;</th><td class="num">+12</td></tr></tbody></table>'
     """
-    numeric, text = set(numeric), set(text) | ({0} if row_header else set())
+    num_cols, text_cols = set(numeric), set(text) | ({0} if row_header else set())
 
     def cell(j: int, value: str) -> str:
         tag = "th" if row_header and j == 0 else "td"
         scope = ' scope="row"' if tag == "th" else ""
-        attrs = NUM if j in numeric else TEXT if j in text else ""
+        attrs = NUM if j in num_cols else TEXT if j in text_cols else ""
         return f"<{tag}{scope}{attrs}>{_cell(value)}</{tag}>"
 
     parts = ['<table class="nps-table">']
@@ -510,7 +512,7 @@ def html_table(
         parts.append(f"<caption>{escaped(caption)}</caption>")
     # A text column's header aligns with its text; the row-header column's aligns by itself.
     parts.append("<thead><tr>" + "".join(
-        f'<th scope="col"{NUM if j in numeric else TEXT_HEADER if j in text and j else ""}>'
+        f'<th scope="col"{NUM if j in num_cols else TEXT_HEADER if j in text_cols and j else ""}>'
         f'{escaped(h)}</th>' for j, h in enumerate(headers)) + "</tr></thead><tbody>")
     parts += ["<tr>" + "".join(cell(j, v) for j, v in enumerate(row)) + "</tr>" for row in rows]
     parts.append("</tbody>")

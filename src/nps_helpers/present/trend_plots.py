@@ -42,6 +42,7 @@ from .tables import HEALTH_BANDS, MIN_N, SUPPRESS_N, group_flags
 _FREQ_TITLES = {"month": N_("NPS by month"), "quarter": N_("NPS by quarter"),
                 "year": N_("NPS by year"), None: N_("NPS over time")}
 
+
 def trend(
     frame: pd.DataFrame,
     t: Translator,
@@ -82,6 +83,7 @@ def trend(
         ax.set_xticks(line.x[::step], _ticks(t, line.labels[::step]))
         set_title(ax, title, legend_above(ax, 3))
         return render_chart(fig, alt_text(title, line.describe(t, shown)))
+
 
 def stars_trend(
     trend: pd.DataFrame,
@@ -227,7 +229,7 @@ def band_trend_chart(frame: pd.DataFrame, t: Translator) -> Chart:
             ax.bar(x, values, bottom=below, width=0.6, color=BAND_COLOURS[band], label=t.label(band))
             for xi, y0, h, share in zip(x, below, values, shares[band].fillna(0), strict=True):
                 if share >= 0.06:
-                    ax.text(xi, y0 + h / 2, t.percent(share), ha="center", va="center",
+                    ax.text(float(xi), y0 + h / 2, t.percent(share), ha="center", va="center",
                             color=TEXT_ON_BAND[band], fontweight="bold")
             below += values
         ax.set_xticks(x, names)
@@ -242,6 +244,7 @@ def band_trend_chart(frame: pd.DataFrame, t: Translator) -> Chart:
             for name, d in zip(names, dates, strict=True)
         ]
         return render_chart(fig, alt_text(title, parts))
+
 
 def churn_chart(
     frame: pd.DataFrame,
@@ -296,6 +299,7 @@ def churn_chart(
         ]
         return render_chart(fig, alt_text(title, parts))
 
+
 def retention(
     frame: pd.DataFrame, t: Translator, *, by: str = "group", brand: str = DEFAULT_BRAND
 ) -> Chart:
@@ -336,6 +340,7 @@ def retention(
         ax.set_ylabel(t.gettext("Customers still active"))
         set_title(ax, title, legend_above(ax, 3))
         return render_chart(fig, alt_text(title, parts))
+
 
 # --- internals --------------------------------------------------------------------------
 @dataclass(frozen=True)
@@ -413,6 +418,7 @@ class _TrendLine:
             parts.append(f"{months}: {why}")
         return parts
 
+
 def _label_events(ax, shown: Sequence[tuple[pd.Timestamp, str]], data: pd.DataFrame) -> None:
     """Event labels in rows above the line and its band, never over them or each other.
 
@@ -452,26 +458,32 @@ def _label_events(ax, shown: Sequence[tuple[pd.Timestamp, str]], data: pd.DataFr
     low, high = low - pad, high + pad
     ax.set_ylim(low, low + (high - low) / (1 - share))
 
+
 def _period_starts(values: pd.Series) -> pd.DatetimeIndex:
     return pd.DatetimeIndex([v.start_time if isinstance(v, pd.Period)
                              else parse_period(str(v)).start.tz_convert(None) for v in values])
 
+
 def _naive(x: pd.DatetimeIndex) -> pd.DatetimeIndex:
     # Wall time in the frame's own zone: a month cut in Warsaw is drawn from its 1st.
     return x.tz_localize(None) if x.tz is not None else x
+
 
 def _freq(labels: Sequence[str]) -> str | None:
     kinds = {"month" if len(lb) == 7 and lb[4] == "-" and lb[5] != "Q"
              else "quarter" if "-Q" in lb else "year" if lb.isdigit() else None for lb in labels}
     return kinds.pop() if len(kinds) == 1 else None
 
+
 def _ticks(t: Translator, labels: Sequence[str]) -> list[str]:
     years = [label[:4] for label in labels]
     return [t.period_tick(label, with_year=i == 0 or years[i] != years[i - 1])
             for i, label in enumerate(labels)]
 
+
 def _step(x: pd.DatetimeIndex) -> pd.Timedelta:
     return (x[-1] - x[-2]) if len(x) > 1 else pd.Timedelta(days=31)
+
 
 def _events(events) -> list[tuple[pd.Timestamp, str]]:
     if isinstance(events, pd.DataFrame):
@@ -484,11 +496,13 @@ def _events(events) -> list[tuple[pd.Timestamp, str]]:
         out.append((stamp.tz_convert(None) if stamp.tzinfo else stamp, str(text)))
     return sorted(out)
 
+
 def _by_volume(stars: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
     """Each platform's rows, the platform with the most reviews first."""
     totals = stars.groupby("platform", sort=True)["n"].sum().sort_values(ascending=False,
                                                                          kind="stable")
     return [(str(p), stars[stars["platform"] == p]) for p in totals.index]
+
 
 def _spread(value: np.ndarray, low: pd.Series, high: pd.Series) -> np.ndarray:
     """Error-bar lengths below and above each value (0 where the interval is unknown)."""

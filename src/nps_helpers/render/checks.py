@@ -74,6 +74,7 @@ def check_segments(client: ClientParams, st: Store) -> None:
                 f"{client.client_id}'s responses; {they}{hint}"
             )
 
+
 def check_dates(date_from: str | None, date_to: str | None) -> None:
     """Raise naming the option when ``--from``/``--to`` is not a date or they are not in order.
 
@@ -111,6 +112,7 @@ class BatchSetup:
     broken: dict[str, str]
     out_root: Path
     common: dict[str, Any]
+
 
 def batch_setup(batch: str | None, clients: Sequence[str] | None, period: str | None, date_from: str | None,
            date_to: str | None, params_dir: str | os.PathLike, store: str | os.PathLike | None,
@@ -153,11 +155,13 @@ def batch_setup(batch: str | None, clients: Sequence[str] | None, period: str | 
     }
     return BatchSetup(name, params_root, notebook, st, periods, defaults, loaded, broken, out_root, common)
 
+
 def _client_ids(spec: BatchParams, clients: Sequence[str] | None, params_root: Path) -> list[str]:
     chosen = list(clients) if clients else (client_ids(params_root) if spec.clients == "all" else spec.clients)
     if not chosen:
         raise NpsParamsError("no clients to render: add params/clients/<id>.yaml files or pass clients")
     return [check_client_id(cid) for cid in dict.fromkeys(chosen)]
+
 
 def _load_clients(chosen: Sequence[str], params_root: Path, st: Store) -> tuple[dict[str, ClientParams], dict[str, str]]:
     """Each client's params, checked against its stored responses; or, for a client whose
@@ -174,9 +178,11 @@ def _load_clients(chosen: Sequence[str], params_root: Path, st: Store) -> tuple[
             loaded[cid] = client
     return loaded, broken
 
+
 def _notebook(name: str, project: Path) -> Path:
     path = Path(name)
     return path if path.is_absolute() else project / "notebooks" / path
+
 
 def _periods(
     spec: BatchParams, period: str | None, date_from: str | None, date_to: str | None, st: Store, tz: str
@@ -196,6 +202,7 @@ def _periods(
             raise
         raise NpsInputError(f"--period: {err}") from None
 
+
 def _newest_response(st: Store) -> Any:
     if not st.clients():
         raise NpsStoreError(
@@ -203,6 +210,7 @@ def _newest_response(st: Store) -> Any:
             "or ingest an export (nps-report ingest FILE --client ID)"
         )
     return st.sql("SELECT max(responded_at) AS newest FROM {responses}")["newest"].iloc[0]
+
 
 def _kernel_name() -> str:
     """The project's kernel (registered by ``make venv``), else the default Python one."""

@@ -18,6 +18,7 @@ import contextlib
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -255,15 +256,15 @@ def follow_report(result: ReportResult, html: str | os.PathLike, printer: PdfPri
         target.unlink(missing_ok=True)
     if printer is None or not result.ok:
         return None
-    done = {"client_id": result.client_id, "period_label": result.period_label}
+    done = partial(PdfResult, client_id=result.client_id, period_label=result.period_label)
     if result.status == "skipped" and pdf_is_current(html):
-        return PdfResult(**done, status="skipped", pdf=str(target), pdf_bytes=target.stat().st_size)
+        return done(status="skipped", pdf=str(target), pdf_bytes=target.stat().st_size)
     try:
         printer.print(html)
     except NpsRenderError as err:
         target.unlink(missing_ok=True)
-        return PdfResult(**done, status="failed", error=str(err))
-    return PdfResult(**done, status="ok", pdf=str(target), pdf_bytes=target.stat().st_size)
+        return done(status="failed", error=str(err))
+    return done(status="ok", pdf=str(target), pdf_bytes=target.stat().st_size)
 
 
 def _first_line(err: Exception) -> str:

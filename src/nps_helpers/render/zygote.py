@@ -73,6 +73,7 @@ def zygote_main() -> None:
             else:
                 _serve(listener, selector)
 
+
 def _write_sources(path: str) -> None:
     """Record the modification time of every imported source file that is not part of an
     installed library or the standard library, for :meth:`Zygote.stale`."""
@@ -88,6 +89,7 @@ def _write_sources(path: str) -> None:
         with contextlib.suppress(OSError):
             stamps[file] = os.stat(file).st_mtime_ns
     atomic_write_bytes(Path(path), json.dumps(stamps).encode("utf-8"))
+
 
 def _serve(listener: socket.socket, selector: Any) -> None:
     """Answer one request: fork, and reply with the child's pid (or an error)."""
@@ -110,6 +112,7 @@ def _serve(listener: socket.socket, selector: Any) -> None:
             _become_kernel(module, argv, env, cwd)
         with contextlib.suppress(OSError):
             conn.sendall(json.dumps({"pid": pid}).encode() + b"\n")
+
 
 def _become_kernel(module: str, argv: list[str], env: dict[str, str], cwd: str) -> None:
     """In the forked child: become ``python -m module *argv`` as jupyter_client would start it."""
@@ -156,6 +159,7 @@ def _become_kernel(module: str, argv: list[str], env: dict[str, str], cwd: str) 
             sys.stdout.flush()
             sys.stderr.flush()
         os._exit(code)
+
 
 def _reap(signum: int, frame: Any) -> None:
     """Collect finished kernels, so none stays a zombie and their CPU time is counted."""

@@ -56,6 +56,7 @@ def churn_horizons(
     return {int(h): churn_analysis(responses, customers, invitations, horizon_days=int(h),
                                    as_of=as_of, level=level) for h in horizons}
 
+
 def horizon_rates(results: Mapping[int, ChurnResult]) -> pd.DataFrame:
     """Churn rate per category at each horizon, stacked (``horizon_days`` first).
 
@@ -70,6 +71,7 @@ def horizon_rates(results: Mapping[int, ChurnResult]) -> pd.DataFrame:
     columns = ["horizon_days", "category", "customers", "churned", "rate", "ci_low", "ci_high"]
     parts = [r.rates.assign(horizon_days=h) for h, r in results.items() if r.status == "ok"]
     return pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns)
+
 
 def horizon_association(results: Mapping[int, ChurnResult]) -> pd.DataFrame:
     """Odds ratios of churn per score point and per category (vs detractors) at each horizon.
@@ -94,6 +96,7 @@ def horizon_association(results: Mapping[int, ChurnResult]) -> pd.DataFrame:
     if not parts:
         return pd.DataFrame(columns=columns)
     return pd.concat(parts, ignore_index=True).reindex(columns=columns)
+
 
 def churn_by_segments(
     responses: pd.DataFrame,
@@ -143,6 +146,7 @@ def churn_by_segments(
     table["flag"] = np.where(small, "small", "ok")
     return table[out]
 
+
 def holdout_health_check(
     customers: pd.DataFrame | None,
     responses: pd.DataFrame,
@@ -174,6 +178,7 @@ def holdout_health_check(
     return health_check(customers, responses, invitations, as_of=end - pd.Timedelta(days=horizon_days),
                         horizon_days=horizon_days, data_end=end, **options)
 
+
 def health_bands(check: HealthCheck | None, *, level: float = 0.95) -> pd.DataFrame:
     """Customers and churners per health band with the churn rate's Wilson interval.
 
@@ -195,6 +200,7 @@ def health_bands(check: HealthCheck | None, *, level: float = 0.95) -> pd.DataFr
     table = check.band_churn[["band", "customers", "churned"]].copy()
     table["rate"], table["ci_low"], table["ci_high"] = wilson(table["churned"], table["customers"], level)
     return table[columns]
+
 
 def verdict_code(result: ChurnResult) -> str:
     """The code of the churn finding to put in words: the verdict, or why there is none.

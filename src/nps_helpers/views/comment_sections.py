@@ -51,6 +51,7 @@ def theme_table_of(
         previous_mentions=report.previous_mentions if previous_mentions is None else previous_mentions,
         level=report.level, min_n=report.min_n)
 
+
 def show_comments(
     report: Report, mentions: pd.DataFrame | None = None, previous_mentions: pd.DataFrame | None = None
 ) -> list:

@@ -53,10 +53,11 @@ def show_churn(report: Report, result: ChurnResult) -> list:
         parts.append(paragraph(t.text("responders_association")))
     return parts
 
+
 def _churn_base(report: Report, result: ChurnResult) -> list[str]:
     """The sentences naming the churn rates' base and window, in the client's dates."""
     t = report.t
-    if result.base_start is None:
+    if result.base_start is None or result.base_end is None:
         return []
     # The base's first and last answer days, as the client's calendar reads them.
     first, last = (when.tz_convert(report.timezone).date() for when in (result.base_start, result.base_end))
@@ -66,6 +67,7 @@ def _churn_base(report: Report, result: ChurnResult) -> list[str]:
     if result.excluded_recent:
         base.append(t.text("churn_recent", n=result.excluded_recent))
     return base
+
 
 def show_health(report: Report) -> list:
     """Customers per health band at the end of the period and of the three quarters before.
@@ -99,25 +101,31 @@ def show_health(report: Report) -> list:
         *_health_calibration(report),
     ]
 
+
 def _health_calibration(report: Report) -> list:
     """How the bands are made and, when calibrated, each band's observed churn."""
     from ..analysis.health import RISK_RATIOS
 
     t, risk = report.t, report.risk_calibration
-    if risk.status != "ok":
+    fitted, checked = risk.fitted_at, risk.checked_at
+    if risk.status != "ok" or fitted is None or checked is None:
         weights = health_options(report)["weights"]
         return [paragraph(t.text("health_explained", healthy_from=t.number(weights.healthy_from),
                                  critical_below=t.number(weights.critical_below)),
                           t.text("health_no_link" if risk.status == "no_link" else "health_not_calibrated"))]
     days = t.count("{n} day", "{n} days", risk.horizon_days)
-    local = {when: t.date(when.tz_convert(report.timezone).date()) for when in (risk.fitted_at, risk.checked_at)}
     ratios = {band: t.number(ratio, 0 if ratio == int(ratio) else 1) for band, ratio in RISK_RATIOS.items()}
-    explained = t.text("health_risk_explained", days=days, fitted=local[risk.fitted_at],
+
+    def local(when: pd.Timestamp) -> str:
+        return t.date(when.tz_convert(report.timezone).date())
+
+    explained = t.text("health_risk_explained", days=days, fitted=local(fitted),
                        base=t.percent(risk.base_rate, 1), **ratios)
     check = "health_band_churn" if risk.out_of_time else "health_band_churn_in_sample"
     return [paragraph(explained),
-            paragraph(t.text(check, days=days, checked=local[risk.checked_at])),
+            paragraph(t.text(check, days=days, checked=local(checked))),
             churn_table(risk.band_churn[risk.band_churn["customers"] > 0], t, by="band", level=risk.level)]
+
 
 def write_at_risk_list(report: Report) -> Path | None:
     """Write the customers at risk at the end of the period to ``internal_dir`` as a CSV.
@@ -136,9 +144,10 @@ def write_at_risk_list(report: Report) -> Path | None:
         return None
     from ..analysis.health import at_risk_customers
 
-    health = report._health[to_utc(report.period.end)]
+    health = report.quarterly_health[to_utc(report.period.end)]
     risky = at_risk_customers(health, report.customers, health_options(report)["weights"])
     return write_csv(risky, report.internal_dir / AT_RISK_FILE)
+
 
 def write_followup(report: Report, tags: pd.DataFrame) -> dict[str, Path]:
     """Write the follow-up lists to ``internal_dir`` and record how much each holds.
@@ -168,6 +177,7 @@ def write_followup(report: Report, tags: pd.DataFrame) -> dict[str, Path]:
                      for name, frame in lists.items()})
     return write_followup_lists(lists, report.internal_dir)
 
+
 def health_unavailable(report: Report) -> str | None:
     """Why customer health cannot be shown (a sentence code), or None when it can.
 
@@ -183,6 +193,7 @@ def health_unavailable(report: Report) -> str | None:
     if "started_at" not in customers.columns or customers["started_at"].isna().all():
         return "no_start_dates"
     return None
+
 
 def health_trend_of(report: Report) -> pd.DataFrame:
     """Band counts at each quarter end with any active customer (empty when there is none).
@@ -200,5 +211,5 @@ def health_trend_of(report: Report) -> pd.DataFrame:
     """
     from ..analysis.health import band_trend_of
 
-    trend = band_trend_of(report._health)
+    trend = band_trend_of(report.quarterly_health)
     return trend[trend.groupby("as_of")["customers"].transform("sum") > 0]

@@ -141,7 +141,8 @@ class Report:
         return _mentions(self, self.previous_responses)
 
     @cached_property
-    def _health(self) -> dict[pd.Timestamp, pd.DataFrame]:
+    def quarterly_health(self) -> dict[pd.Timestamp, pd.DataFrame]:
+        """Customer health with its calibrated bands at each of the last quarter ends (UTC keys)."""
         # Computed once: show_health and write_at_risk_list both need it, and it is costly.
         dates = [to_utc(self.period.end - pd.DateOffset(months=3 * k))
                  for k in range(HEALTH_QUARTERS - 1, -1, -1)]
@@ -175,9 +176,9 @@ class Report:
         return health_risk(self.customers, self._health_frames, end=self._follow_up_end,
                            horizon_days=self.defaults.churn_horizon_days, level=self.level)
 
-
     @cached_property
-    def _response_rate(self) -> RateChange | None:
+    def response_rate_change(self) -> RateChange | None:
+        """The period's response rate against the period before's; None without invitations."""
         # Computed once: the summary's finding and the response-rate sentence both need it.
         return response_rate_change(self.invitations, self.history, self.period, level=self.level)
 
@@ -282,7 +283,7 @@ def heading(
     """
     if (code is None) == (text is None):
         raise NpsInputError("heading takes a label code or text=..., one of the two")
-    if text is None:
+    if code is not None:
         return heading_html(t.label(code), level)
     if isinstance(text, Mapping):
         chosen = text.get(t.language, text.get("en"))

@@ -12,24 +12,15 @@ from ..analysis.benchmarks import PeerBenchmark, industry_benchmark, peer_benchm
 from ..analysis.churn import ChurnResult, churn_analysis
 from ..analysis.drivers import AGREEMENT, DriversResult, relative_weights
 from ..analysis.experience import RESPONSE_WINDOW_DAYS, ces, csat, wilson
-from ..analysis.findings import Finding, findings, year_change
 from ..analysis.metrics import NpsResult, nps
 from ..analysis.reviews import stars_by_month, stars_vs_nps, stars_vs_nps_by_platform
 from ..analysis.segments import holm_markers, nps_by_segment
 from ..analysis.stats import portfolio_stats
 from ..analysis.trends import PeriodChange, nps_by_period, period_change
-from ..config.params import (
-    client_ids,
-    load_client,
-    locale_territory,
-)
-from ..config.sections import section_order
+from ..config.params import client_ids, load_client, locale_territory
 from ..core.periods import HISTORY_MONTHS
 from ..errors import NpsError
-from ..present.commentary import (
-    Commentary,
-)
-from ..present.i18n import Translator
+from ..present.commentary import Commentary
 from ..present.plots import benchmark_position, driver_matrix, segment_forest
 from ..present.record import record
 from ..present.tables import (
@@ -41,95 +32,17 @@ from ..present.tables import (
 )
 from ..present.trend_plots import stars_trend
 from ..present.trend_plots import trend as trend_chart
-from .comment_sections import has_comments, theme_table_of
+from .comment_sections import has_comments
 from .customer_sections import health_trend_of, health_unavailable
 from .report import (
-    LINK_MARK,
     Html,
     Report,
-    anchor,
     heading,
     heading_html,
     paragraph,
     segment_columns_of,
 )
 
-
-def show_headline(report: Report, result: NpsResult) -> Html:
-    """The headline sentence (NPS, interval, n) with the small-sample caution when due.
-
-    Examples
-    --------
-    >>> from nps_helpers.views.report import example_report
-    >>> from nps_helpers.analysis.metrics import nps
-    >>> r = example_report()
-    >>> "NPS" in show_headline(r, nps([10, 9, 8, 3])).markup
-    True
-    """
-    caution = report.t.text("small_sample", n=report.min_n) if result.n < report.min_n else ""
-    return paragraph(report.t.headline(result), caution)
-
-def show_summary(
-    report: Report,
-    headline: NpsResult,
-    change: PeriodChange,
-    *,
-    drivers: DriversResult | None = None,
-    churn: ChurnResult | None = None,
-) -> list:
-    """The summary: headline, change, the year before, the target, then the tested findings.
-
-    The headline (NPS, interval, n), the change since the previous period with its
-    verdict, the same period a year earlier when the data reach back, whether the
-    interval lies above, below or across the client's ``target_nps``, and a
-    ``<ul class="findings">`` of :func:`~nps_helpers.analysis.findings.findings`, each linking to
-    its section when the report shows it; one sentence when nothing passed its test.
-    The theme finding reads the report's :attr:`Report.mentions`.
-
-    Examples
-    --------
-    >>> from nps_helpers.views.report import example_report
-    >>> from nps_helpers.analysis.trends import period_change
-    >>> r = example_report()
-    >>> parts = show_summary(r, nps(r.responses["score"]), period_change(r.history, r.period))
-    >>> parts[0].markup.startswith("<p>NPS +25"), parts[-1].markup
-    (True, '<p>No result of this period passed its significance test, so nothing stands out from chance.</p>')
-    """
-    t = report.t
-    parts = [show_headline(report, headline), *show_change(report, change)]
-    year = year_change(report.history, report.period, level=report.level)
-    if year.verdict not in ("no_previous_period", "no_responses"):
-        parts.append(paragraph(t.change(year)))
-    if report.client.target_nps is not None:
-        parts.append(paragraph(_target(t, headline, report.client.target_nps)))
-    found = summary_findings(report, change, drivers=drivers, churn=churn)
-    if not found:
-        return [*parts, paragraph(t.text("summary_nothing"))]
-    shown = set(section_order(report.client.sections))
-    industry = report.client.industry
-    items = "".join(f"<li>{_finding_item(t, f, f.section in shown, industry)}</li>" for f in found)
-    return [*parts, Html(f'<ul class="findings">{items}</ul>')]
-
-def summary_findings(
-    report: Report,
-    change: PeriodChange,
-    *,
-    drivers: DriversResult | None = None,
-    churn: ChurnResult | None = None,
-) -> tuple[Finding, ...]:
-    """The findings of :func:`show_summary`, from the figures the report's sections show.
-
-    Examples
-    --------
-    >>> from nps_helpers.views.report import example_report
-    >>> from nps_helpers.analysis.trends import period_change
-    >>> r = example_report()
-    >>> summary_findings(r, period_change(r.history, r.period))
-    ()
-    """
-    themes = theme_table_of(report) if has_comments(report) else None
-    return findings(change=change, segments=segment_tables(report), themes=themes, drivers=drivers,
-                    churn=churn, responses=report._response_rate)
 
 def segment_tables(report: Report) -> dict[str, pd.DataFrame]:
     """The segment tables of the report, by column, as the segments section and the summary
@@ -159,7 +72,7 @@ def show_responses(report: Report) -> list:
     """
     t = report.t
     parts: list = [score_table(report.responses["score"], t)] if len(report.responses) else []
-    rate = report._response_rate
+    rate = report.response_rate_change
     if rate is not None:
         _, low, high = wilson([rate.answered], [rate.invited], report.level)
         parts.append(paragraph(t.text("response_rate", n=rate.invited, share=t.percent(rate.rate),
@@ -167,6 +80,7 @@ def show_responses(report: Report) -> list:
                                       interval=t.gettext("{low} to {high}").format(
                                           low=t.percent(low[0]), high=t.percent(high[0])))))
     return parts
+
 
 def show_commentary(report: Report, commentary: Commentary) -> list:
     """The commentary under its heading ('Our view'), after a draft note when it is one.
@@ -191,6 +105,7 @@ def show_commentary(report: Report, commentary: Commentary) -> list:
         parts.append(Html(f'<p class="draft-note">{note}</p>'))
     return [*parts, Html(commentary.html)]
 
+
 def show_change(report: Report, change: PeriodChange) -> list:
     """The sentence on the change since the previous period (nothing when it had no responses).
 
@@ -205,6 +120,7 @@ def show_change(report: Report, change: PeriodChange) -> list:
     if change.verdict == "no_previous_period":
         return []
     return [paragraph(report.t.change(change))]
+
 
 def change_record(change: PeriodChange) -> dict[str, float | str | None]:
     """The change as JSON-safe facts for the batch index: delta, previous NPS, verdict code.
@@ -225,6 +141,7 @@ def change_record(change: PeriodChange) -> dict[str, float | str | None]:
     return {"delta": known(change.difference.difference), "previous_nps": known(change.difference.b.nps),
             "verdict": change.verdict}
 
+
 def record_change(report: Report, headline: NpsResult, change: PeriodChange) -> None:
     """Record for the batch index the change, the report's language and the small-sample flag.
 
@@ -239,6 +156,7 @@ def record_change(report: Report, headline: NpsResult, change: PeriodChange) -> 
     """
     record(change=change_record(change), language=report.t.language,
            small_sample=bool(headline.n < report.min_n))
+
 
 def show_trend(report: Report, trend: pd.DataFrame) -> list:
     """The monthly NPS chart with intervals and the client's events (nothing for one month).
@@ -258,6 +176,7 @@ def show_trend(report: Report, trend: pd.DataFrame) -> list:
         return []
     return [trend_chart(trend, report.t, events=report.client.events, brand=report.brand,
                         level=report.level, min_n=report.min_n, suppress_n=report.suppress_n)]
+
 
 def peer_position(report: Report, headline: NpsResult) -> PeerBenchmark:
     """The client's percentile among the other clients of its industry in the store.
@@ -284,12 +203,14 @@ def peer_position(report: Report, headline: NpsResult) -> PeerBenchmark:
                if peers else pd.DataFrame({"nps": [], "n": []}))
     return peer_benchmark(headline, figures, min_n=report.min_n)
 
+
 def _industry_of(client_id: str, params_dir: str | Path) -> str | None:
     """A peer's industry; None when its params file is broken (it fails its own reports)."""
     try:
         return load_client(client_id, params_dir).industry
     except NpsError:
         return None
+
 
 def _comparability(report: Report, table: pd.DataFrame) -> str | None:
     """One line when the published figures were surveyed differently or elsewhere."""
@@ -302,6 +223,7 @@ def _comparability(report: Report, table: pd.DataFrame) -> str | None:
         return t.text("benchmark_comparability", client=client.display_name, country=t.country(country),
                       regions=t.join(t.country(r) for r in regions))
     return t.text("benchmark_method", client=client.display_name)
+
 
 def show_benchmarks(report: Report, headline: NpsResult, peers: PeerBenchmark) -> list:
     """Published industry figures (cited) and the anonymous peer position.
@@ -359,6 +281,7 @@ def show_drivers(report: Report, result: DriversResult) -> list:
             driver_matrix(result.table, t, middle=result.middle, brand=report.brand),
             driver_table(result.table, t, level=result.level), paragraph(method)]
 
+
 def show_reviews(report: Report, trend: pd.DataFrame) -> list:
     """Average review stars per platform beside the NPS trend, and whether the two move together.
 
@@ -391,6 +314,7 @@ def show_reviews(report: Report, trend: pd.DataFrame) -> list:
                                                           level=report.level, tz=report.timezone),
                                  t, level=report.level))
     return parts
+
 
 def show_segments(report: Report, headline: NpsResult) -> list:
     """A forest plot and a table per segment column the client's params name.
@@ -439,6 +363,7 @@ def show_experience(report: Report) -> list:
         parts.append(paragraph(t.text("ces_summary", mean=mean, share=t.percent(effort.high.share))))
     return [heading(t, "csat_ces"), *parts] if parts else []
 
+
 def missing_analyses(
     report: Report,
     *,
@@ -463,10 +388,7 @@ def missing_analyses(
     >>> missing_analyses(r, **_example_results(r))
     ['change', 'trend', 'reviews', 'segments', 'churn', 'responders', 'health', 'comments', 'drivers', 'csat', 'ces']
     """
-    if health_unavailable(report):
-        health = "health"
-    else:
-        health = "health_active" if health_trend_of(report).empty else None
+    health = "health" if health_unavailable(report) else "health_active"
     gaps = [
         ("change", change.verdict == "no_previous_period"),
         ("trend", _months_answered(trend) < 2),
@@ -477,13 +399,14 @@ def missing_analyses(
         ("churn", churn.status != "ok"),
         # Without customer data the churn entry already names what is missing.
         ("responders", churn.responders.empty and (churn.status == "ok" or report.invitations.empty)),
-        (health, health is not None),
+        (health, health == "health" or health_trend_of(report).empty),
         ("comments", not has_comments(report)),
         ("drivers" if drivers.status == "not_available" else "drivers_few", drivers.status != "ok"),
         ("csat", csat(report.responses, level=report.level).status != "ok"),
         ("ces", ces(report.responses, level=report.level).status != "ok"),
     ]
     return [code for code, missing in gaps if missing]
+
 
 def show_method(
     report: Report,
@@ -524,6 +447,7 @@ def show_method(
 def _months_answered(trend: pd.DataFrame) -> int:
     return int((trend["n"] > 0).sum()) if "n" in trend.columns else 0
 
+
 def _recent_reviews(report: Report) -> pd.DataFrame:
     """The reviews of the report's 24 months."""
     reviews = report.reviews
@@ -533,47 +457,6 @@ def _recent_reviews(report: Report) -> pd.DataFrame:
     since = report.period.end - pd.DateOffset(months=HISTORY_MONTHS)
     return reviews[((when >= since) & (when < report.period.end)).to_numpy()]
 
-def _target(t: Translator, headline: NpsResult, target: int) -> str:
-    """Whether the headline's interval lies above, below or across the target."""
-    where = ("target_above" if headline.ci_low > target else
-             "target_below" if headline.ci_high < target else "target_across")
-    return t.text(where, target=t.nps(target), interval=t.interval(headline.ci_low, headline.ci_high))
-
-def _finding_item(t: Translator, finding: Finding, linked: bool, industry: str | None) -> str:
-    """One finding's sentence (escaped), then a link to its section when the report shows it."""
-    sentence = html.escape(_finding_sentence(t, finding, industry))
-    if not linked:
-        return sentence
-    return (f'{sentence} <a href="#{anchor(finding.section)}">'
-            f'{LINK_MARK}\u00a0{html.escape(t.label(finding.section))}</a>')
-
-def _finding_sentence(t: Translator, f: Finding, industry: str | None) -> str:
-    v = f.values
-    if f.code in ("nps_rose", "nps_fell"):
-        return t.text(f"summary_{f.code}", n=round(abs(v["difference"])),
-                      previous=t.period(v["previous"], short=True), before=t.nps(v["before"]),
-                      now=t.nps(v["now"]), responses=t.responses(f.n))
-    if f.code in ("segment_above", "segment_below"):
-        return t.text(f"summary_{f.code}", n=round(abs(v["difference"])), topic=t.topic(v["segment"]),
-                      group=t.name(v["group"]), nps=t.nps(v["nps"]), responses=t.responses(f.n))
-    if f.code == "theme_lowers":
-        # The loss in points and its interval as positive figures ('by 4 points (3.2 to 4.1)'),
-        # to one decimal when whole numbers would read '4 to 4'.
-        low, high = sorted((abs(v["ci_low"]), abs(v["ci_high"])))
-        digits = 1 if high - low < 2 else 0
-        return t.text("summary_theme_lowers", n=round(abs(v["impact"])), theme=t.theme(v["theme"], industry),
-                      interval=t.interval(low, high, digits), responses=t.responses(f.n))
-    if f.code == "theme_rose_among_detractors":
-        return t.text("summary_theme_rose_among_detractors", theme=t.theme(v["theme"], industry),
-                      now=t.percent(v["share"]),
-                      before=t.percent(v["previous_share"]))
-    if f.code == "driver":
-        return t.text("summary_driver", driver=t.topic(v["driver"]), responses=t.responses(f.n))
-    if f.code == "churn_link":
-        return t.text("summary_churn_link", n=f.n, days=v["horizon_days"],
-                      detractors=t.percent(v["detractor_rate"]), promoters=t.percent(v["promoter_rate"]))
-    return t.text(f"summary_{f.code}", n=f.n, before=t.percent(v["previous_rate"]),
-                  now=t.percent(v["rate"]))
 
 def _example_results(report: Report) -> dict:
     """What the report notebook passes to :func:`show_method` (for the examples)."""

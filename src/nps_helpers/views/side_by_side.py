@@ -30,6 +30,7 @@ LEAGUE_COLUMNS = [
 POSITIONS = ("above_published", "within_published", "below_published", "no_published_figures",
              "unknown_industry", "withheld")
 
+
 # --- the whole portfolio (pure) ---------------------------------------------------------
 def league_table(
     stats: pd.DataFrame,
@@ -90,6 +91,7 @@ def league_table(
                               ascending=[True, False, False, True], na_position="last")
     return table[LEAGUE_COLUMNS].reset_index(drop=True)
 
+
 def pooled_nps(stats: pd.DataFrame, *, level: float = 0.95) -> NpsResult:
     """NPS of every response in ``stats`` together (the portfolio's own figure).
 
@@ -102,6 +104,7 @@ def pooled_nps(stats: pd.DataFrame, *, level: float = 0.95) -> NpsResult:
     """
     _need(stats, COUNTS, "pooled_nps")
     return nps({c: int(stats[c].sum()) for c in COUNTS}, level=level)
+
 
 def period_table(
     stats: pd.DataFrame,
@@ -137,6 +140,7 @@ def period_table(
     wide = wide.reindex(index=rows, columns=sorted(data["period"].unique()))
     wide.index.name, wide.columns.name = "client", "period"
     return wide
+
 
 def benchmark_spread(league: pd.DataFrame, published: pd.DataFrame | None = None) -> pd.DataFrame:
     """Each client's NPS against the published figures for its industry.
@@ -178,6 +182,7 @@ def benchmark_spread(league: pd.DataFrame, published: pd.DataFrame | None = None
                                 ascending=[True, True, False, True], na_position="last")
     return spread.drop(columns="suppressed").reset_index(drop=True)
 
+
 def industry_spread(spread: pd.DataFrame) -> pd.DataFrame:
     """Per industry: how the clients' NPS spread against the published range.
 
@@ -209,6 +214,7 @@ def industry_spread(spread: pd.DataFrame) -> pd.DataFrame:
     )
     return table.reset_index()
 
+
 def churn_summary(results: Mapping[str, ChurnResult]) -> pd.DataFrame:
     """One row per client: does its NPS predict churn? (verdict, odds ratio per point, p).
 
@@ -230,6 +236,7 @@ def churn_summary(results: Mapping[str, ChurnResult]) -> pd.DataFrame:
     return pd.DataFrame([_churn_row(cid, r) for cid, r in results.items()],
                         columns=_CHURN_COLUMNS).astype({"verdict": "string", "reason": "string"})
 
+
 def health_summary(checks: Mapping[str, HealthCheck | None], *, level: float = 0.95) -> pd.DataFrame:
     """One row per client: how well the health score ranked later churners (ROC AUC).
 
@@ -247,7 +254,7 @@ def health_summary(checks: Mapping[str, HealthCheck | None], *, level: float = 0
     >>> row[0]["auc"], row[0]["rate_critical"], row[1]["status"]
     (0.75, 0.3, 'no_customers')
     """
-    rows = []
+    rows: list[dict[str, object]] = []
     for cid, check in checks.items():
         if check is None:
             rows.append({"client_id": cid, "status": "no_customers"})
@@ -264,6 +271,7 @@ def health_summary(checks: Mapping[str, HealthCheck | None], *, level: float = 0
                "auc_ci_low", "auc_ci_high", *[f"rate_{band}" for band in BANDS]]
     return pd.DataFrame(rows, columns=columns).astype({"customers": "Int64", "churned": "Int64",
                                                        "horizon_days": "Int64"})
+
 
 def auc_interval(auc: float, positives: int, negatives: int, *, level: float = 0.95) -> tuple[float, float]:
     """Interval of a ROC AUC by Hanley and McNeil's (1982) standard error, clipped to 0..1.
@@ -283,6 +291,7 @@ def auc_interval(auc: float, positives: int, negatives: int, *, level: float = 0
            + (negatives - 1) * (q2 - auc**2)) / (positives * negatives)
     half = z * np.sqrt(max(var, 0.0))
     return float(max(auc - half, 0.0)), float(min(auc + half, 1.0))
+
 
 def engagement_summary(
     fatigue: Mapping[str, FatigueResult], response: Mapping[str, Share]
@@ -309,13 +318,14 @@ def engagement_summary(
     rows = []
     for cid in dict.fromkeys([*fatigue, *response]):
         f, r = fatigue.get(cid), response.get(cid)
-        ok = f is not None and f.status == "ok"
+        if f is not None and f.status != "ok":
+            f = None
         rows.append({
             "client_id": cid,
-            "surveys_per_year": f.mean_per_year if ok else np.nan,
-            "max_per_year": f.max_per_year if ok else pd.NA,
-            "over_limit_share": f.over_limit / f.customers if ok else np.nan,
-            "fatigue_flag": f.flagged if ok else pd.NA,
+            "surveys_per_year": f.mean_per_year if f is not None else np.nan,
+            "max_per_year": f.max_per_year if f is not None else pd.NA,
+            "over_limit_share": f.over_limit / f.customers if f is not None else np.nan,
+            "fatigue_flag": f.flagged if f is not None else pd.NA,
             "response_rate": r.share if r is not None else np.nan,
             "rr_ci_low": r.ci_low if r is not None else np.nan,
             "rr_ci_high": r.ci_high if r is not None else np.nan,
@@ -323,6 +333,7 @@ def engagement_summary(
     columns = ["client_id", "surveys_per_year", "max_per_year", "over_limit_share", "fatigue_flag",
                "response_rate", "rr_ci_low", "rr_ci_high"]
     return pd.DataFrame(rows, columns=columns).astype({"max_per_year": "Int64", "fatigue_flag": "boolean"})
+
 
 def ingest_totals(
     logs: Mapping[str, Sequence[Mapping]], rejects: Mapping[str, pd.DataFrame]
@@ -365,6 +376,7 @@ def ingest_totals(
     table = table.join(extra[sorted(extra.columns)].fillna(0).astype("int64"))
     return table.astype({k: "Int64" for k in sums})
 
+
 def data_quality(*frames: pd.DataFrame) -> pd.DataFrame:
     """Per-client frames joined side by side on ``client_id`` (the data-quality view).
 
@@ -387,6 +399,7 @@ def data_quality(*frames: pd.DataFrame) -> pd.DataFrame:
             joined = joined.merge(frame, on="client_id", how="outer", suffixes=("", f"_{i + 1}"))
     return joined.sort_values("client_id").reset_index(drop=True)
 
+
 # --- internals --------------------------------------------------------------------------
 _CHURN_COLUMNS = [
     "client_id", "status", "reason", "horizon_days", "as_of", "customers", "events", "verdict",
@@ -394,6 +407,7 @@ _CHURN_COLUMNS = [
     *[f"rate_{c}" for c in CATEGORIES], "logrank_p_value",
     "responder_difference", "responder_ci_low", "responder_ci_high", "responder_p_value",
 ]
+
 
 def _churn_row(cid: str, result: ChurnResult) -> dict:
     row: dict = {"client_id": cid, "status": result.status, "reason": result.reason,
@@ -415,6 +429,7 @@ def _churn_row(cid: str, result: ChurnResult) -> dict:
                    responder_ci_high=d.ci_high, responder_p_value=d.p_value)
     return row
 
+
 def _published(industry: str, table: pd.DataFrame | None) -> dict:
     bench = industry_benchmark(industry, table=table)
     if bench.status != "ok":
@@ -425,6 +440,7 @@ def _published(industry: str, table: pd.DataFrame | None) -> dict:
             "published_high": float(bench.table["nps"].max()),
             "latest_year": int(latest["year"]), "latest_nps": float(latest["nps"]),
             "latest_source": str(latest["source"]), "latest_region": str(latest["region"])}
+
 
 def _need(frame: pd.DataFrame, columns: Sequence[str], where: str) -> None:
     missing = [c for c in columns if c not in frame.columns]
