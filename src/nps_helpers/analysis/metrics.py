@@ -333,6 +333,22 @@ def z_value(level: float = 0.95) -> float:
     return float(stats.norm.ppf(0.5 + level / 2))
 
 
+def check_counts(**values: int) -> None:
+    """An error naming the argument unless every value is a whole number >= 1.
+
+    Examples
+    --------
+    >>> check_counts(min_n=30)
+    >>> check_counts(max_customers=0)
+    Traceback (most recent call last):
+    ...
+    nps_helpers.errors.NpsInputError: max_customers must be a whole number >= 1, got 0
+    """
+    for name, value in values.items():
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise NpsInputError(f"{name} must be a whole number >= 1, got {value!r}")
+
+
 # --- internals --------------------------------------------------------------------------
 def _valid_scores(scores: ArrayLike) -> np.ndarray:
     """Scores as int64, or an error naming the first bad value and its position."""

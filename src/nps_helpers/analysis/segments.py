@@ -33,7 +33,7 @@ from statsmodels.stats.multitest import multipletests
 
 from ..core.schema import segment_columns
 from ..errors import NpsInputError
-from .metrics import categorize, nps_difference_frame, nps_frame, z_value
+from .metrics import categorize, check_counts, nps_difference_frame, nps_frame, z_value
 
 COUNTS = ["promoters", "passives", "detractors"]
 FIGURES = ["nps", "ci_low", "ci_high", "difference", "p_value"]
@@ -78,9 +78,7 @@ def nps_by_segment(
     [{'n': 60, 'nps': 33.3}]
     """
     z_value(level)
-    for name, value in (("min_n", min_n), ("suppress_n", suppress_n)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise NpsInputError(f"{name} must be a whole number >= 1, got {value!r}")
+    check_counts(min_n=min_n, suppress_n=suppress_n)
     if column not in responses.columns:
         options = ", ".join(segment_columns(responses)) or "none found"
         raise NpsInputError(f"no segment column {column!r} in the responses; segment columns: {options}")

@@ -13,27 +13,11 @@ from ..analysis.experience import (
     wilson,
 )
 from ..analysis.health import HealthCheck, HealthWeights, health_check
+from ..analysis.metrics import check_counts
 from ..config.params import ClientParams
-from ..errors import NpsInputError
 
 HORIZONS = (90, 180, 365)
 HEALTH_HORIZON_DAYS = 90
-
-
-def check_counts(**values: int) -> None:
-    """An error naming the argument unless every value is a whole number >= 1.
-
-    Examples
-    --------
-    >>> check_counts(min_n=30)
-    >>> check_counts(max_customers=0)
-    Traceback (most recent call last):
-    ...
-    nps_helpers.errors.NpsInputError: max_customers must be a whole number >= 1, got 0
-    """
-    for name, value in values.items():
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise NpsInputError(f"{name} must be a whole number >= 1, got {value!r}")
 
 
 # --- one client in depth (pure) ---------------------------------------------------------

@@ -36,6 +36,7 @@ from ..analysis.experience import (
     to_utc,
 )
 from ..analysis.health import HealthCheck
+from ..analysis.metrics import check_counts
 from ..config.params import ClientParams, Defaults, client_ids, load_client, load_defaults
 from ..config.project import find_project
 from ..core.periods import HISTORY_MONTHS, Period, window
@@ -43,7 +44,7 @@ from ..core.schema import check_client_id
 from ..errors import NpsStoreError
 from ..io.store import TIME_COLUMN, Store, connect, query_frame, resolve_store
 from ..io.timezones import client_timezone
-from .churn_depth import HEALTH_HORIZON_DAYS, check_counts, holdout_health_check
+from .churn_depth import HEALTH_HORIZON_DAYS, holdout_health_check
 from .side_by_side import ingest_totals
 
 MAX_CUSTOMERS = 50_000

@@ -14,9 +14,16 @@ from ..analysis.experience import (
     Share,
 )
 from ..analysis.health import BANDS, HealthCheck
-from ..analysis.metrics import CATEGORIES, NpsResult, nps, nps_difference_frame, nps_frame, z_value
+from ..analysis.metrics import (
+    CATEGORIES,
+    NpsResult,
+    check_counts,
+    nps,
+    nps_difference_frame,
+    nps_frame,
+    z_value,
+)
 from ..errors import NpsInputError
-from .churn_depth import check_counts
 
 COUNTS = ["promoters", "passives", "detractors"]
 
